@@ -1,0 +1,2 @@
+import { hello } from '@budget-sync/core';
+export async function main(argv: string[]): Promise<number> { console.log(hello(), argv); return 0; }
