@@ -14,7 +14,8 @@ export type FileErrorCode =
   | 'file.too_many_columns'
   | 'file.line_too_long'
   | 'file.too_many_rows'
-  | 'file.no_sheets';
+  | 'file.no_sheets'
+  | 'sheet.not_found';
 
 export class FileReadError extends Error {
   readonly code: FileErrorCode;

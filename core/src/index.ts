@@ -1,1 +1,14 @@
-export const hello = (): string => 'hi';
+/**
+ * Budget Sync's pure engine: analysis of spreadsheet values into budget lines, with no I/O.
+ * File-format readers (SheetJS, papaparse) are a separate entry point, `@budget-sync/core/readers`,
+ * so the Google Sheets add-on, which already has the values, bundles only this.
+ */
+export * from './workbook.ts';
+export * from './errors.ts';
+export * from './analysis/types.ts';
+export { analyzeWorkbook } from './analysis/analyze.ts';
+export { detectFileKind, KIND_LABEL } from './analysis/kind.ts';
+export { mapColumns } from './analysis/mapping.ts';
+export { normalizeHeader } from './analysis/normalize.ts';
+export * from './values/money.ts';
+export * from './values/period.ts';

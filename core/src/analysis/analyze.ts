@@ -1,0 +1,261 @@
+/**
+ * The analysis pipeline: choose the sheet → find the header → profile the columns → map them →
+ * decide the file kind → extract and validate the lines. Deterministic: the same workbook and options
+ * always give the same analysis, whichever door (CLI, API, add-on) it came through.
+ */
+import { FileReadError } from '../errors.ts';
+import { currencyFromText, formatMinor } from '../values/money.ts';
+import { findFiscalYearInText, monthPeriod, quarterPeriod, yearPeriod, type Period } from '../values/period.ts';
+import type { Row, SheetSource, Workbook } from '../workbook.ts';
+import { extractLines, type WidePeriodColumn } from './extract.ts';
+import { findHeader, type HeaderCandidate } from './header.ts';
+import { cellRef, IssueList } from './issues.ts';
+import { detectFileKind, KIND_LABEL } from './kind.ts';
+import { mapColumns, type PeriodColumn } from './mapping.ts';
+import { cellText } from './normalize.ts';
+import { findOutliers } from './outliers.ts';
+import { profileColumns, ratio } from './profile.ts';
+import type { Analysis, AnalyzeOptions, KindVerdict, SheetSummary } from './types.ts';
+
+const HEAD_ROWS = 250;
+const NOT_DATA_SHEET = /\b(instructions?|read ?me|notes?|anleitung|hinweise?|about|cover|lookups?|lists?|settings|config|changelog|glossary|mode d emploi|instrucciones)\b/i;
+
+function headOf(sheet: SheetSource): Row[] {
+  const rows: Row[] = [];
+  sheet.scan((row) => {
+    rows.push(row);
+    return rows.length < HEAD_ROWS;
+  });
+  return rows;
+}
+
+interface SheetChoice {
+  sheet: SheetSource;
+  head: Row[];
+  header: HeaderCandidate | null;
+  score: number;
+}
+
+function scoreSheet(sheet: SheetSource, fysm: number): SheetChoice {
+  const head = headOf(sheet);
+  const header = head.length > 0 ? findHeader(head, fysm) : null;
+  let score = header ? header.score : -100;
+  if (NOT_DATA_SHEET.test(sheet.name.replace(/[_-]/g, ' '))) score -= 6;
+  if (/budget|plan|fy|forecast|haushalt|presupuesto/i.test(sheet.name)) score += 2;
+  if (sheet.hidden) score -= 8;
+  return { sheet, head, header, score };
+}
+
+function resolveWideColumn(pc: PeriodColumn, fysm: number): WidePeriodColumn {
+  const { info } = pc;
+  if (info.period) {
+    const fixed = info.period;
+    return { col: pc.col, header: pc.header, resolve: () => fixed };
+  }
+  const bare = info.bare;
+  const memo = new Map<number, Period>();
+  return {
+    col: pc.col,
+    header: pc.header,
+    resolve: (fy) => {
+      if (fy === null || bare === null) return null;
+      let p = memo.get(fy);
+      if (!p) {
+        if (bare.grain === 'quarter') p = quarterPeriod(fy, bare.quarter, fysm);
+        else {
+          const month = bare.grain === 'month' ? bare.month : ((fysm - 1 + bare.n - 1) % 12) + 1;
+          const year = fysm > 1 && month >= fysm ? fy - 1 : fy;
+          p = monthPeriod(year, month, fysm);
+        }
+        memo.set(fy, p);
+      }
+      return p;
+    },
+  };
+}
+
+export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}): Analysis {
+  const fysm = options.fiscalYearStartMonth ?? 1;
+  if (!Number.isInteger(fysm) || fysm < 1 || fysm > 12) {
+    throw new RangeError(`The fiscal-year start month must be a whole number from 1 to 12, not ${fysm}.`);
+  }
+  const issues = new IssueList();
+  const notes = [...workbook.notes];
+
+  // 1. The sheet.
+  let choices: SheetChoice[];
+  if (options.sheet !== undefined) {
+    const named = workbook.sheets.find((s) => s.name === options.sheet) ?? workbook.sheets.find((s) => s.name.toLowerCase() === options.sheet?.toLowerCase());
+    if (!named) {
+      throw new FileReadError('sheet.not_found', workbook.fileName, `${workbook.fileName} has no sheet named "${options.sheet}". Its sheets are: ${workbook.sheets.map((s) => `"${s.name}"`).join(', ')}.`);
+    }
+    choices = [scoreSheet(named, fysm)];
+  } else {
+    choices = workbook.sheets.map((s) => scoreSheet(s, fysm));
+  }
+  const chosen = choices.reduce((a, b) => (b.score > a.score ? b : a), choices[0] as SheetChoice);
+  const sheets: SheetSummary[] = workbook.sheets.map((s) => {
+    const c = choices.find((x) => x.sheet === s);
+    const isChosen = c === chosen;
+    let reason: string;
+    if (options.sheet !== undefined) reason = isChosen ? 'the sheet you asked for' : 'not asked for';
+    else if (isChosen) reason = workbook.sheets.length > 1 ? 'it holds the table that looks most like a budget' : 'the only sheet';
+    else if (!c?.header) reason = 'it holds no table';
+    else if (NOT_DATA_SHEET.test(s.name.replace(/[_-]/g, ' '))) reason = 'its name says it holds instructions or notes';
+    else if (s.hidden) reason = 'it is hidden';
+    else reason = 'its table looks less like a budget';
+    return { name: s.name, hidden: s.hidden, chosen: isChosen, reason };
+  });
+  const sheet = chosen.sheet;
+  const header = chosen.header;
+  const head = chosen.head;
+
+  const base = (): Analysis => ({
+    file: workbook.fileName, format: workbook.format, sheet: sheet.name, sheets, headerRow: null, headerRows: [],
+    headerReason: '', layout: 'long', fiscalYearStartMonth: fysm, fiscalYear: { value: null, source: null },
+    currency: { value: options.defaultCurrency ?? 'USD', source: 'default' }, kind: { kind: 'unknown', confidence: 0, reasons: [] },
+    mapping: [], ignoredColumns: [], lines: [], issues: [], stats: { rows: 0, lines: 0, total: '0.00', importable: false, errors: 0, warnings: 0 }, notes,
+  });
+
+  if (!header || header.score < 1) {
+    const a = base();
+    issues.add('error', 'header.not_found', `No header row was found in sheet "${sheet.name}" of ${workbook.fileName}: no row has column titles such as Department, Category, Period or Amount above rows of figures. Add a header row, or choose another sheet.`);
+    a.kind = { kind: 'unknown', confidence: 0.3, reasons: ['Budget Sync found no table with column titles in this file.'] };
+    a.issues = issues.finish();
+    a.stats.errors = issues.count('error');
+    return a;
+  }
+
+  // 2. Profile and map the columns.
+  const headerEnd = header.rows[header.rows.length - 1] as number;
+  const dataSample = head.slice(headerEnd + 1, headerEnd + 1 + 200);
+  const width = Math.max(header.labels.length, ...dataSample.slice(0, 50).map((r) => r.length));
+  const profiles = profileColumns(dataSample, width);
+  const mapping = mapColumns({
+    labels: header.labels, headerCells: header.cells, profiles, fiscalYearStartMonth: fysm,
+    overrides: options.mappingOverrides, remembered: options.rememberedMappings, confirmThreshold: options.confirmThreshold ?? 0.7,
+  });
+
+  // 3. Fiscal year and currency named outside the table: title rows, sheet name, file name.
+  const titleText = head.slice(0, header.rows[0]).map((r) => r.map(cellText).filter(Boolean).join(' ')).join(' ');
+  let fiscalYear: { value: number | null; source: string | null } = { value: null, source: null };
+  for (const [text, source] of [[titleText, 'the title rows'], [sheet.name, `the sheet name "${sheet.name}"`], [workbook.fileName, `the file name "${workbook.fileName}"`]] as const) {
+    const fy = text ? findFiscalYearInText(text) : null;
+    if (fy !== null) {
+      fiscalYear = { value: fy, source };
+      break;
+    }
+  }
+  const amountLabel = mapping.fields.amount !== undefined ? (header.labels[mapping.fields.amount] ?? '') : '';
+  let currency = { value: options.defaultCurrency ?? 'USD', source: 'default' };
+  const headerCurrency = amountLabel ? currencyFromText(amountLabel) : null;
+  const titleCurrency = titleText ? currencyFromText(titleText) : null;
+  if (headerCurrency) currency = { value: headerCurrency, source: `the column title "${amountLabel}"` };
+  else if (titleCurrency) currency = { value: titleCurrency, source: 'the title rows' };
+  else if (mapping.fields.currency !== undefined) currency = { value: currency.value, source: `the "${header.labels[mapping.fields.currency]}" column` };
+
+  // 4. Kind.
+  const kind: KindVerdict = detectFileKind({ labels: header.labels, profiles, mapping, context: `${titleText} ${sheet.name} ${workbook.fileName}` });
+  const treatAsBudget = kind.kind === 'budget' || options.treatAsBudget === true;
+  if (kind.kind !== 'budget') {
+    issues.add('error', 'kind.mismatch', `${workbook.fileName} looks like ${KIND_LABEL[kind.kind]}, not a budget (${kind.reasons.slice(1, 3).join('; ') || 'see the reasons'}). Upload the budget file instead${kind.kind === 'unknown' ? ', or map its columns by hand' : ''}; if this really is a budget, import it with an override and a reason.`);
+  }
+  for (const p of profiles) {
+    const n = p.nonEmpty;
+    const label = header.labels[p.col] || `column ${p.col + 1}`;
+    if (n > 0 && ratio(p.ssn, n) >= 0.3) {
+      issues.add('error', 'pii.detected', `Column ${p.col + 1} ("${label}") holds social security numbers. Budget Sync never stores personal identifiers: remove the column and upload again.`, null, p.col + 1);
+    } else if (n > 0 && ratio(p.iban, n) >= 0.3) {
+      issues.add('error', 'pii.detected', `Column ${p.col + 1} ("${label}") holds bank account numbers (IBANs). Budget Sync never stores personal identifiers: remove the column and upload again.`, null, p.col + 1);
+    }
+  }
+
+  const analysis = base();
+  analysis.headerRow = headerEnd + 1;
+  analysis.headerRows = header.rows.map((r) => r + 1);
+  analysis.headerReason = header.reason;
+  analysis.layout = mapping.layout;
+  analysis.fiscalYear = fiscalYear;
+  analysis.currency = currency;
+  analysis.kind = kind;
+  analysis.mapping = mapping.entries;
+  analysis.ignoredColumns = mapping.ignored;
+
+  // 5. Required fields.
+  const need: [keyof typeof mapping.fields, string][] = [['department', 'Department (or Cost Center)'], ['category', 'Category (or GL Account)']];
+  if (mapping.layout === 'long') need.push(['amount', 'Amount (or Budget)']);
+  let complete = true;
+  if (treatAsBudget) {
+    for (const [field, what] of need) {
+      if (mapping.fields[field] === undefined) {
+        complete = false;
+        issues.add('error', 'field.missing', `No column for ${what} was found in row ${headerEnd + 1}. The columns are: ${header.labels.filter(Boolean).map((l) => `"${l}"`).join(', ')}. Rename the column or map it by hand.`, headerEnd + 1, null, field);
+      }
+    }
+    const hasPeriodSource = mapping.layout === 'wide' || mapping.fields.period !== undefined || mapping.fields.fiscal_year !== undefined || fiscalYear.value !== null;
+    if (!hasPeriodSource) {
+      complete = false;
+      issues.add('error', 'field.missing', `No period was found: there is no Month, Period or Fiscal Year column, and neither the title, the sheet name nor the file name names a fiscal year. Add a Period column, or put the fiscal year (e.g. FY2026) in the title.`, headerEnd + 1, null, 'period');
+    }
+    const needsYear = mapping.periodColumns.some((p) => p.info.period === null);
+    if (mapping.layout === 'wide' && needsYear && mapping.fields.fiscal_year === undefined && fiscalYear.value === null) {
+      complete = false;
+      issues.add('error', 'field.missing', `The period columns (${mapping.periodColumns.slice(0, 3).map((p) => `"${p.header}"`).join(', ')}…) do not say which year they are in, and no fiscal year was found in the title, sheet name or file name. Put the fiscal year (e.g. FY2026) in the title row.`, headerEnd + 1, null, 'fiscal_year');
+    }
+  }
+  if (mapping.layout === 'wide' && fiscalYear.value !== null && mapping.periodColumns.some((p) => p.info.period === null)) {
+    notes.push(`The month columns are read as fiscal year ${fiscalYear.value}, found in ${fiscalYear.source}.`);
+  }
+
+  // 6. Lines.
+  if (treatAsBudget && complete) {
+    const amountProfile = mapping.fields.amount !== undefined ? profiles[mapping.fields.amount] : undefined;
+    const wideStyle = mapping.periodColumns.map((p) => profiles[p.col]?.numberStyle).find((s) => s);
+    const periodColumns = dedupeVersions(mapping.periodColumns.map((p) => resolveWideColumn(p, fysm)), mapping.periodColumns, fiscalYear.value, analysis);
+    const extraction = extractLines(sheet, {
+      layout: mapping.layout, fields: mapping.fields, periodColumns, totalColumns: mapping.totalColumns, headerEnd,
+      fiscalYearStartMonth: fysm, fiscalYear: fiscalYear.value, currency: currency.value,
+      numberStyle: amountProfile?.numberStyle ?? wideStyle ?? null, labels: header.labels,
+    }, issues);
+    for (const i of findOutliers(extraction.amounts)) {
+      const line = extraction.lines[i];
+      if (!line) continue;
+      issues.add('warning', 'amount.outlier', `The amount in ${cellRef(line.sourceRow, line.sourceColumn)} (${line.amount}) is more than 100 times the typical line in this file. Check for a misplaced decimal point or extra zeros.`, line.sourceRow, line.sourceColumn, 'amount');
+    }
+    analysis.lines = extraction.lines;
+    analysis.stats.rows = extraction.rows;
+    analysis.stats.lines = extraction.lines.length;
+    analysis.stats.total = formatMinor(extraction.totalMinor);
+    if (extraction.lines.length === 0 && issues.count('error') === 0) {
+      issues.add('error', 'file.no_lines', `No budget lines were found below the header in row ${headerEnd + 1}.`, headerEnd + 1, null);
+    }
+  }
+
+  analysis.issues = issues.finish();
+  analysis.stats.errors = issues.count('error');
+  analysis.stats.warnings = issues.count('warning');
+  analysis.stats.importable = kind.kind === 'budget' && analysis.stats.errors === 0 && analysis.lines.length > 0;
+  return analysis;
+}
+
+/** Two columns for the same period (e.g. "FY2026 Proposed" and "FY2026 Adopted"): the later budget version wins. */
+function dedupeVersions(columns: WidePeriodColumn[], sources: PeriodColumn[], fy: number | null, analysis: Analysis): WidePeriodColumn[] {
+  const byKey = new Map<string, number>();
+  const keep: WidePeriodColumn[] = [];
+  columns.forEach((c, i) => {
+    const key = c.resolve(fy)?.key ?? `col${c.col}`;
+    const at = byKey.get(key);
+    if (at === undefined) {
+      byKey.set(key, keep.length);
+      keep.push(c);
+      return;
+    }
+    const prev = keep[at] as WidePeriodColumn;
+    const prevRank = sources.find((s) => s.col === prev.col)?.info.rank ?? 0;
+    const rank = sources[i]?.info.rank ?? 0;
+    const [winner, loser] = rank > prevRank ? [c, prev] : [prev, c];
+    keep[at] = winner;
+    analysis.ignoredColumns.push({ column: loser.col + 1, header: loser.header, reason: `"${winner.header}" holds a later budget version for the same period (${key})` });
+  });
+  return keep;
+}

@@ -1,0 +1,265 @@
+/**
+ * Mapping columns to canonical fields (DESIGN §2): remembered mappings and overrides win; otherwise
+ * header evidence (synonym → token → fuzzy) is weighed against what the values look like, and each
+ * field takes the best remaining column. Wide layouts take their amounts from period columns.
+ */
+import { describeMatch, fieldLabel, matchHeader } from './fields.ts';
+import { normalizeHeader } from './normalize.ts';
+import { headerPeriodInfo, isTotalHeader, type HeaderPeriod } from './period-columns.ts';
+import { type ColumnProfile, ratio } from './profile.ts';
+import { NOT_BUDGET_MEASURE } from './synonyms.ts';
+import type { CanonicalField, IgnoredColumn, MappingEntry, MappingMethod } from './types.ts';
+import type { Row } from '../workbook.ts';
+
+export interface PeriodColumn {
+  /** 0-based column. */
+  col: number;
+  header: string;
+  info: HeaderPeriod;
+}
+
+export interface ColumnMapping {
+  layout: 'long' | 'wide';
+  /** Dimension and long-layout fields: field → 0-based column. */
+  fields: Partial<Record<CanonicalField, number>>;
+  entries: MappingEntry[];
+  periodColumns: PeriodColumn[];
+  /** Row-total columns of a wide layout: checked against the row, not imported. */
+  totalColumns: number[];
+  ignored: IgnoredColumn[];
+}
+
+export interface MappingInput {
+  labels: readonly string[];
+  headerCells: Row;
+  profiles: readonly ColumnProfile[];
+  fiscalYearStartMonth: number;
+  overrides?: Record<string, CanonicalField | null> | undefined;
+  remembered?: Record<string, CanonicalField | null> | undefined;
+  confirmThreshold: number;
+}
+
+interface Candidate {
+  field: CanonicalField;
+  col: number;
+  score: number;
+  method: MappingMethod;
+  reason: string;
+}
+
+const SINGLE_USE: readonly CanonicalField[] = [
+  'department', 'category', 'period', 'fiscal_year', 'amount', 'currency', 'project', 'owner', 'notes',
+];
+
+function lookup(table: Record<string, CanonicalField | null> | undefined, header: string): CanonicalField | null | undefined {
+  if (!table) return undefined;
+  if (header in table) return table[header];
+  const n = normalizeHeader(header);
+  if (n in table) return table[n];
+  return undefined;
+}
+
+/** Value evidence: how well the values fit the field (1 = as expected, lower = doubtful). */
+function valueFit(field: CanonicalField, p: ColumnProfile | undefined): { fit: number; why: string } {
+  if (!p || p.nonEmpty === 0) return { fit: 0.8, why: 'the column is empty in the rows sampled' };
+  const n = p.nonEmpty - p.formulaErrors;
+  switch (field) {
+    case 'amount': {
+      const r = ratio(p.numeric, n);
+      if (r >= 0.6) return { fit: 1, why: `${Math.round(r * 100)}% of its values are amounts` };
+      return { fit: 0.3, why: `only ${Math.round(r * 100)}% of its values are numbers` };
+    }
+    case 'period': {
+      const r = ratio(p.periodLike, n);
+      if (r >= 0.6) return { fit: 1, why: `its values read as periods (e.g. "${p.samples[0] ?? ''}")` };
+      return { fit: 0.3, why: `only ${Math.round(r * 100)}% of its values read as periods` };
+    }
+    case 'fiscal_year': {
+      const r = ratio(p.fiscalYearLike, n);
+      if (r >= 0.6) return { fit: 1, why: `its values are fiscal years (e.g. "${p.samples[0] ?? ''}")` };
+      return { fit: 0.3, why: `its values are not fiscal years` };
+    }
+    case 'currency': {
+      const r = ratio(p.currencyCode, n);
+      return r >= 0.6 ? { fit: 1, why: 'its values are currency codes' } : { fit: 0.4, why: 'its values are not currency codes' };
+    }
+    case 'department':
+    case 'category':
+    case 'project': {
+      const moneyShare = ratio(p.moneyLike, n);
+      if (moneyShare > 0.5) return { fit: 0.3, why: 'its values look like money, not names' };
+      return { fit: 1, why: `${p.distinct} distinct value${p.distinct === 1 ? '' : 's'}` };
+    }
+    default:
+      return { fit: 1, why: '' };
+  }
+}
+
+function headerCandidates(label: string, col: number, profile: ColumnProfile | undefined): Candidate[] {
+  const out: Candidate[] = [];
+  const normalized = normalizeHeader(label);
+  if (normalized === '') return out;
+  const words = normalized.split(' ');
+  const notBudget = words.some((w) => NOT_BUDGET_MEASURE.has(w));
+  for (const m of matchHeader(normalized)) {
+    if (m.field === 'amount' && notBudget) continue;
+    const { fit, why } = valueFit(m.field, profile);
+    const score = m.score * fit;
+    const reason = `${describeMatch(label, m)}${why ? `; ${why}` : ''}`;
+    out.push({ field: m.field, col, score, method: m.method, reason });
+  }
+  return out;
+}
+
+function valueCandidates(col: number, label: string, p: ColumnProfile): Candidate[] {
+  const out: Candidate[] = [];
+  const n = p.nonEmpty - p.formulaErrors;
+  if (n < 2) return out;
+  const words = normalizeHeader(label).split(' ');
+  if (ratio(p.numeric, n) >= 0.8 && ratio(p.fiscalYearLike, n) < 0.8 && !words.some((w) => NOT_BUDGET_MEASURE.has(w))) {
+    out.push({ field: 'amount', col, score: 0.55, method: 'values', reason: `"${label || `column ${col + 1}`}" has no usual title, but its values look like money` });
+  }
+  if (ratio(p.periodLike, n) >= 0.8 && ratio(p.numeric, n) < 0.5) {
+    out.push({ field: 'period', col, score: 0.6, method: 'values', reason: `"${label || `column ${col + 1}`}" has no usual title, but its values read as periods` });
+  }
+  if (ratio(p.fiscalYearLike, n) >= 0.9 && p.distinct <= 5) {
+    out.push({ field: 'fiscal_year', col, score: 0.5, method: 'values', reason: `its values are fiscal years` });
+  }
+  return out;
+}
+
+export function mapColumns(input: MappingInput): ColumnMapping {
+  const { labels, headerCells, profiles, fiscalYearStartMonth } = input;
+  const width = Math.max(labels.length, headerCells.length);
+  const taken = new Set<number>();
+  const fields: Partial<Record<CanonicalField, number>> = {};
+  const entries: MappingEntry[] = [];
+  const ignored: IgnoredColumn[] = [];
+  const assign = (c: Candidate) => {
+    fields[c.field] = c.col;
+    taken.add(c.col);
+    const confidence = Math.round(Math.min(1, c.score) * 100) / 100;
+    entries.push({
+      field: c.field, column: c.col + 1, header: labels[c.col] ?? '', confidence, method: c.method,
+      reason: c.reason, needsConfirmation: confidence < input.confirmThreshold,
+    });
+  };
+
+  // 1. What the user said (override) or said before (remembered) wins.
+  for (let col = 0; col < width; col++) {
+    const label = labels[col] ?? '';
+    if (label === '') continue;
+    for (const [table, method] of [[input.overrides, 'override'], [input.remembered, 'remembered']] as const) {
+      const field = lookup(table, label);
+      if (field === undefined || taken.has(col)) continue;
+      if (field === null) {
+        taken.add(col);
+        ignored.push({ column: col + 1, header: label, reason: method === 'override' ? 'you chose to ignore this column' : 'ignored, as remembered from an earlier import' });
+      } else if (fields[field] === undefined) {
+        assign({ field, col, score: 1, method, reason: method === 'override' ? `you mapped "${label}" to ${fieldLabel(field)}` : `remembered from an earlier import of this source` });
+      }
+    }
+  }
+
+  // 2. Period columns (wide layout) and row totals.
+  const periodColumns: PeriodColumn[] = [];
+  const totalColumns: number[] = [];
+  for (let col = 0; col < width; col++) {
+    if (taken.has(col)) continue;
+    const label = labels[col] ?? '';
+    const info = headerPeriodInfo(headerCells[col] ?? label, fiscalYearStartMonth) ?? (label ? headerPeriodInfo(label, fiscalYearStartMonth) : null);
+    if (info) periodColumns.push({ col, header: label, info });
+  }
+
+  // 3. Header and value evidence for the remaining columns; best score first, one column per field.
+  const candidates: Candidate[] = [];
+  const periodCols = new Set(periodColumns.map((p) => p.col));
+  for (let col = 0; col < width; col++) {
+    if (taken.has(col) || periodCols.has(col)) continue;
+    candidates.push(...headerCandidates(labels[col] ?? '', col, profiles[col]));
+  }
+  candidates.sort((a, b) => b.score - a.score || a.col - b.col);
+  for (const c of candidates) {
+    if (c.score < 0.35 || taken.has(c.col) || fields[c.field] !== undefined) continue;
+    if (!SINGLE_USE.includes(c.field)) continue;
+    assign(c);
+  }
+
+  // A single period header next to an amount or period column is a long layout's amount title ("Budget 2026").
+  const budgetPeriodColumns = periodColumns.filter((p) => p.info.isBudget);
+  const wide = budgetPeriodColumns.length >= 2 || (budgetPeriodColumns.length === 1 && fields.amount === undefined && fields.period === undefined);
+  if (!wide) {
+    for (const p of periodColumns) {
+      if (fields.amount === undefined && p.info.isBudget && valueFit('amount', profiles[p.col]).fit === 1) {
+        assign({ field: 'amount', col: p.col, score: 0.8, method: 'period_header', reason: `"${p.header}" holds the amounts for one period` });
+      }
+    }
+    periodColumns.length = 0;
+  }
+  if (wide) {
+    // The amount and period come from the period columns; a stray "amount" mapping would be a total.
+    for (const f of ['amount', 'period'] as const) {
+      const col = fields[f];
+      if (col === undefined) continue;
+      delete fields[f];
+      const i = entries.findIndex((e) => e.field === f);
+      if (i >= 0) entries.splice(i, 1);
+      taken.delete(col);
+    }
+    for (let col = 0; col < width; col++) {
+      const label = labels[col] ?? '';
+      if (!taken.has(col) && !periodCols.has(col) && label && isTotalHeader(label)) {
+        totalColumns.push(col);
+        taken.add(col);
+      }
+    }
+  }
+
+  // 4. Value evidence for columns without a usable title.
+  if (!wide) {
+    const byValues: Candidate[] = [];
+    for (let col = 0; col < width; col++) {
+      const p = profiles[col];
+      if (!p || taken.has(col)) continue;
+      for (const c of valueCandidates(col, labels[col] ?? '', p)) if (fields[c.field] === undefined) byValues.push(c);
+    }
+    byValues.sort((a, b) => b.score - a.score || a.col - b.col);
+    for (const c of byValues) if (!taken.has(c.col) && fields[c.field] === undefined) assign(c);
+  }
+
+  // 5. Everything else is reported as ignored, with why.
+  const periodEntries: MappingEntry[] = [];
+  for (let col = 0; col < width; col++) {
+    const label = labels[col] ?? '';
+    const p = periodColumns.find((x) => x.col === col);
+    if (p) {
+      if (!p.info.isBudget) {
+        ignored.push({ column: col + 1, header: label, reason: `"${label}" holds ${p.info.measure || 'other figures'}, not the budget` });
+      } else {
+        periodEntries.push({
+          field: 'period', column: col + 1, header: label, confidence: 0.95, method: 'period_header',
+          reason: `"${label}" is a period column`, needsConfirmation: false, period: p.info.period?.key,
+        });
+      }
+      continue;
+    }
+    if (totalColumns.includes(col)) {
+      ignored.push({ column: col + 1, header: label, reason: `"${label}" is a row total: checked against the periods, not imported` });
+      continue;
+    }
+    if (!taken.has(col) && label !== '' && (profiles[col]?.nonEmpty ?? 0) >= 0) {
+      if (!ignored.some((i) => i.column === col + 1)) {
+        ignored.push({ column: col + 1, header: label, reason: `"${label}" is not a budget field Budget Sync knows` });
+      }
+    }
+  }
+  entries.sort((a, b) => a.column - b.column);
+  return {
+    layout: wide ? 'wide' : 'long',
+    fields,
+    entries: [...entries, ...periodEntries],
+    periodColumns: periodColumns.filter((p) => p.info.isBudget),
+    totalColumns,
+    ignored,
+  };
+}

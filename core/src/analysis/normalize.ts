@@ -1,0 +1,32 @@
+/**
+ * Header text normalization shared by mapping, kind detection and header-row detection:
+ * lower case, accents folded, `&`/`#` spelled out, punctuation to spaces, currency annotations removed.
+ */
+
+const COMBINING_MARKS = /[\u0300-\u036f]/g;
+const CURRENCY_ANNOTATION = /\((?:in\s+)?(?:[a-z]{3}|[$€£¥₹])\)|\bin\s+(?:[$€£¥₹]|[a-z]{3}\b)/g;
+
+export function foldAccents(text: string): string {
+  return text.normalize('NFD').replace(COMBINING_MARKS, '').replace(/ß/g, 'ss');
+}
+
+/** `"Amount (EUR)"` → `"amount"`, `"Invoice #"` → `"invoice no"`, `"Centre de coût"` → `"centre de cout"`. */
+export function normalizeHeader(text: string): string {
+  let s = foldAccents(String(text).toLowerCase());
+  s = s.replace(CURRENCY_ANNOTATION, ' ');
+  s = s.replace(/&/g, ' and ').replace(/#/g, ' no ').replace(/%/g, ' percent ');
+  s = s.replace(/[^a-z0-9]+/g, ' ');
+  return s.trim();
+}
+
+export function tokens(normalized: string): string[] {
+  return normalized.length === 0 ? [] : normalized.split(' ');
+}
+
+/** Trimmed display form of a cell for use as a label (department, category…). */
+export function cellText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value.trim();
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  return String(value);
+}

@@ -1,0 +1,133 @@
+/**
+ * What the values under each header look like, from a sample of data rows. Mapping uses it as evidence
+ * ("money-like values are an amount"), kind detection uses it for value patterns (day-level dates,
+ * SSNs, IBANs, personal names), validation uses the number style it finds.
+ */
+import { detectNumberStyle, parseAmount, type NumberStyle } from '../values/money.ts';
+import { bareMonthOrQuarter, parseFiscalYear, parsePeriod } from '../values/period.ts';
+import type { CellValue, Row } from '../workbook.ts';
+
+export interface ColumnProfile {
+  /** 0-based column. */
+  col: number;
+  nonEmpty: number;
+  numeric: number;
+  /** Numbers with cents or thousands separators, or currency marks: clearly money. */
+  moneyLike: number;
+  text: number;
+  periodLike: number;
+  fiscalYearLike: number;
+  /** Dates naming a specific day (not the first of a month): transactions, not budget periods. */
+  dayDates: number;
+  distinct: number;
+  ssn: number;
+  iban: number;
+  email: number;
+  personName: number;
+  currencyCode: number;
+  yesNo: number;
+  formulaErrors: number;
+  samples: string[];
+  numberStyle: NumberStyle | null;
+}
+
+const SSN = /^(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}$/;
+const IBAN = /^[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[a-z]{2,}$/i;
+const PERSON = /^\p{Lu}[\p{Ll}'’-]+(?: \p{Lu}\.?)?(?: \p{Lu}[\p{Ll}'’-]+){1,2}$/u;
+const PERSON_COMMA = /^\p{Lu}[\p{Ll}'’-]+, \p{Lu}[\p{Ll}'’-]+$/u;
+const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})(?:[T ]|$)/;
+const SLASH_DAY = /^(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})$/;
+const CURRENCY_CODE = /^[A-Z]{3}$/;
+const YES_NO = /^(?:y|n|yes|no|true|false|ja|nein|oui|non|si|sí)$/i;
+const FORMULA_ERROR = /^#(?:REF!|VALUE!|DIV\/0!|N\/A|NAME\?|NUM!|NULL!|ERROR!|SPILL!|CALC!|GETTING_DATA)$/;
+
+export function isFormulaError(value: unknown): boolean {
+  return typeof value === 'string' && value.length <= 14 && value.charCodeAt(0) === 35 && FORMULA_ERROR.test(value);
+}
+
+export function isIban(text: string): boolean {
+  const compact = text.replace(/ /g, '');
+  if (!IBAN.test(text) || compact.length < 15 || compact.length > 34) return false;
+  const rearranged = compact.slice(4) + compact.slice(0, 4);
+  let remainder = 0;
+  for (const ch of rearranged) {
+    const code = ch.charCodeAt(0);
+    const digits = code >= 65 ? String(code - 55) : ch;
+    for (const d of digits) remainder = (remainder * 10 + (d.charCodeAt(0) - 48)) % 97;
+  }
+  return remainder === 1;
+}
+
+export function isSsn(text: string): boolean {
+  return text.length === 11 && SSN.test(text);
+}
+
+function isDayDate(value: CellValue): boolean {
+  if (value instanceof Date) {
+    const day = new Date(Math.round(value.getTime() / 86_400_000) * 86_400_000).getUTCDate();
+    return day !== 1;
+  }
+  if (typeof value !== 'string') return false;
+  const iso = ISO_DAY.exec(value);
+  if (iso) return iso[3] !== '01';
+  const slash = SLASH_DAY.exec(value);
+  return slash !== null && slash[1] !== '1' && slash[1] !== '01';
+}
+
+function isMoneyLike(value: CellValue): boolean {
+  if (typeof value === 'number') return !Number.isInteger(value) || Math.abs(value) >= 100;
+  if (typeof value !== 'string') return false;
+  return /[$€£¥₹]|\d[.,]\d{2}$|\d{1,3}(?:[,. '\u00a0]\d{3})+/.test(value);
+}
+
+/** Profiles columns 0..width-1 over the given data rows. */
+export function profileColumns(rows: readonly Row[], width: number): ColumnProfile[] {
+  const profiles: ColumnProfile[] = [];
+  for (let col = 0; col < width; col++) {
+    const p: ColumnProfile = {
+      col, nonEmpty: 0, numeric: 0, moneyLike: 0, text: 0, periodLike: 0, fiscalYearLike: 0, dayDates: 0,
+      distinct: 0, ssn: 0, iban: 0, email: 0, personName: 0, currencyCode: 0, yesNo: 0, formulaErrors: 0,
+      samples: [], numberStyle: null,
+    };
+    const seen = new Set<string>();
+    const textSamples: string[] = [];
+    for (const row of rows) {
+      const v = row[col];
+      if (v === null || v === undefined || (typeof v === 'string' && v.trim() === '')) continue;
+      p.nonEmpty++;
+      const s = typeof v === 'string' ? v.trim() : v instanceof Date ? v.toISOString() : String(v);
+      seen.add(s);
+      if (p.samples.length < 5) p.samples.push(s);
+      if (isFormulaError(s)) {
+        p.formulaErrors++;
+        continue;
+      }
+      if (typeof v === 'string') textSamples.push(s);
+      const amount = parseAmount(v);
+      if (amount.ok) {
+        p.numeric++;
+        if (isMoneyLike(v)) p.moneyLike++;
+      } else if (typeof v === 'string') {
+        p.text++;
+        if (isSsn(s)) p.ssn++;
+        else if (isIban(s)) p.iban++;
+        else if (EMAIL.test(s)) p.email++;
+        else if (PERSON.test(s) || PERSON_COMMA.test(s)) p.personName++;
+        else if (CURRENCY_CODE.test(s)) p.currencyCode++;
+        else if (YES_NO.test(s)) p.yesNo++;
+      }
+      if (parsePeriod(v, { fiscalYearStartMonth: 1 }) !== null || (typeof v === 'string' && bareMonthOrQuarter(s) !== null)) p.periodLike++;
+      if (parseFiscalYear(v) !== null) p.fiscalYearLike++;
+      if (isDayDate(v)) p.dayDates++;
+    }
+    p.distinct = seen.size;
+    p.numberStyle = detectNumberStyle(textSamples);
+    profiles.push(p);
+  }
+  return profiles;
+}
+
+export function ratio(part: number, whole: number): number {
+  return whole === 0 ? 0 : part / whole;
+}

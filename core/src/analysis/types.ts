@@ -1,0 +1,137 @@
+/**
+ * The analysis object: what Budget Sync understood of a file. This is exactly what
+ * `budget-sync analyze --json` prints and what the API returns, so its shape is a contract (DESIGN §3).
+ */
+
+export type CanonicalField =
+  | 'department'
+  | 'category'
+  | 'period'
+  | 'fiscal_year'
+  | 'amount'
+  | 'currency'
+  | 'project'
+  | 'owner'
+  | 'notes';
+
+export type FileKind = 'budget' | 'payroll' | 'expenses' | 'invoices' | 'bank_statement' | 'unknown';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface Issue {
+  severity: Severity;
+  /** Stable code (DESIGN §2); never renamed. */
+  code: string;
+  message: string;
+  /** 1-based row as the spreadsheet shows it, or null for the whole file. */
+  row: number | null;
+  /** 1-based column as the spreadsheet shows it, or null for the whole row. */
+  column: number | null;
+  field?: CanonicalField | undefined;
+}
+
+export interface KindVerdict {
+  kind: FileKind;
+  confidence: number;
+  reasons: string[];
+}
+
+/** How a mapping was decided, strongest first. */
+export type MappingMethod = 'override' | 'remembered' | 'synonym' | 'token' | 'fuzzy' | 'values' | 'period_header';
+
+export interface MappingEntry {
+  field: CanonicalField;
+  /** 1-based column. */
+  column: number;
+  header: string;
+  confidence: number;
+  method: MappingMethod;
+  /** Why, in words a finance person can read. */
+  reason: string;
+  /** Below the confirmation threshold: a person should confirm it before importing. */
+  needsConfirmation: boolean;
+  /** Wide layouts: the period this column holds. */
+  period?: string | undefined;
+}
+
+export interface IgnoredColumn {
+  column: number;
+  header: string;
+  reason: string;
+}
+
+export interface BudgetLine {
+  department: string;
+  category: string;
+  project: string | null;
+  period: string;
+  fiscalYear: number;
+  periodStart: string;
+  periodEnd: string;
+  /** Exact decimal string with two places, e.g. "1234.50". */
+  amount: string;
+  currency: string;
+  owner: string | null;
+  notes: string | null;
+  /** 1-based spreadsheet row. */
+  sourceRow: number;
+  /** 1-based spreadsheet column of the amount. */
+  sourceColumn: number;
+}
+
+export interface AnalysisStats {
+  /** Non-blank rows below the header. */
+  rows: number;
+  lines: number;
+  /** Exact sum of the lines, decimal string. */
+  total: string;
+  importable: boolean;
+  errors: number;
+  warnings: number;
+}
+
+export interface SheetSummary {
+  name: string;
+  hidden: boolean;
+  chosen: boolean;
+  reason: string;
+}
+
+export interface Analysis {
+  file: string;
+  format: string;
+  sheet: string | null;
+  sheets: SheetSummary[];
+  /** 1-based header row (the last one when the header spans two rows), or null when none was found. */
+  headerRow: number | null;
+  headerRows: number[];
+  headerReason: string;
+  layout: 'long' | 'wide';
+  fiscalYearStartMonth: number;
+  fiscalYear: { value: number | null; source: string | null };
+  currency: { value: string; source: string };
+  kind: KindVerdict;
+  mapping: MappingEntry[];
+  ignoredColumns: IgnoredColumn[];
+  lines: BudgetLine[];
+  issues: Issue[];
+  stats: AnalysisStats;
+  notes: string[];
+}
+
+export interface AnalyzeOptions {
+  /** Month (1–12) the organization's fiscal year starts in; default 1. */
+  fiscalYearStartMonth?: number;
+  /** Analyze this sheet instead of choosing one. */
+  sheet?: string;
+  /** Currency when the file names none; default USD. */
+  defaultCurrency?: string;
+  /** header text (normalized or as written) → field, or null to ignore the column. Wins over everything. */
+  mappingOverrides?: Record<string, CanonicalField | null>;
+  /** Mappings remembered from earlier imports (per source, then per org); they win over detection. */
+  rememberedMappings?: Record<string, CanonicalField | null>;
+  /** Extract lines even when the file does not look like a budget (the user overrides the kind, with a reason). */
+  treatAsBudget?: boolean;
+  /** Confidence below which a mapping needs confirmation; default 0.7. */
+  confirmThreshold?: number;
+}
