@@ -52,6 +52,7 @@ interface RowScore {
   periodHeaders: number;
   textCells: number;
   cells: number;
+  numberCells: number;
 }
 
 function scoreLabels(labels: readonly string[], raw: Row, fiscalYearStartMonth: number): RowScore {
@@ -59,6 +60,7 @@ function scoreLabels(labels: readonly string[], raw: Row, fiscalYearStartMonth: 
   let textCells = 0;
   let knownFields = 0;
   let periodHeaders = 0;
+  let numberCells = 0;
   const distinct = new Set<string>();
   for (let c = 0; c < labels.length; c++) {
     const label = labels[c] ?? '';
@@ -70,17 +72,22 @@ function scoreLabels(labels: readonly string[], raw: Row, fiscalYearStartMonth: 
       periodHeaders++;
       continue;
     }
+    if (isNumberCell(v ?? label)) {
+      numberCells++;
+      continue;
+    }
     if (typeof v === 'string' || v === undefined || v === null) {
-      if (!isNumberCell(label) && label.length <= 60) textCells++;
+      if (label.length <= 60) textCells++;
       const best = matchHeader(normalizeHeader(label))[0];
       if (best && best.score >= 0.7) knownFields++;
     }
   }
-  let score = knownFields * 3 + Math.min(periodHeaders, 12) * 1.5 + textCells * 0.5;
+  // Column titles are words, not figures: every figure in the row counts against it.
+  let score = knownFields * 3 + Math.min(periodHeaders, 12) * 1.5 + textCells * 0.5 - numberCells * 2;
   if (cells < 2) score -= 5;
   if (distinct.size === 1 && cells > 1) score -= 5; // a merged title repeated across the row
   if (cells > 0 && textCells + periodHeaders < cells * 0.6) score -= 3; // mostly numbers: data, not titles
-  return { score, knownFields, periodHeaders, textCells, cells };
+  return { score, knownFields, periodHeaders, textCells, cells, numberCells };
 }
 
 function distinctTexts(row: Row): number {
@@ -138,7 +145,7 @@ export function findHeader(rows: readonly Row[], fiscalYearStartMonth: number): 
     // Consider the row above as the first half of a two-row header.
     if (r > 0) {
       const above = rows[r - 1] ?? [];
-      if (distinctTexts(above) >= 2 && dataLikeness(above) < 1) {
+      if (s.numberCells === 0 && distinctTexts(above) >= 2 && dataLikeness(above) < 1) {
         const combined = combineLabels(above, row);
         const cs = scoreLabels(combined, row, fiscalYearStartMonth);
         if (cs.knownFields > s.knownFields) {

@@ -39,7 +39,8 @@ const TITLE_EVIDENCE: Record<Exclude<Scored, 'budget'>, Record<string, number>> 
     status: 1, 'net amount': 1, 'gross amount': 1, vat: 1, 'tax amount': 1, 'transaction number': 2,
     'transaction no': 2, 'payment reference': 2, 'document number': 1, 'expense area': 1, 'rechnung': 4,
     'rechnungsnummer': 4, 'lieferant': 2, 'facture': 4, 'fournisseur': 2, 'factura': 4, 'proveedor': 2,
-    'creditor': 2, 'beneficiary': 2, 'date paid': 2,
+    'creditor': 2, 'beneficiary': 2, 'date paid': 2, 'body name': 1, 'supplier id': 2, 'vendor id': 2,
+    'payment amount': 2, 'amount paid': 2, 'remittance': 3, 'cheque no': 2, 'voucher': 2, 'voucher number': 3,
   },
   bank_statement: {
     debit: 3, credit: 3, balance: 3, 'running balance': 4, 'closing balance': 4, 'available balance': 4,
@@ -134,6 +135,17 @@ export function detectFileKind(input: KindInput): KindVerdict {
       add('bank_statement', 1.5, why);
       score.budget -= 2;
       reasons.budget.push(`but ${why}`);
+    }
+    if (ratio(p.companyNames, n) >= 0.5) {
+      add('invoices', 2, `"${label}" holds company names, as supplier payment lists do`);
+      score.budget -= 1;
+    }
+    if (ratio(p.referenceIds, n) >= 0.8 && p.distinct === n && n >= 3) {
+      const why = `"${label}" holds a different reference number on every row, as transaction lists do`;
+      add('invoices', 1, why);
+      add('expenses', 0.5, why);
+      add('bank_statement', 0.5, why);
+      score.budget -= 1;
     }
     if (ratio(p.yesNo, n) >= 0.8) add('expenses', 0.5, `"${label}" is a yes/no flag`);
   }

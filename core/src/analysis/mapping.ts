@@ -104,7 +104,9 @@ function headerCandidates(label: string, col: number, profile: ColumnProfile | u
   for (const m of matchHeader(normalized)) {
     if (m.field === 'amount' && notBudget) continue;
     const { fit, why } = valueFit(m.field, profile);
-    const score = m.score * fit;
+    // Between equally good titles, names beat codes for labels ("Account Description" over "Account Number").
+    const namesBonus = (m.field === 'category' || m.field === 'department') && profile && ratio(profile.text, profile.nonEmpty) > 0.8 ? 0.02 : 0;
+    const score = m.score * fit + namesBonus;
     const reason = `${describeMatch(label, m)}${why ? `; ${why}` : ''}`;
     out.push({ field: m.field, col, score, method: m.method, reason });
   }

@@ -83,5 +83,9 @@ export function headerPeriodInfo(value: CellValue | undefined, fiscalYearStartMo
 /** Is this header a row total (`FY Total`, `Total`, `Annual`, `Summe`)? */
 export function isTotalHeader(label: string): boolean {
   const words = foldAccents(label.toLowerCase()).split(/[^a-z0-9]+/).filter((w) => w !== '');
-  return words.some((w) => TOTAL_WORDS.has(w));
+  if (words.some((w) => TOTAL_WORDS.has(w))) return true;
+  return ROW_TOTAL_TITLES.has(words.join(' '));
 }
+
+/** Titles that, beside period columns, mean the year's total. */
+const ROW_TOTAL_TITLES = new Set(['full year', 'annual', 'fy', 'year', 'whole year', 'ytd', 'gesamtjahr', 'jahr', 'annee', 'ano', 'anual']);

@@ -26,6 +26,10 @@ export interface ColumnProfile {
   personName: number;
   currencyCode: number;
   yesNo: number;
+  /** Company names ("… Ltd", "… GmbH"): suppliers, not budget lines. */
+  companyNames: number;
+  /** Reference numbers such as INV-20400 or TX10001. */
+  referenceIds: number;
   formulaErrors: number;
   samples: string[];
   numberStyle: NumberStyle | null;
@@ -40,6 +44,8 @@ const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})(?:[T ]|$)/;
 const SLASH_DAY = /^(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})$/;
 const CURRENCY_CODE = /^[A-Z]{3}$/;
 const YES_NO = /^(?:y|n|yes|no|true|false|ja|nein|oui|non|si|sí)$/i;
+const COMPANY = /\b(?:ltd|limited|plc|inc|llc|llp|gmbh|corp|corporation|co|sa|sarl|sas|ag|bv|pty|srl|spa|oy|ab)\.?$/i;
+const REFERENCE = /^[A-Z]{0,6}[-_/ #]?\d{3,}[A-Z0-9-]*$/i;
 const FORMULA_ERROR = /^#(?:REF!|VALUE!|DIV\/0!|N\/A|NAME\?|NUM!|NULL!|ERROR!|SPILL!|CALC!|GETTING_DATA)$/;
 
 export function isFormulaError(value: unknown): boolean {
@@ -87,7 +93,7 @@ export function profileColumns(rows: readonly Row[], width: number): ColumnProfi
   for (let col = 0; col < width; col++) {
     const p: ColumnProfile = {
       col, nonEmpty: 0, numeric: 0, moneyLike: 0, text: 0, periodLike: 0, fiscalYearLike: 0, dayDates: 0,
-      distinct: 0, ssn: 0, iban: 0, email: 0, personName: 0, currencyCode: 0, yesNo: 0, formulaErrors: 0,
+      distinct: 0, ssn: 0, iban: 0, email: 0, personName: 0, currencyCode: 0, yesNo: 0, companyNames: 0, referenceIds: 0, formulaErrors: 0,
       samples: [], numberStyle: null,
     };
     const seen = new Set<string>();
@@ -116,7 +122,9 @@ export function profileColumns(rows: readonly Row[], width: number): ColumnProfi
         else if (PERSON.test(s) || PERSON_COMMA.test(s)) p.personName++;
         else if (CURRENCY_CODE.test(s)) p.currencyCode++;
         else if (YES_NO.test(s)) p.yesNo++;
+        if (COMPANY.test(s)) p.companyNames++;
       }
+      if (typeof v === 'string' && REFERENCE.test(s) && /[A-Za-z]/.test(s)) p.referenceIds++;
       if (parsePeriod(v, { fiscalYearStartMonth: 1 }) !== null || (typeof v === 'string' && bareMonthOrQuarter(s) !== null)) p.periodLike++;
       if (parseFiscalYear(v) !== null) p.fiscalYearLike++;
       if (isDayDate(v)) p.dayDates++;
