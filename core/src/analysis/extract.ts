@@ -39,14 +39,26 @@ export interface Extraction {
   lines: BudgetLine[];
   rows: number;
   totalMinor: bigint;
-  /** Line amounts in minor units, in line order, for outlier detection. */
-  amounts: bigint[];
+  /** Line amounts in minor units (as numbers: statistics only, never sums), in line order, for outlier detection. */
+  amounts: number[];
 }
 
 const EXACT_TOTAL = /^(?:grand |sub ?|gesamt|zwischen)?(?:total|totals|sum|summe|gesamtsumme|somme|suma|total general|sous total)$/;
 
 function isBlank(v: CellValue | undefined): boolean {
-  return v === null || v === undefined || (typeof v === 'string' && v.trim() === '');
+  if (v === null || v === undefined) return true;
+  if (typeof v !== 'string') return false;
+  if (v.length === 0) return true;
+  const c = v.charCodeAt(0);
+  // Only a string that starts with white space can be all white space.
+  return (c === 32 || c === 9 || c === 160 || c === 10 || c === 13 || c === 0x3000 || c === 0x202f) && v.trim() === '';
+}
+
+/** What a label cell says, computed once per distinct text. */
+interface LabelInfo {
+  text: string;
+  lower: string;
+  total: 'exact' | 'edge' | null;
 }
 
 function totalLabel(text: string): 'exact' | 'edge' | null {
@@ -77,44 +89,68 @@ export function extractLines(sheet: SheetSource, plan: ExtractPlan, issues: Issu
   if (amountCol !== undefined) valueCols.add(amountCol);
 
   const lines: BudgetLine[] = [];
-  const amounts: bigint[] = [];
-  const seen = new Map<string, number>();
-  const text = new Map<string, string>();
-  const periodCache = new Map<string, Period | null>();
+  const amounts: number[] = [];
+  // department → category → project → period key → first row: no string building per row.
+  const seen = new Map<string, Map<string, Map<string, Map<string, number>>>>();
+  const labels = new Map<string, LabelInfo>();
+  const periodCache = new Map<number | null, Map<unknown, Period | null>>();
+  const labelCols = dimensionCols.length > 0 ? dimensionCols : [0];
   let totalMinor = 0n;
   let rows = 0;
-  let section: string | null = null;
+  let section: LabelInfo | null = null;
   const fysm = plan.fiscalYearStartMonth;
 
-  const label = (v: CellValue | undefined): string => {
-    if (v === null || v === undefined) return '';
+  const NO_LABEL: LabelInfo = { text: '', lower: '', total: null };
+  const info = (v: CellValue | undefined): LabelInfo => {
+    if (v === null || v === undefined) return NO_LABEL;
     const raw = typeof v === 'string' ? v : v instanceof Date ? v.toISOString().slice(0, 10) : String(v);
-    let t = text.get(raw);
-    if (t === undefined) {
-      t = raw.trim().replace(/\s+/g, ' ');
-      if (text.size < 200_000) text.set(raw, t);
+    let i = labels.get(raw);
+    if (i === undefined) {
+      const text = raw.trim().replace(/\s+/g, ' ');
+      i = { text, lower: text.toLowerCase(), total: typeof v === 'string' ? totalLabel(text) : null };
+      if (labels.size < 200_000) labels.set(raw, i);
     }
-    return t;
+    return i;
   };
+  const label = (v: CellValue | undefined): string => info(v).text;
 
   const periodOf = (v: CellValue | undefined, fy: number | null): Period | null => {
-    const key = v instanceof Date ? `d${v.getTime()}|${fy}` : `${typeof v}${String(v)}|${fy}`;
-    let p = periodCache.get(key);
+    let byValue = periodCache.get(fy);
+    if (!byValue) {
+      byValue = new Map();
+      periodCache.set(fy, byValue);
+    }
+    const key = v instanceof Date ? v.getTime() : v;
+    let p = byValue.get(key);
     if (p === undefined) {
       p = parsePeriod(v ?? null, { fiscalYearStartMonth: fysm, fiscalYear: fy });
-      if (periodCache.size < 100_000) periodCache.set(key, p);
+      if (byValue.size < 100_000) byValue.set(key, p);
     }
     return p;
   };
 
-  const emit = (r1: number, col: number, department: string, category: string, project: string | null, period: Period, minor: bigint, currency: string, row: Row) => {
-    const key = `${department.toLowerCase()}\u001f${category.toLowerCase()}\u001f${(project ?? '').toLowerCase()}\u001f${period.key}`;
-    const first = seen.get(key);
+  /** The row that already holds this key, or records it and returns undefined. */
+  const firstRowOf = (dept: string, cat: string, proj: string, period: string, r1: number): number | undefined => {
+    let byCat = seen.get(dept);
+    if (!byCat) seen.set(dept, (byCat = new Map()));
+    let byProj = byCat.get(cat);
+    if (!byProj) byCat.set(cat, (byProj = new Map()));
+    let byPeriod = byProj.get(proj);
+    if (!byPeriod) byProj.set(proj, (byPeriod = new Map()));
+    const first = byPeriod.get(period);
+    if (first === undefined) byPeriod.set(period, r1);
+    return first;
+  };
+
+  const emit = (r1: number, col: number, dept: LabelInfo, cat: LabelInfo, proj: LabelInfo, period: Period, minor: bigint, currency: string, row: Row) => {
+    const department = dept.text;
+    const category = cat.text;
+    const project = proj.text === '' ? null : proj.text;
+    const first = firstRowOf(dept.lower, cat.lower, proj.lower, period.key, r1);
     if (first !== undefined) {
       issues.add('error', 'row.duplicate', `Row ${r1} repeats ${department} / ${category}${project ? ` / ${project}` : ''} / ${period.key}, already on row ${first}. Keep one of them, or add them up.`, r1, null);
       return;
     }
-    seen.set(key, r1);
     lines.push({
       department, category, project, period: period.key, fiscalYear: period.fiscalYear,
       periodStart: period.start, periodEnd: period.end, amount: formatMinor(minor), currency,
@@ -122,7 +158,7 @@ export function extractLines(sheet: SheetSource, plan: ExtractPlan, issues: Issu
       notes: notesCol === undefined ? null : label(row[notesCol]) || null,
       sourceRow: r1, sourceColumn: col + 1,
     });
-    amounts.push(minor);
+    amounts.push(Number(minor));
     totalMinor += minor;
   };
 
@@ -155,13 +191,12 @@ export function extractLines(sheet: SheetSource, plan: ExtractPlan, issues: Issu
     const r1 = r + 1;
 
     // Totals and subtotals: a dimension cell (or the first text cell) says so.
-    const labelCols = dimensionCols.length > 0 ? dimensionCols : [0];
     let total: 'exact' | 'edge' | null = null;
     let otherFilled = false;
     for (const c of labelCols) {
       const v = row[c];
       if (typeof v !== 'string' || isBlank(v)) continue;
-      const t = totalLabel(v);
+      const t = info(v).total;
       if (t === 'exact' || (t === 'edge' && total !== 'exact')) total = t;
       else if (!t) otherFilled = true;
     }
@@ -176,17 +211,18 @@ export function extractLines(sheet: SheetSource, plan: ExtractPlan, issues: Issu
       const only = row.findIndex((v) => !isBlank(v));
       const v = row[only];
       if (typeof v === 'string' && !valueCols.has(only) && !isFormulaError(v) && !parseAmount(v).ok) {
-        section = (only === dept || only === 0) && dept !== undefined ? label(v) : section;
+        section = (only === dept || only === 0) && dept !== undefined ? info(v) : section;
         issues.add('info', 'row.heading_skipped', `Row ${r1} ("${label(v)}") is a heading or note, not a budget line.`, r1, only + 1);
         return;
       }
     }
 
     let rowHasError = false;
-    const required = (col: number | undefined, field: CanonicalField, what: string): string => {
-      if (col === undefined) return '';
-      const value = label(row[col]);
-      if (value !== '' && !isFormulaError(value)) return value;
+    const required = (col: number | undefined, field: CanonicalField, what: string): LabelInfo => {
+      if (col === undefined) return NO_LABEL;
+      const found = info(row[col]);
+      const value = found.text;
+      if (value !== '' && !isFormulaError(value)) return found;
       if (field === 'department' && section) return section;
       rowHasError = true;
       if (isFormulaError(value)) {
@@ -194,11 +230,11 @@ export function extractLines(sheet: SheetSource, plan: ExtractPlan, issues: Issu
       } else {
         issues.add('error', 'field.missing', `Row ${r1} has no ${what} (${cellRef(r1, col + 1)} is empty). Fill it in, or delete the row.`, r1, col + 1, field);
       }
-      return '';
+      return NO_LABEL;
     };
     const department = required(dept, 'department', 'department');
     const category = required(cat, 'category', 'category');
-    const project = proj === undefined ? null : label(row[proj]) || null;
+    const project = proj === undefined ? NO_LABEL : info(row[proj]);
 
     let fiscalYear = plan.fiscalYear;
     if (fyCol !== undefined && !isBlank(row[fyCol])) {
