@@ -26,7 +26,12 @@ for (const name of only) {
 if (values.json) process.stdout.write(`${JSON.stringify(metrics, null, 2)}\n`);
 else {
   for (const m of metrics) {
-    const base = m.baseline !== undefined ? `  (baseline ${m.baseline} ${m.unit}${m.ratio !== undefined ? `, ratio ${m.ratio}` : ''})` : m.ratio !== undefined ? `  (ratio ${m.ratio})` : '';
+    const base =
+      m.baseline !== undefined
+        ? `  (baseline ${m.baseline} ${m.unit}${m.ratio !== undefined ? `, ratio ${m.ratio}` : ''})`
+        : m.ratio !== undefined
+          ? `  (ratio ${m.ratio})`
+          : '';
     process.stdout.write(`${m.name.padEnd(32)} ${String(m.value).padStart(12)} ${m.unit}${base}\n`);
   }
 }

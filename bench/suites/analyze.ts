@@ -53,7 +53,13 @@ export const analyzeSuite: Suite = async (log) => {
     Papa.parse(new TextDecoder().decode(csv), { skipEmptyLines: false });
   });
   const oursCsv = medianMs(5, () => ours(csv, 'bench-100k.csv'));
-  metrics.push({ name: 'analyze.csv100k.ms', value: round(oursCsv, 1), unit: 'ms', baseline: round(bareCsv, 1), ratio: round(oursCsv / bareCsv) });
+  metrics.push({
+    name: 'analyze.csv100k.ms',
+    value: round(oursCsv, 1),
+    unit: 'ms',
+    baseline: round(bareCsv, 1),
+    ratio: round(oursCsv / bareCsv),
+  });
   metrics.push({ name: 'analyze.csv100k.overhead', value: round(oursCsv / bareCsv), unit: 'x', baseline: 1 });
 
   log('  xlsx100k: SheetJS dense read vs analyze');
@@ -61,13 +67,31 @@ export const analyzeSuite: Suite = async (log) => {
     XLSX.read(xlsx, { type: 'array', dense: true });
   });
   const oursXlsx = medianMs(3, () => ours(xlsx, 'bench-100k.xlsx'));
-  metrics.push({ name: 'analyze.xlsx100k.ms', value: round(oursXlsx, 1), unit: 'ms', baseline: round(bareXlsx, 1), ratio: round(oursXlsx / bareXlsx) });
+  metrics.push({
+    name: 'analyze.xlsx100k.ms',
+    value: round(oursXlsx, 1),
+    unit: 'ms',
+    baseline: round(bareXlsx, 1),
+    ratio: round(oursXlsx / bareXlsx),
+  });
   metrics.push({ name: 'analyze.xlsx100k.overhead', value: round(oursXlsx / bareXlsx), unit: 'x', baseline: 1 });
 
   log('  csv1m: peak memory in a child process');
   const floor = childRun(['--baseline', csv1mPath]);
   const run = childRun([csv1mPath]);
-  metrics.push({ name: 'analyze.csv1m.peak_rss_mb', value: round(run.peakRssMb as number, 0), unit: 'MB', baseline: round(floor.peakRssMb as number, 0), ratio: round((run.peakRssMb as number) / (floor.peakRssMb as number)) });
-  metrics.push({ name: 'analyze.csv1m.ms', value: round(run.ms as number, 0), unit: 'ms', baseline: round(floor.ms as number, 0), ratio: round((run.ms as number) / (floor.ms as number)) });
+  metrics.push({
+    name: 'analyze.csv1m.peak_rss_mb',
+    value: round(run.peakRssMb as number, 0),
+    unit: 'MB',
+    baseline: round(floor.peakRssMb as number, 0),
+    ratio: round((run.peakRssMb as number) / (floor.peakRssMb as number)),
+  });
+  metrics.push({
+    name: 'analyze.csv1m.ms',
+    value: round(run.ms as number, 0),
+    unit: 'ms',
+    baseline: round(floor.ms as number, 0),
+    ratio: round((run.ms as number) / (floor.ms as number)),
+  });
   return metrics;
 };

@@ -23,12 +23,7 @@ export class FileReadError extends Error {
   readonly row: number | null;
   readonly column: number | null;
 
-  constructor(
-    code: FileErrorCode,
-    file: string,
-    message: string,
-    where: { row?: number | null; column?: number | null } = {},
-  ) {
+  constructor(code: FileErrorCode, file: string, message: string, where: { row?: number | null; column?: number | null } = {}) {
     super(message);
     this.name = 'FileReadError';
     this.code = code;

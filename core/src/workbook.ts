@@ -14,7 +14,7 @@ export type CellValue = string | number | boolean | Date | null;
 export type Row = readonly (CellValue | undefined)[];
 
 /** Return `false` to stop scanning early. */
-export type RowVisitor = (row: Row, rowIndex: number) => boolean | undefined | void;
+export type RowVisitor = (row: Row, rowIndex: number) => boolean | undefined;
 
 /** A sheet the analysis can read: random access is not required, rows are scanned in order. */
 export interface SheetSource {

@@ -64,9 +64,17 @@ describe('budgets in other vocabularies and layouts', () => {
 
   it('a German budget: Kostenstelle, Konto, Monat, Betrag with 1.234,50 amounts and März', () => {
     const a = analyze('budget-de.csv');
-    expect([field(a, 'department'), field(a, 'category'), field(a, 'period'), field(a, 'amount')]).toEqual(['Kostenstelle', 'Konto', 'Monat', 'Betrag']);
+    expect([field(a, 'department'), field(a, 'category'), field(a, 'period'), field(a, 'amount')]).toEqual([
+      'Kostenstelle',
+      'Konto',
+      'Monat',
+      'Betrag',
+    ]);
     expect(a.lines.map((l) => [l.period, l.amount])).toEqual([
-      ['2026-01', '1200.00'], ['2026-02', '1350.00'], ['2026-01', '800.00'], ['2026-03', '12500.00'],
+      ['2026-01', '1200.00'],
+      ['2026-02', '1350.00'],
+      ['2026-01', '800.00'],
+      ['2026-03', '12500.00'],
     ]);
   });
 

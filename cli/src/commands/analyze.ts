@@ -13,9 +13,17 @@ export interface AnalyzeFlags {
   json?: boolean;
 }
 
-function fail(json: boolean | undefined, file: string, code: string, message: string, where: { row?: number | null; column?: number | null } = {}): number {
+function fail(
+  json: boolean | undefined,
+  file: string,
+  code: string,
+  message: string,
+  where: { row?: number | null; column?: number | null } = {},
+): number {
   if (json) {
-    process.stdout.write(`${JSON.stringify({ file, error: { code, message, row: where.row ?? null, column: where.column ?? null } }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ file, error: { code, message, row: where.row ?? null, column: where.column ?? null } }, null, 2)}\n`,
+    );
   }
   process.stderr.write(`budget-sync: ${message}\n`);
   return 2;
@@ -30,18 +38,20 @@ export async function analyzeCommand(path: string, flags: AnalyzeFlags): Promise
   if (!/^[A-Za-z]{3}$/.test(flags.currency)) {
     return fail(flags.json, file, 'usage', `--currency must be a three-letter currency code such as USD, not "${flags.currency}".`);
   }
-  let bytes: Uint8Array;
+  let bytes: Uint8Array | undefined;
   try {
     const info = await stat(path);
     if (info.isDirectory()) return fail(flags.json, file, 'file.unreadable', `${path} is a folder, not a file.`);
-    bytes = new Uint8Array(await readFile(path));
+    const buffer = await readFile(path);
+    bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength); // a view, not a copy
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'there is no such file' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
     return fail(flags.json, file, 'file.unreadable', `cannot read ${path}: ${why}.`);
   }
   try {
-    const workbook = readWorkbook(bytes, file);
+    const workbook = readWorkbook(bytes as Uint8Array, file);
+    bytes = undefined; // the workbook keeps what it needs; a million-row file should not be held twice
     const analysis = analyzeWorkbook(workbook, {
       fiscalYearStartMonth: fysm,
       defaultCurrency: flags.currency.toUpperCase(),

@@ -5,15 +5,29 @@ const MAX_ROWS_LISTED = 12;
 
 function table(rows: string[][]): string {
   const widths: number[] = [];
-  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
-  return rows.map((r) => `  ${r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd()}`).join('\n');
+  for (const r of rows) {
+    r.forEach((c, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, c.length);
+    });
+  }
+  return rows
+    .map(
+      (r) =>
+        `  ${r
+          .map((c, i) => c.padEnd(widths[i] ?? 0))
+          .join('  ')
+          .trimEnd()}`,
+    )
+    .join('\n');
 }
 
 function rowsOf(list: Issue[]): string {
   const rows = list.map((i) => i.row).filter((r): r is number => r !== null);
   if (rows.length === 0) return '';
   const shown = rows.slice(0, MAX_ROWS_LISTED).join(', ');
-  return rows.length > MAX_ROWS_LISTED ? ` (rows ${shown} and ${rows.length - MAX_ROWS_LISTED} more)` : ` (row${rows.length > 1 ? 's' : ''} ${shown})`;
+  return rows.length > MAX_ROWS_LISTED
+    ? ` (rows ${shown} and ${rows.length - MAX_ROWS_LISTED} more)`
+    : ` (row${rows.length > 1 ? 's' : ''} ${shown})`;
 }
 
 export function formatAnalysis(a: Analysis): string {
@@ -32,7 +46,9 @@ export function formatAnalysis(a: Analysis): string {
     out.push(`Layout: ${a.layout === 'wide' ? 'wide (one column per period)' : 'long (one row per budget line)'}`);
   }
   if (a.fiscalYear.value !== null) out.push(`Fiscal year: ${a.fiscalYear.value} (from ${a.fiscalYear.source})`);
-  out.push(`Currency: ${a.currency.value} (${a.currency.source === 'default' ? 'default: the file names none' : `from ${a.currency.source}`})`);
+  out.push(
+    `Currency: ${a.currency.value} (${a.currency.source === 'default' ? 'default: the file names none' : `from ${a.currency.source}`})`,
+  );
   for (const n of a.notes) out.push(`Note: ${n}`);
 
   const dims = a.mapping.filter((m) => m.field !== 'period' || m.period === undefined);
@@ -40,11 +56,18 @@ export function formatAnalysis(a: Analysis): string {
   if (dims.length > 0 || periods.length > 0) {
     out.push('', 'Mapping:');
     const rows = [['column', 'header', 'field', 'confidence', 'why']];
-    for (const m of dims) rows.push([String(m.column), m.header, m.field, `${m.confidence.toFixed(2)}${m.needsConfirmation ? ' (confirm)' : ''}`, m.reason]);
+    for (const m of dims)
+      rows.push([String(m.column), m.header, m.field, `${m.confidence.toFixed(2)}${m.needsConfirmation ? ' (confirm)' : ''}`, m.reason]);
     if (periods.length > 0) {
       const first = periods[0];
       const last = periods[periods.length - 1];
-      rows.push([`${first?.column}-${last?.column}`, `${first?.header} … ${last?.header}`, 'period', '0.95', `${periods.length} period columns`]);
+      rows.push([
+        `${first?.column}-${last?.column}`,
+        `${first?.header} … ${last?.header}`,
+        'period',
+        '0.95',
+        `${periods.length} period columns`,
+      ]);
     }
     out.push(table(rows));
   }
@@ -56,7 +79,8 @@ export function formatAnalysis(a: Analysis): string {
   if (a.lines.length > 0) {
     out.push('', `Lines (first ${Math.min(10, a.lines.length)} of ${a.stats.lines}):`);
     const rows = [['row', 'department', 'category', 'project', 'period', 'amount', 'currency']];
-    for (const l of a.lines.slice(0, 10)) rows.push([String(l.sourceRow), l.department, l.category, l.project ?? '', l.period, l.amount, l.currency]);
+    for (const l of a.lines.slice(0, 10))
+      rows.push([String(l.sourceRow), l.department, l.category, l.project ?? '', l.period, l.amount, l.currency]);
     out.push(table(rows));
   }
 
@@ -71,9 +95,16 @@ export function formatAnalysis(a: Analysis): string {
       if (list.length > 3) out.push(`    …`);
     }
   }
-  out.push('', `${a.stats.rows} rows, ${a.stats.lines} lines, total ${a.stats.total} ${a.currency.value}; ${a.stats.errors} errors, ${a.stats.warnings} warnings.`);
+  out.push(
+    '',
+    `${a.stats.rows} rows, ${a.stats.lines} lines, total ${a.stats.total} ${a.currency.value}; ${a.stats.errors} errors, ${a.stats.warnings} warnings.`,
+  );
   if (!a.stats.importable) {
-    out.push(a.kind.kind !== 'budget' ? 'Not imported: this is not a budget file.' : 'Fix the errors above in the spreadsheet, then analyze again.');
+    out.push(
+      a.kind.kind !== 'budget'
+        ? 'Not imported: this is not a budget file.'
+        : 'Fix the errors above in the spreadsheet, then analyze again.',
+    );
   }
   return `${out.join('\n')}\n`;
 }

@@ -18,7 +18,8 @@ import { profileColumns, ratio } from './profile.ts';
 import type { Analysis, AnalyzeOptions, KindVerdict, SheetSummary } from './types.ts';
 
 const HEAD_ROWS = 250;
-const NOT_DATA_SHEET = /\b(instructions?|read ?me|notes?|anleitung|hinweise?|about|cover|lookups?|lists?|settings|config|changelog|glossary|mode d emploi|instrucciones)\b/i;
+const NOT_DATA_SHEET =
+  /\b(instructions?|read ?me|notes?|anleitung|hinweise?|about|cover|lookups?|lists?|settings|config|changelog|glossary|mode d emploi|instrucciones)\b/i;
 
 function headOf(sheet: SheetSource): Row[] {
   const rows: Row[] = [];
@@ -85,9 +86,15 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
   // 1. The sheet.
   let choices: SheetChoice[];
   if (options.sheet !== undefined) {
-    const named = workbook.sheets.find((s) => s.name === options.sheet) ?? workbook.sheets.find((s) => s.name.toLowerCase() === options.sheet?.toLowerCase());
+    const named =
+      workbook.sheets.find((s) => s.name === options.sheet) ??
+      workbook.sheets.find((s) => s.name.toLowerCase() === options.sheet?.toLowerCase());
     if (!named) {
-      throw new FileReadError('sheet.not_found', workbook.fileName, `${workbook.fileName} has no sheet named "${options.sheet}". Its sheets are: ${workbook.sheets.map((s) => `"${s.name}"`).join(', ')}.`);
+      throw new FileReadError(
+        'sheet.not_found',
+        workbook.fileName,
+        `${workbook.fileName} has no sheet named "${options.sheet}". Its sheets are: ${workbook.sheets.map((s) => `"${s.name}"`).join(', ')}.`,
+      );
     }
     choices = [scoreSheet(named, fysm)];
   } else {
@@ -111,15 +118,33 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
   const head = chosen.head;
 
   const base = (): Analysis => ({
-    file: workbook.fileName, format: workbook.format, sheet: sheet.name, sheets, headerRow: null, headerRows: [],
-    headerReason: '', layout: 'long', fiscalYearStartMonth: fysm, fiscalYear: { value: null, source: null },
-    currency: { value: options.defaultCurrency ?? 'USD', source: 'default' }, kind: { kind: 'unknown', confidence: 0, reasons: [] },
-    mapping: [], ignoredColumns: [], lines: [], issues: [], stats: { rows: 0, lines: 0, total: '0.00', importable: false, errors: 0, warnings: 0 }, notes,
+    file: workbook.fileName,
+    format: workbook.format,
+    sheet: sheet.name,
+    sheets,
+    headerRow: null,
+    headerRows: [],
+    headerReason: '',
+    layout: 'long',
+    fiscalYearStartMonth: fysm,
+    fiscalYear: { value: null, source: null },
+    currency: { value: options.defaultCurrency ?? 'USD', source: 'default' },
+    kind: { kind: 'unknown', confidence: 0, reasons: [] },
+    mapping: [],
+    ignoredColumns: [],
+    lines: [],
+    issues: [],
+    stats: { rows: 0, lines: 0, total: '0.00', importable: false, errors: 0, warnings: 0 },
+    notes,
   });
 
   if (!header || header.score < 1) {
     const a = base();
-    issues.add('error', 'header.not_found', `No header row was found in sheet "${sheet.name}" of ${workbook.fileName}: no row has column titles such as Department, Category, Period or Amount above rows of figures. Add a header row, or choose another sheet.`);
+    issues.add(
+      'error',
+      'header.not_found',
+      `No header row was found in sheet "${sheet.name}" of ${workbook.fileName}: no row has column titles such as Department, Category, Period or Amount above rows of figures. Add a header row, or choose another sheet.`,
+    );
     a.kind = { kind: 'unknown', confidence: 0.3, reasons: ['Budget Sync found no table with column titles in this file.'] };
     a.issues = issues.finish();
     a.stats.errors = issues.count('error');
@@ -132,14 +157,26 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
   const width = Math.max(header.labels.length, ...dataSample.slice(0, 50).map((r) => r.length));
   const profiles = profileColumns(dataSample, width);
   const mapping = mapColumns({
-    labels: header.labels, headerCells: header.cells, profiles, fiscalYearStartMonth: fysm,
-    overrides: options.mappingOverrides, remembered: options.rememberedMappings, confirmThreshold: options.confirmThreshold ?? 0.7,
+    labels: header.labels,
+    headerCells: header.cells,
+    profiles,
+    fiscalYearStartMonth: fysm,
+    overrides: options.mappingOverrides,
+    remembered: options.rememberedMappings,
+    confirmThreshold: options.confirmThreshold ?? 0.7,
   });
 
   // 3. Fiscal year and currency named outside the table: title rows, sheet name, file name.
-  const titleText = head.slice(0, header.rows[0]).map((r) => r.map(cellText).filter(Boolean).join(' ')).join(' ');
+  const titleText = head
+    .slice(0, header.rows[0])
+    .map((r) => r.map(cellText).filter(Boolean).join(' '))
+    .join(' ');
   let fiscalYear: { value: number | null; source: string | null } = { value: null, source: null };
-  for (const [text, source] of [[titleText, 'the title rows'], [sheet.name, `the sheet name "${sheet.name}"`], [workbook.fileName, `the file name "${workbook.fileName}"`]] as const) {
+  for (const [text, source] of [
+    [titleText, 'the title rows'],
+    [sheet.name, `the sheet name "${sheet.name}"`],
+    [workbook.fileName, `the file name "${workbook.fileName}"`],
+  ] as const) {
     const fy = text ? findFiscalYearInText(text) : null;
     if (fy !== null) {
       fiscalYear = { value: fy, source };
@@ -152,21 +189,43 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
   const titleCurrency = titleText ? currencyFromText(titleText) : null;
   if (headerCurrency) currency = { value: headerCurrency, source: `the column title "${amountLabel}"` };
   else if (titleCurrency) currency = { value: titleCurrency, source: 'the title rows' };
-  else if (mapping.fields.currency !== undefined) currency = { value: currency.value, source: `the "${header.labels[mapping.fields.currency]}" column` };
+  else if (mapping.fields.currency !== undefined)
+    currency = { value: currency.value, source: `the "${header.labels[mapping.fields.currency]}" column` };
 
   // 4. Kind.
-  const kind: KindVerdict = detectFileKind({ labels: header.labels, profiles, mapping, context: `${titleText} ${sheet.name} ${workbook.fileName}` });
+  const kind: KindVerdict = detectFileKind({
+    labels: header.labels,
+    profiles,
+    mapping,
+    context: `${titleText} ${sheet.name} ${workbook.fileName}`,
+  });
   const treatAsBudget = kind.kind === 'budget' || options.treatAsBudget === true;
   if (kind.kind !== 'budget') {
-    issues.add('error', 'kind.mismatch', `${workbook.fileName} looks like ${KIND_LABEL[kind.kind]}, not a budget (${kind.reasons.slice(1, 3).join('; ') || 'see the reasons'}). Upload the budget file instead${kind.kind === 'unknown' ? ', or map its columns by hand' : ''}; if this really is a budget, import it with an override and a reason.`);
+    issues.add(
+      'error',
+      'kind.mismatch',
+      `${workbook.fileName} looks like ${KIND_LABEL[kind.kind]}, not a budget (${kind.reasons.slice(1, 3).join('; ') || 'see the reasons'}). Upload the budget file instead${kind.kind === 'unknown' ? ', or map its columns by hand' : ''}; if this really is a budget, import it with an override and a reason.`,
+    );
   }
   for (const p of profiles) {
     const n = p.nonEmpty;
     const label = header.labels[p.col] || `column ${p.col + 1}`;
     if (n > 0 && ratio(p.ssn, n) >= 0.3) {
-      issues.add('error', 'pii.detected', `Column ${p.col + 1} ("${label}") holds social security numbers. Budget Sync never stores personal identifiers: remove the column and upload again.`, null, p.col + 1);
+      issues.add(
+        'error',
+        'pii.detected',
+        `Column ${p.col + 1} ("${label}") holds social security numbers. Budget Sync never stores personal identifiers: remove the column and upload again.`,
+        null,
+        p.col + 1,
+      );
     } else if (n > 0 && ratio(p.iban, n) >= 0.3) {
-      issues.add('error', 'pii.detected', `Column ${p.col + 1} ("${label}") holds bank account numbers (IBANs). Budget Sync never stores personal identifiers: remove the column and upload again.`, null, p.col + 1);
+      issues.add(
+        'error',
+        'pii.detected',
+        `Column ${p.col + 1} ("${label}") holds bank account numbers (IBANs). Budget Sync never stores personal identifiers: remove the column and upload again.`,
+        null,
+        p.col + 1,
+      );
     }
   }
 
@@ -182,25 +241,61 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
   analysis.ignoredColumns = mapping.ignored;
 
   // 5. Required fields.
-  const need: [keyof typeof mapping.fields, string][] = [['department', 'Department (or Cost Center)'], ['category', 'Category (or GL Account)']];
+  const need: [keyof typeof mapping.fields, string][] = [
+    ['department', 'Department (or Cost Center)'],
+    ['category', 'Category (or GL Account)'],
+  ];
   if (mapping.layout === 'long') need.push(['amount', 'Amount (or Budget)']);
   let complete = true;
   if (treatAsBudget) {
     for (const [field, what] of need) {
       if (mapping.fields[field] === undefined) {
         complete = false;
-        issues.add('error', 'field.missing', `No column for ${what} was found in row ${headerEnd + 1}. The columns are: ${header.labels.filter(Boolean).map((l) => `"${l}"`).join(', ')}. Rename the column or map it by hand.`, headerEnd + 1, null, field);
+        issues.add(
+          'error',
+          'field.missing',
+          `No column for ${what} was found in row ${headerEnd + 1}. The columns are: ${header.labels
+            .filter(Boolean)
+            .map((l) => `"${l}"`)
+            .join(', ')}. Rename the column or map it by hand.`,
+          headerEnd + 1,
+          null,
+          field,
+        );
       }
     }
-    const hasPeriodSource = mapping.layout === 'wide' || mapping.fields.period !== undefined || mapping.fields.fiscal_year !== undefined || fiscalYear.value !== null;
+    const hasPeriodSource =
+      mapping.layout === 'wide' ||
+      mapping.fields.period !== undefined ||
+      mapping.fields.fiscal_year !== undefined ||
+      fiscalYear.value !== null;
     if (!hasPeriodSource) {
       complete = false;
-      issues.add('error', 'field.missing', `No period was found: there is no Month, Period or Fiscal Year column, and neither the title, the sheet name nor the file name names a fiscal year. Add a Period column, or put the fiscal year (e.g. FY2026) in the title.`, headerEnd + 1, null, 'period');
+      issues.add(
+        'error',
+        'field.missing',
+        `No period was found: there is no Month, Period or Fiscal Year column, and neither the title, the sheet name nor the file name names a fiscal year. Add a Period column, or put the fiscal year (e.g. FY2026) in the title.`,
+        headerEnd + 1,
+        null,
+        'period',
+      );
     }
     const needsYear = mapping.periodColumns.some((p) => p.info.period === null);
     if (mapping.layout === 'wide' && needsYear && mapping.fields.fiscal_year === undefined && fiscalYear.value === null) {
       complete = false;
-      issues.add('error', 'field.missing', `The period columns (${mapping.periodColumns.slice(0, 3).map((p) => `"${p.header}"`).join(', ')}…) do not say which year they are in, and no fiscal year was found in the title, sheet name or file name. Put the fiscal year (e.g. FY2026) in the title row.`, headerEnd + 1, null, 'fiscal_year');
+      issues.add(
+        'error',
+        'field.missing',
+        `The period columns (${mapping.periodColumns
+          .slice(0, 3)
+          .map((p) => `"${p.header}"`)
+          .join(
+            ', ',
+          )}…) do not say which year they are in, and no fiscal year was found in the title, sheet name or file name. Put the fiscal year (e.g. FY2026) in the title row.`,
+        headerEnd + 1,
+        null,
+        'fiscal_year',
+      );
     }
   }
   if (mapping.layout === 'wide' && fiscalYear.value !== null && mapping.periodColumns.some((p) => p.info.period === null)) {
@@ -211,16 +306,39 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
   if (treatAsBudget && complete) {
     const amountProfile = mapping.fields.amount !== undefined ? profiles[mapping.fields.amount] : undefined;
     const wideStyle = mapping.periodColumns.map((p) => profiles[p.col]?.numberStyle).find((s) => s);
-    const periodColumns = dedupeVersions(mapping.periodColumns.map((p) => resolveWideColumn(p, fysm)), mapping.periodColumns, fiscalYear.value, analysis);
-    const extraction = extractLines(sheet, {
-      layout: mapping.layout, fields: mapping.fields, periodColumns, totalColumns: mapping.totalColumns, headerEnd,
-      fiscalYearStartMonth: fysm, fiscalYear: fiscalYear.value, currency: currency.value,
-      numberStyle: amountProfile?.numberStyle ?? wideStyle ?? null, labels: header.labels,
-    }, issues);
+    const periodColumns = dedupeVersions(
+      mapping.periodColumns.map((p) => resolveWideColumn(p, fysm)),
+      mapping.periodColumns,
+      fiscalYear.value,
+      analysis,
+    );
+    const extraction = extractLines(
+      sheet,
+      {
+        layout: mapping.layout,
+        fields: mapping.fields,
+        periodColumns,
+        totalColumns: mapping.totalColumns,
+        headerEnd,
+        fiscalYearStartMonth: fysm,
+        fiscalYear: fiscalYear.value,
+        currency: currency.value,
+        numberStyle: amountProfile?.numberStyle ?? wideStyle ?? null,
+        labels: header.labels,
+      },
+      issues,
+    );
     for (const i of findOutliers(extraction.amounts)) {
       const line = extraction.lines[i];
       if (!line) continue;
-      issues.add('warning', 'amount.outlier', `The amount in ${cellRef(line.sourceRow, line.sourceColumn)} (${line.amount}) is more than 100 times the typical line in this file. Check for a misplaced decimal point or extra zeros.`, line.sourceRow, line.sourceColumn, 'amount');
+      issues.add(
+        'warning',
+        'amount.outlier',
+        `The amount in ${cellRef(line.sourceRow, line.sourceColumn)} (${line.amount}) is more than 100 times the typical line in this file. Check for a misplaced decimal point or extra zeros.`,
+        line.sourceRow,
+        line.sourceColumn,
+        'amount',
+      );
     }
     analysis.lines = extraction.lines;
     analysis.stats.rows = extraction.rows;
@@ -255,7 +373,11 @@ function dedupeVersions(columns: WidePeriodColumn[], sources: PeriodColumn[], fy
     const rank = sources[i]?.info.rank ?? 0;
     const [winner, loser] = rank > prevRank ? [c, prev] : [prev, c];
     keep[at] = winner;
-    analysis.ignoredColumns.push({ column: loser.col + 1, header: loser.header, reason: `"${winner.header}" holds a later budget version for the same period (${key})` });
+    analysis.ignoredColumns.push({
+      column: loser.col + 1,
+      header: loser.header,
+      reason: `"${winner.header}" holds a later budget version for the same period (${key})`,
+    });
   });
   return keep;
 }

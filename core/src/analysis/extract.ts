@@ -61,8 +61,18 @@ interface LabelInfo {
   total: 'exact' | 'edge' | null;
 }
 
+const CANONICAL_AMOUNT = /^-?(?:0|[1-9]\d*)\.\d\d$/;
+
+/** The amount as an exact two-decimal string: the cell's own text when it already is one. */
+function canonicalAmount(source: CellValue | undefined, minor: bigint): string {
+  if (typeof source === 'string' && source.length < 20 && CANONICAL_AMOUNT.test(source) && source !== '-0.00') return source;
+  return formatMinor(minor);
+}
+
 function totalLabel(text: string): 'exact' | 'edge' | null {
-  const s = foldAccents(text.toLowerCase()).replace(/[^a-z0-9]+/g, ' ').trim();
+  const s = foldAccents(text.toLowerCase())
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
   if (s === '') return null;
   if (EXACT_TOTAL.test(s)) return 'exact';
   const words = s.split(' ');
@@ -129,34 +139,79 @@ export function extractLines(sheet: SheetSource, plan: ExtractPlan, issues: Issu
     return p;
   };
 
+  const fiscalYears = new Map<unknown, number | null>();
+  const fiscalYearOf = (v: CellValue | undefined): number | null => {
+    const key = v instanceof Date ? v.getTime() : v;
+    let fy = fiscalYears.get(key);
+    if (fy === undefined) {
+      fy = parseFiscalYear(v ?? null);
+      if (fiscalYears.size < 10_000) fiscalYears.set(key, fy);
+    }
+    return fy;
+  };
+
   /** The row that already holds this key, or records it and returns undefined. */
   const firstRowOf = (dept: string, cat: string, proj: string, period: string, r1: number): number | undefined => {
     let byCat = seen.get(dept);
-    if (!byCat) seen.set(dept, (byCat = new Map()));
+    if (!byCat) {
+      byCat = new Map();
+      seen.set(dept, byCat);
+    }
     let byProj = byCat.get(cat);
-    if (!byProj) byCat.set(cat, (byProj = new Map()));
+    if (!byProj) {
+      byProj = new Map();
+      byCat.set(cat, byProj);
+    }
     let byPeriod = byProj.get(proj);
-    if (!byPeriod) byProj.set(proj, (byPeriod = new Map()));
+    if (!byPeriod) {
+      byPeriod = new Map();
+      byProj.set(proj, byPeriod);
+    }
     const first = byPeriod.get(period);
     if (first === undefined) byPeriod.set(period, r1);
     return first;
   };
 
-  const emit = (r1: number, col: number, dept: LabelInfo, cat: LabelInfo, proj: LabelInfo, period: Period, minor: bigint, currency: string, row: Row) => {
+  const emit = (
+    r1: number,
+    col: number,
+    dept: LabelInfo,
+    cat: LabelInfo,
+    proj: LabelInfo,
+    period: Period,
+    minor: bigint,
+    currency: string,
+    row: Row,
+    source: CellValue | undefined,
+  ) => {
     const department = dept.text;
     const category = cat.text;
     const project = proj.text === '' ? null : proj.text;
     const first = firstRowOf(dept.lower, cat.lower, proj.lower, period.key, r1);
     if (first !== undefined) {
-      issues.add('error', 'row.duplicate', `Row ${r1} repeats ${department} / ${category}${project ? ` / ${project}` : ''} / ${period.key}, already on row ${first}. Keep one of them, or add them up.`, r1, null);
+      issues.add(
+        'error',
+        'row.duplicate',
+        `Row ${r1} repeats ${department} / ${category}${project ? ` / ${project}` : ''} / ${period.key}, already on row ${first}. Keep one of them, or add them up.`,
+        r1,
+        null,
+      );
       return;
     }
     lines.push({
-      department, category, project, period: period.key, fiscalYear: period.fiscalYear,
-      periodStart: period.start, periodEnd: period.end, amount: formatMinor(minor), currency,
+      department,
+      category,
+      project,
+      period: period.key,
+      fiscalYear: period.fiscalYear,
+      periodStart: period.start,
+      periodEnd: period.end,
+      amount: canonicalAmount(source, minor),
+      currency,
       owner: ownerCol === undefined ? null : label(row[ownerCol]) || null,
       notes: notesCol === undefined ? null : label(row[notesCol]) || null,
-      sourceRow: r1, sourceColumn: col + 1,
+      sourceRow: r1,
+      sourceColumn: col + 1,
     });
     amounts.push(Number(minor));
     totalMinor += minor;
@@ -167,18 +222,48 @@ export function extractLines(sheet: SheetSource, plan: ExtractPlan, issues: Issu
     const v = row[col];
     const a = parseAmount(v, plan.numberStyle ?? undefined);
     if (a.ok) {
-      if (a.rounded) issues.add('warning', 'amount.rounded', `The amount in ${cellRef(r1, col + 1)} has more than two decimals; it was rounded to ${formatMinor(a.minor)}.`, r1, col + 1, 'amount');
+      if (a.rounded)
+        issues.add(
+          'warning',
+          'amount.rounded',
+          `The amount in ${cellRef(r1, col + 1)} has more than two decimals; it was rounded to ${formatMinor(a.minor)}.`,
+          r1,
+          col + 1,
+          'amount',
+        );
       return { minor: a.minor, currency: a.currency };
     }
     if (a.reason === 'empty') {
-      if (required) issues.add('error', 'field.missing', `Row ${r1} has no amount (${cellRef(r1, col + 1)} is empty). Enter the budget, or delete the row.`, r1, col + 1, 'amount');
+      if (required)
+        issues.add(
+          'error',
+          'field.missing',
+          `Row ${r1} has no amount (${cellRef(r1, col + 1)} is empty). Enter the budget, or delete the row.`,
+          r1,
+          col + 1,
+          'amount',
+        );
       return null;
     }
     if (a.reason === 'formula_error') {
-      issues.add('error', 'value.formula_error', `${cellRef(r1, col + 1)} shows the formula error ${String(v)}. Fix the formula in the spreadsheet and export again.`, r1, col + 1, 'amount');
+      issues.add(
+        'error',
+        'value.formula_error',
+        `${cellRef(r1, col + 1)} shows the formula error ${String(v)}. Fix the formula in the spreadsheet and export again.`,
+        r1,
+        col + 1,
+        'amount',
+      );
       return null;
     }
-    issues.add('error', 'amount.invalid', `${cellRef(r1, col + 1)} should be an amount but holds "${label(v)}". Enter a number such as 1234.50.`, r1, col + 1, 'amount');
+    issues.add(
+      'error',
+      'amount.invalid',
+      `${cellRef(r1, col + 1)} should be an amount but holds "${label(v)}". Enter a number such as 1234.50.`,
+      r1,
+      col + 1,
+      'amount',
+    );
     return null;
   };
 
@@ -226,9 +311,23 @@ export function extractLines(sheet: SheetSource, plan: ExtractPlan, issues: Issu
       if (field === 'department' && section) return section;
       rowHasError = true;
       if (isFormulaError(value)) {
-        issues.add('error', 'value.formula_error', `${cellRef(r1, col + 1)} shows the formula error ${value}. Fix the formula and export again.`, r1, col + 1, field);
+        issues.add(
+          'error',
+          'value.formula_error',
+          `${cellRef(r1, col + 1)} shows the formula error ${value}. Fix the formula and export again.`,
+          r1,
+          col + 1,
+          field,
+        );
       } else {
-        issues.add('error', 'field.missing', `Row ${r1} has no ${what} (${cellRef(r1, col + 1)} is empty). Fill it in, or delete the row.`, r1, col + 1, field);
+        issues.add(
+          'error',
+          'field.missing',
+          `Row ${r1} has no ${what} (${cellRef(r1, col + 1)} is empty). Fill it in, or delete the row.`,
+          r1,
+          col + 1,
+          field,
+        );
       }
       return NO_LABEL;
     };
@@ -238,10 +337,17 @@ export function extractLines(sheet: SheetSource, plan: ExtractPlan, issues: Issu
 
     let fiscalYear = plan.fiscalYear;
     if (fyCol !== undefined && !isBlank(row[fyCol])) {
-      const fy = parseFiscalYear(row[fyCol] ?? null);
+      const fy = fiscalYearOf(row[fyCol]);
       if (fy === null) {
         rowHasError = true;
-        issues.add('error', 'period.invalid', `${cellRef(r1, fyCol + 1)} should be a fiscal year (such as FY2026) but holds "${label(row[fyCol])}".`, r1, fyCol + 1, 'fiscal_year');
+        issues.add(
+          'error',
+          'period.invalid',
+          `${cellRef(r1, fyCol + 1)} should be a fiscal year (such as FY2026) but holds "${label(row[fyCol])}".`,
+          r1,
+          fyCol + 1,
+          'fiscal_year',
+        );
       } else fiscalYear = fy;
     }
 
@@ -256,15 +362,36 @@ export function extractLines(sheet: SheetSource, plan: ExtractPlan, issues: Issu
           if (fiscalYear !== null && fyCol !== undefined) period = yearPeriod(fiscalYear, fysm);
           else {
             rowHasError = true;
-            issues.add('error', 'field.missing', `Row ${r1} has no period (${cellRef(r1, periodCol + 1)} is empty).`, r1, periodCol + 1, 'period');
+            issues.add(
+              'error',
+              'field.missing',
+              `Row ${r1} has no period (${cellRef(r1, periodCol + 1)} is empty).`,
+              r1,
+              periodCol + 1,
+              'period',
+            );
           }
         } else {
           period = periodOf(v, fiscalYear);
           if (period === null) {
             rowHasError = true;
-            issues.add('error', 'period.invalid', `${cellRef(r1, periodCol + 1)} holds "${label(v)}", which is not a period. Use a month such as 2026-01, a quarter such as 2026-Q1 or a fiscal year such as FY2026.`, r1, periodCol + 1, 'period');
+            issues.add(
+              'error',
+              'period.invalid',
+              `${cellRef(r1, periodCol + 1)} holds "${label(v)}", which is not a period. Use a month such as 2026-01, a quarter such as 2026-Q1 or a fiscal year such as FY2026.`,
+              r1,
+              periodCol + 1,
+              'period',
+            );
           } else if (fyCol !== undefined && fiscalYear !== null && period.fiscalYear !== fiscalYear) {
-            issues.add('warning', 'period.fiscal_year_mismatch', `Row ${r1}: ${period.key} belongs to fiscal year ${period.fiscalYear}, but ${cellRef(r1, fyCol + 1)} says ${fiscalYear}. Check the fiscal-year start month.`, r1, fyCol + 1, 'fiscal_year');
+            issues.add(
+              'warning',
+              'period.fiscal_year_mismatch',
+              `Row ${r1}: ${period.key} belongs to fiscal year ${period.fiscalYear}, but ${cellRef(r1, fyCol + 1)} says ${fiscalYear}. Check the fiscal-year start month.`,
+              r1,
+              fyCol + 1,
+              'fiscal_year',
+            );
           }
         }
       } else if (fiscalYear !== null) {
@@ -272,8 +399,27 @@ export function extractLines(sheet: SheetSource, plan: ExtractPlan, issues: Issu
       }
       const amount = amountCol === undefined ? null : amountAt(row, amountCol, r1, true);
       if (amount === null || period === null || rowHasError) return;
-      if (amount.minor < 0n) issues.add('warning', 'amount.negative', `The amount in ${cellRef(r1, (amountCol as number) + 1)} is negative (${formatMinor(amount.minor)}). Budgets are usually positive: check it is meant as a reduction.`, r1, (amountCol as number) + 1, 'amount');
-      emit(r1, amountCol as number, department, category, project, period, amount.minor, currency === plan.currency && amount.currency ? amount.currency : currency, row);
+      if (amount.minor < 0n)
+        issues.add(
+          'warning',
+          'amount.negative',
+          `The amount in ${cellRef(r1, (amountCol as number) + 1)} is negative (${formatMinor(amount.minor)}). Budgets are usually positive: check it is meant as a reduction.`,
+          r1,
+          (amountCol as number) + 1,
+          'amount',
+        );
+      emit(
+        r1,
+        amountCol as number,
+        department,
+        category,
+        project,
+        period,
+        amount.minor,
+        currency === plan.currency && amount.currency ? amount.currency : currency,
+        row,
+        row[amountCol as number],
+      );
       return;
     }
 
@@ -299,13 +445,39 @@ export function extractLines(sheet: SheetSource, plan: ExtractPlan, issues: Issu
     for (const tc of plan.totalColumns) {
       const t = parseAmount(row[tc], plan.numberStyle ?? undefined);
       if (t.ok && allParsed && t.minor !== sum) {
-        issues.add('warning', 'total.mismatch', `Row ${r1}: the periods add up to ${formatMinor(sum)} but ${cellRef(r1, tc + 1)} ("${plan.labels[tc] ?? 'Total'}") says ${formatMinor(t.minor)}.`, r1, tc + 1, 'amount');
+        issues.add(
+          'warning',
+          'total.mismatch',
+          `Row ${r1}: the periods add up to ${formatMinor(sum)} but ${cellRef(r1, tc + 1)} ("${plan.labels[tc] ?? 'Total'}") says ${formatMinor(t.minor)}.`,
+          r1,
+          tc + 1,
+          'amount',
+        );
       }
     }
     if (rowHasError) return;
     for (const p of pending) {
-      if (p.minor < 0n) issues.add('warning', 'amount.negative', `The amount in ${cellRef(r1, p.col + 1)} is negative (${formatMinor(p.minor)}). Budgets are usually positive: check it is meant as a reduction.`, r1, p.col + 1, 'amount');
-      emit(r1, p.col, department, category, project, p.period, p.minor, currency === plan.currency && p.currency ? p.currency : currency, row);
+      if (p.minor < 0n)
+        issues.add(
+          'warning',
+          'amount.negative',
+          `The amount in ${cellRef(r1, p.col + 1)} is negative (${formatMinor(p.minor)}). Budgets are usually positive: check it is meant as a reduction.`,
+          r1,
+          p.col + 1,
+          'amount',
+        );
+      emit(
+        r1,
+        p.col,
+        department,
+        category,
+        project,
+        p.period,
+        p.minor,
+        currency === plan.currency && p.currency ? p.currency : currency,
+        row,
+        row[p.col],
+      );
     }
   });
 

@@ -164,7 +164,11 @@ export function findHeader(rows: readonly Row[], fiscalYearStartMonth: number): 
       if (looked > 0 && below / looked >= 0.5) parts.push('rows of figures below it');
       const first = headerRows[0] ?? r;
       const skipped =
-        first === 0 ? '' : first === 1 ? ' The row above it is a title or blank.' : ` The ${first} rows above it are titles, notes or blank.`;
+        first === 0
+          ? ''
+          : first === 1
+            ? ' The row above it is a title or blank.'
+            : ` The ${first} rows above it are titles, notes or blank.`;
       best = {
         rows: headerRows,
         labels: finalLabels,

@@ -11,11 +11,19 @@ export class IssueList {
   private readonly counts = new Map<string, number>();
   private readonly severities = new Map<string, Severity>();
 
-  add(severity: Severity, code: string, message: string, row: number | null = null, column: number | null = null, field?: CanonicalField): void {
+  add(
+    severity: Severity,
+    code: string,
+    message: string,
+    row: number | null = null,
+    column: number | null = null,
+    field?: CanonicalField,
+  ): void {
     const n = (this.counts.get(code) ?? 0) + 1;
     this.counts.set(code, n);
     this.severities.set(code, severity);
-    if (n <= PER_CODE_LIMIT) this.items.push(field ? { severity, code, message, row, column, field } : { severity, code, message, row, column });
+    if (n <= PER_CODE_LIMIT)
+      this.items.push(field ? { severity, code, message, row, column, field } : { severity, code, message, row, column });
   }
 
   count(severity: Severity): number {
@@ -38,7 +46,9 @@ export class IssueList {
       }
     }
     const rank: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
-    return this.items.sort((a, b) => (a.row ?? 0) - (b.row ?? 0) || rank[a.severity] - rank[b.severity] || (a.column ?? 0) - (b.column ?? 0));
+    return this.items.sort(
+      (a, b) => (a.row ?? 0) - (b.row ?? 0) || rank[a.severity] - rank[b.severity] || (a.column ?? 0) - (b.column ?? 0),
+    );
   }
 }
 

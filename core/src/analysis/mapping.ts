@@ -48,7 +48,15 @@ interface Candidate {
 }
 
 const SINGLE_USE: readonly CanonicalField[] = [
-  'department', 'category', 'period', 'fiscal_year', 'amount', 'currency', 'project', 'owner', 'notes',
+  'department',
+  'category',
+  'period',
+  'fiscal_year',
+  'amount',
+  'currency',
+  'project',
+  'owner',
+  'notes',
 ];
 
 function lookup(table: Record<string, CanonicalField | null> | undefined, header: string): CanonicalField | null | undefined {
@@ -105,7 +113,8 @@ function headerCandidates(label: string, col: number, profile: ColumnProfile | u
     if (m.field === 'amount' && notBudget) continue;
     const { fit, why } = valueFit(m.field, profile);
     // Between equally good titles, names beat codes for labels ("Account Description" over "Account Number").
-    const namesBonus = (m.field === 'category' || m.field === 'department') && profile && ratio(profile.text, profile.nonEmpty) > 0.8 ? 0.02 : 0;
+    const namesBonus =
+      (m.field === 'category' || m.field === 'department') && profile && ratio(profile.text, profile.nonEmpty) > 0.8 ? 0.02 : 0;
     const score = m.score * fit + namesBonus;
     const reason = `${describeMatch(label, m)}${why ? `; ${why}` : ''}`;
     out.push({ field: m.field, col, score, method: m.method, reason });
@@ -119,10 +128,22 @@ function valueCandidates(col: number, label: string, p: ColumnProfile): Candidat
   if (n < 2) return out;
   const words = normalizeHeader(label).split(' ');
   if (ratio(p.numeric, n) >= 0.8 && ratio(p.fiscalYearLike, n) < 0.8 && !words.some((w) => NOT_BUDGET_MEASURE.has(w))) {
-    out.push({ field: 'amount', col, score: 0.55, method: 'values', reason: `"${label || `column ${col + 1}`}" has no usual title, but its values look like money` });
+    out.push({
+      field: 'amount',
+      col,
+      score: 0.55,
+      method: 'values',
+      reason: `"${label || `column ${col + 1}`}" has no usual title, but its values look like money`,
+    });
   }
   if (ratio(p.periodLike, n) >= 0.8 && ratio(p.numeric, n) < 0.5) {
-    out.push({ field: 'period', col, score: 0.6, method: 'values', reason: `"${label || `column ${col + 1}`}" has no usual title, but its values read as periods` });
+    out.push({
+      field: 'period',
+      col,
+      score: 0.6,
+      method: 'values',
+      reason: `"${label || `column ${col + 1}`}" has no usual title, but its values read as periods`,
+    });
   }
   if (ratio(p.fiscalYearLike, n) >= 0.9 && p.distinct <= 5) {
     out.push({ field: 'fiscal_year', col, score: 0.5, method: 'values', reason: `its values are fiscal years` });
@@ -142,8 +163,13 @@ export function mapColumns(input: MappingInput): ColumnMapping {
     taken.add(c.col);
     const confidence = Math.round(Math.min(1, c.score) * 100) / 100;
     entries.push({
-      field: c.field, column: c.col + 1, header: labels[c.col] ?? '', confidence, method: c.method,
-      reason: c.reason, needsConfirmation: confidence < input.confirmThreshold,
+      field: c.field,
+      column: c.col + 1,
+      header: labels[c.col] ?? '',
+      confidence,
+      method: c.method,
+      reason: c.reason,
+      needsConfirmation: confidence < input.confirmThreshold,
     });
   };
 
@@ -151,14 +177,28 @@ export function mapColumns(input: MappingInput): ColumnMapping {
   for (let col = 0; col < width; col++) {
     const label = labels[col] ?? '';
     if (label === '') continue;
-    for (const [table, method] of [[input.overrides, 'override'], [input.remembered, 'remembered']] as const) {
+    for (const [table, method] of [
+      [input.overrides, 'override'],
+      [input.remembered, 'remembered'],
+    ] as const) {
       const field = lookup(table, label);
       if (field === undefined || taken.has(col)) continue;
       if (field === null) {
         taken.add(col);
-        ignored.push({ column: col + 1, header: label, reason: method === 'override' ? 'you chose to ignore this column' : 'ignored, as remembered from an earlier import' });
+        ignored.push({
+          column: col + 1,
+          header: label,
+          reason: method === 'override' ? 'you chose to ignore this column' : 'ignored, as remembered from an earlier import',
+        });
       } else if (fields[field] === undefined) {
-        assign({ field, col, score: 1, method, reason: method === 'override' ? `you mapped "${label}" to ${fieldLabel(field)}` : `remembered from an earlier import of this source` });
+        assign({
+          field,
+          col,
+          score: 1,
+          method,
+          reason:
+            method === 'override' ? `you mapped "${label}" to ${fieldLabel(field)}` : `remembered from an earlier import of this source`,
+        });
       }
     }
   }
@@ -169,7 +209,8 @@ export function mapColumns(input: MappingInput): ColumnMapping {
   for (let col = 0; col < width; col++) {
     if (taken.has(col)) continue;
     const label = labels[col] ?? '';
-    const info = headerPeriodInfo(headerCells[col] ?? label, fiscalYearStartMonth) ?? (label ? headerPeriodInfo(label, fiscalYearStartMonth) : null);
+    const info =
+      headerPeriodInfo(headerCells[col] ?? label, fiscalYearStartMonth) ?? (label ? headerPeriodInfo(label, fiscalYearStartMonth) : null);
     if (info) periodColumns.push({ col, header: label, info });
   }
 
@@ -189,11 +230,18 @@ export function mapColumns(input: MappingInput): ColumnMapping {
 
   // A single period header next to an amount or period column is a long layout's amount title ("Budget 2026").
   const budgetPeriodColumns = periodColumns.filter((p) => p.info.isBudget);
-  const wide = budgetPeriodColumns.length >= 2 || (budgetPeriodColumns.length === 1 && fields.amount === undefined && fields.period === undefined);
+  const wide =
+    budgetPeriodColumns.length >= 2 || (budgetPeriodColumns.length === 1 && fields.amount === undefined && fields.period === undefined);
   if (!wide) {
     for (const p of periodColumns) {
       if (fields.amount === undefined && p.info.isBudget && valueFit('amount', profiles[p.col]).fit === 1) {
-        assign({ field: 'amount', col: p.col, score: 0.8, method: 'period_header', reason: `"${p.header}" holds the amounts for one period` });
+        assign({
+          field: 'amount',
+          col: p.col,
+          score: 0.8,
+          method: 'period_header',
+          reason: `"${p.header}" holds the amounts for one period`,
+        });
       }
     }
     periodColumns.length = 0;
@@ -239,8 +287,14 @@ export function mapColumns(input: MappingInput): ColumnMapping {
         ignored.push({ column: col + 1, header: label, reason: `"${label}" holds ${p.info.measure || 'other figures'}, not the budget` });
       } else {
         periodEntries.push({
-          field: 'period', column: col + 1, header: label, confidence: 0.95, method: 'period_header',
-          reason: `"${label}" is a period column`, needsConfirmation: false, period: p.info.period?.key,
+          field: 'period',
+          column: col + 1,
+          header: label,
+          confidence: 0.95,
+          method: 'period_header',
+          reason: `"${label}" is a period column`,
+          needsConfirmation: false,
+          period: p.info.period?.key,
         });
       }
       continue;

@@ -8,10 +8,7 @@ import { foldAccents } from './normalize.ts';
 import { bareMonthOrQuarter, parsePeriod, yearPeriod, type Period } from '../values/period.ts';
 import type { CellValue } from '../workbook.ts';
 
-export type BarePeriod =
-  | { grain: 'month'; month: number }
-  | { grain: 'quarter'; quarter: number }
-  | { grain: 'fiscal_period'; n: number };
+export type BarePeriod = { grain: 'month'; month: number } | { grain: 'quarter'; quarter: number } | { grain: 'fiscal_period'; n: number };
 
 export interface HeaderPeriod {
   /** Fully known period (the header names its year), or null when the year must come from elsewhere. */
@@ -28,7 +25,9 @@ export interface HeaderPeriod {
 const cache = new Map<string, HeaderPeriod | null>();
 
 function fromText(text: string, fiscalYearStartMonth: number): HeaderPeriod | null {
-  const words = foldAccents(text.toLowerCase()).split(/[^a-z0-9]+/).filter((w) => w !== '');
+  const words = foldAccents(text.toLowerCase())
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w !== '');
   if (words.length === 0 || words.length > 6) return null;
   if (words.some((w) => TOTAL_WORDS.has(w))) return null;
   let isBudget = true;
@@ -82,7 +81,9 @@ export function headerPeriodInfo(value: CellValue | undefined, fiscalYearStartMo
 
 /** Is this header a row total (`FY Total`, `Total`, `Annual`, `Summe`)? */
 export function isTotalHeader(label: string): boolean {
-  const words = foldAccents(label.toLowerCase()).split(/[^a-z0-9]+/).filter((w) => w !== '');
+  const words = foldAccents(label.toLowerCase())
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w !== '');
   if (words.some((w) => TOTAL_WORDS.has(w))) return true;
   return ROW_TOTAL_TITLES.has(words.join(' '));
 }

@@ -92,9 +92,26 @@ export function profileColumns(rows: readonly Row[], width: number): ColumnProfi
   const profiles: ColumnProfile[] = [];
   for (let col = 0; col < width; col++) {
     const p: ColumnProfile = {
-      col, nonEmpty: 0, numeric: 0, moneyLike: 0, text: 0, periodLike: 0, fiscalYearLike: 0, dayDates: 0,
-      distinct: 0, ssn: 0, iban: 0, email: 0, personName: 0, currencyCode: 0, yesNo: 0, companyNames: 0, referenceIds: 0, formulaErrors: 0,
-      samples: [], numberStyle: null,
+      col,
+      nonEmpty: 0,
+      numeric: 0,
+      moneyLike: 0,
+      text: 0,
+      periodLike: 0,
+      fiscalYearLike: 0,
+      dayDates: 0,
+      distinct: 0,
+      ssn: 0,
+      iban: 0,
+      email: 0,
+      personName: 0,
+      currencyCode: 0,
+      yesNo: 0,
+      companyNames: 0,
+      referenceIds: 0,
+      formulaErrors: 0,
+      samples: [],
+      numberStyle: null,
     };
     const seen = new Set<string>();
     const textSamples: string[] = [];

@@ -3,16 +3,7 @@
  * `budget-sync analyze --json` prints and what the API returns, so its shape is a contract (DESIGN §3).
  */
 
-export type CanonicalField =
-  | 'department'
-  | 'category'
-  | 'period'
-  | 'fiscal_year'
-  | 'amount'
-  | 'currency'
-  | 'project'
-  | 'owner'
-  | 'notes';
+export type CanonicalField = 'department' | 'category' | 'period' | 'fiscal_year' | 'amount' | 'currency' | 'project' | 'owner' | 'notes';
 
 export type FileKind = 'budget' | 'payroll' | 'expenses' | 'invoices' | 'bank_statement' | 'unknown';
 
