@@ -8,7 +8,7 @@ if [ "$(_bs_major)" -lt "$_bs_need_major" ]; then
   if [ ! -x "$_bs_cache/node_modules/node/bin/node" ]; then
     echo "budget-sync: Node $(node --version 2>/dev/null || echo none) is too old; installing Node 22 from the npm package node@22 into $_bs_cache" >&2
     mkdir -p "$_bs_cache"
-    npm install --silent --no-audit --no-fund --prefix "$_bs_cache" node@22 >&2 || {
+    npm install --loglevel=warn --no-audit --no-fund --prefix "$_bs_cache" node@22 >&2 || {
       echo "budget-sync: could not install node@22; install Node >= 22.12 yourself and retry" >&2
       return 1 2>/dev/null || exit 1
     }
