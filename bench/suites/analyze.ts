@@ -65,7 +65,16 @@ export const analyzeSuite: Suite = async (log) => {
   log('  xlsx100k: SheetJS dense read vs analyze');
   const bareXlsx = medianMs(3, () => {
     // The same options the reader uses, so the ratio is the analysis' own cost.
-    XLSX.read(xlsx, { type: 'array', dense: true, cellDates: true, cellFormula: false, cellHTML: false, cellStyles: false, cellNF: false, sheetStubs: false });
+    XLSX.read(xlsx, {
+      type: 'array',
+      dense: true,
+      cellDates: true,
+      cellFormula: false,
+      cellHTML: false,
+      cellStyles: false,
+      cellNF: false,
+      sheetStubs: false,
+    });
   });
   const oursXlsx = medianMs(3, () => ours(xlsx, 'bench-100k.xlsx'));
   metrics.push({

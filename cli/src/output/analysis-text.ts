@@ -51,8 +51,8 @@ export function formatAnalysis(a: Analysis): string {
   );
   for (const n of a.notes) out.push(`Note: ${n}`);
 
-  const dims = a.mapping.filter((m) => m.field !== 'period' || m.period === undefined);
-  const periods = a.mapping.filter((m) => m.field === 'period' && m.period !== undefined);
+  const dims = a.mapping.filter((m) => m.method !== 'period_header' || m.field !== 'period');
+  const periods = a.mapping.filter((m) => m.method === 'period_header' && m.field === 'period');
   if (dims.length > 0 || periods.length > 0) {
     out.push('', 'Mapping:');
     const rows = [['column', 'header', 'field', 'confidence', 'why']];

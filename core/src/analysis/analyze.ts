@@ -5,7 +5,7 @@
  */
 import { FileReadError } from '../errors.ts';
 import { currencyFromText, formatMinor } from '../values/money.ts';
-import { findFiscalYearInText, monthPeriod, quarterPeriod, yearPeriod, type Period } from '../values/period.ts';
+import { findFiscalYearInText, monthPeriod, quarterPeriod, type Period } from '../values/period.ts';
 import type { Row, SheetSource, Workbook } from '../workbook.ts';
 import { extractLines, type WidePeriodColumn } from './extract.ts';
 import { findHeader, type HeaderCandidate } from './header.ts';
@@ -153,6 +153,7 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
 
   // 2. Profile and map the columns.
   const headerEnd = header.rows[header.rows.length - 1] as number;
+  header.labels = shownLabels(header, sheet, headerEnd);
   const dataSample = head.slice(headerEnd + 1, headerEnd + 1 + 200);
   const width = Math.max(header.labels.length, ...dataSample.slice(0, 50).map((r) => r.length));
   const profiles = profileColumns(dataSample, width);
@@ -172,9 +173,11 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
     .map((r) => r.map(cellText).filter(Boolean).join(' '))
     .join(' ');
   let fiscalYear: { value: number | null; source: string | null } = { value: null, source: null };
+  // A CSV has no sheet name of its own: its one sheet is named after the file, which is said below.
+  const textFile = workbook.format === 'csv' || workbook.format === 'tsv';
   for (const [text, source] of [
     [titleText, 'the title rows'],
-    [sheet.name, `the sheet name "${sheet.name}"`],
+    [textFile ? '' : sheet.name, `the sheet name "${sheet.name}"`],
     [workbook.fileName, `the file name "${workbook.fileName}"`],
   ] as const) {
     const fy = text ? findFiscalYearInText(text) : null;
@@ -210,22 +213,26 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
   for (const p of profiles) {
     const n = p.nonEmpty;
     const label = header.labels[p.col] || `column ${p.col + 1}`;
-    if (n > 0 && ratio(p.ssn, n) >= 0.3) {
-      issues.add(
-        'error',
-        'pii.detected',
-        `Column ${p.col + 1} ("${label}") holds social security numbers. Budget Sync never stores personal identifiers: remove the column and upload again.`,
-        null,
-        p.col + 1,
-      );
-    } else if (n > 0 && ratio(p.iban, n) >= 0.3) {
-      issues.add(
-        'error',
-        'pii.detected',
-        `Column ${p.col + 1} ("${label}") holds bank account numbers (IBANs). Budget Sync never stores personal identifiers: remove the column and upload again.`,
-        null,
-        p.col + 1,
-      );
+    const what =
+      n === 0 ? null : ratio(p.ssn, n) >= 0.3 ? 'social security numbers' : ratio(p.iban, n) >= 0.3 ? 'bank account numbers (IBANs)' : null;
+    if (what === null) continue;
+    issues.add(
+      'error',
+      'pii.detected',
+      `Column ${p.col + 1} ("${label}") holds ${what}. Budget Sync never stores personal identifiers: remove the column and upload again.`,
+      null,
+      p.col + 1,
+    );
+    // Never carry them into the lines: an owner or notes column of SSNs would be echoed back in every line.
+    for (const f of Object.keys(mapping.fields) as (keyof typeof mapping.fields)[]) {
+      if (mapping.fields[f] !== p.col) continue;
+      delete mapping.fields[f];
+      mapping.entries = mapping.entries.filter((e) => !(e.field === f && e.column === p.col + 1));
+      mapping.ignored.push({
+        column: p.col + 1,
+        header: header.labels[p.col] ?? '',
+        reason: `it holds ${what}: personal identifiers are never imported`,
+      });
     }
   }
 
@@ -300,6 +307,14 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
   }
   if (mapping.layout === 'wide' && fiscalYear.value !== null && mapping.periodColumns.some((p) => p.info.period === null)) {
     notes.push(`The month columns are read as fiscal year ${fiscalYear.value}, found in ${fiscalYear.source}.`);
+    // Without a fiscal year column every row is in that year, so each column's period is known.
+    if (mapping.fields.fiscal_year === undefined) {
+      for (const e of analysis.mapping) {
+        const pc =
+          e.method === 'period_header' && e.period === undefined ? mapping.periodColumns.find((p) => p.col === e.column - 1) : undefined;
+        if (pc) e.period = resolveWideColumn(pc, fysm).resolve(fiscalYear.value)?.key;
+      }
+    }
   }
 
   // 6. Lines.
@@ -354,6 +369,22 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
   analysis.stats.warnings = issues.count('warning');
   analysis.stats.importable = kind.kind === 'budget' && analysis.stats.errors === 0 && analysis.lines.length > 0;
   return analysis;
+}
+
+/**
+ * A date header cell is titled as the sheet shows it ("Jan-26"), not as an ISO date, so that the same
+ * sheet read as xlsx, as CSV text or as Google Sheets values gives the same column titles.
+ */
+function shownLabels(header: HeaderCandidate, sheet: SheetSource, headerEnd: number): string[] {
+  return header.labels.map((label, c) => {
+    const cell = header.cells[c];
+    if (!(cell instanceof Date)) return label;
+    const shown = sheet.displayText(headerEnd, c)?.trim();
+    const iso = cellText(cell);
+    if (!shown || shown === iso) return label;
+    if (label === iso) return shown;
+    return label.endsWith(` ${iso}`) ? `${label.slice(0, label.length - iso.length)}${shown}` : label;
+  });
 }
 
 /** Two columns for the same period (e.g. "FY2026 Proposed" and "FY2026 Adopted"): the later budget version wins. */

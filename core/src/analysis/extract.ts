@@ -6,11 +6,11 @@
  */
 import { cellRef } from './issues.ts';
 import type { IssueList } from './issues.ts';
-import { foldAccents } from './normalize.ts';
+import { cellText, foldAccents } from './normalize.ts';
 import { isFormulaError } from './profile.ts';
 import { TOTAL_WORDS } from './synonyms.ts';
 import type { BudgetLine, CanonicalField } from './types.ts';
-import { formatMinor, parseAmount, type NumberStyle } from '../values/money.ts';
+import { currencyFromText, formatMinor, ISO_CURRENCY_CODES, parseAmount, type NumberStyle } from '../values/money.ts';
 import { parseFiscalYear, parsePeriod, yearPeriod, type Period } from '../values/period.ts';
 import type { CellValue, Row, SheetSource } from '../workbook.ts';
 
@@ -113,7 +113,7 @@ export function extractLines(sheet: SheetSource, plan: ExtractPlan, issues: Issu
   const NO_LABEL: LabelInfo = { text: '', lower: '', total: null };
   const info = (v: CellValue | undefined): LabelInfo => {
     if (v === null || v === undefined) return NO_LABEL;
-    const raw = typeof v === 'string' ? v : v instanceof Date ? v.toISOString().slice(0, 10) : String(v);
+    const raw = typeof v === 'string' ? v : cellText(v);
     let i = labels.get(raw);
     if (i === undefined) {
       const text = raw.trim().replace(/\s+/g, ' ');
@@ -352,7 +352,21 @@ export function extractLines(sheet: SheetSource, plan: ExtractPlan, issues: Issu
     }
 
     let currency = plan.currency;
-    if (currencyCol !== undefined && !isBlank(row[currencyCol])) currency = label(row[currencyCol]).toUpperCase();
+    if (currencyCol !== undefined && !isBlank(row[currencyCol])) {
+      const written = label(row[currencyCol]);
+      const code = currencyFromText(written) ?? (ISO_CURRENCY_CODES.has(written.toUpperCase()) ? written.toUpperCase() : null);
+      if (code === null) {
+        rowHasError = true;
+        issues.add(
+          'error',
+          'currency.invalid',
+          `${cellRef(r1, currencyCol + 1)} holds "${written}", which is not a currency. Use a code such as USD or EUR.`,
+          r1,
+          currencyCol + 1,
+          'currency',
+        );
+      } else currency = code;
+    }
 
     if (layout === 'long') {
       let period: Period | null = null;

@@ -55,6 +55,12 @@ interface RowScore {
   numberCells: number;
 }
 
+/** Prose, not a column title: "We expect costs to stay flat." (a CSV splits sentences at their commas). */
+function isSentence(label: string): boolean {
+  const words = label.split(/\s+/).length;
+  return words >= 7 || (words >= 3 && /[.!?]$/.test(label));
+}
+
 function scoreLabels(labels: readonly string[], raw: Row, fiscalYearStartMonth: number): RowScore {
   let cells = 0;
   let textCells = 0;
@@ -65,6 +71,8 @@ function scoreLabels(labels: readonly string[], raw: Row, fiscalYearStartMonth: 
   for (let c = 0; c < labels.length; c++) {
     const label = labels[c] ?? '';
     if (label === '') continue;
+    // A merged cell repeats its text over the columns it spans ("Organisation" over two columns): one title.
+    if (c > 0 && label === labels[c - 1]) continue;
     cells++;
     distinct.add(label);
     const v = raw[c];
@@ -77,7 +85,7 @@ function scoreLabels(labels: readonly string[], raw: Row, fiscalYearStartMonth: 
       continue;
     }
     if (typeof v === 'string' || v === undefined || v === null) {
-      if (label.length <= 60) textCells++;
+      if (label.length <= 60 && !isSentence(label)) textCells++;
       const best = matchHeader(normalizeHeader(label))[0];
       if (best && best.score >= 0.7) knownFields++;
     }

@@ -27,6 +27,8 @@ export function tokens(normalized: string): string[] {
 export function cellText(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value.trim();
-  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  // The day the sheet shows is the Date's nearest UTC midnight (see workbook.ts): Google Sheets gives
+  // local midnight, which east of UTC is the evening before in UTC.
+  if (value instanceof Date) return new Date(Math.round(value.getTime() / 86_400_000) * 86_400_000).toISOString().slice(0, 10);
   return String(value);
 }
