@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import * as XLSX from '@e965/xlsx';
 import Papa from 'papaparse';
 import { analyzeWorkbook } from '@budget-sync/core';
-import { readWorkbook } from '@budget-sync/core/readers';
+import { readWorkbook, SHEETJS_READ_OPTIONS } from '@budget-sync/core/readers';
 import { budgetCsv, budgetXlsx } from './generate.ts';
 import { type Metric, round, type Suite } from './types.ts';
 
@@ -48,60 +48,45 @@ export const analyzeSuite: Suite = async (log) => {
   const csv1mPath = `${outDir}budget-1m.csv`;
   writeFileSync(csv1mPath, budgetCsv(1_000_000));
 
+  /** A figure next to its baseline from this run, with their ratio. */
+  const versus = (name: string, unit: string, value: number, baseline: number, digits: number): Metric => ({
+    name,
+    value: round(value, digits),
+    unit,
+    baseline: round(baseline, digits),
+    ratio: round(value / baseline),
+  });
+  /** `<prefix>.ms` and `<prefix>.overhead`: our time next to the bare parser's. */
+  const compare = (prefix: string, oursMs: number, bareMs: number) => {
+    metrics.push(versus(`${prefix}.ms`, 'ms', oursMs, bareMs, 1));
+    metrics.push({ name: `${prefix}.overhead`, value: round(oursMs / bareMs), unit: 'x', baseline: 1 });
+  };
+
   log('  csv100k: papaparse vs analyze');
   const bareCsv = medianMs(5, () => {
     Papa.parse(new TextDecoder().decode(csv), { skipEmptyLines: false });
   });
-  const oursCsv = medianMs(5, () => ours(csv, 'bench-100k.csv'));
-  metrics.push({
-    name: 'analyze.csv100k.ms',
-    value: round(oursCsv, 1),
-    unit: 'ms',
-    baseline: round(bareCsv, 1),
-    ratio: round(oursCsv / bareCsv),
-  });
-  metrics.push({ name: 'analyze.csv100k.overhead', value: round(oursCsv / bareCsv), unit: 'x', baseline: 1 });
+  compare(
+    'analyze.csv100k',
+    medianMs(5, () => ours(csv, 'bench-100k.csv')),
+    bareCsv,
+  );
 
   log('  xlsx100k: SheetJS dense read vs analyze');
+  // The same options the reader uses, so the ratio is the analysis' own cost.
   const bareXlsx = medianMs(3, () => {
-    // The same options the reader uses, so the ratio is the analysis' own cost.
-    XLSX.read(xlsx, {
-      type: 'array',
-      dense: true,
-      cellDates: true,
-      cellFormula: false,
-      cellHTML: false,
-      cellStyles: false,
-      cellNF: false,
-      sheetStubs: false,
-    });
+    XLSX.read(xlsx, SHEETJS_READ_OPTIONS);
   });
-  const oursXlsx = medianMs(3, () => ours(xlsx, 'bench-100k.xlsx'));
-  metrics.push({
-    name: 'analyze.xlsx100k.ms',
-    value: round(oursXlsx, 1),
-    unit: 'ms',
-    baseline: round(bareXlsx, 1),
-    ratio: round(oursXlsx / bareXlsx),
-  });
-  metrics.push({ name: 'analyze.xlsx100k.overhead', value: round(oursXlsx / bareXlsx), unit: 'x', baseline: 1 });
+  compare(
+    'analyze.xlsx100k',
+    medianMs(3, () => ours(xlsx, 'bench-100k.xlsx')),
+    bareXlsx,
+  );
 
   log('  csv1m: peak memory in a child process');
   const floor = childRun(['--baseline', csv1mPath]);
   const run = childRun([csv1mPath]);
-  metrics.push({
-    name: 'analyze.csv1m.peak_rss_mb',
-    value: round(run.peakRssMb as number, 0),
-    unit: 'MB',
-    baseline: round(floor.peakRssMb as number, 0),
-    ratio: round((run.peakRssMb as number) / (floor.peakRssMb as number)),
-  });
-  metrics.push({
-    name: 'analyze.csv1m.ms',
-    value: round(run.ms as number, 0),
-    unit: 'ms',
-    baseline: round(floor.ms as number, 0),
-    ratio: round((run.ms as number) / (floor.ms as number)),
-  });
+  metrics.push(versus('analyze.csv1m.peak_rss_mb', 'MB', run.peakRssMb as number, floor.peakRssMb as number, 0));
+  metrics.push(versus('analyze.csv1m.ms', 'ms', run.ms as number, floor.ms as number, 0));
   return metrics;
 };

@@ -184,6 +184,16 @@ export function extractLines(sheet: SheetSource, plan: ExtractPlan, issues: Issu
     row: Row,
     source: CellValue | undefined,
   ) => {
+    if (minor < 0n) {
+      issues.add(
+        'warning',
+        'amount.negative',
+        `The amount in ${cellRef(r1, col + 1)} is negative (${formatMinor(minor)}). Budgets are usually positive: check it is meant as a reduction.`,
+        r1,
+        col + 1,
+        'amount',
+      );
+    }
     const department = dept.text;
     const category = cat.text;
     const project = proj.text === '' ? null : proj.text;
@@ -217,6 +227,17 @@ export function extractLines(sheet: SheetSource, plan: ExtractPlan, issues: Issu
     totalMinor += minor;
   };
 
+  const formulaError = (r1: number, col: number, shown: string, field: CanonicalField) => {
+    issues.add(
+      'error',
+      'value.formula_error',
+      `${cellRef(r1, col + 1)} shows the formula error ${shown}. Fix the formula in the spreadsheet and export again.`,
+      r1,
+      col + 1,
+      field,
+    );
+  };
+
   /** Parses one amount cell; reports what is wrong with it. Returns null when there is no usable amount. */
   const amountAt = (row: Row, col: number, r1: number, required: boolean): { minor: bigint; currency: string | null } | null => {
     const v = row[col];
@@ -246,14 +267,7 @@ export function extractLines(sheet: SheetSource, plan: ExtractPlan, issues: Issu
       return null;
     }
     if (a.reason === 'formula_error') {
-      issues.add(
-        'error',
-        'value.formula_error',
-        `${cellRef(r1, col + 1)} shows the formula error ${String(v)}. Fix the formula in the spreadsheet and export again.`,
-        r1,
-        col + 1,
-        'amount',
-      );
+      formulaError(r1, col, String(v), 'amount');
       return null;
     }
     issues.add(
@@ -264,6 +278,28 @@ export function extractLines(sheet: SheetSource, plan: ExtractPlan, issues: Issu
       col + 1,
       'amount',
     );
+    return null;
+  };
+
+  /** A department or category cell: its label, or null after reporting what is wrong with it. */
+  const requiredLabel = (row: Row, r1: number, col: number | undefined, field: CanonicalField, what: string): LabelInfo | null => {
+    if (col === undefined) return NO_LABEL;
+    const found = info(row[col]);
+    const value = found.text;
+    if (value !== '' && !isFormulaError(value)) return found;
+    if (field === 'department' && section) return section;
+    if (isFormulaError(value)) {
+      formulaError(r1, col, value, field);
+    } else {
+      issues.add(
+        'error',
+        'field.missing',
+        `Row ${r1} has no ${what} (${cellRef(r1, col + 1)} is empty). Fill it in, or delete the row.`,
+        r1,
+        col + 1,
+        field,
+      );
+    }
     return null;
   };
 
@@ -302,37 +338,9 @@ export function extractLines(sheet: SheetSource, plan: ExtractPlan, issues: Issu
       }
     }
 
-    let rowHasError = false;
-    const required = (col: number | undefined, field: CanonicalField, what: string): LabelInfo => {
-      if (col === undefined) return NO_LABEL;
-      const found = info(row[col]);
-      const value = found.text;
-      if (value !== '' && !isFormulaError(value)) return found;
-      if (field === 'department' && section) return section;
-      rowHasError = true;
-      if (isFormulaError(value)) {
-        issues.add(
-          'error',
-          'value.formula_error',
-          `${cellRef(r1, col + 1)} shows the formula error ${value}. Fix the formula and export again.`,
-          r1,
-          col + 1,
-          field,
-        );
-      } else {
-        issues.add(
-          'error',
-          'field.missing',
-          `Row ${r1} has no ${what} (${cellRef(r1, col + 1)} is empty). Fill it in, or delete the row.`,
-          r1,
-          col + 1,
-          field,
-        );
-      }
-      return NO_LABEL;
-    };
-    const department = required(dept, 'department', 'department');
-    const category = required(cat, 'category', 'category');
+    const department = requiredLabel(row, r1, dept, 'department', 'department');
+    const category = requiredLabel(row, r1, cat, 'category', 'category');
+    let rowHasError = department === null || category === null;
     const project = proj === undefined ? NO_LABEL : info(row[proj]);
 
     let fiscalYear = plan.fiscalYear;
@@ -412,16 +420,7 @@ export function extractLines(sheet: SheetSource, plan: ExtractPlan, issues: Issu
         period = yearPeriod(fiscalYear, fysm);
       }
       const amount = amountCol === undefined ? null : amountAt(row, amountCol, r1, true);
-      if (amount === null || period === null || rowHasError) return;
-      if (amount.minor < 0n)
-        issues.add(
-          'warning',
-          'amount.negative',
-          `The amount in ${cellRef(r1, (amountCol as number) + 1)} is negative (${formatMinor(amount.minor)}). Budgets are usually positive: check it is meant as a reduction.`,
-          r1,
-          (amountCol as number) + 1,
-          'amount',
-        );
+      if (amount === null || period === null || rowHasError || department === null || category === null) return;
       emit(
         r1,
         amountCol as number,
@@ -469,17 +468,8 @@ export function extractLines(sheet: SheetSource, plan: ExtractPlan, issues: Issu
         );
       }
     }
-    if (rowHasError) return;
+    if (rowHasError || department === null || category === null) return;
     for (const p of pending) {
-      if (p.minor < 0n)
-        issues.add(
-          'warning',
-          'amount.negative',
-          `The amount in ${cellRef(r1, p.col + 1)} is negative (${formatMinor(p.minor)}). Budgets are usually positive: check it is meant as a reduction.`,
-          r1,
-          p.col + 1,
-          'amount',
-        );
       emit(
         r1,
         p.col,

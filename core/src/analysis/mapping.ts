@@ -47,18 +47,6 @@ interface Candidate {
   reason: string;
 }
 
-const SINGLE_USE: readonly CanonicalField[] = [
-  'department',
-  'category',
-  'period',
-  'fiscal_year',
-  'amount',
-  'currency',
-  'project',
-  'owner',
-  'notes',
-];
-
 function lookup(table: Record<string, CanonicalField | null> | undefined, header: string): CanonicalField | null | undefined {
   if (!table) return undefined;
   if (header in table) return table[header];
@@ -224,7 +212,6 @@ export function mapColumns(input: MappingInput): ColumnMapping {
   candidates.sort((a, b) => b.score - a.score || a.col - b.col);
   for (const c of candidates) {
     if (c.score < 0.35 || taken.has(c.col) || fields[c.field] !== undefined) continue;
-    if (!SINGLE_USE.includes(c.field)) continue;
     assign(c);
   }
 
@@ -245,8 +232,7 @@ export function mapColumns(input: MappingInput): ColumnMapping {
       }
     }
     periodColumns.length = 0;
-  }
-  if (wide) {
+  } else {
     // The amount and period come from the period columns; a stray "amount" mapping would be a total.
     for (const f of ['amount', 'period'] as const) {
       const col = fields[f];
@@ -303,10 +289,9 @@ export function mapColumns(input: MappingInput): ColumnMapping {
       ignored.push({ column: col + 1, header: label, reason: `"${label}" is a row total: checked against the periods, not imported` });
       continue;
     }
-    if (!taken.has(col) && label !== '' && (profiles[col]?.nonEmpty ?? 0) >= 0) {
-      if (!ignored.some((i) => i.column === col + 1)) {
-        ignored.push({ column: col + 1, header: label, reason: `"${label}" is not a budget field Budget Sync knows` });
-      }
+    // Columns ignored by an override or a remembered mapping are already taken (and listed).
+    if (!taken.has(col) && label !== '') {
+      ignored.push({ column: col + 1, header: label, reason: `"${label}" is not a budget field Budget Sync knows` });
     }
   }
   entries.sort((a, b) => a.column - b.column);

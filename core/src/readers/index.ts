@@ -14,6 +14,7 @@ import { isZip, listZipNames } from './zip-guard.ts';
 export { FileReadError, isFileReadError, type FileErrorCode } from '../errors.ts';
 export { DEFAULT_LIMITS, type ReadOptions } from './options.ts';
 export { workbookFromSheetValues, type SheetValuesInput } from './sheet-values.ts';
+export { SHEETJS_READ_OPTIONS } from './xlsx.ts';
 
 /** Binary formats people upload by mistake, named so the message can say what the file is. */
 const OTHER_FORMATS: readonly { magic: readonly number[]; what: string }[] = [

@@ -23,6 +23,19 @@ const ERROR_TEXT: ReadonlyMap<number, string> = new Map([
   [0x2b, '#GETTING_DATA'],
 ]);
 
+/** How SheetJS is asked to read: dense rows, typed dates, none of what the analysis never looks at. */
+export const SHEETJS_READ_OPTIONS = {
+  type: 'array',
+  dense: true,
+  cellDates: true,
+  cellFormula: false,
+  cellHTML: false,
+  cellStyles: false,
+  cellNF: false,
+  sheetStubs: false,
+  bookVBA: false,
+} as const satisfies XLSX.ParsingOptions;
+
 export function isCfb(bytes: Uint8Array): boolean {
   const magic = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
   return magic.every((b, i) => bytes[i] === b);
@@ -56,18 +69,7 @@ export function readExcel(bytes: Uint8Array, fileName: string, container: 'zip' 
 
   let wb: XLSX.WorkBook;
   try {
-    wb = XLSX.read(input, {
-      type: 'array',
-      dense: true,
-      cellDates: true,
-      cellFormula: false,
-      cellHTML: false,
-      cellStyles: false,
-      cellNF: false,
-      sheetStubs: false,
-      bookVBA: false,
-      sheetRows: limits.maxRows + 1,
-    });
+    wb = XLSX.read(input, { ...SHEETJS_READ_OPTIONS, sheetRows: limits.maxRows + 1 });
   } catch (e) {
     throw sheetJsFailure(e, fileName);
   }

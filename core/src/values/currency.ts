@@ -51,22 +51,21 @@ function isAsciiLetter(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
 
+/** A one-character symbol (`$`, `€`, `£`, …): 1 with `hit.code` set, or 0. */
+function matchSymbolChar(c: number, hit: CurrencyHit): number {
+  const code = c === 36 ? 'USD' : SYMBOL_CHARS.get(c);
+  if (code === undefined) return 0;
+  hit.code = code;
+  return 1;
+}
+
 /**
  * Length of a currency symbol or code starting at `s[lo]` (and ending before `hi`), or 0. A code must not
  * be followed by another letter (`EUROS 12` is not EUR). Sets `hit.code` on a match.
  */
 export function matchCurrencyPrefix(s: string, lo: number, hi: number, hit: CurrencyHit): number {
   const c = s.charCodeAt(lo);
-  if (c === 36) {
-    hit.code = 'USD';
-    return 1;
-  }
-  if (c > 127) {
-    const code = SYMBOL_CHARS.get(c);
-    if (code === undefined) return 0;
-    hit.code = code;
-    return 1;
-  }
+  if (c === 36 || c > 127) return matchSymbolChar(c, hit);
   if (!isAsciiLetter(c)) return 0;
   for (const [sym, code] of LETTER_SYMBOLS) {
     if (lo + sym.length <= hi && s.startsWith(sym, lo)) {
@@ -94,16 +93,7 @@ export function matchCurrencySuffix(s: string, lo: number, hi: number, hit: Curr
       }
     }
   }
-  if (c === 36) {
-    hit.code = 'USD';
-    return 1;
-  }
-  if (c > 127) {
-    const code = SYMBOL_CHARS.get(c);
-    if (code === undefined) return 0;
-    hit.code = code;
-    return 1;
-  }
+  if (c === 36 || c > 127) return matchSymbolChar(c, hit);
   if (!isAsciiLetter(c)) return 0;
   let start = hi - 1;
   while (start > lo && hi - start <= 3 && isAsciiLetter(s.charCodeAt(start - 1))) start--;
