@@ -12,3 +12,5 @@ export { mapColumns } from './analysis/mapping.ts';
 export { normalizeHeader } from './analysis/normalize.ts';
 export * from './values/money.ts';
 export * from './values/period.ts';
+export * from './import/plan.ts';
+export * from './import/decision.ts';

@@ -1,0 +1,166 @@
+/**
+ * The import plan: what confirming an import would do to the stored budget — insert, update, leave
+ * unchanged, remove — and the warnings only the stored data can raise (lowering a budget below what is
+ * already spent). The preview shows this plan and the import applies exactly this plan, so the two
+ * cannot disagree. Pure: the stored lines come in as values.
+ */
+import type { BudgetLine, Issue } from '../analysis/types.ts';
+import { formatMinor, parseDecimal } from '../values/money.ts';
+
+export type ImportMode = 'merge' | 'replace';
+
+/** A line as stored, with what is already consumed against it. */
+export interface StoredLine {
+  id: string;
+  department: string;
+  category: string;
+  project: string | null;
+  period: string;
+  fiscalYear: number;
+  amount: string;
+  currency: string;
+  owner: string | null;
+  notes: string | null;
+  version: number;
+  /** reserved + committed + actual, decimal string. */
+  consumed: string;
+}
+
+export interface PlannedUpdate {
+  line: BudgetLine;
+  stored: StoredLine;
+  /** Which values change. */
+  changes: Array<'amount' | 'currency' | 'owner' | 'notes'>;
+}
+
+export interface ImportScope {
+  fiscalYears: number[];
+  /** Lower-cased department names. */
+  departments: string[];
+}
+
+export interface ImportPlan {
+  mode: ImportMode;
+  scope: ImportScope;
+  inserts: BudgetLine[];
+  updates: PlannedUpdate[];
+  unchanged: number;
+  /** Stored lines in the file's scope that the file lacks (replace mode only). */
+  removes: StoredLine[];
+  /** Issues found against the stored data (`budget.below_consumption`, `amount.too_large`). */
+  issues: Issue[];
+}
+
+export interface ImportCounts {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  removed: number;
+}
+
+/** NUMERIC(18,2) holds at most 16 digits before the point. */
+const MAX_MINOR = 10n ** 18n - 1n;
+
+/** The natural key: department × category × project × period, ignoring letter case (as duplicate detection does). */
+export function lineKey(department: string, category: string, project: string | null, period: string): string {
+  return `${department.toLowerCase()}\u0000${category.toLowerCase()}\u0000${(project ?? '').toLowerCase()}\u0000${period}`;
+}
+
+/** The file's scope for `replace`: its fiscal years × departments. */
+export function importScope(lines: readonly BudgetLine[]): ImportScope {
+  const years = new Set<number>();
+  const departments = new Set<string>();
+  for (const l of lines) {
+    years.add(l.fiscalYear);
+    departments.add(l.department.toLowerCase());
+  }
+  return { fiscalYears: [...years].sort((a, b) => a - b), departments: [...departments].sort() };
+}
+
+/**
+ * Compares the file's lines with the stored lines of its scope. `stored` must hold every live stored line
+ * of the scope (for `merge`, lines outside the scope never match a file line anyway).
+ */
+export function planImport(lines: readonly BudgetLine[], stored: readonly StoredLine[], mode: ImportMode): ImportPlan {
+  const scope = importScope(lines);
+  const byKey = new Map<string, StoredLine>();
+  for (const s of stored) byKey.set(lineKey(s.department, s.category, s.project, s.period), s);
+
+  const plan: ImportPlan = { mode, scope, inserts: [], updates: [], unchanged: 0, removes: [], issues: [] };
+  const seen = new Set<string>();
+  for (const line of lines) {
+    const minor = parseDecimal(line.amount);
+    if (minor === null || minor > MAX_MINOR || minor < -MAX_MINOR) {
+      plan.issues.push({
+        severity: 'error',
+        code: 'amount.too_large',
+        message: `The amount in row ${line.sourceRow} (${line.amount}) is larger than Budget Sync can store (16 digits before the decimal point). Check the cell for extra digits.`,
+        row: line.sourceRow,
+        column: line.sourceColumn,
+        field: 'amount',
+      });
+      continue;
+    }
+    const key = lineKey(line.department, line.category, line.project, line.period);
+    seen.add(key);
+    const old = byKey.get(key);
+    if (old === undefined) {
+      plan.inserts.push(line);
+      continue;
+    }
+    const changes: PlannedUpdate['changes'] = [];
+    if (parseDecimal(old.amount) !== minor) changes.push('amount');
+    if (old.currency !== line.currency) changes.push('currency');
+    if ((old.owner ?? null) !== (line.owner ?? null)) changes.push('owner');
+    if ((old.notes ?? null) !== (line.notes ?? null)) changes.push('notes');
+    if (changes.length === 0) {
+      plan.unchanged++;
+      continue;
+    }
+    plan.updates.push({ line, stored: old, changes });
+    const consumed = parseDecimal(old.consumed) ?? 0n;
+    if (minor < consumed) {
+      plan.issues.push({
+        severity: 'warning',
+        code: 'budget.below_consumption',
+        message: `Row ${line.sourceRow} lowers ${describe(line)} to ${line.amount}, below the ${formatMinor(consumed)} already reserved, committed or spent against it. Import anyway only if that overspend is intended.`,
+        row: line.sourceRow,
+        column: line.sourceColumn,
+        field: 'amount',
+      });
+    }
+  }
+
+  if (mode === 'replace') {
+    const years = new Set(scope.fiscalYears);
+    const departments = new Set(scope.departments);
+    for (const s of stored) {
+      if (!years.has(s.fiscalYear) || !departments.has(s.department.toLowerCase())) continue;
+      if (seen.has(lineKey(s.department, s.category, s.project, s.period))) continue;
+      plan.removes.push(s);
+      const consumed = parseDecimal(s.consumed) ?? 0n;
+      if (consumed > 0n) {
+        plan.issues.push({
+          severity: 'warning',
+          code: 'budget.below_consumption',
+          message: `Replacing removes ${describe(s)}, which already has ${formatMinor(consumed)} reserved, committed or spent against it. Add the line to the file, or import in merge mode, unless removing it is intended.`,
+          row: null,
+          column: null,
+        });
+      }
+    }
+  }
+  return plan;
+}
+
+export function planCounts(plan: ImportPlan): ImportCounts {
+  return { inserted: plan.inserts.length, updated: plan.updates.length, unchanged: plan.unchanged, removed: plan.removes.length };
+}
+
+export function planChangesNothing(plan: ImportPlan): boolean {
+  return plan.inserts.length === 0 && plan.updates.length === 0 && plan.removes.length === 0;
+}
+
+function describe(l: { department: string; category: string; project: string | null; period: string }): string {
+  return `${l.department} / ${l.category}${l.project ? ` / ${l.project}` : ''} / ${l.period}`;
+}

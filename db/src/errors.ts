@@ -1,0 +1,27 @@
+/**
+ * Errors of the database services, as values with stable codes. The API maps them to problem+json in
+ * one place and the CLI prints their message; neither matches on message text.
+ */
+export type DomainErrorCode =
+  | 'org.not_found'
+  | 'key.not_found'
+  | 'import.not_found'
+  | 'import.not_revertible'
+  | 'import.revert_conflict'
+  | 'input.invalid';
+
+export class DomainError extends Error {
+  readonly code: DomainErrorCode;
+  readonly details: unknown;
+
+  constructor(code: DomainErrorCode, message: string, details?: unknown) {
+    super(message);
+    this.name = 'DomainError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export function isDomainError(e: unknown): e is DomainError {
+  return e instanceof DomainError;
+}

@@ -1,0 +1,376 @@
+/**
+ * applyImport: the one transaction that lands an analysed file in the budget.
+ *
+ * Under a per-org advisory lock it reads the stored lines of the file's scope, plans the diff (the same
+ * plan the preview shows), decides whether the import may go ahead, and writes inserts, updates, removals
+ * and one version row per changed line with COPY-class bulk statements. Nothing is half-written: either
+ * the whole plan lands with its history row, or nothing does and the history row says why
+ * (`rejected` before writing, `failed` when writing broke).
+ */
+import { performance } from 'node:perf_hooks';
+import { gzipSync } from 'node:zlib';
+import {
+  type Analysis,
+  decideImport,
+  type ImportCounts,
+  type ImportMode,
+  type ImportPlan,
+  type Issue,
+  importScope,
+  planChangesNothing,
+  planCounts,
+  planImport,
+} from '@budget-sync/core';
+import type pg from 'pg';
+import { checkout } from '../checkout.ts';
+import { bulkInsert } from '../bulk.ts';
+import type { Database } from '../connection.ts';
+import { DomainError } from '../errors.ts';
+import { uuidv7 } from '../ids.ts';
+import { analysisSummary, type ImportStatus, insertHistory } from './history.ts';
+import { loadScopeLines } from './stored-lines.ts';
+
+export interface ImportRequest {
+  orgId: string;
+  analysis: Analysis;
+  mode: ImportMode;
+  acceptWarnings: boolean;
+  /** Import a file that does not look like a budget; recorded in history. */
+  overrideKindReason?: string | undefined;
+  actor: string;
+  /** `cli`, `api`, `addon`, `console`, or a data source's type. */
+  source: string;
+  sourceId?: string | undefined;
+  fileName: string;
+  sha256: string;
+  /** The original file, kept (compressed) for the org's retention period. */
+  file?: Uint8Array | undefined;
+  /** Plan and decide, write nothing (not even history). */
+  dryRun?: boolean;
+  /** Called as the import moves through its stages (progress display; tests use it to cut the connection). */
+  onStage?: (stage: ImportStage) => void | Promise<void>;
+}
+
+export type ImportStage = 'locked' | 'planned' | 'lines_written' | 'versions_written';
+
+export interface ImportResult {
+  /** Null for a dry run. */
+  importId: string | null;
+  status: ImportStatus | 'dry_run';
+  counts: ImportCounts;
+  issues: Issue[];
+  /** Why it was rejected or failed; null otherwise. */
+  reason: string | null;
+  plan: ImportPlan;
+  durationMs: number;
+}
+
+const NOTHING: ImportCounts = Object.freeze({ inserted: 0, updated: 0, unchanged: 0, removed: 0 });
+const DEFAULT_RETENTION_DAYS = 7;
+
+/** First key of the two-key advisory lock that serializes one org's imports and reverts. */
+export const IMPORT_LOCK_CLASS = 7_352_026;
+
+export async function lockOrgImports(client: pg.PoolClient, orgId: string): Promise<void> {
+  await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [IMPORT_LOCK_CLASS, orgId]);
+}
+
+export async function applyImport(db: Database, req: ImportRequest): Promise<ImportResult> {
+  const started = performance.now();
+  const importId = crypto.randomUUID();
+  const client = await checkout(db.pool);
+  let plan: ImportPlan | undefined;
+  let retention: number | undefined;
+  let broken: unknown;
+  try {
+    await client.query('BEGIN');
+    await lockOrgImports(client, req.orgId);
+    const org = await client.query<{ retention: number }>('SELECT file_retention_days AS retention FROM organizations WHERE id = $1', [
+      req.orgId,
+    ]);
+    retention = org.rows[0]?.retention;
+    if (retention === undefined) throw new DomainError('org.not_found', `There is no organization with id ${req.orgId}.`);
+    await req.onStage?.('locked');
+
+    const stored = await loadScopeLines(client, req.orgId, importScope(req.analysis.lines));
+    plan = planImport(req.analysis.lines, stored, req.mode);
+    const decision = decideImport(req.analysis, plan.issues, {
+      acceptWarnings: req.acceptWarnings,
+      overrideKindReason: req.overrideKindReason,
+    });
+    await req.onStage?.('planned');
+    const result = (status: ImportResult['status'], reason: string | null): ImportResult => ({
+      importId: status === 'dry_run' ? null : importId,
+      status,
+      // What was written: nothing for a rejected import (the plan still shows what it would have done).
+      counts: status === 'rejected' ? NOTHING : planCounts(plan as ImportPlan),
+      issues: decision.issues,
+      reason,
+      plan: plan as ImportPlan,
+      durationMs: Math.round(performance.now() - started),
+    });
+
+    if (req.dryRun) {
+      await client.query('ROLLBACK');
+      return result('dry_run', decision.reason);
+    }
+    if (!decision.allowed) {
+      // Nothing of the file lands; the history row (and the file, unless it holds personal data) does.
+      await client.query('ROLLBACK');
+      await client.query('BEGIN');
+      const rejected = result('rejected', decision.reason);
+      await recordHistory(client, req, rejected, retention);
+      await client.query('COMMIT');
+      return rejected;
+    }
+    if (planChangesNothing(plan)) {
+      const same = result('no_changes', null);
+      await recordHistory(client, req, same, retention);
+      await client.query('COMMIT');
+      return same;
+    }
+
+    await writePlan(client, db.supportsCopy, req, plan, importId);
+    await req.onStage?.('versions_written');
+    const done = result('succeeded', null);
+    await recordHistory(client, req, done, retention);
+    await client.query('COMMIT');
+    return done;
+  } catch (e) {
+    broken = e;
+    await client.query('ROLLBACK').catch(() => {});
+    if (e instanceof DomainError) throw e;
+    return await recordFailure(db, req, importId, plan, e, started, retention);
+  } finally {
+    client.done(broken);
+  }
+}
+
+const LINE_COLUMNS = {
+  table: 'budget_lines',
+  columns: [
+    'id',
+    'org_id',
+    'department',
+    'category',
+    'project',
+    'period',
+    'period_start',
+    'period_end',
+    'fiscal_year',
+    'amount',
+    'currency',
+    'owner',
+    'notes',
+    'version',
+    'last_import_id',
+  ],
+  types: [
+    'uuid[]',
+    'uuid[]',
+    'text[]',
+    'text[]',
+    'text[]',
+    'text[]',
+    'date[]',
+    'date[]',
+    'int[]',
+    'numeric[]',
+    'text[]',
+    'text[]',
+    'text[]',
+    'int[]',
+    'uuid[]',
+  ],
+} as const;
+
+export const VERSION_COLUMNS = {
+  table: 'line_versions',
+  columns: [
+    'org_id',
+    'line_id',
+    'import_id',
+    'change',
+    'version',
+    'amount_before',
+    'amount_after',
+    'currency_before',
+    'currency_after',
+    'owner_before',
+    'owner_after',
+    'notes_before',
+    'notes_after',
+  ],
+  types: [
+    'uuid[]',
+    'uuid[]',
+    'uuid[]',
+    'text[]',
+    'int[]',
+    'numeric[]',
+    'numeric[]',
+    'text[]',
+    'text[]',
+    'text[]',
+    'text[]',
+    'text[]',
+    'text[]',
+  ],
+} as const;
+
+async function writePlan(client: pg.PoolClient, copy: boolean, req: ImportRequest, plan: ImportPlan, importId: string): Promise<void> {
+  const org = req.orgId;
+  const newIds = plan.inserts.map(() => uuidv7());
+  await bulkInsert(
+    client,
+    LINE_COLUMNS,
+    plan.inserts.map((l, i) => [
+      newIds[i] as string,
+      org,
+      l.department,
+      l.category,
+      l.project,
+      l.period,
+      l.periodStart,
+      l.periodEnd,
+      l.fiscalYear,
+      l.amount,
+      l.currency,
+      l.owner,
+      l.notes,
+      1,
+      importId,
+    ]),
+    copy,
+  );
+
+  if (plan.updates.length > 0) {
+    await client.query(
+      `UPDATE budget_lines b
+          SET amount = u.amount, currency = u.currency, owner = u.owner, notes = u.notes,
+              version = b.version + 1, last_import_id = $6, updated_at = now()
+         FROM unnest($1::uuid[], $2::numeric[], $3::text[], $4::text[], $5::text[]) AS u(id, amount, currency, owner, notes)
+        WHERE b.id = u.id`,
+      [
+        plan.updates.map((u) => u.stored.id),
+        plan.updates.map((u) => u.line.amount),
+        plan.updates.map((u) => u.line.currency),
+        plan.updates.map((u) => u.line.owner),
+        plan.updates.map((u) => u.line.notes),
+        importId,
+      ],
+    );
+  }
+  if (plan.removes.length > 0) {
+    await client.query(
+      `UPDATE budget_lines SET deleted_at = now(), version = version + 1, last_import_id = $2, updated_at = now()
+        WHERE id = ANY($1::uuid[])`,
+      [plan.removes.map((s) => s.id), importId],
+    );
+  }
+  await req.onStage?.('lines_written');
+
+  await bulkInsert(client, VERSION_COLUMNS, versionRows(plan, newIds, org, importId), copy);
+}
+
+function* versionRows(plan: ImportPlan, newIds: readonly string[], org: string, importId: string) {
+  for (let i = 0; i < plan.inserts.length; i++) {
+    const l = plan.inserts[i];
+    if (l === undefined) continue;
+    yield [org, newIds[i] as string, importId, 'insert', 1, null, l.amount, null, l.currency, null, l.owner, null, l.notes] as const;
+  }
+  for (const { line: l, stored: s } of plan.updates) {
+    yield [
+      org,
+      s.id,
+      importId,
+      'update',
+      s.version + 1,
+      s.amount,
+      l.amount,
+      s.currency,
+      l.currency,
+      s.owner,
+      l.owner,
+      s.notes,
+      l.notes,
+    ] as const;
+  }
+  for (const s of plan.removes) {
+    yield [org, s.id, importId, 'remove', s.version + 1, s.amount, null, s.currency, null, s.owner, null, s.notes, null] as const;
+  }
+}
+
+async function recordHistory(client: pg.PoolClient, req: ImportRequest, result: ImportResult, retentionDays: number): Promise<void> {
+  const personalData = req.analysis.issues.some((i) => i.code === 'pii.detected');
+  await insertHistory(client, {
+    id: result.importId as string,
+    orgId: req.orgId,
+    actor: req.actor,
+    source: req.source,
+    sourceId: req.sourceId ?? null,
+    fileName: req.fileName,
+    sha256: req.sha256,
+    kind: req.analysis.kind.kind,
+    overrideKindReason: req.analysis.kind.kind !== 'budget' ? (req.overrideKindReason?.trim() ?? null) : null,
+    mode: req.mode,
+    status: result.status as ImportStatus,
+    reason: result.reason,
+    counts: result.counts,
+    issues: result.issues,
+    analysis: analysisSummary(req.analysis),
+    durationMs: result.durationMs,
+  });
+  // Files with personal identifiers are never stored (DESIGN §2).
+  if (req.file && !personalData) {
+    await client.query(
+      `INSERT INTO import_files (import_id, org_id, content_gzip, size, expires_at)
+       VALUES ($1, $2, $3, $4, now() + make_interval(days => $5))`,
+      [result.importId, req.orgId, gzipSync(req.file), req.file.byteLength, retentionDays],
+    );
+  }
+  await client.query('DELETE FROM import_files WHERE expires_at < now()');
+}
+
+/** The transaction is gone; say so in a history row written on a fresh connection. */
+async function recordFailure(
+  db: Database,
+  req: ImportRequest,
+  importId: string,
+  plan: ImportPlan | undefined,
+  error: unknown,
+  started: number,
+  retentionDays: number | undefined,
+): Promise<ImportResult> {
+  const reason = `The import was not applied and nothing was written: ${describeDbError(error)}. Try again; if it keeps failing, check the database connection.`;
+  const failed: ImportResult = {
+    importId,
+    status: 'failed',
+    counts: NOTHING,
+    issues: req.analysis.issues,
+    reason,
+    plan: plan ?? planImport([], [], req.mode),
+    durationMs: Math.round(performance.now() - started),
+  };
+  const client = await checkout(db.pool);
+  try {
+    await client.query('BEGIN');
+    // The file is kept so that the import can be re-run once the database is healthy again.
+    await recordHistory(client, req, failed, retentionDays ?? DEFAULT_RETENTION_DAYS);
+    await client.query('COMMIT');
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw new Error(`${reason} (the failure could not be recorded either: ${describeDbError(e)})`);
+  } finally {
+    client.done();
+  }
+  return failed;
+}
+
+function describeDbError(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const code = (e as { code?: string }).code;
+  if (code === '57P01' || code === '57P02' || code === '57P03') return 'the database connection was closed by the server';
+  if (/Connection terminated|ECONNRESET|ECONNREFUSED/i.test(e.message)) return 'the database connection was lost';
+  return e.message;
+}

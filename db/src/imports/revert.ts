@@ -1,0 +1,199 @@
+/**
+ * revertImport: puts back what an import changed — inserted lines are soft-deleted, updated lines get
+ * their previous values, removed lines come back — in one transaction under the org's import lock.
+ * It refuses, listing the lines, when anything touched those lines since: a later import or revert, money
+ * reserved, committed or spent against a line the import created, or a new line that took a removed
+ * line's place.
+ */
+import { transaction } from '../checkout.ts';
+import { bulkInsert } from '../bulk.ts';
+import type { Database } from '../connection.ts';
+import { DomainError } from '../errors.ts';
+import { isUuid } from '../ids.ts';
+import { VERSION_COLUMNS, lockOrgImports } from './apply.ts';
+import { notFound } from './history.ts';
+
+export interface RevertRequest {
+  orgId: string;
+  importId: string;
+  actor: string;
+}
+
+export interface RevertConflict {
+  lineId: string;
+  department: string;
+  category: string;
+  project: string | null;
+  period: string;
+  reason: string;
+}
+
+export interface RevertResult {
+  importId: string;
+  status: 'reverted';
+  /** What the revert did: lines soft-deleted, restored to earlier values, brought back. */
+  counts: { deleted: number; restored: number; undeleted: number };
+}
+
+interface VersionRow {
+  line_id: string;
+  change: 'insert' | 'update' | 'remove';
+  version: number;
+  amount_before: string | null;
+  currency_before: string | null;
+  owner_before: string | null;
+  notes_before: string | null;
+  current_version: number;
+  amount: string;
+  currency: string;
+  owner: string | null;
+  notes: string | null;
+  department: string;
+  category: string;
+  project: string | null;
+  period: string;
+  consumed: string;
+  later_import: string | null;
+  taken_by: string | null;
+}
+
+export async function revertImport(db: Database, req: RevertRequest): Promise<RevertResult> {
+  if (!isUuid(req.importId)) throw notFound(req.importId);
+  return transaction(db.pool, async (client) => {
+    await lockOrgImports(client, req.orgId);
+    const h = await client.query<{ status: string }>('SELECT status FROM import_history WHERE id = $1 AND org_id = $2 FOR UPDATE', [
+      req.importId,
+      req.orgId,
+    ]);
+    const status = h.rows[0]?.status;
+    if (status === undefined) throw notFound(req.importId);
+    if (status !== 'succeeded') throw new DomainError('import.not_revertible', notRevertibleReason(req.importId, status));
+
+    const versions = await client.query<VersionRow>(
+      `SELECT v.line_id, v.change, v.version, v.amount_before::text, v.currency_before, v.owner_before, v.notes_before,
+              l.version AS current_version, l.amount::text, l.currency, l.owner, l.notes,
+              l.department, l.category, l.project, l.period,
+              coalesce(c.reserved + c.committed + c.actual, 0)::text AS consumed,
+              CASE WHEN l.version <> v.version THEN
+                (SELECT lh.file_name || ' (import ' || lh.id || ')' FROM line_versions lv JOIN import_history lh ON lh.id = lv.import_id
+                  WHERE lv.line_id = v.line_id AND lv.version > v.version ORDER BY lv.version LIMIT 1)
+              END AS later_import,
+              CASE WHEN v.change = 'remove' THEN
+                (SELECT t.id::text FROM budget_lines t
+                  WHERE t.org_id = l.org_id AND t.deleted_at IS NULL AND t.period = l.period
+                    AND lower(t.department) = lower(l.department) AND lower(t.category) = lower(l.category)
+                    AND lower(coalesce(t.project, '')) = lower(coalesce(l.project, '')) LIMIT 1)
+              END AS taken_by
+         FROM line_versions v
+         JOIN budget_lines l ON l.id = v.line_id
+         LEFT JOIN line_consumption c ON c.line_id = l.id
+        WHERE v.import_id = $1 AND v.change <> 'revert'`,
+      [req.importId],
+    );
+
+    const conflicts = findConflicts(versions.rows);
+    if (conflicts.length > 0) {
+      throw new DomainError(
+        'import.revert_conflict',
+        `Cannot revert import ${req.importId}: ${conflicts.length} of its line${conflicts.length > 1 ? 's have' : ' has'} changed since (first: ${describe(conflicts[0] as RevertConflict)} — ${(conflicts[0] as RevertConflict).reason}). Revert the later imports first, or fix these lines with a new import.`,
+        { conflicts },
+      );
+    }
+
+    const rows = versions.rows;
+    const byChange = (c: VersionRow['change']) => rows.filter((r) => r.change === c);
+    const inserted = byChange('insert');
+    const updated = byChange('update');
+    const removed = byChange('remove');
+    await client.query(
+      `UPDATE budget_lines SET deleted_at = now(), version = version + 1, last_import_id = $2, updated_at = now() WHERE id = ANY($1::uuid[])`,
+      [inserted.map((r) => r.line_id), req.importId],
+    );
+    await client.query(
+      `UPDATE budget_lines b
+          SET amount = u.amount, currency = u.currency, owner = u.owner, notes = u.notes,
+              version = b.version + 1, last_import_id = $6, updated_at = now()
+         FROM unnest($1::uuid[], $2::numeric[], $3::text[], $4::text[], $5::text[]) AS u(id, amount, currency, owner, notes)
+        WHERE b.id = u.id`,
+      [
+        updated.map((r) => r.line_id),
+        updated.map((r) => r.amount_before),
+        updated.map((r) => r.currency_before),
+        updated.map((r) => r.owner_before),
+        updated.map((r) => r.notes_before),
+        req.importId,
+      ],
+    );
+    await client.query(
+      `UPDATE budget_lines SET deleted_at = NULL, version = version + 1, last_import_id = $2, updated_at = now() WHERE id = ANY($1::uuid[])`,
+      [removed.map((r) => r.line_id), req.importId],
+    );
+    await bulkInsert(client, VERSION_COLUMNS, revertVersionRows(rows, req), db.supportsCopy);
+    await client.query(`UPDATE import_history SET status = 'reverted', reverted_at = now(), reverted_by = $2 WHERE id = $1`, [
+      req.importId,
+      req.actor,
+    ]);
+    return {
+      importId: req.importId,
+      status: 'reverted' as const,
+      counts: { deleted: inserted.length, restored: updated.length, undeleted: removed.length },
+    };
+  });
+}
+
+function findConflicts(rows: readonly VersionRow[]): RevertConflict[] {
+  const out: RevertConflict[] = [];
+  for (const r of rows) {
+    let reason: string | null = null;
+    if (r.current_version !== r.version) reason = `changed later by ${r.later_import ?? 'a later change'}`;
+    else if (r.change === 'insert' && !/^0(\.0+)?$/.test(r.consumed))
+      reason = `${r.consumed} is already reserved, committed or spent against it`;
+    else if (r.change === 'remove' && r.taken_by !== null)
+      reason = 'a newer line with the same department, category, project and period exists';
+    if (reason === null) continue;
+    out.push({ lineId: r.line_id, department: r.department, category: r.category, project: r.project, period: r.period, reason });
+  }
+  return out;
+}
+
+function* revertVersionRows(rows: readonly VersionRow[], req: RevertRequest) {
+  for (const r of rows) {
+    const v = r.current_version + 1;
+    if (r.change === 'insert') {
+      yield [req.orgId, r.line_id, req.importId, 'revert', v, r.amount, null, r.currency, null, r.owner, null, r.notes, null] as const;
+    } else if (r.change === 'update') {
+      yield [
+        req.orgId,
+        r.line_id,
+        req.importId,
+        'revert',
+        v,
+        r.amount,
+        r.amount_before,
+        r.currency,
+        r.currency_before,
+        r.owner,
+        r.owner_before,
+        r.notes,
+        r.notes_before,
+      ] as const;
+    } else {
+      yield [req.orgId, r.line_id, req.importId, 'revert', v, null, r.amount, null, r.currency, null, r.owner, null, r.notes] as const;
+    }
+  }
+}
+
+function notRevertibleReason(id: string, status: string): string {
+  switch (status) {
+    case 'reverted':
+      return `Import ${id} has already been reverted.`;
+    case 'no_changes':
+      return `Import ${id} changed nothing, so there is nothing to revert.`;
+    default:
+      return `Import ${id} was ${status === 'rejected' ? 'rejected' : 'not applied (it failed)'}, so there is nothing to revert.`;
+  }
+}
+
+function describe(c: RevertConflict): string {
+  return `${c.department} / ${c.category}${c.project ? ` / ${c.project}` : ''} / ${c.period}`;
+}

@@ -1,0 +1,38 @@
+/**
+ * Reading what is stored for an import's scope: the live lines of the file's fiscal years × departments,
+ * each with what has already been consumed against it (for `budget.below_consumption`).
+ */
+import type { ImportScope, StoredLine } from '@budget-sync/core';
+import type pg from 'pg';
+
+type Row = [string, string, string, string | null, string, number, string, string, string | null, string | null, number, string];
+
+export async function loadScopeLines(client: pg.PoolClient, orgId: string, scope: ImportScope): Promise<StoredLine[]> {
+  if (scope.fiscalYears.length === 0) return [];
+  // Array rows: 100,000 stored lines parse noticeably faster without an object per row from the driver.
+  const result = await client.query<Row>({
+    text: `SELECT l.id, l.department, l.category, l.project, l.period, l.fiscal_year, l.amount::text, l.currency,
+                  l.owner, l.notes, l.version,
+                  coalesce(c.reserved + c.committed + c.actual, 0)::text
+             FROM budget_lines l
+             LEFT JOIN line_consumption c ON c.line_id = l.id
+            WHERE l.org_id = $1 AND l.deleted_at IS NULL
+              AND l.fiscal_year = ANY($2::int[]) AND lower(l.department) = ANY($3::text[])`,
+    values: [orgId, scope.fiscalYears, scope.departments],
+    rowMode: 'array',
+  });
+  return result.rows.map((r) => ({
+    id: r[0],
+    department: r[1],
+    category: r[2],
+    project: r[3],
+    period: r[4],
+    fiscalYear: r[5],
+    amount: r[6],
+    currency: r[7],
+    owner: r[8],
+    notes: r[9],
+    version: r[10],
+    consumed: r[11],
+  }));
+}

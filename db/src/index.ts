@@ -1,0 +1,10 @@
+/** Budget Sync's database layer: schema, connections, migrations and the transactional services. */
+export * from './api-keys.ts';
+export * from './connection.ts';
+export * from './errors.ts';
+export * from './imports/apply.ts';
+export * from './imports/history.ts';
+export * from './imports/revert.ts';
+export { MIGRATIONS_FOLDER, type MigrationResult, migrate } from './migrate.ts';
+export * from './orgs.ts';
+export * from './mappings.ts';

@@ -1,0 +1,303 @@
+/**
+ * The database schema, in Drizzle. drizzle-kit generates the SQL migrations in `db/migrations` from this
+ * file (`npm run db:generate`); hand-written SQL that Drizzle cannot express (the ledger's append-only
+ * trigger) lives in its own custom migration.
+ *
+ * Money is NUMERIC(18,2) and travels as decimal strings; it never becomes a JavaScript float.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  char,
+  customType,
+  date,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const money = (name: string) => numeric(name, { precision: 18, scale: 2, mode: 'string' });
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
+
+export const organizations = pgTable('organizations', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull(),
+  baseCurrency: char('base_currency', { length: 3 }).notNull().default('USD'),
+  fiscalYearStartMonth: smallint('fiscal_year_start_month').notNull().default(1),
+  controlLevel: text('control_level', { enum: ['block', 'warn', 'track'] })
+    .notNull()
+    .default('block'),
+  tolerancePercent: numeric('tolerance_percent', { precision: 7, scale: 4, mode: 'string' }).notNull().default('0'),
+  toleranceAmount: money('tolerance_amount').notNull().default('0'),
+  missingBudget: text('missing_budget', { enum: ['fail', 'warn'] })
+    .notNull()
+    .default('fail'),
+  controlBasis: text('control_basis', { enum: ['period', 'ytd', 'annual'] })
+    .notNull()
+    .default('period'),
+  /** Days the original file of an import is kept for inspection and re-runs. */
+  fileRetentionDays: integer('file_retention_days').notNull().default(7),
+  isDemo: boolean('is_demo').notNull().default(false),
+  createdAt: createdAt(),
+});
+
+/** Per department and/or category control settings; a null column matches any value. */
+export const controlOverrides = pgTable(
+  'control_overrides',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    department: text('department'),
+    category: text('category'),
+    controlLevel: text('control_level', { enum: ['block', 'warn', 'track'] }),
+    tolerancePercent: numeric('tolerance_percent', { precision: 7, scale: 4, mode: 'string' }),
+    toleranceAmount: money('tolerance_amount'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('control_overrides_scope').on(t.orgId, sql`coalesce(${t.department}, '')`, sql`coalesce(${t.category}, '')`)],
+);
+
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** The first characters of the key, shown in listings so a person can tell keys apart. */
+    prefix: text('prefix').notNull(),
+    /** SHA-256 of the whole key, hex. The key itself is never stored. */
+    hash: text('hash').notNull(),
+    scopes: text('scopes').array().notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('api_keys_hash').on(t.hash), index('api_keys_org').on(t.orgId)],
+);
+
+export const budgetLines = pgTable(
+  'budget_lines',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    department: text('department').notNull(),
+    category: text('category').notNull(),
+    project: text('project'),
+    /** `YYYY-MM`, `YYYY-Qn` or `FYYYYY` (DESIGN §2). */
+    period: text('period').notNull(),
+    periodStart: date('period_start', { mode: 'string' }).notNull(),
+    periodEnd: date('period_end', { mode: 'string' }).notNull(),
+    fiscalYear: integer('fiscal_year').notNull(),
+    amount: money('amount').notNull(),
+    currency: char('currency', { length: 3 }).notNull(),
+    owner: text('owner'),
+    notes: text('notes'),
+    /** Incremented by every change; a version row records the number each change produced. */
+    version: integer('version').notNull().default(1),
+    lastImportId: uuid('last_import_id'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Soft delete: lines are never removed, so history and consumption stay explainable. */
+    deletedAt: timestamp('deleted_at', { withTimezone: true }),
+  },
+  (t) => [
+    // The natural key ignores letter case, as the analysis does when it looks for duplicate rows.
+    uniqueIndex('budget_lines_natural_key')
+      .on(t.orgId, sql`lower(${t.department})`, sql`lower(${t.category})`, sql`lower(coalesce(${t.project}, ''))`, t.period)
+      .where(sql`${t.deletedAt} is null`),
+    index('budget_lines_scope').on(t.orgId, t.fiscalYear, t.department),
+  ],
+);
+
+/** Before and after values of a line for each import (or revert) that changed it. */
+export const lineVersions = pgTable(
+  'line_versions',
+  {
+    id: bigserial('id', { mode: 'bigint' }).primaryKey(),
+    orgId: uuid('org_id').notNull(),
+    lineId: uuid('line_id').notNull(),
+    importId: uuid('import_id').notNull(),
+    change: text('change', { enum: ['insert', 'update', 'remove', 'revert'] }).notNull(),
+    /** The line's version after this change. */
+    version: integer('version').notNull(),
+    amountBefore: money('amount_before'),
+    amountAfter: money('amount_after'),
+    currencyBefore: char('currency_before', { length: 3 }),
+    currencyAfter: char('currency_after', { length: 3 }),
+    ownerBefore: text('owner_before'),
+    ownerAfter: text('owner_after'),
+    notesBefore: text('notes_before'),
+    notesAfter: text('notes_after'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('line_versions_import').on(t.importId), index('line_versions_line').on(t.lineId)],
+);
+
+export const reservations = pgTable(
+  'reservations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    lineId: uuid('line_id').references(() => budgetLines.id),
+    status: text('status', { enum: ['held', 'committed', 'released', 'closed'] }).notNull(),
+    amount: money('amount').notNull(),
+    reserved: money('reserved').notNull().default('0'),
+    committed: money('committed').notNull().default('0'),
+    actual: money('actual').notNull().default('0'),
+    currency: char('currency', { length: 3 }).notNull(),
+    reference: text('reference'),
+    description: text('description'),
+    idempotencyKey: text('idempotency_key'),
+    requestHash: text('request_hash'),
+    response: jsonb('response'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('reservations_idempotency').on(t.orgId, t.idempotencyKey), index('reservations_line').on(t.lineId)],
+);
+
+/** Append-only: a trigger refuses UPDATE and DELETE (migration 0001). */
+export const utilizationEntries = pgTable(
+  'utilization_entries',
+  {
+    id: bigserial('id', { mode: 'bigint' }).primaryKey(),
+    orgId: uuid('org_id').notNull(),
+    lineId: uuid('line_id')
+      .notNull()
+      .references(() => budgetLines.id),
+    reservationId: uuid('reservation_id').references(() => reservations.id),
+    entryType: text('entry_type', { enum: ['reserved', 'committed', 'actual', 'released'] }).notNull(),
+    /** Signed: a commit moves money out of `reserved` (negative) into `committed` (positive). */
+    amount: money('amount').notNull(),
+    actor: text('actor'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('utilization_entries_line').on(t.lineId)],
+);
+
+/** Running totals per line, updated in the same transaction as each ledger entry. */
+export const lineConsumption = pgTable('line_consumption', {
+  lineId: uuid('line_id')
+    .primaryKey()
+    .references(() => budgetLines.id),
+  orgId: uuid('org_id').notNull(),
+  reserved: money('reserved').notNull().default('0'),
+  committed: money('committed').notNull().default('0'),
+  actual: money('actual').notNull().default('0'),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const dataSources = pgTable(
+  'data_sources',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    type: text('type', { enum: ['sftp', 's3', 'folder', 'sheets', 'upload'] }).notNull(),
+    /** Non-secret settings (host, bucket, directory, glob…). */
+    config: jsonb('config').notNull().default({}),
+    /** AES-256-GCM ciphertext of the secrets; never returned or logged. */
+    secretCiphertext: bytea('secret_ciphertext'),
+    secretKeyId: text('secret_key_id'),
+    schedule: text('schedule'),
+    timezone: text('timezone').notNull().default('UTC'),
+    mode: text('mode', { enum: ['merge', 'replace'] })
+      .notNull()
+      .default('merge'),
+    afterImport: text('after_import', { enum: ['leave', 'move'] })
+      .notNull()
+      .default('leave'),
+    enabled: boolean('enabled').notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    deletedAt: timestamp('deleted_at', { withTimezone: true }),
+  },
+  (t) => [index('data_sources_org').on(t.orgId)],
+);
+
+export const importHistory = pgTable(
+  'import_history',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    actor: text('actor').notNull(),
+    /** Where the file came from: `cli`, `api`, `addon`, `console`, or a data source. */
+    source: text('source').notNull(),
+    sourceId: uuid('source_id'),
+    fileName: text('file_name').notNull(),
+    sha256: text('sha256').notNull(),
+    kind: text('kind').notNull(),
+    overrideKindReason: text('override_kind_reason'),
+    mode: text('mode', { enum: ['merge', 'replace'] }).notNull(),
+    status: text('status', { enum: ['succeeded', 'no_changes', 'rejected', 'failed', 'reverted'] }).notNull(),
+    /** Why a rejected or failed import did not land, in words. */
+    reason: text('reason'),
+    inserted: integer('inserted').notNull().default(0),
+    updated: integer('updated').notNull().default(0),
+    unchanged: integer('unchanged').notNull().default(0),
+    removed: integer('removed').notNull().default(0),
+    issues: jsonb('issues').notNull().default([]),
+    /** Summary of the analysis: sheet, header row, layout, mapping, stats. */
+    analysis: jsonb('analysis'),
+    durationMs: integer('duration_ms').notNull().default(0),
+    createdAt: createdAt(),
+    revertedAt: timestamp('reverted_at', { withTimezone: true }),
+    revertedBy: text('reverted_by'),
+  },
+  (t) => [index('import_history_org_created').on(t.orgId, t.createdAt)],
+);
+
+/** The original file of an import, gzip-compressed, kept until `expires_at`; history rows outlive it. */
+export const importFiles = pgTable(
+  'import_files',
+  {
+    importId: uuid('import_id')
+      .primaryKey()
+      .references(() => importHistory.id, { onDelete: 'cascade' }),
+    orgId: uuid('org_id').notNull(),
+    contentGzip: bytea('content_gzip').notNull(),
+    size: integer('size').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('import_files_expires').on(t.expiresAt)],
+);
+
+/** A header a person mapped (or chose to ignore), per data source or per org; it wins over detection. */
+export const rememberedMappings = pgTable(
+  'remembered_mappings',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    sourceId: uuid('source_id').references(() => dataSources.id, { onDelete: 'cascade' }),
+    /** The header, normalized (lower case, single spaces). */
+    header: text('header').notNull(),
+    /** The canonical field, or null to ignore the column. */
+    field: text('field'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('remembered_mappings_key').on(t.orgId, sql`coalesce(${t.sourceId}::text, '')`, t.header)],
+);

@@ -1,0 +1,111 @@
+import { type Analysis, type BudgetLine, decideImport, planImport, type StoredLine } from '@budget-sync/core';
+import { describe, expect, it } from 'vitest';
+import { analyzeCsv } from '../analysis/helpers.ts';
+
+const line = (department: string, category: string, period: string, amount: string, extra: Partial<BudgetLine> = {}): BudgetLine => ({
+  department,
+  category,
+  project: null,
+  period,
+  fiscalYear: Number(period.slice(0, 4)),
+  periodStart: `${period}-01`,
+  periodEnd: `${period}-28`,
+  amount,
+  currency: 'USD',
+  owner: null,
+  notes: null,
+  sourceRow: 2,
+  sourceColumn: 4,
+  ...extra,
+});
+
+let nextId = 0;
+const stored = (l: BudgetLine, consumed = '0.00'): StoredLine => ({ ...l, id: `id-${nextId++}`, version: 1, consumed });
+
+describe('planImport', () => {
+  it('sorts file lines into inserts, updates (naming what changed) and unchanged', () => {
+    const plan = planImport(
+      [
+        line('Marketing', 'Travel', '2026-01', '10.00'),
+        line('Marketing', 'Travel', '2026-02', '20.00', { owner: 'ana' }),
+        line('Sales', 'Travel', '2026-01', '5.00'),
+      ],
+      [stored(line('marketing', 'TRAVEL', '2026-01', '10.0')), stored(line('Marketing', 'Travel', '2026-02', '20.00'))],
+      'merge',
+    );
+    expect(plan.inserts.map((l) => l.department)).toEqual(['Sales']);
+    expect(plan.updates.map((u) => u.changes)).toEqual([['owner']]);
+    expect(plan.unchanged).toBe(1);
+    expect(plan.removes).toEqual([]);
+  });
+
+  it("replace removes only stored lines inside the file's fiscal years × departments", () => {
+    const inScope = stored(line('MARKETING', 'Events', '2026-03', '1.00'));
+    const otherYear = stored(line('Marketing', 'Events', '2025-03', '1.00'));
+    const otherDept = stored(line('Sales', 'Events', '2026-03', '1.00'));
+    const plan = planImport([line('Marketing', 'Travel', '2026-01', '10.00')], [inScope, otherYear, otherDept], 'replace');
+    expect(plan.removes).toEqual([inScope]);
+    expect(plan.scope).toEqual({ fiscalYears: [2026], departments: ['marketing'] });
+    expect(planImport([line('Marketing', 'Travel', '2026-01', '10.00')], [inScope], 'merge').removes).toEqual([]);
+  });
+
+  it('warns when a line would drop below what is consumed, or a removed line has consumption', () => {
+    const plan = planImport(
+      [line('Marketing', 'Travel', '2026-01', '99.99')],
+      [stored(line('Marketing', 'Travel', '2026-01', '500.00'), '100.00'), stored(line('Marketing', 'Rent', '2026-01', '5.00'), '0.01')],
+      'replace',
+    );
+    expect(plan.issues.map((i) => [i.code, i.severity, i.row])).toEqual([
+      ['budget.below_consumption', 'warning', 2],
+      ['budget.below_consumption', 'warning', null],
+    ]);
+  });
+
+  it('refuses amounts too large for NUMERIC(18,2)', () => {
+    const plan = planImport([line('Marketing', 'Travel', '2026-01', '10000000000000000.00')], [], 'merge');
+    expect(plan.inserts).toEqual([]);
+    expect(plan.issues[0]).toMatchObject({ code: 'amount.too_large', severity: 'error', row: 2, column: 4 });
+  });
+});
+
+describe('decideImport', () => {
+  const budget = analyzeCsv('Department,Category,Month,Budget Amount\nMarketing,Travel,2026-01,10.00\nSales,Travel,2026-01,20.00');
+  const payroll = analyzeCsv(
+    'Employee Name,Department,Pay Period,Gross Pay,SSN\nJane Smith,Marketing,2026-01,5000.00,123-45-6789\nJohn Brown,Sales,2026-01,4800.00,987-65-4321',
+    'payroll.csv',
+    { treatAsBudget: true },
+  );
+
+  it('allows a clean budget', () => {
+    expect(decideImport(budget, [], { acceptWarnings: false })).toMatchObject({ allowed: true, reason: null });
+  });
+
+  it('needs warnings — from the file or the stored data — accepted', () => {
+    const warning = { severity: 'warning' as const, code: 'budget.below_consumption', message: 'lower', row: 2, column: 4 };
+    expect(decideImport(budget, [warning], { acceptWarnings: false })).toMatchObject({
+      allowed: false,
+      reason: expect.stringMatching(/accept/),
+    });
+    expect(decideImport(budget, [warning], { acceptWarnings: true }).allowed).toBe(true);
+  });
+
+  it('turns mappings that need confirmation into warnings to accept', () => {
+    const unsure: Analysis = {
+      ...budget,
+      mapping: budget.mapping.map((m, i) => (i === 0 ? { ...m, needsConfirmation: true, confidence: 0.55 } : m)),
+    };
+    const d = decideImport(unsure, [], { acceptWarnings: false });
+    expect(d.allowed).toBe(false);
+    expect(d.issues.find((i) => i.code === 'mapping.unconfirmed')).toMatchObject({ severity: 'warning', column: 1, row: 1 });
+  });
+
+  it('an override with a reason waives the kind check but never personal identifiers', () => {
+    expect(payroll.kind.kind).toBe('payroll');
+    expect(decideImport(payroll, [], { acceptWarnings: true }).reason).toMatch(/payroll.*override/);
+    const overridden = decideImport(payroll, [], { acceptWarnings: true, overrideKindReason: 'bonus pool budget' });
+    expect(overridden.allowed).toBe(false);
+    expect(overridden.reason).toMatch(/social security/);
+    const blank = decideImport(payroll, [], { acceptWarnings: true, overrideKindReason: '   ' });
+    expect(blank.reason).toMatch(/override/);
+  });
+});
