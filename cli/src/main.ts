@@ -2,16 +2,36 @@
  * The budget-sync command line: one program, several commands. Each command returns its exit code;
  * nothing here calls process.exit, so the commands are testable in-process.
  */
+import type { ImportFlags } from './commands/import.ts';
 import { Command, CommanderError } from 'commander';
 import { analyzeCommand } from './commands/analyze.ts';
 
+// The database commands are loaded when run: the database layer takes about a second to load, which
+// `analyze` and `--help` should not pay.
+const migrateCommands = () => import('./commands/migrate.ts');
+const orgCommands = () => import('./commands/orgs.ts');
+const keyCommands = () => import('./commands/keys.ts');
+const importCommands = () => import('./commands/import.ts');
+const historyCommands = () => import('./commands/imports.ts');
+
+const DATABASE_NOTE =
+  'The database commands use the Postgres named by DATABASE_URL, else the embedded one under ./.budget-sync (or BUDGET_SYNC_DATA_DIR).';
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
 export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
+  const done = (code: number) => {
+    exitCode = code;
+  };
   const program = new Command('budget-sync')
     .description('Budget Sync: get departmental budgets from spreadsheets into Postgres, and check budget in real time.')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) })
-    .showHelpAfterError();
+    .showHelpAfterError()
+    .addHelpText('after', `\n${DATABASE_NOTE}`);
 
   program
     .command('analyze')
@@ -25,12 +45,137 @@ export async function main(argv: string[]): Promise<number> {
       exitCode = await analyzeCommand(file, opts);
     });
 
+  program
+    .command('migrate')
+    .description('Apply pending database migrations.')
+    .option('--json', 'print exactly one JSON document')
+    .action(async (opts: { json?: boolean }) => done(await (await migrateCommands()).migrateCommand(opts)));
+
+  const orgs = program.command('orgs').description('Organizations (tenants).');
+  orgs
+    .command('create')
+    .description('Create an organization and its first admin API key (shown once).')
+    .argument('<name>', 'the organization name')
+    .option('--currency <code>', 'base currency (default USD)')
+    .option('--fiscal-year-start <month>', 'month (1-12) the fiscal year starts in (default 1)')
+    .option('--json', 'print exactly one JSON document')
+    .action(async (name: string, opts: { currency?: string; fiscalYearStart?: string; json?: boolean }) =>
+      done(await (await orgCommands()).orgsCreateCommand(name, opts)),
+    );
+  orgs
+    .command('list')
+    .description('List the organizations.')
+    .option('--json', 'print exactly one JSON document')
+    .action(async (opts: { json?: boolean }) => done(await (await orgCommands()).orgsListCommand(opts)));
+
+  const keys = program.command('keys').description('API keys of an organization.');
+  keys
+    .command('create')
+    .description('Create an API key (shown once; only its hash is stored).')
+    .requiredOption('--org <id>', 'the organization id')
+    .requiredOption('--name <name>', 'what or who uses the key')
+    .requiredOption(
+      '--scopes <list>',
+      'comma-separated: budget:read, budget:check, budget:reserve, imports:read, imports:write, sources:admin, admin',
+    )
+    .option('--json', 'print exactly one JSON document')
+    .action(async (opts: { org: string; name: string; scopes: string; json?: boolean }) =>
+      done(await (await keyCommands()).keysCreateCommand(opts)),
+    );
+  keys
+    .command('list')
+    .description('List the API keys of an organization (never the keys themselves).')
+    .requiredOption('--org <id>', 'the organization id')
+    .option('--json', 'print exactly one JSON document')
+    .action(async (opts: { org: string; json?: boolean }) => done(await (await keyCommands()).keysListCommand(opts)));
+  keys
+    .command('revoke')
+    .description('Revoke an API key, given its id or its display prefix.')
+    .argument('<id-or-prefix>', 'the key id, or its prefix as `keys list` shows it')
+    .requiredOption('--org <id>', 'the organization id')
+    .option('--json', 'print exactly one JSON document')
+    .action(async (idOrPrefix: string, opts: { org: string; json?: boolean }) =>
+      done(await (await keyCommands()).keysRevokeCommand(idOrPrefix, opts)),
+    );
+
+  program
+    .command('import')
+    .description('Import a budget file into an organization: analyse it, show the diff, apply it in one transaction.')
+    .argument('<file>', 'the spreadsheet or CSV file')
+    .requiredOption('--org <id>', 'the organization id')
+    .option(
+      '--mode <mode>',
+      'merge (add and update lines) or replace (also remove lines of the same years and departments the file lacks)',
+      'merge',
+    )
+    .option('--dry-run', 'show what would change, write nothing')
+    .option('--accept-warnings', 'import although the file has warnings')
+    .option('--override-kind <reason>', 'import a file that does not look like a budget, saying why (recorded)')
+    .option('--sheet <name>', 'import this sheet instead of letting Budget Sync choose')
+    .option(
+      '--map <header=field>',
+      'map a column yourself, e.g. "Zorgl=amount" or "Comments=ignore" (repeatable; remembered for the org)',
+      collect,
+      [],
+    )
+    .option('--actor <name>', 'who is importing (default BUDGET_SYNC_ACTOR or your user name)')
+    .option('--fiscal-year-start <month>', "month (1-12) the fiscal year starts in (default: the organization's)")
+    .option('--currency <code>', "currency when the file names none (default: the organization's base currency)")
+    .option('--json', 'print exactly one JSON document')
+    .action(async (file: string, opts: ImportFlags) => done(await (await importCommands()).importCommand(file, opts)));
+
+  const imports = program.command('imports').description('The import history: list, show, revert, download the original file.');
+  imports
+    .command('list')
+    .description('List the imports of an organization, newest first.')
+    .requiredOption('--org <id>', 'the organization id')
+    .option('--limit <n>', 'at most this many (1-500, default 50)')
+    .option('--json', 'print exactly one JSON document')
+    .action(async (opts: { org: string; limit?: string; json?: boolean }) =>
+      done(await (await historyCommands()).importsListCommand(opts)),
+    );
+  imports
+    .command('show')
+    .description('Show one import: status, who, when, file, counts, reason, issues, whether the original file is kept.')
+    .argument('<id>', 'the import id')
+    .option('--org <id>', 'the organization id (default: the one the import belongs to)')
+    .option('--json', 'print exactly one JSON document')
+    .action(async (id: string, opts: { org?: string; json?: boolean }) =>
+      done(await (await historyCommands()).importsShowCommand(id, opts)),
+    );
+  imports
+    .command('revert')
+    .description('Undo an import, unless its lines changed since (then the lines in conflict are listed).')
+    .argument('<id>', 'the import id')
+    .option('--org <id>', 'the organization id (default: the one the import belongs to)')
+    .option('--actor <name>', 'who is reverting (default BUDGET_SYNC_ACTOR or your user name)')
+    .option('--json', 'print exactly one JSON document')
+    .action(async (id: string, opts: { org?: string; actor?: string; json?: boolean }) =>
+      done(await (await historyCommands()).importsRevertCommand(id, opts)),
+    );
+  imports
+    .command('download')
+    .description('Write the original file of an import, while it is still kept.')
+    .argument('<id>', 'the import id')
+    .requiredOption('--out <file>', 'where to write it')
+    .option('--force', 'overwrite --out if it exists')
+    .option('--org <id>', 'the organization id (default: the one the import belongs to)')
+    .option('--json', 'print exactly one JSON document')
+    .action(async (id: string, opts: { org?: string; out: string; force?: boolean; json?: boolean }) =>
+      done(await (await historyCommands()).importsDownloadCommand(id, opts)),
+    );
+
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) {
       // --help and --version end here too, with code 0.
-      return e.exitCode === 0 ? 0 : 2;
+      if (e.exitCode === 0) return 0;
+      // A --json caller still gets its one JSON document (commander has written the message to stderr).
+      if (argv.includes('--json') && e.code !== 'commander.help' && e.code !== 'commander.helpDisplayed') {
+        process.stdout.write(`${JSON.stringify({ error: { code: 'usage', message: e.message.replace(/^error: /, '') } }, null, 2)}\n`);
+      }
+      return 2;
     }
     throw e;
   }

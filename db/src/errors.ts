@@ -8,7 +8,16 @@ export type DomainErrorCode =
   | 'import.not_found'
   | 'import.not_revertible'
   | 'import.revert_conflict'
-  | 'input.invalid';
+  | 'input.invalid'
+  // Budget control (db/src/budget).
+  | 'period.invalid'
+  | 'amount.invalid'
+  | 'currency.mismatch'
+  | 'budget.insufficient'
+  | 'idempotency.mismatch'
+  | 'reservation.not_found'
+  | 'reservation.invalid_state'
+  | 'amount.exceeds_reserved';
 
 export class DomainError extends Error {
   readonly code: DomainErrorCode;

@@ -8,3 +8,4 @@ export * from './imports/revert.ts';
 export { MIGRATIONS_FOLDER, type MigrationResult, migrate } from './migrate.ts';
 export * from './orgs.ts';
 export * from './mappings.ts';
+export * from './budget/index.ts';

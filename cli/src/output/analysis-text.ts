@@ -1,25 +1,8 @@
 /** The analysis for people: kind and why, the mapping with confidences, the first lines, issues by code. */
 import type { Analysis, Issue } from '@budget-sync/core';
+import { table } from './text.ts';
 
 const MAX_ROWS_LISTED = 12;
-
-function table(rows: string[][]): string {
-  const widths: number[] = [];
-  for (const r of rows) {
-    r.forEach((c, i) => {
-      widths[i] = Math.max(widths[i] ?? 0, c.length);
-    });
-  }
-  return rows
-    .map(
-      (r) =>
-        `  ${r
-          .map((c, i) => c.padEnd(widths[i] ?? 0))
-          .join('  ')
-          .trimEnd()}`,
-    )
-    .join('\n');
-}
 
 function rowsOf(list: Issue[]): string {
   const rows = list.map((i) => i.row).filter((r): r is number => r !== null);

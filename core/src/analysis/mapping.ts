@@ -185,7 +185,7 @@ export function mapColumns(input: MappingInput): ColumnMapping {
           score: 1,
           method,
           reason:
-            method === 'override' ? `you mapped "${label}" to ${fieldLabel(field)}` : `remembered from an earlier import of this source`,
+            method === 'override' ? `you mapped "${label}" to ${fieldLabel(field)}` : `remembered: "${label}" was mapped to ${fieldLabel(field)} in an earlier import`,
         });
       }
     }

@@ -138,6 +138,13 @@ export interface ListOptions {
   limit?: number;
   /** Only imports created before this id's row (paging, newest first). */
   before?: string | undefined;
+  status?: ImportStatus | undefined;
+  /** `cli`, `api`, `addon`, … as recorded. */
+  source?: string | undefined;
+  /** Created at or after this instant (ISO 8601). */
+  from?: string | undefined;
+  /** Created before this instant (ISO 8601). */
+  to?: string | undefined;
 }
 
 export async function listImports(pool: pg.Pool, orgId: string, options: ListOptions = {}): Promise<ImportRecord[]> {
@@ -146,10 +153,14 @@ export async function listImports(pool: pg.Pool, orgId: string, options: ListOpt
     `SELECT ${RECORD_COLUMNS}
        FROM import_history h LEFT JOIN import_files f ON f.import_id = h.id
       WHERE h.org_id = $1
-        AND ($2::uuid IS NULL OR (h.created_at, h.id) < (SELECT created_at, id FROM import_history WHERE id = $2::uuid))
+        AND ($2::uuid IS NULL OR (h.created_at, h.id) < (SELECT created_at, id FROM import_history WHERE id = $2::uuid AND org_id = $1))
+        AND ($4::text IS NULL OR h.status = $4)
+        AND ($5::text IS NULL OR h.source = $5)
+        AND ($6::timestamptz IS NULL OR h.created_at >= $6)
+        AND ($7::timestamptz IS NULL OR h.created_at < $7)
       ORDER BY h.created_at DESC, h.id DESC
       LIMIT $3`,
-    [orgId, options.before ?? null, limit],
+    [orgId, options.before ?? null, limit, options.status ?? null, options.source ?? null, options.from ?? null, options.to ?? null],
   );
   return r.rows.map(toRecord);
 }

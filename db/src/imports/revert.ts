@@ -95,7 +95,7 @@ export async function revertImport(db: Database, req: RevertRequest): Promise<Re
     if (conflicts.length > 0) {
       throw new DomainError(
         'import.revert_conflict',
-        `Cannot revert import ${req.importId}: ${conflicts.length} of its line${conflicts.length > 1 ? 's have' : ' has'} changed since (first: ${describe(conflicts[0] as RevertConflict)} — ${(conflicts[0] as RevertConflict).reason}). Revert the later imports first, or fix these lines with a new import.`,
+        `Cannot revert import ${req.importId}: ${conflicts.length === 1 ? 'one of its lines has' : `${conflicts.length} of its lines have`} changed since (first: ${describe(conflicts[0] as RevertConflict)} — ${(conflicts[0] as RevertConflict).reason}). Revert the later imports first, or fix these lines with a new import.`,
         { conflicts },
       );
     }

@@ -101,8 +101,8 @@ describe('overrides and remembered mappings win, and say so', () => {
       rememberedMappings: { 'area code': 'department', Group: 'category' },
     });
     expect(a.mapping.slice(0, 2).map((m) => [m.field, m.header, m.method, m.reason])).toEqual([
-      ['department', 'Area Code', 'remembered', 'remembered from an earlier import of this source'],
-      ['category', 'Group', 'remembered', 'remembered from an earlier import of this source'],
+      ['department', 'Area Code', 'remembered', expect.stringMatching(/^remembered: "Area Code" was mapped to the department/)],
+      ['category', 'Group', 'remembered', expect.stringMatching(/^remembered: "Group" was mapped to the budget category/)],
     ]);
     expect(a.lines[0]).toMatchObject({ department: 'Sales', category: 'Travel' });
     expect(a.stats.importable).toBe(true);

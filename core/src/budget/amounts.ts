@@ -1,0 +1,55 @@
+/**
+ * Money and percentages as the budget-control API takes and shows them: exact decimal text in, bigint
+ * minor units (cents) inside, grouped figures with the currency in messages. Never JavaScript floats.
+ */
+import { formatMinor, parseDecimal } from '../values/money.ts';
+import { BudgetInputError } from './errors.ts';
+
+/** The largest magnitude NUMERIC(18,2) holds, in minor units: 9,999,999,999,999,999.99. */
+export const MAX_MINOR = 10n ** 18n - 1n;
+
+/**
+ * A requested amount: a positive decimal with at most 2 decimals and no separators (`"1250"`, `"99.5"`).
+ * Throws BudgetInputError `amount.invalid` otherwise, with a message saying what was wrong.
+ */
+export function parseRequestAmount(text: unknown, what = 'The amount'): bigint {
+  const s = typeof text === 'string' ? text.trim() : typeof text === 'number' ? String(text) : '';
+  const minor = s === '' ? null : parseDecimal(s);
+  if (minor === null) {
+    throw new BudgetInputError(
+      'amount.invalid',
+      `${what} must be a decimal number with at most 2 decimals, such as "1250.00", not ${JSON.stringify(text ?? null)}.`,
+    );
+  }
+  if (minor <= 0n) throw new BudgetInputError('amount.invalid', `${what} must be more than zero, not ${JSON.stringify(text)}.`);
+  if (minor > MAX_MINOR) throw new BudgetInputError('amount.invalid', `${what} ${JSON.stringify(text)} is too large.`);
+  return minor;
+}
+
+/** Percentages are kept at 4 decimals (the column is NUMERIC(7,4)): `"2.5"` is `25000n`. */
+export const PERCENT_SCALE = 10_000n;
+const PERCENT = /^(\d{1,3})(?:\.(\d{1,4}))?$/;
+
+/** `"10"`, `"2.5"`, `"0.1250"` → percent × 10,000; `null` for negatives, more than 4 decimals or ≥ 1000. */
+export function parsePercent(text: string): bigint | null {
+  const m = PERCENT.exec(text.trim());
+  if (m === null) return null;
+  return BigInt(m[1] ?? '0') * PERCENT_SCALE + BigInt((m[2] ?? '').padEnd(4, '0'));
+}
+
+/** Percent × 10,000 → the shortest decimal text: `25000n` → `"2.5"`, `100000n` → `"10"`. */
+export function formatPercent(scaled: bigint): string {
+  const whole = scaled / PERCENT_SCALE;
+  const frac = (scaled % PERCENT_SCALE).toString().padStart(4, '0').replace(/0+$/, '');
+  return frac === '' ? whole.toString() : `${whole}.${frac}`;
+}
+
+/** `123456789n, 'USD'` → `"1,234,567.89 USD"`: how a finance person reads a figure in a sentence. */
+export function formatMoney(minor: bigint, currency: string): string {
+  const plain = formatMinor(minor);
+  const neg = plain.startsWith('-');
+  const [whole = '', cents = ''] = (neg ? plain.slice(1) : plain).split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const text = `${neg ? '-' : ''}${grouped}.${cents}`;
+  return currency ? `${text} ${currency}` : text;
+}

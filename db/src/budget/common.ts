@@ -1,0 +1,91 @@
+/**
+ * Helpers shared by the budget-control services: request normalization, money from NUMERIC text, and the
+ * mapping of core's input errors to DomainError. Value imports stay runtime-neutral (no node:*), because
+ * these services also run on Workers with Neon's Pool.
+ */
+import { isBudgetInputError, parseDecimal, parseRequestAmount, type RequestPeriod, resolveRequestPeriod } from '@budget-sync/core';
+import { DomainError } from '../errors.ts';
+
+/** The question "may I spend `amount` on department × category (× project) in this period?". */
+export interface BudgetQuery {
+  department: string;
+  category: string;
+  project?: string | null;
+  /** `YYYY-MM`, `YYYY-Qn` (fiscal quarter) or `FYYYYY`; or give `date` instead. Neither: today (UTC). */
+  period?: string;
+  /** `YYYY-MM-DD`. */
+  date?: string;
+  /** Positive decimal text, at most 2 decimals. */
+  amount: string;
+  /** ISO code; when given it must be the budget line's currency. */
+  currency?: string;
+}
+
+export interface NormalizedQuery {
+  department: string;
+  category: string;
+  project: string | null;
+  /** The period or date as given, in canonical form (`2026-Q1`), or null when neither was given. */
+  requested: string | null;
+  amount: bigint;
+  currency: string | null;
+  /** The request's period resolved for each fiscal-year start month: index = start month − 1. */
+  periods: RequestPeriod[];
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(s: unknown): s is string {
+  return typeof s === 'string' && UUID.test(s);
+}
+
+/** Runs `fn`, turning core's BudgetInputError into the DomainError of the same code. */
+export function asDomain<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (isBudgetInputError(e)) throw new DomainError(e.code, e.message);
+    throw e;
+  }
+}
+
+function requiredText(value: unknown, field: string): string {
+  const s = typeof value === 'string' ? value.trim() : '';
+  if (s === '') throw new DomainError('input.invalid', `A budget request needs a ${field}.`);
+  return s;
+}
+
+export function optionalText(value: unknown, field: string): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string') throw new DomainError('input.invalid', `The ${field} must be text.`);
+  const s = value.trim();
+  return s === '' ? null : s;
+}
+
+export function normalizeQuery(q: BudgetQuery): NormalizedQuery {
+  const department = requiredText(q.department, 'department');
+  const category = requiredText(q.category, 'category');
+  const project = optionalText(q.project, 'project');
+  const amount = asDomain(() => parseRequestAmount(q.amount));
+  let currency: string | null = null;
+  if (q.currency !== undefined && q.currency !== null && String(q.currency).trim() !== '') {
+    currency = String(q.currency).trim().toUpperCase();
+    if (!/^[A-Z]{3}$/.test(currency)) {
+      throw new DomainError('input.invalid', `"${q.currency}" is not a three-letter currency code such as USD.`);
+    }
+  }
+  // Resolving for all twelve start months costs microseconds (the calendar caches its periods) and lets
+  // the check pick the org's one inside its single SQL statement instead of reading the org first.
+  const today = new Date();
+  const periods = asDomain(() => Array.from({ length: 12 }, (_, i) => resolveRequestPeriod(q, i + 1, today)));
+  const given = (typeof q.period === 'string' && q.period.trim() !== '') || (typeof q.date === 'string' && q.date.trim() !== '');
+  return { department, category, project, requested: given ? (periods[0] as RequestPeriod).key : null, amount, currency, periods };
+}
+
+/** NUMERIC text from Postgres (`"1234.50"`, a sum with any number of digits) → minor units. */
+export function minor(text: string | null | undefined): bigint {
+  if (text === null || text === undefined) return 0n;
+  const v = parseDecimal(text);
+  if (v === null) throw new Error(`not a NUMERIC(…,2) value: ${text}`);
+  return v;
+}

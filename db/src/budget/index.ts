@@ -1,0 +1,14 @@
+/** Budget control services: settings, check, reservations (reserve, commit, release, actual) and budget reads. */
+export { type BudgetQuery, type CheckResult, checkBudget } from './check.ts';
+export { type BudgetLineView, type BudgetListFilter, type BudgetSummaryRow, budgetSummary, listBudgets } from './reads.ts';
+export {
+  commitReservation,
+  getReservation,
+  type ReservationStatus,
+  type ReservationView,
+  type ReserveRequest,
+  recordActual,
+  releaseReservation,
+  reserveFunds,
+} from './reservations.ts';
+export { type ControlOverride, type ControlSettings, type ControlSettingsPatch, getSettings, updateSettings } from './settings.ts';

@@ -1,0 +1,405 @@
+/**
+ * Reservations: money set aside on a budget line until it is committed (a purchase order), spent (an
+ * invoice) or released. Each operation is one transaction that writes the reservation row, its ledger
+ * entries (utilization_entries, append-only) and the line's running totals (line_consumption) together.
+ *
+ * Ledger sign convention: an entry's type names the consumption bucket it moves and its amount is the
+ * signed change of that bucket:
+ *   reserved  (+x on reserve; −x when a commit or an actual uses up what was reserved)
+ *   committed (+x on commit;  −x when an actual uses up what was committed)
+ *   actual    (+x; actuals only ever add)
+ *   released  (−x: the reserved bucket shrinks because the requester gave the money back)
+ * So for every line: line_consumption.reserved = Σ reserved + Σ released, committed = Σ committed,
+ * actual = Σ actual, and a commit of x is the pair (reserved −x, committed +x).
+ *
+ * Concurrency: reserveFunds serializes competing requests on one control group with a transaction-level
+ * advisory lock taken BEFORE the figures are read, so two requests can never both see the same available
+ * money. The group is org × lower(department) × lower(category) × lower(project), across fiscal years:
+ * the brief's group adds the fiscal year, but that is only known after the line is read, and locking
+ * first keeps the check to one statement; the wider group costs nothing in practice (requests hit one
+ * year) and serializes at least everything the ytd/annual bases sum. Commit, release and actual lock the
+ * reservation row (FOR UPDATE) and change totals with in-place increments; they never add to what is
+ * consumed except an actual beyond the reservation, which is a fact and recorded regardless.
+ *
+ * Without a budget line (missingBudget `warn`), a reservation is still held, with line null: the caller
+ * gets a handle for the later commit and actual, the amounts live on the reservation row, and no ledger
+ * entry is written, because entries belong to a line.
+ */
+import { formatMinor, formatMoney, parseRequestAmount } from '@budget-sync/core';
+import type pg from 'pg';
+import { transaction } from '../checkout.ts';
+import { DomainError } from '../errors.ts';
+import { type CheckResult, evaluate } from './check.ts';
+import { asDomain, type BudgetQuery, isUuid, minor, type NormalizedQuery, normalizeQuery, optionalText } from './common.ts';
+
+export type ReservationStatus = 'held' | 'committed' | 'released' | 'closed';
+
+export interface ReservationView {
+  id: string;
+  status: ReservationStatus;
+  /** The amount first reserved. */
+  amount: string;
+  /** Still reserved, committed and spent, now. */
+  reserved: string;
+  committed: string;
+  actual: string;
+  currency: string;
+  decision: 'pass' | 'warn';
+  line: { id: string; period: string } | null;
+  /** The line's names when a line matched (its spelling), else the request's. */
+  department: string;
+  category: string;
+  project: string | null;
+  /** The line's period, else the request's period (or date). */
+  period: string;
+  reference: string | null;
+  description: string | null;
+  createdAt: string;
+  updatedAt: string;
+  /** The check made when the money was reserved. */
+  check: CheckResult;
+}
+
+export interface ReserveRequest extends BudgetQuery {
+  reference?: string | null;
+  description?: string | null;
+  /** Retrying with the same key and the same request returns the first reservation instead of a second one. */
+  idempotencyKey?: string | null;
+  actor: string;
+}
+
+/** What the reservation row keeps in its `response` column: the parts of the view that never change. */
+interface Stored {
+  department: string;
+  category: string;
+  project: string | null;
+  period: string;
+  actor: string;
+  check: CheckResult;
+}
+
+interface ReservationRow {
+  id: string;
+  line_id: string | null;
+  status: ReservationStatus;
+  amount: string;
+  reserved: string;
+  committed: string;
+  actual: string;
+  currency: string;
+  reference: string | null;
+  description: string | null;
+  request_hash: string | null;
+  response: Stored;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const COLUMNS =
+  'id, line_id, status, amount::text AS amount, reserved::text AS reserved, committed::text AS committed, actual::text AS actual, ' +
+  'currency, reference, description, request_hash, response, created_at, updated_at';
+
+/** First keys of the two-key advisory locks (the import lock is 7_352_026). */
+export const RESERVE_GROUP_LOCK_CLASS = 7_352_101;
+export const IDEMPOTENCY_LOCK_CLASS = 7_352_102;
+
+const MAX_KEY_LENGTH = 200;
+
+function toView(r: ReservationRow): ReservationView {
+  const s = r.response;
+  return {
+    id: r.id,
+    status: r.status,
+    amount: r.amount,
+    reserved: r.reserved,
+    committed: r.committed,
+    actual: r.actual,
+    currency: r.currency.trim(),
+    decision: s.check.decision === 'warn' ? 'warn' : 'pass',
+    line: r.line_id === null ? null : { id: r.line_id, period: s.period },
+    department: s.department,
+    category: s.category,
+    project: s.project,
+    period: s.period,
+    reference: r.reference,
+    description: r.description,
+    createdAt: r.created_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
+    check: s.check,
+  };
+}
+
+/** SHA-256 (hex) of the request as normalized, so `"100"` and `"100.00"`, `travel` and `Travel` are the same request. */
+async function requestHash(q: NormalizedQuery, reference: string | null, description: string | null): Promise<string> {
+  const body = JSON.stringify([
+    q.department.toLowerCase(),
+    q.category.toLowerCase(),
+    q.project?.toLowerCase() ?? null,
+    q.requested,
+    formatMinor(q.amount),
+    q.currency,
+    reference,
+    description,
+  ]);
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(body));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * Reserves `amount` for the request when the budget allows it (decision pass or warn). A `fail` throws
+ * DomainError `budget.insufficient` (details.check: the CheckResult) and writes nothing.
+ */
+export async function reserveFunds(
+  pool: pg.Pool,
+  orgId: string,
+  req: ReserveRequest,
+): Promise<{ replayed: boolean; reservation: ReservationView }> {
+  const query = normalizeQuery(req);
+  const reference = optionalText(req.reference, 'reference');
+  const description = optionalText(req.description, 'description');
+  const actor = optionalText(req.actor, 'actor');
+  if (actor === null) throw new DomainError('input.invalid', 'A reservation needs an actor: who is reserving the money.');
+  const key = optionalText(req.idempotencyKey, 'idempotency key');
+  if (key !== null && key.length > MAX_KEY_LENGTH) {
+    throw new DomainError('input.invalid', `An idempotency key may have at most ${MAX_KEY_LENGTH} characters.`);
+  }
+  if (!isUuid(orgId)) throw new DomainError('org.not_found', `There is no organization with id ${orgId}.`);
+  const hash = key === null ? null : await requestHash(query, reference, description);
+
+  return transaction(pool, async (client) => {
+    if (key !== null) {
+      // Holding the key's lock until commit means a concurrent retry waits, then finds this reservation.
+      await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [IDEMPOTENCY_LOCK_CLASS, JSON.stringify([orgId, key])]);
+      const prior = await client.query<ReservationRow>(`SELECT ${COLUMNS} FROM reservations WHERE org_id = $1 AND idempotency_key = $2`, [
+        orgId,
+        key,
+      ]);
+      const row = prior.rows[0];
+      if (row) {
+        if (row.request_hash !== hash) {
+          throw new DomainError(
+            'idempotency.mismatch',
+            `The idempotency key "${key}" was already used for a different request (reservation ${row.id}). Use a new key for a new request.`,
+            { reservationId: row.id },
+          );
+        }
+        return { replayed: true, reservation: toView(row) };
+      }
+    }
+    // lower() in SQL, as the line match does, so two spellings that match one line always share the lock.
+    const group = JSON.stringify([orgId, query.department, query.category, query.project ?? '']);
+    await client.query('SELECT pg_advisory_xact_lock($1, hashtext(lower($2)))', [RESERVE_GROUP_LOCK_CLASS, group]);
+    const ev = await evaluate(client, orgId, query);
+    const check = ev.result;
+    if (check.decision === 'fail') throw new DomainError('budget.insufficient', check.message, { check });
+
+    const stored: Stored = {
+      department: ev.line?.department ?? query.department,
+      category: ev.line?.category ?? query.category,
+      project: ev.line ? ev.line.project : query.project,
+      period: ev.line?.period ?? ev.period.key,
+      actor,
+      check,
+    };
+    const amount = formatMinor(query.amount);
+    const r = await client.query<ReservationRow>(
+      `WITH r AS (
+         INSERT INTO reservations (org_id, line_id, status, amount, reserved, currency, reference, description, idempotency_key, request_hash, response)
+         VALUES ($1, $2::uuid, 'held', $3::numeric, $3::numeric, $4, $5, $6, $7, $8, $9::jsonb)
+         RETURNING ${COLUMNS}
+       ), e AS (
+         INSERT INTO utilization_entries (org_id, line_id, reservation_id, entry_type, amount, actor)
+         SELECT $1, $2::uuid, r.id, 'reserved', $3::numeric, $10 FROM r WHERE $2::uuid IS NOT NULL
+       ), c AS (
+         INSERT INTO line_consumption (line_id, org_id, reserved) SELECT $2::uuid, $1, $3::numeric WHERE $2::uuid IS NOT NULL
+         ON CONFLICT (line_id) DO UPDATE SET reserved = line_consumption.reserved + excluded.reserved, updated_at = now()
+       )
+       SELECT * FROM r`,
+      [orgId, ev.line?.id ?? null, amount, check.currency, reference, description, key, hash, JSON.stringify(stored), actor],
+    );
+    return { replayed: false, reservation: toView(r.rows[0] as ReservationRow) };
+  });
+}
+
+export async function getReservation(pool: pg.Pool, orgId: string, id: string): Promise<ReservationView> {
+  const r =
+    isUuid(orgId) && isUuid(id)
+      ? await pool.query<ReservationRow>(`SELECT ${COLUMNS} FROM reservations WHERE org_id = $1 AND id = $2`, [orgId, id])
+      : null;
+  const row = r?.rows[0];
+  if (!row) throw notFound(id);
+  return toView(row);
+}
+
+function notFound(id: string): DomainError {
+  return new DomainError('reservation.not_found', `There is no reservation with id ${id}.`);
+}
+
+export function statusOf(reserved: bigint, committed: bigint, actual: bigint): ReservationStatus {
+  if (reserved === 0n && committed === 0n && actual === 0n) return 'released';
+  if (committed === 0n && actual === 0n) return 'held';
+  if (reserved === 0n && committed === 0n) return 'closed';
+  return 'committed';
+}
+
+/** Signed changes of the three buckets, and the ledger entries that explain them. */
+interface Movement {
+  reserved: bigint;
+  committed: bigint;
+  actual: bigint;
+  entries: Array<{ type: 'reserved' | 'committed' | 'actual' | 'released'; amount: bigint }>;
+}
+
+/**
+ * The shared shape of commit, release and actual: lock the reservation row, work out the movement from
+ * its current figures, write the row, the entries and the line totals in one statement, return the view.
+ */
+async function move(
+  pool: pg.Pool,
+  orgId: string,
+  id: string,
+  actor: string,
+  plan: (cur: { reserved: bigint; committed: bigint; actual: bigint; status: ReservationStatus; currency: string }) => Movement,
+): Promise<ReservationView> {
+  if (!isUuid(orgId) || !isUuid(id)) throw notFound(id);
+  const who = optionalText(actor, 'actor');
+  if (who === null) throw new DomainError('input.invalid', 'Say who is making the change (actor).');
+  return transaction(pool, async (client) => {
+    const r = await client.query<ReservationRow>(`SELECT ${COLUMNS} FROM reservations WHERE org_id = $1 AND id = $2 FOR UPDATE`, [
+      orgId,
+      id,
+    ]);
+    const row = r.rows[0];
+    if (!row) throw notFound(id);
+    const cur = {
+      reserved: minor(row.reserved),
+      committed: minor(row.committed),
+      actual: minor(row.actual),
+      status: row.status,
+      currency: row.currency,
+    };
+    const m = plan(cur);
+    const next = { reserved: cur.reserved + m.reserved, committed: cur.committed + m.committed, actual: cur.actual + m.actual };
+    const entries = m.entries.filter((e) => e.amount !== 0n);
+    const w = await client.query<ReservationRow>(
+      `WITH r AS (
+         UPDATE reservations SET reserved = $4::numeric, committed = $5::numeric, actual = $6::numeric, status = $7, updated_at = now()
+          WHERE id = $3 RETURNING ${COLUMNS}
+       ), e AS (
+         INSERT INTO utilization_entries (org_id, line_id, reservation_id, entry_type, amount, actor)
+         SELECT $1, $2::uuid, $3, t, a, $8 FROM unnest($9::text[], $10::numeric[]) AS u(t, a) WHERE $2::uuid IS NOT NULL
+       ), c AS (
+         INSERT INTO line_consumption (line_id, org_id, reserved, committed, actual)
+         SELECT $2::uuid, $1, $11::numeric, $12::numeric, $13::numeric WHERE $2::uuid IS NOT NULL
+         ON CONFLICT (line_id) DO UPDATE SET reserved = line_consumption.reserved + excluded.reserved,
+           committed = line_consumption.committed + excluded.committed, actual = line_consumption.actual + excluded.actual, updated_at = now()
+       )
+       SELECT * FROM r`,
+      [
+        orgId,
+        row.line_id,
+        id,
+        formatMinor(next.reserved),
+        formatMinor(next.committed),
+        formatMinor(next.actual),
+        statusOf(next.reserved, next.committed, next.actual),
+        who,
+        entries.map((e) => e.type),
+        entries.map((e) => formatMinor(e.amount)),
+        formatMinor(m.reserved),
+        formatMinor(m.committed),
+        formatMinor(m.actual),
+      ],
+    );
+    return toView(w.rows[0] as ReservationRow);
+  });
+}
+
+/** Math.min for bigint (Math.min throws on bigints). */
+function least(a: bigint, b: bigint): bigint {
+  return a < b ? a : b;
+}
+
+function money(v: bigint, currency: string): string {
+  return formatMoney(v, currency.trim());
+}
+
+/**
+ * Commits `amount` (default: all that is still reserved) of the reservation: it moves from reserved to
+ * committed. More than is reserved → `amount.exceeds_reserved`; nothing reserved → `reservation.invalid_state`.
+ */
+export async function commitReservation(
+  pool: pg.Pool,
+  orgId: string,
+  id: string,
+  input: { amount?: string | null },
+  actor: string,
+): Promise<ReservationView> {
+  const asked =
+    input.amount === undefined || input.amount === null ? null : asDomain(() => parseRequestAmount(input.amount, 'The amount to commit'));
+  return move(pool, orgId, id, actor, (cur) => {
+    if (cur.reserved === 0n) {
+      throw new DomainError('reservation.invalid_state', `Reservation ${id} has nothing reserved left to commit (it is ${cur.status}).`, {
+        status: cur.status,
+      });
+    }
+    const x = asked ?? cur.reserved;
+    if (x > cur.reserved) {
+      throw new DomainError(
+        'amount.exceeds_reserved',
+        `Only ${money(cur.reserved, cur.currency)} is still reserved on reservation ${id}; ${money(x, cur.currency)} cannot be committed.`,
+        { reserved: formatMinor(cur.reserved) },
+      );
+    }
+    return {
+      reserved: -x,
+      committed: x,
+      actual: 0n,
+      entries: [
+        { type: 'reserved', amount: -x },
+        { type: 'committed', amount: x },
+      ],
+    };
+  });
+}
+
+/** Gives back whatever is still reserved. Nothing reserved (already released, or all committed/spent) → `reservation.invalid_state`. */
+export async function releaseReservation(pool: pg.Pool, orgId: string, id: string, actor: string): Promise<ReservationView> {
+  return move(pool, orgId, id, actor, (cur) => {
+    if (cur.reserved === 0n) {
+      const why = cur.status === 'released' ? 'it was already released' : `nothing is reserved any more (it is ${cur.status})`;
+      throw new DomainError('reservation.invalid_state', `Reservation ${id} cannot be released: ${why}.`, { status: cur.status });
+    }
+    return { reserved: -cur.reserved, committed: 0n, actual: 0n, entries: [{ type: 'released', amount: -cur.reserved }] };
+  });
+}
+
+/**
+ * Records money spent against the reservation. It uses up what is committed first, then what is still
+ * reserved; anything beyond is extra consumption. Actuals are facts: always recorded, over budget or not,
+ * whatever the reservation's status.
+ */
+export async function recordActual(
+  pool: pg.Pool,
+  orgId: string,
+  id: string,
+  input: { amount: string },
+  actor: string,
+): Promise<ReservationView> {
+  const amount = asDomain(() => parseRequestAmount(input?.amount, 'The amount spent'));
+  return move(pool, orgId, id, actor, (cur) => {
+    const fromCommitted = least(amount, cur.committed);
+    const rest = amount - fromCommitted;
+    const fromReserved = least(rest, cur.reserved);
+    return {
+      reserved: -fromReserved,
+      committed: -fromCommitted,
+      actual: amount,
+      entries: [
+        { type: 'committed', amount: -fromCommitted },
+        { type: 'reserved', amount: -fromReserved },
+        { type: 'actual', amount },
+      ],
+    };
+  });
+}
