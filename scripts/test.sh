@@ -5,4 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/node22.sh
 bash scripts/ensure-deps.sh
+bash scripts/ensure-sshd.sh
 npx vitest run "$@"

@@ -3,6 +3,7 @@
  * nothing here calls process.exit, so the commands are testable in-process.
  */
 import type { ImportFlags } from './commands/import.ts';
+import type { SourcesAddFlags } from './commands/sources.ts';
 import { Command, CommanderError } from 'commander';
 import { analyzeCommand } from './commands/analyze.ts';
 
@@ -13,6 +14,9 @@ const orgCommands = () => import('./commands/orgs.ts');
 const keyCommands = () => import('./commands/keys.ts');
 const importCommands = () => import('./commands/import.ts');
 const historyCommands = () => import('./commands/imports.ts');
+const sourceCommands = () => import('./commands/sources.ts');
+const workerCommands = () => import('./commands/worker.ts');
+const serveCommands = () => import('./commands/serve.ts');
 
 const DATABASE_NOTE =
   'The database commands use the Postgres named by DATABASE_URL, else the embedded one under ./.budget-sync (or BUDGET_SYNC_DATA_DIR).';
@@ -164,6 +168,78 @@ export async function main(argv: string[]): Promise<number> {
     .action(async (id: string, opts: { org?: string; out: string; force?: boolean; json?: boolean }) =>
       done(await (await historyCommands()).importsDownloadCommand(id, opts)),
     );
+
+  program
+    .command('serve')
+    .description('Run the HTTP API (docs at /api/docs); on an empty database, create a demo organization and print its admin key once.')
+    .option('--port <port>', 'port to listen on (0: any free port)', '8787')
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .action(async (opts: { port: string; host: string }) => done(await (await serveCommands()).serveCommand(opts)));
+
+  const sources = program.command('sources').description('Data sources an organization syncs from: SFTP, S3, local folders.');
+  sources
+    .command('add')
+    .description('Add a data source; credentials are encrypted with BUDGET_SYNC_SECRET_KEY and never shown again.')
+    .requiredOption('--org <id>', 'the organization id')
+    .requiredOption('--type <type>', 'sftp, s3 or folder')
+    .option('--name <name>', 'a name to tell it apart')
+    .option('--path <dir>', 'the folder (folder) or remote directory (sftp)')
+    .option('--glob <glob>', 'which file names to take, e.g. "*.csv" (default: all)')
+    .option('--mode <mode>', 'merge or replace (default merge)')
+    .option('--host <host>', 'SFTP host')
+    .option('--port <port>', 'SFTP port (default 22)')
+    .option('--username <user>', 'SFTP user name')
+    .option('--password <password>', 'SFTP password')
+    .option('--private-key-file <file>', 'SFTP private key file')
+    .option('--passphrase <passphrase>', 'passphrase of the private key')
+    .option('--host-key-fingerprint <fp>', "the SFTP server's host key, SHA256:… (pinned)")
+    .option('--bucket <bucket>', 'S3 bucket')
+    .option('--prefix <prefix>', 'S3 key prefix (a folder)')
+    .option('--region <region>', 'S3 region (default us-east-1)')
+    .option('--endpoint <url>', 'S3-compatible endpoint URL')
+    .option('--access-key-id <id>', 'S3 access key id')
+    .option('--secret-access-key <secret>', 'S3 secret access key')
+    .option('--schedule <cron>', 'when the worker syncs it, e.g. "*/15 * * * *"')
+    .option('--timezone <tz>', 'time zone of the schedule (default UTC)')
+    .option('--after-import <action>', 'leave, or move (to archive/ and rejected/)')
+    .option('--stability-seconds <s>', 'how long a file must sit still before it is read (default 60)')
+    .option('--accept-warnings', 'import files whose analysis has warnings')
+    .option('--disabled', 'add it without scheduling it')
+    .option('--json', 'print exactly one JSON document')
+    .action(async (opts: SourcesAddFlags) => done(await (await sourceCommands()).sourcesAddCommand(opts)));
+  sources
+    .command('list')
+    .description('List the data sources of an organization (never their credentials).')
+    .requiredOption('--org <id>', 'the organization id')
+    .option('--json', 'print exactly one JSON document')
+    .action(async (opts: { org: string; json?: boolean }) => done(await (await sourceCommands()).sourcesListCommand(opts)));
+  sources
+    .command('test')
+    .description('Connect to a source and list the files it would take.')
+    .argument('<id>', 'the source id')
+    .option('--json', 'print exactly one JSON document')
+    .action(async (id: string, opts: { json?: boolean }) => done(await (await sourceCommands()).sourcesTestCommand(id, opts)));
+  sources
+    .command('remove')
+    .description('Remove a source (its import history stays).')
+    .argument('<id>', 'the source id')
+    .option('--org <id>', 'the organization id')
+    .option('--json', 'print exactly one JSON document')
+    .action(async (id: string, opts: { org?: string; json?: boolean }) =>
+      done(await (await sourceCommands()).sourcesRemoveCommand(id, opts)),
+    );
+  sources
+    .command('sync')
+    .description('Sync a source now: import its new and changed files.')
+    .argument('<id>', 'the source id')
+    .option('--json', 'print exactly one JSON document')
+    .action(async (id: string, opts: { json?: boolean }) => done(await (await sourceCommands()).sourcesSyncCommand(id, opts)));
+
+  program
+    .command('worker')
+    .description('Sync every enabled source on its schedule (pg-boss) until SIGINT or SIGTERM.')
+    .option('--batch-size <n>', 'jobs taken per fetch (at least 10)')
+    .action(async (opts: { batchSize?: string }) => done(await (await workerCommands()).workerCommand(opts)));
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -14,5 +14,6 @@ export { columnName } from './analysis/issues.ts';
 export * from './values/money.ts';
 export * from './values/period.ts';
 export * from './import/plan.ts';
+export * from './import/diff.ts';
 export * from './import/decision.ts';
 export * from './budget/index.ts';

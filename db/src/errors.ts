@@ -17,7 +17,12 @@ export type DomainErrorCode =
   | 'idempotency.mismatch'
   | 'reservation.not_found'
   | 'reservation.invalid_state'
-  | 'amount.exceeds_reserved';
+  | 'amount.exceeds_reserved'
+  // Data sources and their encrypted credentials (db/src/sources).
+  | 'source.not_found'
+  | 'secret.key_missing'
+  | 'secret.key_invalid'
+  | 'secret.undecryptable';
 
 export class DomainError extends Error {
   readonly code: DomainErrorCode;

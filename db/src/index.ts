@@ -9,3 +9,5 @@ export { MIGRATIONS_FOLDER, type MigrationResult, migrate } from './migrate.ts';
 export * from './orgs.ts';
 export * from './mappings.ts';
 export * from './budget/index.ts';
+export * from './sources/index.ts';
+export { checkout, transaction } from './checkout.ts';

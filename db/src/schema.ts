@@ -7,6 +7,7 @@
  */
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
   boolean,
   char,
@@ -232,6 +233,61 @@ export const dataSources = pgTable(
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
   },
   (t) => [index('data_sources_org').on(t.orgId)],
+);
+
+/**
+ * Files a data source's sync has seen, one row per version (path + size + mtime or ETag). The unique key
+ * lets a worker claim a version by inserting its row; the row is then locked (FOR UPDATE SKIP LOCKED)
+ * for the whole import, so two workers never import the same version and a worker that dies mid-import
+ * leaves the row unhandled for the next run.
+ */
+export const sourceFiles = pgTable(
+  'source_files',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    sourceId: uuid('source_id')
+      .notNull()
+      .references(() => dataSources.id, { onDelete: 'cascade' }),
+    orgId: uuid('org_id').notNull(),
+    /** The file's name relative to the source's directory or prefix. */
+    path: text('path').notNull(),
+    size: bigint('size', { mode: 'number' }).notNull(),
+    /** The modification time (ms since the epoch) for SFTP and folders, the ETag for S3. */
+    version: text('version').notNull(),
+    sha256: text('sha256'),
+    /** `pending` until handled; `failed` versions are tried again by the next run. */
+    status: text('status', { enum: ['pending', 'imported', 'rejected', 'unchanged', 'failed'] })
+      .notNull()
+      .default('pending'),
+    importId: uuid('import_id'),
+    reason: text('reason'),
+    attempts: integer('attempts').notNull().default(0),
+    seenAt: timestamp('seen_at', { withTimezone: true }).notNull().defaultNow(),
+    handledAt: timestamp('handled_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('source_files_version').on(t.sourceId, t.path, t.size, t.version), index('source_files_path').on(t.sourceId, t.path)],
+);
+
+/** One sync run of a data source: what happened to each file, and why a failed run failed. */
+export const sourceRuns = pgTable(
+  'source_runs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    sourceId: uuid('source_id')
+      .notNull()
+      .references(() => dataSources.id, { onDelete: 'cascade' }),
+    orgId: uuid('org_id').notNull(),
+    /** `cli`, `schedule`, `api`… */
+    trigger: text('trigger').notNull(),
+    status: text('status', { enum: ['running', 'succeeded', 'failed'] })
+      .notNull()
+      .default('running'),
+    files: jsonb('files').notNull().default([]),
+    reason: text('reason'),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [index('source_runs_source_started').on(t.sourceId, t.startedAt)],
 );
 
 export const importHistory = pgTable(

@@ -1,9 +1,9 @@
 /**
  * What `budget-sync import` shows: the diff (what was or would be inserted, updated, removed), the issues
  * that matter with where they are in the spreadsheet, and one closing line saying what happened and,
- * when the import was refused, what to do. The JSON diff is built here too so both show the same lines.
+ * when the import was refused, what to do. The JSON diff comes from core (importDiff), as the API's does.
  */
-import type { Analysis, ImportPlan, Issue } from '@budget-sync/core';
+import type { Analysis, Issue } from '@budget-sync/core';
 import type { ImportResult } from '@budget-sync/db';
 import { lineLabel, plural, where } from './text.ts';
 
@@ -11,79 +11,6 @@ import { lineLabel, plural, where } from './text.ts';
 export const JSON_DIFF_LIMIT = 100;
 const TEXT_DIFF_LIMIT = 20;
 const TEXT_ISSUE_LIMIT = 20;
-
-export interface DiffInserted {
-  department: string;
-  category: string;
-  project: string | null;
-  period: string;
-  amount: string;
-  currency: string;
-  row: number;
-}
-
-export interface DiffUpdated {
-  department: string;
-  category: string;
-  project: string | null;
-  period: string;
-  amountBefore: string;
-  amountAfter: string;
-  changes: string[];
-  currencyBefore: string;
-  currencyAfter: string;
-  row: number;
-}
-
-export interface DiffRemoved {
-  department: string;
-  category: string;
-  project: string | null;
-  period: string;
-  amount: string;
-  currency: string;
-}
-
-export interface ImportDiff {
-  inserted: DiffInserted[];
-  updated: DiffUpdated[];
-  removed: DiffRemoved[];
-}
-
-/** The first `limit` lines of each kind of change in the plan. */
-export function importDiff(plan: ImportPlan, limit: number): ImportDiff {
-  return {
-    inserted: plan.inserts.slice(0, limit).map((l) => ({
-      department: l.department,
-      category: l.category,
-      project: l.project,
-      period: l.period,
-      amount: l.amount,
-      currency: l.currency,
-      row: l.sourceRow,
-    })),
-    updated: plan.updates.slice(0, limit).map((u) => ({
-      department: u.stored.department,
-      category: u.stored.category,
-      project: u.stored.project,
-      period: u.stored.period,
-      amountBefore: u.stored.amount,
-      amountAfter: u.line.amount,
-      changes: u.changes,
-      currencyBefore: u.stored.currency,
-      currencyAfter: u.line.currency,
-      row: u.line.sourceRow,
-    })),
-    removed: plan.removes.slice(0, limit).map((s) => ({
-      department: s.department,
-      category: s.category,
-      project: s.project,
-      period: s.period,
-      amount: s.amount,
-      currency: s.currency,
-    })),
-  };
-}
 
 export interface ImportView {
   file: string;

@@ -185,7 +185,9 @@ export function mapColumns(input: MappingInput): ColumnMapping {
           score: 1,
           method,
           reason:
-            method === 'override' ? `you mapped "${label}" to ${fieldLabel(field)}` : `remembered: "${label}" was mapped to ${fieldLabel(field)} in an earlier import`,
+            method === 'override'
+              ? `you mapped "${label}" to ${fieldLabel(field)}`
+              : `remembered: "${label}" was mapped to ${fieldLabel(field)} in an earlier import`,
         });
       }
     }

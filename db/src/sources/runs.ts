@@ -1,0 +1,65 @@
+/** Sync runs of a data source: started, then finished with what happened to each file, or why it failed. */
+import type pg from 'pg';
+
+export type SourceRunStatus = 'running' | 'succeeded' | 'failed';
+
+export interface SourceRun {
+  id: string;
+  sourceId: string;
+  trigger: string;
+  status: SourceRunStatus;
+  files: unknown[];
+  reason: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+}
+
+export async function startSourceRun(pool: pg.Pool, run: { sourceId: string; orgId: string; trigger: string }): Promise<string> {
+  const r = await pool.query<{ id: string }>('INSERT INTO source_runs (source_id, org_id, trigger) VALUES ($1, $2, $3) RETURNING id', [
+    run.sourceId,
+    run.orgId,
+    run.trigger,
+  ]);
+  return (r.rows[0] as { id: string }).id;
+}
+
+export async function finishSourceRun(
+  pool: pg.Pool,
+  id: string,
+  end: { status: Exclude<SourceRunStatus, 'running'>; files: unknown[]; reason: string | null },
+): Promise<void> {
+  await pool.query('UPDATE source_runs SET status = $2, files = $3, reason = $4, finished_at = now() WHERE id = $1', [
+    id,
+    end.status,
+    JSON.stringify(end.files),
+    end.reason,
+  ]);
+}
+
+/** The latest runs of a source, newest first. */
+export async function listSourceRuns(pool: pg.Pool, sourceId: string, limit = 20): Promise<SourceRun[]> {
+  const r = await pool.query<{
+    id: string;
+    source_id: string;
+    trigger: string;
+    status: SourceRunStatus;
+    files: unknown[];
+    reason: string | null;
+    started_at: Date;
+    finished_at: Date | null;
+  }>(
+    `SELECT id, source_id, trigger, status, files, reason, started_at, finished_at FROM source_runs
+      WHERE source_id = $1 ORDER BY started_at DESC LIMIT $2`,
+    [sourceId, limit],
+  );
+  return r.rows.map((row) => ({
+    id: row.id,
+    sourceId: row.source_id,
+    trigger: row.trigger,
+    status: row.status,
+    files: row.files,
+    reason: row.reason,
+    startedAt: row.started_at.toISOString(),
+    finishedAt: row.finished_at?.toISOString() ?? null,
+  }));
+}

@@ -1,0 +1,76 @@
+/**
+ * createApp: the one Hono app the Workers entry, the Node entry and the tests all run, so the tests
+ * exercise exactly the production middleware stack: body limit → database lease → (per route) auth and
+ * body parsing → zod validation → handler; errors of any layer become problem+json in `onError`.
+ */
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { DEFAULT_CONFIG } from './config.ts';
+import type { AppDeps, AppEnv } from './env.ts';
+import { limitBody } from './middleware/body.ts';
+import { databaseLease } from './middleware/database.ts';
+import { ApiProblem, problemResponse, toProblem } from './problems.ts';
+import { budgetsRouter } from './routes/budgets/budgets.index.ts';
+import { checksRouter } from './routes/checks/checks.index.ts';
+import type { ApiDocument } from './routes/docs/docs.page.ts';
+import { docsRouter } from './routes/docs/docs.index.ts';
+import { excelRouter } from './routes/excel/excel.index.ts';
+import { healthRouter } from './routes/health/health.index.ts';
+import { importsRouter } from './routes/imports/imports.index.ts';
+import { reservationsRouter } from './routes/reservations/reservations.index.ts';
+import { settingsRouter } from './routes/settings/settings.index.ts';
+
+export const API_VERSION = '0.1.0';
+
+const DESCRIPTION =
+  'Budget Sync: import departmental budgets from spreadsheets and answer "is there budget left?" in real time. ' +
+  'Authenticate with `Authorization: Bearer <api key>`; each key belongs to one organization and carries scopes ' +
+  '(`budget:read`, `budget:check`, `budget:reserve`, `imports:read`, `imports:write`, `sources:admin`, `admin`, which implies all). ' +
+  'Money is exact decimal text. Errors are `application/problem+json` with a stable `code`.';
+
+export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
+  const config = deps.config ?? DEFAULT_CONFIG;
+  const logger = deps.logger ?? { error: (message: string, cause: unknown) => console.error(message, cause) };
+  const app = new OpenAPIHono<AppEnv>();
+
+  app.use('*', async (c, next) => {
+    c.set('config', config);
+    await next();
+  });
+  app.use('/api/*', limitBody(config.maxBodyBytes));
+  app.use('/api/*', databaseLease(deps));
+
+  app.route('/', healthRouter);
+  app.route('/', settingsRouter);
+  app.route('/', checksRouter);
+  app.route('/', reservationsRouter);
+  app.route('/', budgetsRouter);
+  app.route('/', excelRouter);
+  app.route('/', importsRouter);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API key (`bsk_…`), made with `budget-sync orgs create` or `budget-sync keys create`.',
+  });
+  let document: ApiDocument | undefined;
+  app.route(
+    '/',
+    docsRouter(() => {
+      document ??= app.getOpenAPI31Document({
+        openapi: '3.1.0',
+        info: { title: 'Budget Sync API', version: API_VERSION, description: DESCRIPTION },
+      }) as unknown as ApiDocument;
+      return document;
+    }),
+  );
+
+  app.notFound((c) => {
+    throw new ApiProblem(404, 'route.not_found', `There is no operation ${c.req.method} ${c.req.path}. See /api/docs for the list.`);
+  });
+  app.onError((err, c) => {
+    const p = toProblem(err);
+    if (p.unexpected) logger.error(`${c.req.method} ${c.req.path} failed:`, err);
+    return problemResponse(p);
+  });
+  return app;
+}

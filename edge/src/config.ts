@@ -1,0 +1,41 @@
+/**
+ * The API's configuration, parsed once from the environment (Node's process.env, or the Workers env
+ * bindings) by a schema at the edge of the program. Everything below receives the typed AppConfig.
+ */
+import { z } from 'zod';
+
+const MB = 1024 * 1024;
+
+/** Unset and empty variables both mean "the default" (an empty `.env` line should not break a start). */
+const blankAsUnset = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+const EnvSchema = z.object({
+  BUDGET_SYNC_MAX_BODY_BYTES: z.preprocess(
+    blankAsUnset,
+    z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(20 * MB),
+  ),
+  BUDGET_SYNC_MAX_FILE_ROWS: z.preprocess(blankAsUnset, z.coerce.number().int().positive().optional()),
+});
+
+export interface AppConfig {
+  /** Largest request body accepted; larger ones get 413 `request.too_large`. */
+  maxBodyBytes: number;
+  /** Most rows in an uploaded sheet (core's default when undefined); more gets 413 `file.too_many_rows`. */
+  maxFileRows: number | undefined;
+}
+
+export const DEFAULT_CONFIG: Readonly<AppConfig> = Object.freeze(parseConfig({}));
+
+/** Throws an Error naming each bad variable; a server must not start half-configured. */
+export function parseConfig(env: Record<string, unknown>): AppConfig {
+  const r = EnvSchema.safeParse(env);
+  if (!r.success) {
+    const problems = r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid configuration: ${problems}`);
+  }
+  return { maxBodyBytes: r.data.BUDGET_SYNC_MAX_BODY_BYTES, maxFileRows: r.data.BUDGET_SYNC_MAX_FILE_ROWS };
+}

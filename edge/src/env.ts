@@ -1,0 +1,40 @@
+/**
+ * What the app needs from its runtime (AppDeps) and what each request carries (AppEnv). The database is
+ * leased per request so that one factory fits both runtimes: Node shares one pg pool for the process,
+ * Workers create a Neon Pool per request and end it with waitUntil once the response is out.
+ */
+import type { Authenticated, Database } from '@budget-sync/db';
+import type { Context } from 'hono';
+import type { AppConfig } from './config.ts';
+
+/** A database for the duration of one request; `release` is called once the response is produced. */
+export interface DatabaseLease {
+  db: Database;
+  release(): Promise<void>;
+}
+
+export interface AppLogger {
+  /** Unexpected failures (the 500s): the client sees only `internal`, the operator sees this. */
+  error(message: string, cause: unknown): void;
+}
+
+export interface AppDeps {
+  /**
+   * Called at most once per request, and only by requests that touch the database (not the OpenAPI
+   * document, the docs page or unknown routes).
+   */
+  database: (c: Context<AppEnv>) => Promise<DatabaseLease>;
+  /** Parsed with parseConfig; defaults apply when omitted. */
+  config?: AppConfig;
+  logger?: AppLogger;
+}
+
+export interface AppEnv {
+  Variables: {
+    config: AppConfig;
+    /** The request's database, acquired on first use. */
+    database: () => Promise<Database>;
+    /** The authenticated API key; set by requireScope on every protected route. */
+    auth: Authenticated;
+  };
+}

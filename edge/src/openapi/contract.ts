@@ -1,0 +1,58 @@
+/**
+ * Building blocks of the route contracts (`routes/<name>/<name>.routes.ts`): JSON bodies and responses,
+ * problem responses, and `guard(scope)`, which puts the scope into both the contract (security, the
+ * `x-required-scope` extension, the description) and the runtime (the auth middleware), so the two
+ * cannot drift apart.
+ */
+import type { Scope } from '@budget-sync/db';
+import type { z } from '@hono/zod-openapi';
+import type { RouteHandler, RouteConfig } from '@hono/zod-openapi';
+import type { AppEnv } from '../env.ts';
+import { requireScope } from '../middleware/auth.ts';
+import { parseBody } from '../middleware/body.ts';
+import { ProblemSchema } from '../schemas/common.ts';
+
+export type AppRouteHandler<R extends RouteConfig> = RouteHandler<R, AppEnv>;
+
+export function jsonBody<T extends z.ZodType>(schema: T, description: string) {
+  return { content: { 'application/json': { schema } }, description, required: true };
+}
+
+export function json<T extends z.ZodType>(schema: T, description: string) {
+  return { content: { 'application/json': { schema } }, description };
+}
+
+export function problem(description: string) {
+  return { content: { 'application/problem+json': { schema: ProblemSchema } }, description };
+}
+
+const STANDARD: Record<400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 503, string> = {
+  400: 'The request does not match the contract: `request.invalid` (with `errors`: field paths and messages), `request.malformed_json`.',
+  401: 'No API key, or an unknown or revoked one: `auth.missing_key`, `auth.invalid_key`.',
+  403: 'The API key lacks the scope this operation needs: `auth.forbidden`.',
+  404: 'Not found (or not in your organization).',
+  409: 'The request conflicts with the current state.',
+  413: 'The request body is too large: `request.too_large`.',
+  415: 'Unsupported Content-Type: `request.unsupported_media_type`.',
+  422: 'A value the domain refuses: `input.invalid`, `amount.invalid`, `period.invalid`, `currency.mismatch`.',
+  503: 'The database is unreachable: `db.unavailable`.',
+};
+
+/** Problem responses with the standard descriptions; give a route-specific one by overriding the key. */
+export function problems<C extends keyof typeof STANDARD>(...codes: C[]): Record<C, ReturnType<typeof problem>> {
+  const out = {} as Record<C, ReturnType<typeof problem>>;
+  for (const code of codes) out[code] = problem(STANDARD[code]);
+  return out;
+}
+
+/** The auth part of a protected route: runtime check, OpenAPI security and a visible scope. */
+export function guard(scope: Scope | readonly Scope[]) {
+  return {
+    middleware: [requireScope(scope), parseBody],
+    security: [{ bearerAuth: [] }],
+    'x-required-scope': typeof scope === 'string' ? scope : scope.join(' or '),
+  };
+}
+
+/** A public route still parses its body the same way (none of ours has one; this keeps the rule uniform). */
+export const open = { middleware: [parseBody], security: [] };

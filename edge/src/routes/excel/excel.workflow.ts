@@ -1,0 +1,137 @@
+/**
+ * The steps both spreadsheet endpoints share: the request's spreadsheet (an upload or Sheets values) as a
+ * Workbook, analysed with the organization's defaults and remembered mappings (as `budget-sync import`
+ * does), and the plan shown as a diff. Orchestration only: reading, analysis, planning and writing are
+ * core's and db's.
+ */
+import {
+  type Analysis,
+  analyzeWorkbook,
+  type CanonicalField,
+  type ImportPlan,
+  importDiff,
+  normalizeHeader,
+  planCounts,
+  type Workbook,
+} from '@budget-sync/core';
+import { type ReadOptions, readWorkbook, workbookFromSheetValues } from '@budget-sync/core/readers';
+import { type Database, getOrganization, loadRememberedMappings, type MappingMemory } from '@budget-sync/db';
+import type { AppConfig } from '../../config.ts';
+import { ApiProblem } from '../../problems.ts';
+
+export const DIFF_LIMIT = 100;
+
+export interface Spreadsheet {
+  fileName: string;
+  /** What is kept with the import and hashed: the uploaded file, or the values as JSON. */
+  bytes: Uint8Array;
+  read(options: ReadOptions): Workbook;
+  sheet: string | undefined;
+  mappingOverrides: MappingMemory;
+}
+
+export interface UploadFields {
+  file: File;
+  sheet?: string | undefined;
+  mappingOverrides?: Record<string, CanonicalField | null> | undefined;
+}
+
+export interface SheetValuesFields {
+  sheetName: string;
+  values: Array<Array<string | number | boolean | null>>;
+  displayValues?: string[][] | undefined;
+  fileName?: string | undefined;
+  sheet?: string | undefined;
+  mappingOverrides?: Record<string, CanonicalField | null> | undefined;
+}
+
+function isSheetValues(body: object): body is SheetValuesFields {
+  return 'values' in body && Array.isArray(body.values);
+}
+
+function isUpload(body: object): body is UploadFields {
+  return 'file' in body && typeof File !== 'undefined' && body.file instanceof File;
+}
+
+/** Which of the two bodies the request sent: zod-openapi hands the one of the other media type over as `{}`. */
+export async function spreadsheetOf(json: object, form: object): Promise<Spreadsheet> {
+  if (isSheetValues(json)) return fromSheetValues(json);
+  if (isUpload(form)) return fromUpload(form);
+  throw new ApiProblem(
+    400,
+    'request.invalid',
+    'Send the spreadsheet as multipart/form-data with the file in the field "file", or as JSON Google Sheets values {sheetName, values}.',
+    { errors: [{ in: 'body', path: 'file', message: 'required' }] },
+  );
+}
+
+async function fromUpload(form: UploadFields): Promise<Spreadsheet> {
+  const bytes = new Uint8Array(await form.file.arrayBuffer());
+  const fileName = form.file.name || 'upload';
+  return {
+    fileName,
+    bytes,
+    read: (options) => readWorkbook(bytes, fileName, options),
+    sheet: form.sheet,
+    mappingOverrides: form.mappingOverrides ?? {},
+  };
+}
+
+function fromSheetValues(body: SheetValuesFields): Spreadsheet {
+  const fileName = body.fileName?.trim() || body.sheetName;
+  const input = { sheetName: body.sheetName, values: body.values, displayValues: body.displayValues, fileName };
+  return {
+    fileName,
+    bytes: new TextEncoder().encode(JSON.stringify({ sheetName: body.sheetName, values: body.values, displayValues: body.displayValues })),
+    read: (options) => workbookFromSheetValues(input, options),
+    sheet: body.sheet,
+    mappingOverrides: body.mappingOverrides ?? {},
+  };
+}
+
+export interface OrgAnalysis {
+  analysis: Analysis;
+  /** The overrides a column took: remembered once an import goes ahead with them. */
+  usedOverrides: MappingMemory;
+}
+
+/** Analyses with the organization's fiscal-year start, base currency and remembered mappings. */
+export async function analyzeForOrg(
+  db: Database,
+  orgId: string,
+  sheet: Spreadsheet,
+  config: AppConfig,
+  treatAsBudget: boolean,
+): Promise<OrgAnalysis> {
+  const [org, remembered] = await Promise.all([getOrganization(db.pool, orgId), loadRememberedMappings(db.pool, orgId)]);
+  // Keyed as written and normalized: the analysis matches a header either way.
+  const overrides: MappingMemory = {};
+  for (const [header, field] of Object.entries(sheet.mappingOverrides)) {
+    overrides[header] = field;
+    overrides[normalizeHeader(header)] = field;
+  }
+  const workbook = sheet.read(config.maxFileRows === undefined ? {} : { maxRows: config.maxFileRows });
+  const analysis = analyzeWorkbook(workbook, {
+    fiscalYearStartMonth: org.fiscalYearStartMonth,
+    defaultCurrency: org.baseCurrency,
+    rememberedMappings: remembered,
+    mappingOverrides: overrides,
+    ...(sheet.sheet !== undefined ? { sheet: sheet.sheet } : {}),
+    ...(treatAsBudget ? { treatAsBudget: true } : {}),
+  });
+  const headers = new Set([...analysis.mapping, ...analysis.ignoredColumns].map((m) => normalizeHeader(m.header)));
+  const usedOverrides: MappingMemory = {};
+  for (const [header, field] of Object.entries(sheet.mappingOverrides)) {
+    if (headers.has(normalizeHeader(header))) usedOverrides[header] = field;
+  }
+  return { analysis, usedOverrides };
+}
+
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export function diffOf(plan: ImportPlan, limit = DIFF_LIMIT) {
+  return { counts: planCounts(plan), ...importDiff(plan, limit) };
+}

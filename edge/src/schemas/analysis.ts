@@ -1,0 +1,85 @@
+/**
+ * The analysis of a spreadsheet as the API returns it: the same object `budget-sync analyze --json`
+ * prints (core/src/analysis/types.ts), described for the OpenAPI document.
+ */
+import { z } from '@hono/zod-openapi';
+import { MoneySchema } from './common.ts';
+
+export const FIELD_NAMES = ['department', 'category', 'period', 'fiscal_year', 'amount', 'currency', 'project', 'owner', 'notes'] as const;
+export const FieldSchema = z.enum(FIELD_NAMES);
+
+export const IssueSchema = z
+  .object({
+    severity: z.enum(['error', 'warning', 'info']),
+    code: z.string().openapi({ example: 'row.total_skipped' }),
+    message: z.string(),
+    row: z.number().int().nullable().openapi({ description: '1-based row as the spreadsheet shows it' }),
+    column: z.number().int().nullable().openapi({ description: '1-based column' }),
+    field: FieldSchema.optional(),
+  })
+  .openapi('Issue');
+
+const MappingEntrySchema = z.object({
+  field: FieldSchema,
+  column: z.number().int(),
+  header: z.string(),
+  confidence: z.number(),
+  method: z.enum(['override', 'remembered', 'synonym', 'token', 'fuzzy', 'values', 'period_header']),
+  reason: z.string(),
+  needsConfirmation: z.boolean(),
+  period: z.string().optional(),
+});
+
+const BudgetLineSchema = z.object({
+  department: z.string(),
+  category: z.string(),
+  project: z.string().nullable(),
+  period: z.string(),
+  fiscalYear: z.number().int(),
+  periodStart: z.string(),
+  periodEnd: z.string(),
+  amount: MoneySchema,
+  currency: z.string(),
+  owner: z.string().nullable(),
+  notes: z.string().nullable(),
+  sourceRow: z.number().int(),
+  sourceColumn: z.number().int(),
+});
+
+export const AnalysisSchema = z
+  .object({
+    file: z.string(),
+    format: z.string(),
+    sheet: z.string().nullable(),
+    sheets: z.array(z.object({ name: z.string(), hidden: z.boolean(), chosen: z.boolean(), reason: z.string() })),
+    headerRow: z.number().int().nullable(),
+    headerRows: z.array(z.number().int()),
+    headerReason: z.string(),
+    layout: z.enum(['long', 'wide']),
+    fiscalYearStartMonth: z.number().int(),
+    fiscalYear: z.object({ value: z.number().int().nullable(), source: z.string().nullable() }),
+    currency: z.object({ value: z.string(), source: z.string() }),
+    kind: z.object({
+      kind: z.enum(['budget', 'payroll', 'expenses', 'invoices', 'bank_statement', 'unknown']),
+      confidence: z.number(),
+      reasons: z.array(z.string()),
+    }),
+    mapping: z.array(MappingEntrySchema),
+    ignoredColumns: z.array(z.object({ column: z.number().int(), header: z.string(), reason: z.string() })),
+    lines: z.array(BudgetLineSchema),
+    issues: z.array(IssueSchema),
+    stats: z.object({
+      rows: z.number().int(),
+      lines: z.number().int(),
+      total: MoneySchema,
+      importable: z.boolean(),
+      errors: z.number().int(),
+      warnings: z.number().int(),
+    }),
+    notes: z.array(z.string()),
+  })
+  .openapi('Analysis');
+
+export const ImportCountsSchema = z
+  .object({ inserted: z.number().int(), updated: z.number().int(), unchanged: z.number().int(), removed: z.number().int() })
+  .openapi('ImportCounts');

@@ -1,0 +1,208 @@
+/**
+ * The API as it runs: `budget-sync serve --port 0` as a subprocess against a fresh database. The first
+ * start creates the demo organization and prints its admin key once; the key works over real HTTP; the
+ * 20 MB body limit holds; "No overspend, ever": 200 concurrent reservation requests at one budget line,
+ * with replays among them, never hold more than budget + tolerance, and every answer is a 201 or a clean
+ * 409 problem. SIGTERM stops the server cleanly (exit 0); a second start makes no second demo org.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDatabase, dropDatabase } from '../support/postgres.ts';
+import { budgetCsv, csvUpload } from './helpers.ts';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const bin = join(root, 'cli/bin/budget-sync.js');
+
+interface Server {
+  child: ChildProcess;
+  url: string;
+  out: () => string;
+  exited: Promise<number | null>;
+}
+
+let database: { name: string; url: string };
+let sql: pg.Pool;
+let server: Server;
+let key: string;
+
+/** Starts `budget-sync serve --port 0` and waits until it says where it listens. */
+function serve(): Promise<Server> {
+  const child = spawn(process.execPath, [bin, 'serve', '--port', '0'], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: database.url },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not start: ${out}${err}`)), 20_000);
+    const poll = setInterval(() => {
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m && out.includes('Press Ctrl-C')) {
+        clearInterval(poll);
+        clearTimeout(timer);
+        resolve({ child, url: m[1] as string, out: () => out, exited });
+      }
+    }, 20);
+    void exited.then((code) => {
+      clearInterval(poll);
+      clearTimeout(timer);
+      reject(new Error(`serve exited with ${code}: ${out}${err}`));
+    });
+  });
+}
+
+async function stop(s: Server): Promise<number | null> {
+  s.child.kill('SIGTERM');
+  return s.exited;
+}
+
+function api(path: string, init: RequestInit & { json?: unknown } = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  headers.set('authorization', `Bearer ${key}`);
+  let body = init.body;
+  if (init.json !== undefined) {
+    headers.set('content-type', 'application/json');
+    body = JSON.stringify(init.json);
+  }
+  return fetch(`${server.url}${path}`, { ...init, headers, body });
+}
+
+beforeAll(async () => {
+  database = await createDatabase();
+  sql = new pg.Pool({ connectionString: database.url, max: 2 });
+  server = await serve();
+});
+
+afterAll(async () => {
+  if (server.child.exitCode === null) await stop(server);
+  await sql.end();
+  await dropDatabase(database.name);
+});
+
+describe('budget-sync serve', () => {
+  it('on first start creates the demo organization and prints its admin key, which works', async () => {
+    const m = /\n\s+(bsk_[A-Za-z0-9_-]{43})\n/.exec(server.out());
+    expect(m, server.out()).not.toBeNull();
+    key = m?.[1] as string;
+    const orgs = await sql.query<{ name: string; is_demo: boolean }>('SELECT name, is_demo FROM organizations');
+    expect(orgs.rows).toEqual([{ name: 'Demo organization', is_demo: true }]);
+    expect(await (await fetch(`${server.url}/api/health`)).json()).toEqual({ ok: true });
+    const settings = await api('/api/settings');
+    expect(settings.status).toBe(200);
+    expect((await fetch(`${server.url}/api/settings`)).status).toBe(401);
+  });
+
+  it('refuses a body over 20 MB with 413 request.too_large', async () => {
+    const res = await api('/api/budget/check', {
+      method: 'POST',
+      body: 'x'.repeat(21 * 1024 * 1024),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(res.status).toBe(413);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(await res.json()).toMatchObject({ code: 'request.too_large', status: 413 });
+  });
+});
+
+describe('No overspend, ever', () => {
+  const BUDGET = '1000.00';
+  const LIMIT = 105_000n; // budget + 5% tolerance, in cents
+  const UNIQUE = 160;
+  const REPLAYS = 40;
+  const ask = { department: 'Marketing', category: 'Travel', period: '2026-03' };
+  /** 5.00 to 14.99, varied, so the requests together ask for far more than the limit. */
+  const amountOf = (i: number) => `${5 + (i % 10)}.${String((i * 37) % 100).padStart(2, '0')}`;
+
+  beforeAll(async () => {
+    const imported = await api('/api/excel/import', {
+      method: 'POST',
+      body: csvUpload(budgetCsv([['Marketing', 'Travel', '2026-03', BUDGET]])),
+    });
+    expect(imported.status).toBe(201);
+    expect((await api('/api/settings', { method: 'PUT', json: { tolerancePercent: '5' } })).status).toBe(200);
+  });
+
+  it('200 concurrent requests hold at most budget + tolerance; each answer is 201 or a clean 409; replays never hold twice', async () => {
+    const requests = [
+      ...Array.from({ length: UNIQUE }, (_, i) => ({ i, replay: false })),
+      // The same key and body again, racing the first.
+      ...Array.from({ length: REPLAYS }, (_, i) => ({ i, replay: true })),
+    ];
+    const answers = await Promise.all(
+      requests.map(async ({ i, replay }) => {
+        const res = await api('/api/budget/reservations', {
+          method: 'POST',
+          json: { ...ask, amount: amountOf(i), reference: `PR-${i}` },
+          headers: { 'Idempotency-Key': `race-${i}` },
+        });
+        return {
+          i,
+          replay,
+          status: res.status,
+          type: res.headers.get('content-type') ?? '',
+          body: (await res.json()) as Record<string, unknown>,
+        };
+      }),
+    );
+
+    for (const a of answers) {
+      if (a.status === 201) {
+        expect(a.type).toMatch(/^application\/json/);
+      } else {
+        expect(a.status, JSON.stringify(a.body)).toBe(409);
+        expect(a.type).toMatch(/^application\/problem\+json/);
+        expect(a.body).toMatchObject({ code: 'budget.insufficient', status: 409, check: { decision: 'fail' } });
+      }
+    }
+    // Replays: one reservation per key, and both answers of a pair name it.
+    const idsByKey = new Map<number, Set<string>>();
+    for (const a of answers.filter((x) => x.status === 201)) {
+      const set = idsByKey.get(a.i) ?? new Set<string>();
+      set.add(a.body.id as string);
+      idsByKey.set(a.i, set);
+    }
+    for (const [i, ids] of idsByKey) expect(ids.size, `race-${i}`).toBe(1);
+
+    const rows = await sql.query<{ n: number; held: string; keys: number }>(
+      `SELECT count(*)::int AS n, coalesce(sum(reserved), 0)::numeric(18,2)::text AS held, count(DISTINCT idempotency_key)::int AS keys FROM reservations`,
+    );
+    const { n, held, keys } = rows.rows[0] as { n: number; held: string; keys: number };
+    expect(n).toBe(idsByKey.size);
+    expect(keys).toBe(n);
+    const heldCents = BigInt(held.replace('.', ''));
+    expect(heldCents <= LIMIT, `held ${held}`).toBe(true);
+    // It filled up: what is left is less than the largest request.
+    expect(LIMIT - heldCents < 1500n, `held ${held}`).toBe(true);
+    const line = await sql.query<{ reserved: string }>('SELECT reserved::text FROM line_consumption');
+    expect(line.rows.map((r) => r.reserved)).toEqual([held]);
+    expect(answers.filter((a) => a.status === 201 && !a.replay)).toHaveLength(n);
+    // A replay answers exactly as its first request did.
+    for (const r of answers.filter((a) => a.replay)) {
+      const first = answers.find((a) => !a.replay && a.i === r.i);
+      expect(r.status, `race-${r.i}`).toBe(first?.status);
+    }
+  });
+});
+
+describe('stopping and starting again', () => {
+  it('SIGTERM stops the server cleanly; a second start on the same database makes no demo organization', async () => {
+    expect(await stop(server)).toBe(0);
+    expect(server.out()).toMatch(/Stopped\.\n$/);
+    server = await serve();
+    expect(server.out()).not.toMatch(/bsk_/);
+    expect(await (await fetch(`${server.url}/api/health`)).json()).toEqual({ ok: true });
+    expect((await sql.query('SELECT 1 FROM organizations')).rowCount).toBe(1);
+    expect(await stop(server)).toBe(0);
+  });
+});

@@ -1,0 +1,188 @@
+/**
+ * The sync of a local folder source against a real database: new, unchanged, touched and changed files,
+ * a payroll file refused and moved to rejected/, a file still being written waited for, a file that
+ * disappears after the listing, and two runs at once importing each file exactly once.
+ */
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, rmSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createSource, type DataSource } from '@budget-sync/db';
+import { syncSource } from '@budget-sync/ingest-worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshDatabase } from '../support/postgres.ts';
+import { bigBudget, corpus, FAST_RETRY, history, lineCount, newOrg } from './helpers.ts';
+
+const db = await freshDatabase({ max: 12 });
+let orgId: string;
+const dirs: string[] = [];
+
+function newDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'bs-folder-'));
+  dirs.push(d);
+  return d;
+}
+
+async function folderSource(
+  dir: string,
+  extra: { afterImport?: 'leave' | 'move'; glob?: string; stabilitySeconds?: number } = {},
+): Promise<DataSource> {
+  return createSource(db.pool, {
+    orgId,
+    type: 'folder',
+    config: { directory: dir, glob: extra.glob ?? '*.csv', stabilitySeconds: extra.stabilitySeconds ?? 0 },
+    afterImport: extra.afterImport ?? 'leave',
+  });
+}
+
+/** Sets a file's mtime in the past so that it counts as settled. */
+function age(path: string, seconds = 120): void {
+  const t = new Date(Date.now() - seconds * 1000);
+  utimesSync(path, t, t);
+}
+
+beforeAll(async () => {
+  orgId = await newOrg(db);
+});
+
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+describe('folder source', () => {
+  it('imports a new file once, skips it unchanged or only touched, and imports it again when it changes', async () => {
+    const dir = newDir();
+    const source = await folderSource(dir);
+    const path = join(dir, 'budget-long-basic.csv');
+    writeFileSync(path, corpus('budget-long-basic.csv'));
+    age(path);
+
+    const first = await syncSource(db, source.id, { retry: FAST_RETRY });
+    expect(first.status).toBe('succeeded');
+    expect(first.files).toEqual([{ name: 'budget-long-basic.csv', status: 'imported', importId: expect.any(String) }]);
+    const lines = await lineCount(db, orgId);
+    expect(lines).toBeGreaterThan(0);
+
+    const second = await syncSource(db, source.id, { retry: FAST_RETRY });
+    expect(second.files).toMatchObject([{ name: 'budget-long-basic.csv', status: 'skipped' }]);
+    expect(second.files[0]?.reason).toMatch(/unchanged/);
+
+    // Same content, new modification time: downloaded, recognised by its sha256, not imported again.
+    age(path, 60);
+    const touched = await syncSource(db, source.id, { retry: FAST_RETRY });
+    expect(touched.files).toMatchObject([{ status: 'skipped', reason: expect.stringMatching(/content unchanged/) }]);
+    expect(await history(db, source.id)).toHaveLength(1);
+
+    // Changed content: imported again.
+    writeFileSync(path, corpus('budget-long-basic.csv').toString().replace('15863.00', '15900.00'));
+    age(path, 30);
+    const changed = await syncSource(db, source.id, { retry: FAST_RETRY });
+    expect(changed.files).toMatchObject([{ status: 'imported' }]);
+    const h = await history(db, source.id);
+    expect(h.map((r) => r.status)).toEqual(['succeeded', 'succeeded']);
+    expect(h[0]?.source).toBe('folder');
+  });
+
+  it('refuses a payroll file with a history row saying why, and moves it to rejected/', async () => {
+    const dir = newDir();
+    const source = await folderSource(dir, { afterImport: 'move' });
+    writeFileSync(join(dir, 'payroll-jan.csv'), corpus('payroll-jan.csv'));
+    writeFileSync(join(dir, 'budget.csv'), bigBudget(20, 'Payroll Test'));
+    age(join(dir, 'payroll-jan.csv'));
+    age(join(dir, 'budget.csv'));
+    const report = await syncSource(db, source.id, { retry: FAST_RETRY });
+    expect(report.files).toMatchObject([
+      { name: 'budget.csv', status: 'imported', movedTo: 'archive/budget.csv' },
+      { name: 'payroll-jan.csv', status: 'rejected', movedTo: 'rejected/payroll-jan.csv', reason: expect.any(String) },
+    ]);
+    expect(readdirSync(dir).sort()).toEqual(['archive', 'rejected']);
+    expect(existsSync(join(dir, 'rejected', 'payroll-jan.csv'))).toBe(true);
+    const rejected = (await history(db, source.id)).find((r) => r.file_name === 'payroll-jan.csv');
+    expect(rejected?.status).toBe('rejected');
+    expect(rejected?.reason).toBeTruthy();
+    // Nothing is left to do on the next run.
+    expect((await syncSource(db, source.id, { retry: FAST_RETRY })).files).toEqual([]);
+  });
+
+  it('waits for a file that is still being written and imports it whole', async () => {
+    const dir = newDir();
+    const source = await folderSource(dir, { stabilitySeconds: 0.6 });
+    const path = join(dir, 'growing.csv');
+    const full = bigBudget(200, 'Growing');
+    const cut = full.lastIndexOf('\n', full.length / 2) + 1;
+    writeFileSync(path, full.slice(0, cut));
+    const waits: string[] = [];
+    // The writer finishes a little later, within the first stability window.
+    const writer = setTimeout(() => appendFileSync(path, full.slice(cut)), 300);
+    const report = await syncSource(db, source.id, {
+      retry: FAST_RETRY,
+      onEvent: (e) => {
+        if (e.type === 'waiting') waits.push(e.name);
+      },
+    });
+    clearTimeout(writer);
+    expect(waits.length).toBeGreaterThanOrEqual(2);
+    expect(report.files).toMatchObject([{ name: 'growing.csv', status: 'imported' }]);
+    const h = await history(db, source.id);
+    expect(h[0]?.inserted).toBe(200);
+  });
+
+  it('leaves a file that keeps changing for the next run', async () => {
+    const dir = newDir();
+    const source = await folderSource(dir, { stabilitySeconds: 0.3 });
+    const path = join(dir, 'busy.csv');
+    writeFileSync(path, 'Department,Category,Month,Budget Amount\n');
+    const writer = setInterval(() => appendFileSync(path, 'Busy,Travel,2026-01,1.00\n'), 100);
+    try {
+      const report = await syncSource(db, source.id, { retry: FAST_RETRY, maxStabilityWaitMs: 700 });
+      expect(report.files).toMatchObject([{ name: 'busy.csv', status: 'skipped', reason: expect.stringMatching(/still being written/) }]);
+      expect(await history(db, source.id)).toEqual([]);
+    } finally {
+      clearInterval(writer);
+    }
+  });
+
+  it('skips a file that disappears between the listing and the download', async () => {
+    const dir = newDir();
+    const source = await folderSource(dir);
+    writeFileSync(join(dir, 'a.csv'), bigBudget(5, 'Gone A'));
+    writeFileSync(join(dir, 'b.csv'), bigBudget(5, 'Gone B'));
+    age(join(dir, 'a.csv'));
+    age(join(dir, 'b.csv'));
+    const report = await syncSource(db, source.id, {
+      retry: FAST_RETRY,
+      onEvent: (e) => {
+        if (e.type === 'listed') unlinkSync(join(dir, 'a.csv'));
+      },
+    });
+    expect(report.status).toBe('succeeded');
+    expect(report.files).toMatchObject([
+      { name: 'a.csv', status: 'skipped', reason: expect.stringMatching(/disappeared/) },
+      { name: 'b.csv', status: 'imported' },
+    ]);
+  });
+
+  it('imports each file exactly once when two runs go at once', async () => {
+    const dir = newDir();
+    const source = await folderSource(dir);
+    for (let i = 0; i < 4; i++) {
+      const p = join(dir, `team-${i}.csv`);
+      writeFileSync(p, bigBudget(300, `Team ${i}`));
+      age(p);
+    }
+    const [a, b] = await Promise.all([syncSource(db, source.id, { retry: FAST_RETRY }), syncSource(db, source.id, { retry: FAST_RETRY })]);
+    const imported = [...a.files, ...b.files].filter((f) => f.status === 'imported').map((f) => f.name);
+    expect(imported.sort()).toEqual(['team-0.csv', 'team-1.csv', 'team-2.csv', 'team-3.csv']);
+    expect([...a.files, ...b.files].filter((f) => f.status === 'failed')).toEqual([]);
+    const h = await history(db, source.id);
+    expect(h.map((r) => r.file_name).sort()).toEqual(['team-0.csv', 'team-1.csv', 'team-2.csv', 'team-3.csv']);
+  });
+
+  it('records a failed run when the folder is missing', async () => {
+    const source = await folderSource(join(tmpdir(), 'bs-no-such-folder-xyz'));
+    const report = await syncSource(db, source.id, { retry: FAST_RETRY });
+    expect(report.status).toBe('failed');
+    expect(report.reason).toMatch(/does not exist/);
+    const r = await db.pool.query('SELECT status, reason FROM source_runs WHERE id = $1', [report.runId]);
+    expect(r.rows[0]).toMatchObject({ status: 'failed', reason: expect.stringMatching(/does not exist/) });
+  });
+});
