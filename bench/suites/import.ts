@@ -137,7 +137,7 @@ function median(xs: number[]): number {
 }
 
 /** A database of its own on DATABASE_URL's server, or on the embedded server. Dropped afterwards. */
-async function benchDatabase(log: (s: string) => void): Promise<{ url: string; drop(): Promise<void> }> {
+export async function benchDatabase(log: (s: string) => void): Promise<{ url: string; drop(): Promise<void> }> {
   let serverUrl = process.env.DATABASE_URL;
   let stopEmbedded = async () => {};
   if (!serverUrl) {

@@ -3,6 +3,7 @@
  * exercise exactly the production middleware stack: body limit → database lease → (per route) auth and
  * body parsing → zod validation → handler; errors of any layer become problem+json in `onError`.
  */
+import { cachedKeyAuthenticator } from '@budget-sync/db';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { DEFAULT_CONFIG } from './config.ts';
 import type { AppDeps, AppEnv } from './env.ts';
@@ -32,8 +33,12 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   const logger = deps.logger ?? { error: (message: string, cause: unknown) => console.error(message, cause) };
   const app = new OpenAPIHono<AppEnv>();
 
+  // One key cache per app: in Node that is the process, on Workers the isolate.
+  const authenticate = cachedKeyAuthenticator({ ttlMs: config.authCacheMs });
+
   app.use('*', async (c, next) => {
     c.set('config', config);
+    c.set('authenticate', authenticate);
     await next();
   });
   app.use('/api/*', limitBody(config.maxBodyBytes));

@@ -19,6 +19,7 @@ const EnvSchema = z.object({
       .default(20 * MB),
   ),
   BUDGET_SYNC_MAX_FILE_ROWS: z.preprocess(blankAsUnset, z.coerce.number().int().positive().optional()),
+  BUDGET_SYNC_AUTH_CACHE_SECONDS: z.preprocess(blankAsUnset, z.coerce.number().min(0).max(300).default(5)),
 });
 
 export interface AppConfig {
@@ -26,6 +27,11 @@ export interface AppConfig {
   maxBodyBytes: number;
   /** Most rows in an uploaded sheet (core's default when undefined); more gets 413 `file.too_many_rows`. */
   maxFileRows: number | undefined;
+  /**
+   * How long an API key's lookup is reused in this process (0: every request looks it up). A revoked key
+   * keeps working for at most this long; default 5 s.
+   */
+  authCacheMs: number;
 }
 
 export const DEFAULT_CONFIG: Readonly<AppConfig> = Object.freeze(parseConfig({}));
@@ -37,5 +43,9 @@ export function parseConfig(env: Record<string, unknown>): AppConfig {
     const problems = r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`Invalid configuration: ${problems}`);
   }
-  return { maxBodyBytes: r.data.BUDGET_SYNC_MAX_BODY_BYTES, maxFileRows: r.data.BUDGET_SYNC_MAX_FILE_ROWS };
+  return {
+    maxBodyBytes: r.data.BUDGET_SYNC_MAX_BODY_BYTES,
+    maxFileRows: r.data.BUDGET_SYNC_MAX_FILE_ROWS,
+    authCacheMs: Math.round(r.data.BUDGET_SYNC_AUTH_CACHE_SECONDS * 1000),
+  };
 }

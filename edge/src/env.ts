@@ -3,7 +3,7 @@
  * leased per request so that one factory fits both runtimes: Node shares one pg pool for the process,
  * Workers create a Neon Pool per request and end it with waitUntil once the response is out.
  */
-import type { Authenticated, Database } from '@budget-sync/db';
+import type { Authenticated, Database, KeyAuthenticator } from '@budget-sync/db';
 import type { Context } from 'hono';
 import type { AppConfig } from './config.ts';
 
@@ -34,6 +34,8 @@ export interface AppEnv {
     config: AppConfig;
     /** The request's database, acquired on first use. */
     database: () => Promise<Database>;
+    /** Looks a presented API key up (through the app's short-lived key cache). */
+    authenticate: KeyAuthenticator;
     /** The authenticated API key; set by requireScope on every protected route. */
     auth: Authenticated;
   };

@@ -18,7 +18,8 @@ export function testApp(db: Database, config: Partial<AppConfig> = {}): TestApp 
   const unexpected: unknown[] = [];
   const app = createApp({
     database: async () => ({ db, release: async () => {} }),
-    config: { ...DEFAULT_CONFIG, ...config },
+    // No key cache unless a test asks for one: tests revoke keys and expect the next request to see it.
+    config: { ...DEFAULT_CONFIG, authCacheMs: 0, ...config },
     logger: { error: (_message, cause) => unexpected.push(cause) },
   });
   return { app, db, unexpected };

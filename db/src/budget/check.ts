@@ -74,35 +74,39 @@ interface EvalRow {
 /*
  * $1 org, $2 department, $3 category, $4 project (null = lines without a project), $5 the request's start
  * date for each fiscal-year start month (the org's own is picked here, so the org need not be read first).
- * Matching mirrors the natural-key index: lower(department), lower(category), lower(coalesce(project, '')),
- * live lines only. Of the lines whose [period_start, period_end] holds the request's start, the narrowest
- * wins (a month line over its quarter over its year). The basis sums lines of the same names, fiscal year
- * and currency as the matched line: `period` that line, `ytd` those starting no later than its end,
- * `annual` all of them; a line with no line_consumption row has consumed nothing.
+ * `m` is every live line of the names, found through the natural-key index (lower(department),
+ * lower(category), lower(coalesce(project, ''))) and read once: the line and the basis are both taken
+ * from it, so no plan can reach the lines any other way. (With the basis reading budget_lines again,
+ * a generic plan made while the table's statistics were stale — right after a large import — scanned
+ * the org's whole fiscal year by the scope index: 5 ms instead of 0.1 ms on 10,000 lines.)
+ * Of the lines whose [period_start, period_end] holds the request's start, the narrowest wins (a month
+ * line over its quarter over its year). The basis sums lines of the same fiscal year and currency as
+ * the matched line: `period` that line, `ytd` those starting no later than its end, `annual` all of
+ * them; a line with no line_consumption row has consumed nothing.
  */
 const EVAL_SQL = `
 WITH o AS (
   SELECT id, base_currency, control_level, tolerance_percent::text AS tolerance_percent, tolerance_amount::text AS tolerance_amount,
          missing_budget, control_basis, fiscal_year_start_month AS fysm, ($5::date[])[fiscal_year_start_month] AS at
     FROM organizations WHERE id = $1
-), l AS (
-  SELECT b.id, b.period, b.period_end, b.fiscal_year, b.currency, b.department, b.category, b.project
-    FROM budget_lines b, o
+), m AS MATERIALIZED (
+  SELECT b.id, b.period, b.period_start, b.period_end, b.fiscal_year, b.currency, b.department, b.category, b.project, b.amount
+    FROM budget_lines b
    WHERE b.org_id = $1 AND b.deleted_at IS NULL
      AND lower(b.department) = lower($2) AND lower(b.category) = lower($3)
      AND lower(coalesce(b.project, '')) = lower(coalesce($4::text, ''))
-     AND b.period_start <= o.at AND b.period_end >= o.at
-   ORDER BY b.period_end - b.period_start, b.period_start DESC, b.id
+), l AS (
+  SELECT m.id, m.period, m.period_end, m.fiscal_year, m.currency, m.department, m.category, m.project
+    FROM m, o
+   WHERE m.period_start <= o.at AND m.period_end >= o.at
+   ORDER BY m.period_end - m.period_start, m.period_start DESC, m.id
    LIMIT 1
 ), g AS (
-  SELECT sum(b.amount)::text AS budget, coalesce(sum(c.reserved), 0.00)::text AS reserved,
+  SELECT sum(m.amount)::text AS budget, coalesce(sum(c.reserved), 0.00)::text AS reserved,
          coalesce(sum(c.committed), 0.00)::text AS committed, coalesce(sum(c.actual), 0.00)::text AS actual
-    FROM o, l, budget_lines b LEFT JOIN line_consumption c ON c.line_id = b.id
-   WHERE b.org_id = $1 AND b.deleted_at IS NULL
-     AND lower(b.department) = lower($2) AND lower(b.category) = lower($3)
-     AND lower(coalesce(b.project, '')) = lower(coalesce($4::text, ''))
-     AND b.fiscal_year = l.fiscal_year AND b.currency = l.currency
-     AND CASE o.control_basis WHEN 'period' THEN b.id = l.id WHEN 'ytd' THEN b.period_start <= l.period_end ELSE true END
+    FROM o, l, m LEFT JOIN line_consumption c ON c.line_id = m.id
+   WHERE m.fiscal_year = l.fiscal_year AND m.currency = l.currency
+     AND CASE o.control_basis WHEN 'period' THEN m.id = l.id WHEN 'ytd' THEN m.period_start <= l.period_end ELSE true END
 )
 SELECT o.base_currency, o.control_level, o.tolerance_percent, o.tolerance_amount, o.missing_budget, o.control_basis, o.fysm,
        l.id AS line_id, l.period AS line_period, l.fiscal_year AS line_fiscal_year, l.currency AS line_currency,

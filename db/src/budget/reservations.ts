@@ -167,31 +167,27 @@ export async function reserveFunds(
   const hash = key === null ? null : await requestHash(query, reference, description);
 
   return transaction(pool, async (client) => {
-    if (key !== null) {
-      // Holding the key's lock until commit means a concurrent retry waits, then finds this reservation.
-      await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [IDEMPOTENCY_LOCK_CLASS, JSON.stringify([orgId, key])]);
-      const prior = await client.query<ReservationRow>(`SELECT ${COLUMNS} FROM reservations WHERE org_id = $1 AND idempotency_key = $2`, [
-        orgId,
-        key,
-      ]);
-      const row = prior.rows[0];
-      if (row) {
-        if (row.request_hash !== hash) {
-          throw new DomainError(
-            'idempotency.mismatch',
-            `The idempotency key "${key}" was already used for a different request (reservation ${row.id}). Use a new key for a new request.`,
-            { reservationId: row.id },
-          );
-        }
-        return { replayed: true, reservation: toView(row) };
-      }
-    }
     // lower() in SQL, as the line match does, so two spellings that match one line always share the lock.
     const group = JSON.stringify([orgId, query.department, query.category, query.project ?? '']);
-    await client.query('SELECT pg_advisory_xact_lock($1, hashtext(lower($2)))', [RESERVE_GROUP_LOCK_CLASS, group]);
+    // Both locks in one round trip, always the key's first (the inner select runs before the outer one
+    // computes its row), so no two requests ever wait on each other crosswise. Holding the key's lock
+    // until commit means a concurrent retry waits, then finds this reservation.
+    await client.query(
+      key === null
+        ? 'SELECT pg_advisory_xact_lock($1, hashtext(lower($2)))'
+        : 'SELECT pg_advisory_xact_lock($1, hashtext(lower($2))) FROM (SELECT pg_advisory_xact_lock($3, hashtext($4))) AS k',
+      key === null
+        ? [RESERVE_GROUP_LOCK_CLASS, group]
+        : [RESERVE_GROUP_LOCK_CLASS, group, IDEMPOTENCY_LOCK_CLASS, JSON.stringify([orgId, key])],
+    );
     const ev = await evaluate(client, orgId, query);
     const check = ev.result;
-    if (check.decision === 'fail') throw new DomainError('budget.insufficient', check.message, { check });
+    if (check.decision === 'fail') {
+      // A replay of a request that went through must get its reservation, not a refusal.
+      const prior = key === null ? null : await priorReservation(client, orgId, key, hash);
+      if (prior) return prior;
+      throw new DomainError('budget.insufficient', check.message, { check });
+    }
 
     const stored: Stored = {
       department: ev.line?.department ?? query.department,
@@ -202,23 +198,51 @@ export async function reserveFunds(
       check,
     };
     const amount = formatMinor(query.amount);
+    // A key used before makes the insert do nothing (and so the entry and the totals, which hang on it):
+    // the common path — a new request — costs no separate look-up of the key.
     const r = await client.query<ReservationRow>(
       `WITH r AS (
          INSERT INTO reservations (org_id, line_id, status, amount, reserved, currency, reference, description, idempotency_key, request_hash, response)
          VALUES ($1, $2::uuid, 'held', $3::numeric, $3::numeric, $4, $5, $6, $7, $8, $9::jsonb)
+         ON CONFLICT (org_id, idempotency_key) DO NOTHING
          RETURNING ${COLUMNS}
        ), e AS (
          INSERT INTO utilization_entries (org_id, line_id, reservation_id, entry_type, amount, actor)
          SELECT $1, $2::uuid, r.id, 'reserved', $3::numeric, $10 FROM r WHERE $2::uuid IS NOT NULL
        ), c AS (
-         INSERT INTO line_consumption (line_id, org_id, reserved) SELECT $2::uuid, $1, $3::numeric WHERE $2::uuid IS NOT NULL
+         INSERT INTO line_consumption (line_id, org_id, reserved) SELECT $2::uuid, $1, $3::numeric FROM r WHERE $2::uuid IS NOT NULL
          ON CONFLICT (line_id) DO UPDATE SET reserved = line_consumption.reserved + excluded.reserved, updated_at = now()
        )
        SELECT * FROM r`,
       [orgId, ev.line?.id ?? null, amount, check.currency, reference, description, key, hash, JSON.stringify(stored), actor],
     );
-    return { replayed: false, reservation: toView(r.rows[0] as ReservationRow) };
+    const row = r.rows[0];
+    if (row) return { replayed: false, reservation: toView(row) };
+    return (await priorReservation(client, orgId, key as string, hash)) as { replayed: boolean; reservation: ReservationView };
   });
+}
+
+/** The reservation made earlier under `key`, as a replay; `idempotency.mismatch` when it was another request. */
+async function priorReservation(
+  client: pg.PoolClient,
+  orgId: string,
+  key: string,
+  hash: string | null,
+): Promise<{ replayed: true; reservation: ReservationView } | null> {
+  const prior = await client.query<ReservationRow>(`SELECT ${COLUMNS} FROM reservations WHERE org_id = $1 AND idempotency_key = $2`, [
+    orgId,
+    key,
+  ]);
+  const row = prior.rows[0];
+  if (!row) return null;
+  if (row.request_hash !== hash) {
+    throw new DomainError(
+      'idempotency.mismatch',
+      `The idempotency key "${key}" was already used for a different request (reservation ${row.id}). Use a new key for a new request.`,
+      { reservationId: row.id },
+    );
+  }
+  return { replayed: true, reservation: toView(row) };
 }
 
 export async function getReservation(pool: pg.Pool, orgId: string, id: string): Promise<ReservationView> {

@@ -2,9 +2,10 @@
  * API-key authentication and scope checks. Every protected route names the scope it needs (or the few
  * that each suffice); `admin` implies all.
  * The authenticated key (and so its org) is on the context for the handler: every query a handler makes
- * is scoped to `c.var.auth.orgId`, never to anything the client sends.
+ * is scoped to `c.var.auth.orgId`, never to anything the client sends. Keys are looked up through the
+ * app's key cache (config.authCacheMs): a revoked key is refused within that time.
  */
-import { authenticateApiKey, type Scope } from '@budget-sync/db';
+import type { Scope } from '@budget-sync/db';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../env.ts';
 import { ApiProblem } from '../problems.ts';
@@ -22,7 +23,7 @@ export function requireScope(scope: Scope | readonly Scope[]) {
       throw new ApiProblem(401, 'auth.missing_key', 'Send your API key in the header "Authorization: Bearer <key>".', {}, CHALLENGE);
     }
     const db = await c.var.database();
-    const auth = await authenticateApiKey(db.pool, presented);
+    const auth = await c.var.authenticate(db.pool, presented);
     if (auth === null) {
       throw new ApiProblem(
         401,
