@@ -7,9 +7,10 @@ import { parseArgs } from 'node:util';
 import { analyzeSuite } from './suites/analyze.ts';
 import { checkSuite } from './suites/check.ts';
 import { importSuite } from './suites/import.ts';
+import { ingestSuite } from './suites/ingest.ts';
 import type { Metric, Suite } from './suites/types.ts';
 
-const suites: Record<string, Suite> = { analyze: analyzeSuite, import: importSuite, check: checkSuite };
+const suites: Record<string, Suite> = { analyze: analyzeSuite, import: importSuite, check: checkSuite, ingest: ingestSuite };
 
 const { values } = parseArgs({ options: { json: { type: 'boolean' }, only: { type: 'string', multiple: true } } });
 const only = values.only ?? Object.keys(suites);
