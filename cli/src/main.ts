@@ -72,6 +72,20 @@ export async function main(argv: string[]): Promise<number> {
     .option('--json', 'print exactly one JSON document')
     .action(async (opts: { json?: boolean }) => done(await (await orgCommands()).orgsListCommand(opts)));
 
+  orgs
+    .command('webhook')
+    .description(
+      "Set where the organization's events are posted (imports succeeded, rejected or failed; budget thresholds crossed), signed with HMAC-SHA256.",
+    )
+    .requiredOption('--org <id>', 'the organization id')
+    .requiredOption('--url <url>', 'the https URL that receives the events')
+    .option('--secret <secret>', 'the signing secret (default: keep the current one, or make one and show it once)')
+    .option('--thresholds <list>', 'percentages of a budget line whose crossing is an event (default 80,100)')
+    .option('--json', 'print exactly one JSON document')
+    .action(async (opts: { org: string; url: string; secret?: string; thresholds?: string; json?: boolean }) =>
+      done(await (await orgCommands()).orgsWebhookCommand(opts)),
+    );
+
   const keys = program.command('keys').description('API keys of an organization.');
   keys
     .command('create')

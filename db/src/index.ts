@@ -10,4 +10,5 @@ export * from './orgs.ts';
 export * from './mappings.ts';
 export * from './budget/index.ts';
 export * from './sources/index.ts';
+export * from './notifications/index.ts';
 export { checkout, transaction } from './checkout.ts';

@@ -357,3 +357,50 @@ export const rememberedMappings = pgTable(
   },
   (t) => [uniqueIndex('remembered_mappings_key').on(t.orgId, sql`coalesce(${t.sourceId}::text, '')`, t.header)],
 );
+
+/**
+ * An org's webhook: where Budget Sync posts its events (imports, budget thresholds), signed with the
+ * secret (AES-256-GCM at rest, as source credentials are). `thresholds` are the percentages of a budget
+ * line's amount whose crossing by its consumption is an event.
+ */
+export const orgWebhooks = pgTable('org_webhooks', {
+  orgId: uuid('org_id')
+    .primaryKey()
+    .references(() => organizations.id, { onDelete: 'cascade' }),
+  url: text('url').notNull(),
+  secretCiphertext: bytea('secret_ciphertext').notNull(),
+  secretKeyId: text('secret_key_id').notNull(),
+  thresholds: integer('thresholds').array().notNull().default(sql`'{80,100}'::integer[]`),
+  enabled: boolean('enabled').notNull().default(true),
+  createdAt: createdAt(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * Events to deliver, written in the same transaction as what caused them (an import's history row, the
+ * reservation that crossed a threshold), so an event exists exactly when its cause committed. Workers
+ * claim due rows (SKIP LOCKED), post them, and either mark them delivered or set the next attempt.
+ */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: bigserial('id', { mode: 'bigint' }).primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    /** `import.succeeded`, `import.rejected`, `import.failed`, `budget.threshold_crossed`. */
+    event: text('event').notNull(),
+    payload: jsonb('payload').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    lastError: text('last_error'),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+    /** Set when the attempts ran out; the event stays for inspection. */
+    gaveUpAt: timestamp('gave_up_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('outbox_due').on(t.nextAttemptAt).where(sql`${t.deliveredAt} is null and ${t.gaveUpAt} is null`),
+    index('outbox_org_created').on(t.orgId, t.createdAt),
+  ],
+);

@@ -3,6 +3,8 @@ export * from './backoff.ts';
 export * from './connectors/index.ts';
 export * from './errors.ts';
 export * from './glob.ts';
+export * from './housekeeping.ts';
+export * from './notify.ts';
 export * from './schedules.ts';
 export * from './stability.ts';
 export * from './sync.ts';

@@ -3,9 +3,15 @@
  * per source on the `source-sync` queue), and workers take the jobs in batches and run syncSource. Any
  * number of workers may run: pg-boss hands each job to one of them, and the per-file claims make a
  * duplicate run harmless. Schedules are brought in line with the sources at start and every minute.
+ *
+ * Beside the syncs it delivers the outbox's webhook events (every couple of seconds; claims with SKIP
+ * LOCKED, so workers share them) and does the housekeeping (expired original files, old delivered
+ * events) at start and every hour.
  */
 import { type Database, listScheduledSources } from '@budget-sync/db';
 import { type JobResult, PgBoss } from 'pg-boss';
+import { runHousekeeping } from './housekeeping.ts';
+import { type DeliveryOptions, deliverDueEvents } from './notify.ts';
 import { scheduleChanges } from './schedules.ts';
 import { type SyncOptions, type SyncReport, syncSource } from './sync.ts';
 import { messageOf } from './errors.ts';
@@ -21,6 +27,11 @@ export interface WorkerOptions {
   sync?: SyncOptions;
   /** One line per event, for the operator. */
   log?: (line: string) => void;
+  /** How often due webhook events are looked for (default 2 s). */
+  notifyIntervalMs?: number;
+  delivery?: DeliveryOptions;
+  /** How often expired files and old delivered events are purged (default 1 h). */
+  housekeepingIntervalMs?: number;
 }
 
 export interface RunningWorker {
@@ -92,12 +103,56 @@ export async function startWorker(db: Database, options: WorkerOptions = {}): Pr
   }, options.refreshMs ?? 60_000);
   timer.unref();
 
+  const notifier = every(
+    options.notifyIntervalMs ?? 2_000,
+    async () => {
+      // Round after round while a backlog lasts; then wait for the next tick.
+      for (;;) {
+        const r = await deliverDueEvents(db, { log, ...options.delivery });
+        if (r.delivered + r.retrying + r.gaveUp === 0) return;
+        if (r.retrying + r.gaveUp > 0) log(`webhooks: ${r.delivered} delivered, ${r.retrying} to retry, ${r.gaveUp} given up`);
+      }
+    },
+    (e) => log(`could not deliver webhook events: ${messageOf(e)}`),
+  );
+  const housekeeping = every(
+    options.housekeepingIntervalMs ?? 3_600_000,
+    async () => {
+      const r = await runHousekeeping(db);
+      if (r.filesPurged + r.eventsPurged > 0) log(`housekeeping: ${r.filesPurged} expired files and ${r.eventsPurged} old events deleted`);
+    },
+    (e) => log(`housekeeping failed: ${messageOf(e)}`),
+  );
+  housekeeping.now();
+
   return {
     refreshSchedules,
     runNow: (sourceId) => boss.send(SYNC_QUEUE, { sourceId }),
     async stop() {
       clearInterval(timer);
+      await Promise.all([notifier.stop(), housekeeping.stop()]);
       await boss.stop({ graceful: true, timeout: 30_000 });
+    },
+  };
+}
+
+/** Runs `task` every `ms`, never two at once; `stop` waits for a run in progress. */
+function every(ms: number, task: () => Promise<void>, onError: (e: unknown) => void): { now(): void; stop(): Promise<void> } {
+  let running: Promise<void> | null = null;
+  const run = () => {
+    running ??= task()
+      .catch(onError)
+      .finally(() => {
+        running = null;
+      });
+  };
+  const timer = setInterval(run, ms);
+  timer.unref();
+  return {
+    now: run,
+    async stop() {
+      clearInterval(timer);
+      await running;
     },
   };
 }

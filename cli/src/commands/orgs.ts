@@ -1,8 +1,9 @@
 /**
- * `budget-sync orgs create NAME` and `orgs list`. Creating an organization also creates its first admin
- * API key, which is shown once: only its hash is stored.
+ * `budget-sync orgs create NAME`, `orgs list` and `orgs webhook`. Creating an organization also creates
+ * its first admin API key, which is shown once: only its hash is stored. A webhook's signing secret is
+ * sealed like source credentials (BUDGET_SYNC_SECRET_KEY); one made here is shown once.
  */
-import { createOrganization, listOrganizations } from '@budget-sync/db';
+import { createOrganization, listOrganizations, parseThresholds, setWebhook } from '@budget-sync/db';
 import { table } from '../output/text.ts';
 import { describeTarget, withDatabase } from '../shared/database.ts';
 import { printJson, reportError, usageError } from '../shared/report.ts';
@@ -65,6 +66,47 @@ export async function orgsListCommand(flags: { json?: boolean }): Promise<number
     const rows = [['id', 'name', 'currency', 'fiscal year starts', 'created']];
     for (const o of orgs) rows.push([o.id, o.name, o.baseCurrency, `month ${o.fiscalYearStartMonth}`, o.createdAt.slice(0, 10)]);
     process.stdout.write(`${table(rows)}\n`);
+    return 0;
+  });
+}
+
+export interface OrgWebhookFlags {
+  org: string;
+  url: string;
+  secret?: string;
+  thresholds?: string;
+  json?: boolean;
+}
+
+export async function orgsWebhookCommand(flags: OrgWebhookFlags): Promise<number> {
+  return withDatabase(flags.json, async (db) => {
+    const { webhook, secret } = await setWebhook(db.pool, {
+      orgId: flags.org,
+      url: flags.url,
+      secret: flags.secret,
+      thresholds: flags.thresholds === undefined ? undefined : parseThresholds(flags.thresholds),
+    });
+    if (flags.json) {
+      printJson({ orgId: webhook.orgId, url: webhook.url, thresholds: webhook.thresholds, enabled: webhook.enabled, secret });
+      return 0;
+    }
+    const lines = [
+      `Events of organization ${webhook.orgId} go to ${webhook.url}: imports (succeeded, rejected, failed) and budget lines crossing ${webhook.thresholds.map((t) => `${t}%`).join(', ')}.`,
+    ];
+    if (secret !== null) {
+      lines.push(
+        '',
+        'Deliveries are signed with this secret, shown only once. Store it with the receiver; it cannot be shown again:',
+        '',
+        `  ${secret}`,
+      );
+    }
+    lines.push(
+      '',
+      'Each delivery carries X-Budget-Sync-Timestamp and X-Budget-Sync-Signature: v1=<hex HMAC-SHA256 of "<timestamp>.<body>">.',
+      '',
+    );
+    process.stdout.write(lines.join('\n'));
     return 0;
   });
 }

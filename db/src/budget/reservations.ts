@@ -24,6 +24,10 @@
  * Without a budget line (missingBudget `warn`), a reservation is still held, with line null: the caller
  * gets a handle for the later commit and actual, the amounts live on the reservation row, and no ledger
  * entry is written, because entries belong to a line.
+ *
+ * Notifications: when a change lifts a line's consumption across one of the thresholds of the org's
+ * webhook (default 80% and 100% of its budget), the same statement writes an outbox event; the worker
+ * delivers it. Nothing extra is read or written for orgs without a webhook.
  */
 import { formatMinor, formatMoney, parseRequestAmount } from '@budget-sync/core';
 import type pg from 'pg';
@@ -104,6 +108,33 @@ export const RESERVE_GROUP_LOCK_CLASS = 7_352_101;
 export const IDEMPOTENCY_LOCK_CLASS = 7_352_102;
 
 const MAX_KEY_LENGTH = 200;
+
+/**
+ * A CTE `t` for the reserving or moving statement: an outbox event for each threshold of the org's webhook
+ * that this change of the line's consumption crossed upwards (consumed before < pct% of budget ≤ after),
+ * so the crossing is recorded in the transaction that causes it. Reads CTE `c` (the line's new totals);
+ * `delta`, `cause` and `reservation` are SQL for this change's consumed amount, its kind and the
+ * reservation id. Orgs without an enabled webhook join no row and write nothing.
+ */
+function thresholdEvents(delta: string, cause: string, reservation: string): string {
+  return `t AS (
+         INSERT INTO outbox (org_id, event, payload)
+         SELECT b.org_id, 'budget.threshold_crossed', jsonb_build_object(
+                  'threshold', th.pct, 'cause', ${cause}::text, 'reservationId', ${reservation},
+                  'line', jsonb_build_object('id', b.id, 'department', b.department, 'category', b.category, 'project', b.project,
+                                             'period', b.period, 'fiscalYear', b.fiscal_year, 'currency', b.currency),
+                  'budget', b.amount::text, 'consumed', (c.reserved + c.committed + c.actual)::text,
+                  'reserved', c.reserved::text, 'committed', c.committed::text, 'actual', c.actual::text,
+                  'utilizationPercent', round((c.reserved + c.committed + c.actual) * 100 / b.amount, 2)::text)
+           FROM c
+           JOIN budget_lines b ON b.id = c.line_id
+           JOIN org_webhooks w ON w.org_id = b.org_id AND w.enabled
+           CROSS JOIN LATERAL unnest(w.thresholds) AS th(pct)
+          WHERE b.amount > 0
+            AND (c.reserved + c.committed + c.actual - ${delta}) * 100 < th.pct * b.amount
+            AND (c.reserved + c.committed + c.actual) * 100 >= th.pct * b.amount
+       )`;
+}
 
 function toView(r: ReservationRow): ReservationView {
   const s = r.response;
@@ -212,7 +243,8 @@ export async function reserveFunds(
        ), c AS (
          INSERT INTO line_consumption (line_id, org_id, reserved) SELECT $2::uuid, $1, $3::numeric FROM r WHERE $2::uuid IS NOT NULL
          ON CONFLICT (line_id) DO UPDATE SET reserved = line_consumption.reserved + excluded.reserved, updated_at = now()
-       )
+         RETURNING line_id, reserved, committed, actual
+       ), ${thresholdEvents('$3::numeric', "'reservation'", '(SELECT id FROM r)')}
        SELECT * FROM r`,
       [orgId, ev.line?.id ?? null, amount, check.currency, reference, description, key, hash, JSON.stringify(stored), actor],
     );
@@ -283,6 +315,7 @@ async function move(
   orgId: string,
   id: string,
   actor: string,
+  cause: 'commit' | 'release' | 'actual',
   plan: (cur: { reserved: bigint; committed: bigint; actual: bigint; status: ReservationStatus; currency: string }) => Movement,
 ): Promise<ReservationView> {
   if (!isUuid(orgId) || !isUuid(id)) throw notFound(id);
@@ -317,7 +350,8 @@ async function move(
          SELECT $2::uuid, $1, $11::numeric, $12::numeric, $13::numeric WHERE $2::uuid IS NOT NULL
          ON CONFLICT (line_id) DO UPDATE SET reserved = line_consumption.reserved + excluded.reserved,
            committed = line_consumption.committed + excluded.committed, actual = line_consumption.actual + excluded.actual, updated_at = now()
-       )
+         RETURNING line_id, reserved, committed, actual
+       ), ${thresholdEvents('($11::numeric + $12::numeric + $13::numeric)', '$14', '$3::uuid')}
        SELECT * FROM r`,
       [
         orgId,
@@ -333,6 +367,7 @@ async function move(
         formatMinor(m.reserved),
         formatMinor(m.committed),
         formatMinor(m.actual),
+        cause,
       ],
     );
     return toView(w.rows[0] as ReservationRow);
@@ -361,7 +396,7 @@ export async function commitReservation(
 ): Promise<ReservationView> {
   const asked =
     input.amount === undefined || input.amount === null ? null : asDomain(() => parseRequestAmount(input.amount, 'The amount to commit'));
-  return move(pool, orgId, id, actor, (cur) => {
+  return move(pool, orgId, id, actor, 'commit', (cur) => {
     if (cur.reserved === 0n) {
       throw new DomainError('reservation.invalid_state', `Reservation ${id} has nothing reserved left to commit (it is ${cur.status}).`, {
         status: cur.status,
@@ -389,7 +424,7 @@ export async function commitReservation(
 
 /** Gives back whatever is still reserved. Nothing reserved (already released, or all committed/spent) → `reservation.invalid_state`. */
 export async function releaseReservation(pool: pg.Pool, orgId: string, id: string, actor: string): Promise<ReservationView> {
-  return move(pool, orgId, id, actor, (cur) => {
+  return move(pool, orgId, id, actor, 'release', (cur) => {
     if (cur.reserved === 0n) {
       const why = cur.status === 'released' ? 'it was already released' : `nothing is reserved any more (it is ${cur.status})`;
       throw new DomainError('reservation.invalid_state', `Reservation ${id} cannot be released: ${why}.`, { status: cur.status });
@@ -411,7 +446,7 @@ export async function recordActual(
   actor: string,
 ): Promise<ReservationView> {
   const amount = asDomain(() => parseRequestAmount(input?.amount, 'The amount spent'));
-  return move(pool, orgId, id, actor, (cur) => {
+  return move(pool, orgId, id, actor, 'actual', (cur) => {
     const fromCommitted = least(amount, cur.committed);
     const rest = amount - fromCommitted;
     const fromReserved = least(rest, cur.reserved);

@@ -27,6 +27,7 @@ import { bulkInsert } from '../bulk.ts';
 import type { Database } from '../connection.ts';
 import { DomainError } from '../errors.ts';
 import { uuidv7 } from '../ids.ts';
+import { enqueueEvent } from '../notifications/outbox.ts';
 import { analysisSummary, type ImportStatus, insertHistory } from './history.ts';
 import { loadScopeLines } from './stored-lines.ts';
 
@@ -334,7 +335,29 @@ async function recordHistory(client: pg.PoolClient, req: ImportRequest, result: 
     );
   }
   await client.query('DELETE FROM import_files WHERE expires_at < now()');
+  await enqueueImportEvent(client, req, result);
 }
+
+/** The import's webhook event, in the transaction of its history row: it exists exactly when that row does. */
+async function enqueueImportEvent(client: pg.PoolClient, req: ImportRequest, result: ImportResult): Promise<void> {
+  const event = result.status === 'rejected' ? 'import.rejected' : result.status === 'failed' ? 'import.failed' : 'import.succeeded';
+  await enqueueEvent(client, req.orgId, event, {
+    importId: result.importId,
+    status: result.status,
+    fileName: req.fileName,
+    source: req.source,
+    sourceId: req.sourceId ?? null,
+    actor: req.actor,
+    mode: req.mode,
+    kind: req.analysis.kind.kind,
+    counts: result.counts,
+    reason: result.reason,
+    errors: result.issues.filter((i) => i.severity === 'error').length,
+    warnings: result.issues.filter((i) => i.severity === 'warning').length,
+    durationMs: result.durationMs,
+  });
+}
+
 
 /** The transaction is gone; say so in a history row written on a fresh connection. */
 async function recordFailure(
