@@ -185,10 +185,17 @@ export async function main(argv: string[]): Promise<number> {
 
   program
     .command('serve')
-    .description('Run the HTTP API (docs at /api/docs); on an empty database, create a demo organization and print its admin key once.')
+    .description(
+      'Run the HTTP API (docs at /api/docs), the web console (at /) and the ingest worker; on an empty database, create a demo ' +
+        'organization with a sample budget and an inbox folder, and print its admin key once.',
+    )
     .option('--port <port>', 'port to listen on (0: any free port)', '8787')
     .option('--host <address>', 'address to listen on', '127.0.0.1')
-    .action(async (opts: { port: string; host: string }) => done(await (await serveCommands()).serveCommand(opts)));
+    .option('--inbox <dir>', "the demo organization's inbox folder, watched for budget files", 'inbox')
+    .option('--no-worker', 'run neither the ingest worker nor the inbox watch (API and console only)')
+    .action(async (opts: { port: string; host: string; inbox: string; worker: boolean }) =>
+      done(await (await serveCommands()).serveCommand(opts)),
+    );
 
   const sources = program.command('sources').description('Data sources an organization syncs from: SFTP, S3, local folders.');
   sources

@@ -4,6 +4,7 @@ export * from './connection.ts';
 export * from './errors.ts';
 export * from './imports/apply.ts';
 export * from './imports/history.ts';
+export * from './imports/stats.ts';
 export * from './imports/revert.ts';
 export { MIGRATIONS_FOLDER, type MigrationResult, migrate } from './migrate.ts';
 export * from './orgs.ts';

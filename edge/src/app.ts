@@ -6,7 +6,10 @@
 import { cachedKeyAuthenticator } from '@budget-sync/db';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { DEFAULT_CONFIG } from './config.ts';
+import { consoleRouter } from './console/console.index.ts';
 import type { AppDeps, AppEnv } from './env.ts';
+import { createServiceMetrics } from './metrics/latency.ts';
+import { metricsRouter, timeBudgetChecks } from './metrics/metrics.index.ts';
 import { limitBody } from './middleware/body.ts';
 import { databaseLease } from './middleware/database.ts';
 import { ApiProblem, problemResponse, toProblem } from './problems.ts';
@@ -31,6 +34,7 @@ const DESCRIPTION =
 export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   const config = deps.config ?? DEFAULT_CONFIG;
   const logger = deps.logger ?? { error: (message: string, cause: unknown) => console.error(message, cause) };
+  const metrics = deps.metrics ?? createServiceMetrics();
   const app = new OpenAPIHono<AppEnv>();
 
   // One key cache per app: in Node that is the process, on Workers the isolate.
@@ -43,6 +47,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   });
   app.use('/api/*', limitBody(config.maxBodyBytes));
   app.use('/api/*', databaseLease(deps));
+  app.use('/api/budget/check', timeBudgetChecks(metrics.budgetChecks));
 
   app.route('/', healthRouter);
   app.route('/', settingsRouter);
@@ -68,6 +73,9 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
       return document;
     }),
   );
+
+  app.route('/', metricsRouter(deps, metrics));
+  if (deps.console) app.route('/', consoleRouter({ ...deps, config }, deps.console, metrics));
 
   app.notFound((c) => {
     throw new ApiProblem(404, 'route.not_found', `There is no operation ${c.req.method} ${c.req.path}. See /api/docs for the list.`);

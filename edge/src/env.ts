@@ -6,6 +6,8 @@
 import type { Authenticated, Database, KeyAuthenticator } from '@budget-sync/db';
 import type { Context } from 'hono';
 import type { AppConfig } from './config.ts';
+import type { ConsoleOptions } from './console/options.ts';
+import type { ServiceMetrics } from './metrics/latency.ts';
 
 /** A database for the duration of one request; `release` is called once the response is produced. */
 export interface DatabaseLease {
@@ -27,6 +29,10 @@ export interface AppDeps {
   /** Parsed with parseConfig; defaults apply when omitted. */
   config?: AppConfig;
   logger?: AppLogger;
+  /** The web console (edge/src/console), mounted at `/` when given. */
+  console?: ConsoleOptions | undefined;
+  /** What the app measures about itself (budget-check latency…); a fresh set per app when omitted. */
+  metrics?: ServiceMetrics | undefined;
 }
 
 export interface AppEnv {

@@ -2,10 +2,12 @@
  * The Node entry: the app on @hono/node-server with one pg pool shared by all requests (DATABASE_URL, or
  * the embedded Postgres). `budget-sync serve` runs it; so does `node edge/src/node.ts` (PORT, HOST,
  * DATABASE_URL from the environment). On the first start against an empty database it creates a demo
- * organization and hands back its admin key, which is shown once.
+ * organization with a sample budget (demo.ts) and hands back its admin key, which is shown once. The web
+ * console is served at `/` by the same app, its session secret from loadSessionSecret.
  *
  * Shutdown is ours: on SIGINT/SIGTERM the HTTP server stops taking requests, lets the running ones
- * finish, then the pool is closed and the embedded Postgres (if this process started it) is stopped.
+ * finish, runs the steps registered with onClose (the ingest worker of `budget-sync serve`), then the
+ * pool is closed and the embedded Postgres (if this process started it) is stopped.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,6 +16,9 @@ import { createOrganization, type Database, listOrganizations, openDatabase } fr
 import { z } from 'zod';
 import { createApp } from './app.ts';
 import { type AppConfig, parseConfig } from './config.ts';
+import type { ConsoleOptions } from './console/options.ts';
+import { loadSessionSecret } from './console/secret-file.ts';
+import { seedDemoData } from './demo.ts';
 import type { AppLogger } from './env.ts';
 
 export const DEFAULT_PORT = 8787;
@@ -32,6 +37,8 @@ export interface StartOptions {
   poolSize?: number;
   config?: AppConfig;
   logger?: AppLogger;
+  /** The web console at `/` (default on, with nothing beyond the session secret); false serves the API alone. */
+  console?: Omit<ConsoleOptions, 'sessionSecret'> | false;
 }
 
 export interface DemoOrganization {
@@ -47,6 +54,10 @@ export interface NodeServer {
   database: Database;
   /** Set when this start created the demo organization. */
   demo: DemoOrganization | null;
+  /** Where the console is; null when it is not served. */
+  consoleUrl: string | null;
+  /** A step for close(): run after the running requests finished, before the database closes; the last registered runs first. */
+  onClose(step: () => Promise<void>): void;
   /** Stops accepting requests, lets running ones finish, then closes what this start opened. Idempotent. */
   close(): Promise<void>;
 }
@@ -58,10 +69,11 @@ function signalListeners(): Map<string, Set<(...args: unknown[]) => void>> {
   return new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s) as Array<(...args: unknown[]) => void>)]));
 }
 
-/** The demo organization on a database without any organization; null when there is one already. */
-export async function ensureDemoOrganization(db: Database): Promise<DemoOrganization | null> {
+/** The demo organization, with its sample data, on a database without any organization; null when there is one already. */
+export async function ensureDemoOrganization(db: Database, config: AppConfig = parseConfig({})): Promise<DemoOrganization | null> {
   if ((await listOrganizations(db.pool)).length > 0) return null;
   const { org, apiKey } = await createOrganization(db.pool, { name: DEMO_NAME, isDemo: true });
+  await seedDemoData(db, org.id, config);
   return { orgId: org.id, name: org.name, apiKey };
 }
 
@@ -72,11 +84,13 @@ export async function startServer(options: StartOptions = {}): Promise<NodeServe
   const database = options.database ?? (await openDatabase({ max: options.poolSize ?? 20 }));
   const ownsDatabase = options.database === undefined;
   try {
-    const demo = await ensureDemoOrganization(database);
+    const demo = await ensureDemoOrganization(database, config);
+    const consoleOptions = options.console === false ? undefined : { ...options.console, sessionSecret: await loadSessionSecret() };
     const app = createApp({
       database: async () => ({ db: database, release: async () => {} }),
       config,
       ...(options.logger ? { logger: options.logger } : {}),
+      ...(consoleOptions ? { console: consoleOptions } : {}),
     });
     const host = options.host ?? DEFAULT_HOST;
     // Without a createServer option, node-server makes a plain node:http server.
@@ -88,11 +102,17 @@ export async function startServer(options: StartOptions = {}): Promise<NodeServe
     });
     const port = (http.address() as AddressInfo).port;
     let closing: Promise<void> | undefined;
+    const closeSteps: Array<() => Promise<void>> = [];
+    const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
     const server: NodeServer = {
-      url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+      url,
       port,
       database,
       demo,
+      consoleUrl: consoleOptions ? `${url}/` : null,
+      onClose: (step) => {
+        closeSteps.push(step);
+      },
       close: () => {
         closing ??= (async () => {
           await new Promise<void>((resolve) => {
@@ -105,6 +125,8 @@ export async function startServer(options: StartOptions = {}): Promise<NodeServe
             // Idle keep-alive connections would hold close() open until they time out.
             http.closeIdleConnections();
           });
+          for (const step of [...closeSteps].reverse())
+            await step().catch((e: unknown) => options.logger?.error('A close step failed:', e));
           if (ownsDatabase) await database.close();
         })();
         return closing;
@@ -153,19 +175,23 @@ const NodeEnvSchema = z.object({
 export function describeStart(server: NodeServer): string[] {
   const lines = [
     `Budget Sync API listening on ${server.url}`,
+    ...(server.consoleUrl ? [`  console:  ${server.consoleUrl}`] : []),
     `  database: ${server.database.describe}`,
     `  docs:     ${server.url}/api/docs`,
   ];
   if (server.demo) {
     lines.push(
       '',
-      `The database had no organization, so a demo organization was created: "${server.demo.name}" (id ${server.demo.orgId}).`,
-      'Its admin API key is shown only once. Store it now; it cannot be shown again:',
+      `The database had no organization, so a demo organization was created: "${server.demo.name}" (id ${server.demo.orgId}),`,
+      'with a sample FY2026 budget (marked demo). Its admin API key is shown only once. Store it now; it cannot be shown again:',
       '',
       `  ${server.demo.apiKey}`,
       '',
+      ...(server.consoleUrl ? [`Open ${server.consoleUrl} and sign in with it.`] : []),
       `Try: curl -H "Authorization: Bearer ${server.demo.apiKey}" ${server.url}/api/settings`,
     );
+  } else if (server.consoleUrl) {
+    lines.push('', `Sign in to the console with an API key (make one with: budget-sync keys create --org ID --name NAME --scopes admin).`);
   }
   lines.push('', 'Press Ctrl-C to stop.');
   return lines;

@@ -1,15 +1,24 @@
 /**
- * `budget-sync serve [--port 8787] [--host 127.0.0.1]`: the HTTP API on Node (edge/src/node.ts) against
- * DATABASE_URL or the embedded database. Prints where it listens and, on the first start with an empty
- * database, the demo organization's admin key (once). Runs until SIGINT/SIGTERM, then stops in order.
+ * `budget-sync serve [--port 8787] [--host 127.0.0.1] [--inbox ./inbox] [--no-worker]`: the HTTP API and
+ * the web console on Node (edge/src/node.ts) against DATABASE_URL or the embedded database, with the
+ * ingest worker (every scheduled source) and the demo organization's inbox folder (serve/inbox.ts).
+ * Prints where it listens and, on the first start with an empty database, the demo organization's admin
+ * key (once). Runs until SIGINT/SIGTERM, then stops in order: requests, worker, database.
  */
+import type { Database } from '@budget-sync/db';
 import { describeTarget } from '../shared/database.ts';
 import { isConnectionFailure, messageOf, printError, reportError, usageError } from '../shared/report.ts';
 
 export interface ServeFlags {
   port: string;
   host: string;
+  /** The demo organization's inbox folder (default ./inbox). */
+  inbox?: string;
+  /** false with --no-worker: no ingest worker and no inbox watch (the console's "Sync now" still works). */
+  worker?: boolean;
 }
+
+const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
 
 export async function serveCommand(flags: ServeFlags): Promise<number> {
   const port = Number(flags.port);
@@ -23,6 +32,10 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
   // Loaded here: the API and its dependencies are only needed by this command.
   const { parseConfig } = await import('@budget-sync/edge');
   const { describeStart, startServer, stopOnSignals } = await import('@budget-sync/edge/node');
+  const { startWorker, syncSource } = await import('@budget-sync/ingest-worker');
+  const { ensureInbox, INBOX_POLL_MS, watchInbox } = await import('../serve/inbox.ts');
+  const runWorker = flags.worker !== false;
+  let watchedId: string | null = null;
   let config: ReturnType<typeof parseConfig>;
   try {
     config = parseConfig(process.env);
@@ -32,7 +45,15 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
   }
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
-    server = await startServer({ port, host: flags.host, config });
+    server = await startServer({
+      port,
+      host: flags.host,
+      config,
+      console: {
+        syncSource: async (db: Database, sourceId: string) => syncSource(db, sourceId, { trigger: 'console' }),
+        sourceNote: (id: string) => (id === watchedId ? `watched every ${INBOX_POLL_MS / 1000} s by budget-sync serve` : undefined),
+      },
+    });
   } catch (e) {
     const code = (e as { code?: unknown } | null)?.code;
     if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
@@ -43,7 +64,35 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
     printError(false, 'db.unreachable', `Cannot start ${describeTarget()}: ${messageOf(e)}`);
     return 2;
   }
-  process.stdout.write(`${describeStart(server).join('\n')}\n`);
+  const lines = describeStart(server);
+  try {
+    const inbox = await ensureInbox(server.database, flags.inbox ?? 'inbox');
+    if (runWorker) {
+      const worker = await startWorker(server.database, { log });
+      server.onClose(() => worker.stop());
+      if (inbox) {
+        const watcher = watchInbox(server.database, inbox, log);
+        watchedId = inbox.source.id;
+        // Registered last, run first: the watch stops before the worker does.
+        server.onClose(() => watcher.stop());
+      }
+    }
+    if (inbox) {
+      lines.splice(
+        lines.length - 1,
+        0,
+        runWorker
+          ? `Inbox: drop .xlsx or .csv budget files into ${inbox.directory}; they show in the import history within seconds (then move to archive/ or rejected/).`
+          : `Inbox: ${inbox.directory} (not watched: --no-worker; use "Sync now" on the console's Sources page).`,
+        '',
+      );
+    }
+  } catch (e) {
+    printError(false, 'worker.unavailable', `The ingest worker could not start: ${messageOf(e)}`);
+    await server.close();
+    return 2;
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
   await stopOnSignals(server, (signal) => process.stdout.write(`\n${signal}: stopping (running requests may finish)…\n`));
   process.stdout.write('Stopped.\n');
   return 0;

@@ -12,3 +12,4 @@ export {
   reserveFunds,
 } from './reservations.ts';
 export { type ControlOverride, type ControlSettings, type ControlSettingsPatch, getSettings, updateSettings } from './settings.ts';
+export { listFiscalYears } from './years.ts';

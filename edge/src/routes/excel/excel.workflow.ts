@@ -1,21 +1,32 @@
 /**
  * The steps both spreadsheet endpoints share: the request's spreadsheet (an upload or Sheets values) as a
  * Workbook, analysed with the organization's defaults and remembered mappings (as `budget-sync import`
- * does), and the plan shown as a diff. Orchestration only: reading, analysis, planning and writing are
- * core's and db's.
+ * does), the preview (analysis + diff, nothing written) and the import, as the API and the web console
+ * both run them. Orchestration only: reading, analysis, planning and writing are core's and db's.
  */
 import {
   type Analysis,
   analyzeWorkbook,
   type CanonicalField,
+  decideImport,
+  type ImportMode,
   type ImportPlan,
+  type Issue,
   importDiff,
   normalizeHeader,
   planCounts,
   type Workbook,
 } from '@budget-sync/core';
 import { type ReadOptions, readWorkbook, workbookFromSheetValues } from '@budget-sync/core/readers';
-import { type Database, getOrganization, loadRememberedMappings, type MappingMemory } from '@budget-sync/db';
+import {
+  applyImport,
+  type Database,
+  getOrganization,
+  type ImportResult,
+  loadRememberedMappings,
+  type MappingMemory,
+  rememberMappings,
+} from '@budget-sync/db';
 import type { AppConfig } from '../../config.ts';
 import { ApiProblem } from '../../problems.ts';
 
@@ -134,4 +145,79 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
 
 export function diffOf(plan: ImportPlan, limit = DIFF_LIMIT) {
   return { counts: planCounts(plan), ...importDiff(plan, limit) };
+}
+
+export interface SpreadsheetPreview {
+  analysis: Analysis;
+  diff: ReturnType<typeof diffOf>;
+  /** It would go ahead once its warnings are accepted (errors and the kind still block). */
+  importable: boolean;
+  /** Why an import as is (without accepting warnings) would be refused. */
+  reason: string | null;
+  issues: Issue[];
+}
+
+/** Analysis and diff against the stored budget: an import's dry run, which writes nothing. */
+export async function previewSpreadsheet(
+  db: Database,
+  orgId: string,
+  sheet: Spreadsheet,
+  config: AppConfig,
+  who: { actor: string; source: string },
+): Promise<SpreadsheetPreview> {
+  const { analysis } = await analyzeForOrg(db, orgId, sheet, config, false);
+  const result = await applyImport(db, {
+    orgId,
+    analysis,
+    mode: 'merge',
+    acceptWarnings: false,
+    actor: who.actor,
+    source: who.source,
+    fileName: sheet.fileName,
+    sha256: await sha256Hex(sheet.bytes),
+    dryRun: true,
+  });
+  const importable = decideImport(analysis, result.plan.issues, { acceptWarnings: true }).allowed;
+  return { analysis, diff: diffOf(result.plan), importable, reason: result.reason, issues: result.issues };
+}
+
+export interface ImportChoices {
+  mode: ImportMode;
+  acceptWarnings: boolean;
+  /** Import a file that does not look like a budget, for this reason (recorded). */
+  overrideKindReason?: string | undefined;
+  actor: string;
+  /** `api`, `console`… as history records it. */
+  source: string;
+}
+
+/**
+ * Analyses and imports in one transaction (applyImport), keeping the file. The mapping overrides the
+ * import used are remembered for the org once it went ahead: a refused import may have been refused for them.
+ */
+export async function importSpreadsheetFor(
+  db: Database,
+  orgId: string,
+  sheet: Spreadsheet,
+  config: AppConfig,
+  choices: ImportChoices,
+): Promise<ImportResult> {
+  const overrideKind = choices.overrideKindReason !== undefined;
+  const { analysis, usedOverrides } = await analyzeForOrg(db, orgId, sheet, config, overrideKind);
+  const result = await applyImport(db, {
+    orgId,
+    analysis,
+    mode: choices.mode,
+    acceptWarnings: choices.acceptWarnings,
+    overrideKindReason: choices.overrideKindReason,
+    actor: choices.actor,
+    source: choices.source,
+    fileName: sheet.fileName,
+    sha256: await sha256Hex(sheet.bytes),
+    file: sheet.bytes,
+  });
+  if ((result.status === 'succeeded' || result.status === 'no_changes') && Object.keys(usedOverrides).length > 0) {
+    await rememberMappings(db.pool, orgId, usedOverrides);
+  }
+  return result;
 }

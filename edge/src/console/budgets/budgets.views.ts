@@ -1,0 +1,135 @@
+/** Views of the budgets: filters, per-department charts and tables, the export link, and the budget check. */
+import type { BudgetSummaryRow, CheckResult } from '@budget-sync/db';
+import { chartLegend, departmentChart } from '../chart.ts';
+import { isNegative, money, STATUS_LABEL } from '../format.ts';
+import { type Html, html } from '../html.ts';
+
+export interface PeriodChoice {
+  value: string;
+  label: string;
+}
+
+const COLUMNS = ['budget', 'reserved', 'committed', 'actual', 'available'] as const;
+
+function figures(r: Pick<BudgetSummaryRow, (typeof COLUMNS)[number]>): Html {
+  return html`${COLUMNS.map((k) => html`<td class="num${k === 'available' && isNegative(r[k]) ? ' neg' : ''}">${money(r[k])}</td>`)}`;
+}
+
+function head(first: string): Html {
+  return html`<thead><tr><th scope="col">${first}</th><th scope="col" class="num">Budget</th><th scope="col" class="num">Reserved</th><th scope="col" class="num">Committed</th><th scope="col" class="num">Actual</th><th scope="col" class="num">Available</th><th scope="col" class="num">Used</th></tr></thead>`;
+}
+
+function slug(text: string, i: number): string {
+  return `dept-${i}-${text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .slice(0, 40)}`;
+}
+
+export interface BudgetsInput {
+  years: number[];
+  fiscalYear: number | undefined;
+  period: string | undefined;
+  choices: PeriodChoice[];
+  departments: Array<{ department: BudgetSummaryRow; categories: BudgetSummaryRow[] }>;
+  totals: Pick<BudgetSummaryRow, 'key' | (typeof COLUMNS)[number]>;
+  csvHref: string;
+}
+
+export function budgetsView(v: BudgetsInput): Html {
+  if (v.fiscalYear === undefined) {
+    return html`<h1>Budgets</h1><div class="card"><p>There are no budget lines yet. <a href="/upload">Upload a budget file</a> to start.</p></div>`;
+  }
+  const periodLabel = v.choices.find((p) => p.value === v.period)?.label ?? 'whole year';
+  return html`<div class="page-head">
+<h1>Budgets FY${v.fiscalYear}${v.period ? html` <span class="muted">· ${periodLabel}</span>` : ''}</h1>
+<div class="actions"><a class="button secondary" href="${v.csvHref}" download>Export CSV</a><a class="button secondary" href="/check">Check a budget</a></div>
+</div>
+<form class="card fields" method="get" action="/budgets" aria-label="Filter the budgets">
+<div class="field narrow"><label for="fiscalYear">Fiscal year</label>
+<select id="fiscalYear" name="fiscalYear">${v.years.map((y) => html`<option value="${y}"${y === v.fiscalYear ? html` selected` : ''}>FY${y}</option>`)}</select></div>
+<div class="field"><label for="period">Period</label>
+<select id="period" name="period"><option value="">Whole year</option>${v.choices.map(
+    (p) => html`<option value="${p.value}"${p.value === v.period ? html` selected` : ''}>${p.label} (${p.value})</option>`,
+  )}</select></div>
+<div class="field narrow"><button type="submit">Show</button></div>
+</form>
+<section class="card" aria-labelledby="by-dept">
+<h2 id="by-dept">By department</h2>
+<div class="table-wrap" role="region" aria-labelledby="dept-caption" tabindex="0">
+<table id="departments">
+<caption id="dept-caption" class="vh">Budget and consumption by department</caption>
+${head('Department')}
+<tbody>${v.departments.map(
+    ({ department: d }, i) =>
+      html`<tr><th scope="row"><a href="#${slug(d.key, i)}">${d.key}</a></th>${figures(d)}<td class="num">${d.utilizationPercent}%</td></tr>`,
+  )}</tbody>
+<tfoot><tr class="total"><th scope="row">${v.totals.key}</th>${figures(v.totals)}<td></td></tr></tfoot>
+</table>
+</div>
+</section>
+${chartLegend()}
+${v.departments.map(({ department: d, categories }, i) => {
+  const id = slug(d.key, i);
+  return html`<section class="card dept" id="${id}" aria-labelledby="${id}-h">
+<div class="dept-head"><h3 id="${id}-h">${d.key}</h3><span class="muted">${money(d.available)} available of ${money(d.budget)} · ${d.utilizationPercent}% used</span></div>
+${departmentChart(`${id}-chart`, d.key, categories)}
+<details>
+<summary>Figures by category</summary>
+<div class="table-wrap" role="region" aria-label="${d.key} by category" tabindex="0">
+<table>
+${head('Category')}
+<tbody>${categories.map((r) => html`<tr><th scope="row">${r.key}</th>${figures(r)}<td class="num">${r.utilizationPercent}%</td></tr>`)}</tbody>
+</table>
+</div>
+</details>
+</section>`;
+})}`;
+}
+
+export interface CheckInput {
+  form: { department: string; category: string; project: string; period: string; amount: string };
+  result: CheckResult | null;
+  departments: string[];
+  categories: string[];
+}
+
+export function checkView(v: CheckInput): Html {
+  const f = v.form;
+  const r = v.result;
+  const tone = r?.decision === 'pass' ? 'success' : r?.decision === 'warn' ? 'warn' : 'error';
+  return html`<p><a href="/budgets">← Budgets</a></p>
+<h1>Check a budget</h1>
+<p class="lead">Ask what a purchase request would ask: is there budget left for this amount? Nothing is reserved.</p>
+<form class="card" method="get" action="/check">
+<div class="fields">
+<div class="field"><label for="department">Department</label><input id="department" name="department" type="text" list="departments" required value="${f.department}" autocomplete="off"></div>
+<div class="field"><label for="category">Category</label><input id="category" name="category" type="text" list="categories" required value="${f.category}" autocomplete="off"></div>
+<div class="field"><label for="project">Project <span class="hint">(optional)</span></label><input id="project" name="project" type="text" value="${f.project}" autocomplete="off"></div>
+<div class="field narrow"><label for="period">Period</label><input id="period" name="period" type="text" required value="${f.period}" aria-describedby="period-hint" autocomplete="off"></div>
+<div class="field narrow"><label for="amount">Amount</label><input id="amount" name="amount" type="text" inputmode="decimal" required value="${f.amount}" autocomplete="off"></div>
+</div>
+<p id="period-hint" class="hint">Period: a month such as 2026-03, a fiscal quarter such as 2026-Q1, or a fiscal year such as FY2026.</p>
+<datalist id="departments">${v.departments.map((d) => html`<option value="${d}">`)}</datalist>
+<datalist id="categories">${v.categories.map((d) => html`<option value="${d}">`)}</datalist>
+<div class="actions"><button type="submit">Check</button></div>
+</form>
+${
+  r
+    ? html`<section class="card" aria-labelledby="answer-h" id="check-result">
+<h2 id="answer-h">Answer: <span class="badge ${r.decision}" id="decision">${STATUS_LABEL[r.decision] ?? r.decision}</span></h2>
+<div class="notice ${tone}" role="status"><p>${r.message}</p></div>
+<dl class="facts">
+<dt>Budget line</dt><dd>${r.line ? r.line.period : 'none'} (${r.controlLevel} control, ${r.basis} basis)</dd>
+<dt>Budget</dt><dd>${money(r.budget)} ${r.currency}</dd>
+<dt>Reserved</dt><dd>${money(r.reserved)}</dd>
+<dt>Committed</dt><dd>${money(r.committed)}</dd>
+<dt>Actual</dt><dd>${money(r.actual)}</dd>
+<dt>Available now</dt><dd>${money(r.available)}</dd>
+<dt>Available after</dt><dd${isNegative(r.availableAfter) ? html` class="neg"` : ''}>${money(r.availableAfter)}</dd>
+<dt>Tolerance</dt><dd>${money(r.tolerance)}</dd>
+</dl>
+</section>`
+    : ''
+}`;
+}

@@ -1,0 +1,82 @@
+/** The page shell of the console: head, skip link, the top bar with navigation and sign-out, notices. */
+import { CSS_PATH, JS_PATH } from './assets.ts';
+import type { ConsoleContext } from './context.ts';
+import { CSRF_FIELD } from './context.ts';
+import { type Html, html } from './html.ts';
+
+export type NavKey = 'upload' | 'history' | 'budgets' | 'sources' | 'settings' | 'health';
+
+const NAV: ReadonlyArray<{ key: NavKey; href: string; label: string }> = [
+  { key: 'upload', href: '/upload', label: 'Upload' },
+  { key: 'history', href: '/history', label: 'History' },
+  { key: 'budgets', href: '/budgets', label: 'Budgets' },
+  { key: 'sources', href: '/sources', label: 'Sources' },
+  { key: 'settings', href: '/settings', label: 'Settings' },
+  { key: 'health', href: '/health', label: 'Health' },
+];
+
+export interface Notice {
+  kind: 'success' | 'error' | 'info' | 'warn';
+  text: string | Html;
+}
+
+export interface PageOptions {
+  title: string;
+  nav?: NavKey | undefined;
+  notices?: ReadonlyArray<Notice | null | undefined>;
+}
+
+export function csrfField(c: ConsoleContext): Html {
+  return html`<input type="hidden" name="${CSRF_FIELD}" value="${c.var.csrfToken}">`;
+}
+
+function notices(list: ReadonlyArray<Notice | null | undefined>): Html {
+  const shown = list.filter((n): n is Notice => !!n);
+  return html`<div aria-live="polite">${shown.map(
+    (n) => html`<div class="notice ${n.kind}" role="${n.kind === 'error' ? 'alert' : 'status'}"><p>${n.text}</p></div>`,
+  )}</div>`;
+}
+
+function document(title: string, header: Html, body: Html): Html {
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="same-origin">
+<title>${title} · Budget Sync</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="${CSS_PATH}">
+</head>
+<body>
+<a class="skip" href="#main">Skip to content</a>
+${header}
+<main id="main" tabindex="-1">
+${body}
+</main>
+<script src="${JS_PATH}" defer></script>
+</body>
+</html>`;
+}
+
+/** A page of a signed-in person. */
+export function consolePage(c: ConsoleContext, options: PageOptions, content: Html): Html {
+  const org = c.var.org;
+  const header = html`<header class="top">
+<div class="top-inner">
+<a class="brand" href="/upload">Budget Sync</a>
+<span class="org">${org.name}${org.isDemo ? html`<span class="demo" title="Sample data for trying Budget Sync">Demo</span>` : ''}</span>
+<nav aria-label="Console">
+<ul>${NAV.map((n) => html`<li><a href="${n.href}"${options.nav === n.key ? html` aria-current="page"` : ''}>${n.label}</a></li>`)}</ul>
+</nav>
+<form method="post" action="/sign-out">${csrfField(c)}<button type="submit" class="link-button" title="Signed in with the key &quot;${c.var.auth.name}&quot;">Sign out</button></form>
+</div>
+</header>`;
+  return document(options.title, header, html`${notices(options.notices ?? [])}${content}`);
+}
+
+/** A page without a session: the sign-in page and its errors. */
+export function publicPage(options: PageOptions, content: Html): Html {
+  const header = html`<header class="top"><div class="top-inner"><a class="brand" href="/">Budget Sync</a></div></header>`;
+  return document(options.title, header, html`${notices(options.notices ?? [])}${content}`);
+}

@@ -1,0 +1,158 @@
+/**
+ * The upload flow: analyse an upload (or the same file again with changed mappings) into a review, then
+ * import it on confirmation. The file travels inside the review form (base64), so the server keeps
+ * nothing between the two steps and any instance can answer either. Analysis, diff and import are the
+ * API's own workflow (routes/excel/excel.workflow.ts), with `console` as the history's source.
+ */
+import { isFileReadError } from '@budget-sync/core';
+import type { MappingMemory } from '@budget-sync/db';
+import { importSpreadsheetFor, previewSpreadsheet, type Spreadsheet, spreadsheetOf } from '../../routes/excel/excel.workflow.ts';
+import type { ServiceMetrics } from '../../metrics/latency.ts';
+import { type ConsoleContext, type Form, formOf, hasScope } from '../context.ts';
+import { consolePage, type Notice } from '../layout.ts';
+import { type ColumnChoice, FIELDS, type UploadedFile, reviewPage, uploadForm } from './upload.views.ts';
+
+function toBase64(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+function fromBase64(text: string): Uint8Array | null {
+  try {
+    return Uint8Array.from(atob(text), (ch) => ch.charCodeAt(0));
+  } catch {
+    return null;
+  }
+}
+
+/** The file of the request: a fresh upload, or the bytes the review form carried back. */
+function fileOf(form: Form): { name: string; bytes: Uint8Array } | Promise<{ name: string; bytes: Uint8Array }> | null {
+  const upload = form.file('file');
+  if (upload) return upload.arrayBuffer().then((b) => ({ name: upload.name || 'upload', bytes: new Uint8Array(b) }));
+  const data = form.text('fileData');
+  const bytes = data ? fromBase64(data) : null;
+  if (!bytes || bytes.length === 0) return null;
+  return { name: form.text('fileName')?.trim() || 'upload', bytes };
+}
+
+/** The per-column choices of the review form, and the overrides they make (header → field, null = ignore). */
+function choicesOf(form: Form): { choices: Map<number, ColumnChoice>; overrides: MappingMemory } {
+  const choices = new Map<number, ColumnChoice>();
+  const overrides: MappingMemory = {};
+  for (const name of form.names()) {
+    const m = /^map\.(\d{1,4})$/.exec(name);
+    if (!m) continue;
+    const column = Number(m[1]);
+    const value = form.text(name) ?? '';
+    const header = form.text(`header.${column}`);
+    if (value === '' || header === undefined) continue;
+    if (value === 'ignore') {
+      choices.set(column, 'ignore');
+      overrides[header] = null;
+    } else if ((FIELDS as readonly string[]).includes(value)) {
+      choices.set(column, value as ColumnChoice);
+      overrides[header] = value as (typeof FIELDS)[number];
+    }
+  }
+  return { choices, overrides };
+}
+
+async function spreadsheetFrom(
+  file: { name: string; bytes: Uint8Array },
+  sheet: string | undefined,
+  overrides: MappingMemory,
+): Promise<Spreadsheet> {
+  const upload = new File([file.bytes as Uint8Array<ArrayBuffer>], file.name);
+  return spreadsheetOf({}, { file: upload, sheet, mappingOverrides: overrides });
+}
+
+function uploadPage(c: ConsoleContext, status: 200 | 400 | 413 | 422, notices: Notice[] = []) {
+  return c.html(
+    consolePage(c, { title: 'Upload', nav: 'upload', notices }, uploadForm(c, { canImport: hasScope(c, 'imports:write') })).value,
+    status,
+  );
+}
+
+export function showUpload(c: ConsoleContext) {
+  return uploadPage(c, 200);
+}
+
+interface ReviewState {
+  mode: 'merge' | 'replace';
+  overrideReason: string;
+  notices: Notice[];
+}
+
+/** Analyses the file with the chosen mappings and shows the review; an unreadable file goes back to the upload form. */
+async function review(c: ConsoleContext, metrics: ServiceMetrics, form: Form, state: ReviewState) {
+  const pending = fileOf(form);
+  if (pending === null) return uploadPage(c, 400, [{ kind: 'error', text: 'Choose a file to upload first.' }]);
+  const file = await pending;
+  const sheetName = form.text('sheet')?.trim() || undefined;
+  const { choices, overrides } = choicesOf(form);
+  const db = await c.var.database();
+  let preview: Awaited<ReturnType<typeof previewSpreadsheet>>;
+  try {
+    const sheet = await spreadsheetFrom(file, sheetName, overrides);
+    preview = await previewSpreadsheet(db, c.var.auth.orgId, sheet, c.var.config, { actor: c.var.auth.name, source: 'console' });
+  } catch (e) {
+    if (!isFileReadError(e)) throw e;
+    metrics.unreadableUploads++;
+    const where = e.row !== null && e.row !== undefined ? ` (row ${e.row})` : '';
+    return uploadPage(c, e.code === 'file.too_large' || e.code === 'file.too_many_rows' ? 413 : 422, [
+      { kind: 'error', text: `${file.name} cannot be read${where}: ${e.message}` },
+    ]);
+  }
+  const uploaded: UploadedFile = { name: file.name, base64: toBase64(file.bytes), sheet: sheetName };
+  const content = reviewPage(c, {
+    file: uploaded,
+    preview,
+    choices,
+    canImport: hasScope(c, 'imports:write'),
+    mode: state.mode,
+    overrideReason: state.overrideReason,
+  });
+  return c.html(consolePage(c, { title: `Review ${file.name}`, nav: 'upload', notices: state.notices }, content).value, 200);
+}
+
+export function analyzeUpload(metrics: ServiceMetrics) {
+  return async (c: ConsoleContext) => {
+    const form = await formOf(c);
+    return review(c, metrics, form, {
+      mode: form.text('mode') === 'replace' ? 'replace' : 'merge',
+      overrideReason: form.text('reason') ?? '',
+      notices: [],
+    });
+  };
+}
+
+export function confirmImport(metrics: ServiceMetrics) {
+  return async (c: ConsoleContext) => {
+    const form = await formOf(c);
+    const mode = form.text('mode') === 'replace' ? 'replace' : 'merge';
+    const overrideKind = form.text('overrideKind') === 'true';
+    const reason = form.text('reason')?.trim() ?? '';
+    if (overrideKind && reason === '') {
+      return review(c, metrics, form, {
+        mode,
+        overrideReason: reason,
+        notices: [{ kind: 'error', text: 'Say why this file should be imported as a budget: the reason is recorded in the history.' }],
+      });
+    }
+    const pending = fileOf(form);
+    if (pending === null) return uploadPage(c, 400, [{ kind: 'error', text: 'The file was lost on the way; upload it again.' }]);
+    const file = await pending;
+    const { overrides } = choicesOf(form);
+    const db = await c.var.database();
+    const sheet = await spreadsheetFrom(file, form.text('sheet')?.trim() || undefined, overrides);
+    const result = await importSpreadsheetFor(db, c.var.auth.orgId, sheet, c.var.config, {
+      mode,
+      acceptWarnings: form.text('acceptWarnings') === 'true',
+      overrideKindReason: overrideKind ? reason : undefined,
+      actor: c.var.auth.name,
+      source: 'console',
+    });
+    return c.redirect(`/history/${result.importId}?notice=${result.status}`, 303);
+  };
+}

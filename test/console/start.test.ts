@@ -1,0 +1,57 @@
+/**
+ * The first run as the README tells it: `bash scripts/start.sh` (what `npm start` runs) on a machine with
+ * no database configured and an empty data dir starts the embedded Postgres, creates the demo
+ * organization with its sample budget, prints the console URL and the admin key, watches the inbox
+ * folder, serves the console, and stops cleanly on SIGTERM.
+ */
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ROOT, type Served, waitForStart } from './helpers.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'bs-first-run-'));
+// Run as root, the embedded Postgres runs as the `postgres` user, which must be able to reach the data dir.
+chmodSync(dir, 0o755);
+let server: Served | undefined;
+
+afterAll(async () => {
+  await server?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('scripts/start.sh on a fresh data dir', () => {
+  it('starts the embedded database and the console, and prints the console URL and the demo admin key', async () => {
+    const env: Record<string, string | undefined> = { ...process.env, BUDGET_SYNC_DATA_DIR: join(dir, 'data') };
+    delete env.DATABASE_URL;
+    delete env.BUDGET_SYNC_SESSION_SECRET;
+    const child = spawn('bash', ['scripts/start.sh', '--port', '0', '--inbox', join(dir, 'inbox')], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    server = await waitForStart(child, 'scripts/start.sh', 60_000);
+    const out = server.out();
+    expect(out).toMatch(/console: {2}http:\/\/127\.0\.0\.1:\d+\/\n/);
+    expect(out).toContain('the embedded database');
+    expect(out).toContain('with a sample FY2026 budget (marked demo)');
+    expect(server.key).toMatch(/^bsk_[A-Za-z0-9_-]{43}$/);
+    expect(out).toContain(`Inbox: drop .xlsx or .csv budget files into ${join(dir, 'inbox')}`);
+    expect(existsSync(join(dir, 'inbox'))).toBe(true);
+    // The session secret was made in the data dir, beside the database.
+    expect(existsSync(join(dir, 'data', 'console-session-secret'))).toBe(true);
+
+    const root = await fetch(`${server.url}/`, { redirect: 'manual' });
+    expect(root.status).toBe(303);
+    expect(root.headers.get('location')).toBe('/sign-in');
+    const signIn = await fetch(`${server.url}/sign-in`);
+    expect(signIn.status).toBe(200);
+    expect(await signIn.text()).toContain('<label for="apiKey">API key</label>');
+    const summary = await fetch(`${server.url}/api/budgets/summary?by=department`, { headers: { authorization: `Bearer ${server.key}` } });
+    expect(((await summary.json()) as { rows: unknown[] }).rows).toHaveLength(5);
+
+    expect(await server.stop()).toBe(0);
+    expect(server.out()).toMatch(/Stopped\.\n$/);
+  });
+});
