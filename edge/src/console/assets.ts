@@ -110,6 +110,7 @@ details { margin: 0 0 12px; }
 summary { cursor: pointer; font-weight: 600; padding: 4px 0; }
 code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .9em; }
 .muted { color: var(--muted); }
+.nowrap { white-space: nowrap; }
 .chart { display: block; width: 100%; height: auto; }
 .legend { display: flex; flex-wrap: wrap; gap: 6px 16px; margin: 4px 0 12px; padding: 0; list-style: none; font-size: .9rem; }
 .sw-actual { background: var(--actual); } .sw-committed { background: var(--committed); } .sw-reserved { background: var(--reserved); } .sw-available { background: var(--available); border: 1px solid var(--brand); } .sw-over { background: var(--over); } .sw-refused { background: #e0a100; }

@@ -179,7 +179,7 @@ function diffTable<T extends DiffLine>(
   )}</tr></thead>
 <tbody>${lines.map(
     (l) =>
-      html`<tr><td>${l.department}</td><td>${l.category}</td><td>${l.project ?? ''}</td><td>${l.period}</td>${columns.map(
+      html`<tr><td>${l.department}</td><td>${l.category}</td><td>${l.project ?? ''}</td><td class="nowrap">${l.period}</td>${columns.map(
         (c) => html`<td${c.num ? html` class="num"` : ''}>${c.cell(l)}</td>`,
       )}</tr>`,
   )}</tbody>
