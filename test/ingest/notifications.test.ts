@@ -174,14 +174,30 @@ describe('webhook events', () => {
 
   it('retries a failing receiver with backoff, then gives up after the last attempt', async () => {
     const orgId = await orgWithWebhook();
+    const retry = { attempts: 3, baseMs: 60_000, maxMs: 600_000 };
+    /** Seconds until the org's pending event is due again. */
+    const dueIn = async () => {
+      const r = await db.pool.query<{ s: number }>(
+        'SELECT extract(epoch FROM next_attempt_at - now())::float AS s FROM outbox WHERE org_id = $1 AND delivered_at IS NULL AND gave_up_at IS NULL',
+        [orgId],
+      );
+      return r.rows[0]?.s ?? null;
+    };
+    /** Time passes: the pending event is due now (instead of the test sleeping through the backoff). */
+    const fastForward = () =>
+      db.pool.query('UPDATE outbox SET next_attempt_at = now() WHERE org_id = $1 AND delivered_at IS NULL AND gave_up_at IS NULL', [orgId]);
+
     await importText(orgId, 'Department,Category,Month,Budget Amount\nSales,Events,2026-02,10.00\n', 'retry.csv');
     receiver.statuses = [500];
     const before = receiver.received.length;
-    expect(await deliverDueEvents(db, { keyring, retry: FAST })).toMatchObject({ delivered: 0, retrying: 1 });
-    // Not due again before its backoff has passed.
-    expect(await deliverDueEvents(db, { keyring, retry: FAST })).toMatchObject({ delivered: 0, retrying: 0 });
-    await new Promise((r) => setTimeout(r, 120));
-    expect(await deliverDueEvents(db, { keyring, retry: FAST })).toMatchObject({ delivered: 1 });
+    expect(await deliverDueEvents(db, { keyring, retry })).toMatchObject({ delivered: 0, retrying: 1 });
+    // The first retry waits the base delay, ±20%; until then the event is not taken again.
+    const first = (await dueIn()) as number;
+    expect(first).toBeGreaterThan(0.8 * 60 - 5);
+    expect(first).toBeLessThan(1.2 * 60 + 1);
+    expect(await deliverDueEvents(db, { keyring, retry })).toMatchObject({ delivered: 0, retrying: 0 });
+    await fastForward();
+    expect(await deliverDueEvents(db, { keyring, retry })).toMatchObject({ delivered: 1 });
     const tries = receiver.received.slice(before);
     expect(tries).toHaveLength(2);
     expect(tries[0]?.headers['x-budget-sync-delivery']).toBe(tries[1]?.headers['x-budget-sync-delivery']);
@@ -190,17 +206,23 @@ describe('webhook events', () => {
     expect(event).toMatchObject({ attempts: 2, lastError: null });
     expect(event?.deliveredAt).not.toBeNull();
 
-    // A receiver that never takes it: three tries, then the event is given up with the last error kept.
+    // A receiver that never takes it: the delay doubles, and after the third try the event is given up
+    // with the last error kept.
     receiver.statuses = [503, 503, 503];
     await importText(orgId, 'Department,Category,Month,Budget Amount\nSales,Events,2026-02,20.00\n', 'retry.csv');
-    for (let i = 0; i < 3; i++) {
-      await deliverDueEvents(db, { keyring, retry: FAST });
-      await new Promise((r) => setTimeout(r, 120));
-    }
+    await deliverDueEvents(db, { keyring, retry });
+    await fastForward();
+    await deliverDueEvents(db, { keyring, retry });
+    const second = (await dueIn()) as number;
+    expect(second).toBeGreaterThan(0.8 * 120 - 5);
+    expect(second).toBeLessThan(1.2 * 120 + 1);
+    await fastForward();
+    expect(await deliverDueEvents(db, { keyring, retry })).toMatchObject({ gaveUp: 1 });
     const [last] = await listEvents(db.pool, orgId);
     expect(last).toMatchObject({ attempts: 3, deliveredAt: null });
     expect(last?.gaveUpAt).not.toBeNull();
     expect(last?.lastError).toMatch(/503/);
+    expect(await dueIn()).toBeNull();
     receiver.statuses = [];
   });
 
