@@ -6,4 +6,5 @@ cd "$(dirname "$0")/.."
 . scripts/node22.sh
 bash scripts/ensure-deps.sh
 bash scripts/ensure-sshd.sh
+bash scripts/ensure-chromium.sh
 npx vitest run "$@"

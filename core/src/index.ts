@@ -5,6 +5,8 @@
  */
 export * from './workbook.ts';
 export * from './errors.ts';
+// Sheets values need no file reader: exported here too, so the add-on bundles the analysis alone.
+export { workbookFromSheetValues, type SheetValuesInput } from './readers/sheet-values.ts';
 export * from './analysis/types.ts';
 export { analyzeWorkbook } from './analysis/analyze.ts';
 export { detectFileKind, KIND_LABEL } from './analysis/kind.ts';

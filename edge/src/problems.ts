@@ -122,6 +122,12 @@ export const PROBLEM_CODES: ReadonlyArray<{ code: string; status: number; meanin
   { code: 'request.malformed_form', status: 400, meaning: 'The multipart/form-data body cannot be parsed.' },
   { code: 'request.too_large', status: 413, meaning: 'The request body is larger than the limit (20 MB by default).' },
   { code: 'request.unsupported_media_type', status: 415, meaning: 'The Content-Type is not one the operation accepts.' },
+  { code: 'request.malformed_encoding', status: 400, meaning: 'The body is marked Content-Encoding: gzip but is not gzip data.' },
+  {
+    code: 'request.unsupported_encoding',
+    status: 415,
+    meaning: 'A Content-Encoding other than gzip (spreadsheet endpoints only take gzip).',
+  },
   { code: 'route.not_found', status: 404, meaning: 'There is no such operation.' },
   { code: 'auth.missing_key', status: 401, meaning: 'No `Authorization: Bearer <key>` header.' },
   { code: 'auth.invalid_key', status: 401, meaning: 'The key is unknown or revoked.' },

@@ -10,6 +10,7 @@ import type { RouteHandler, RouteConfig } from '@hono/zod-openapi';
 import type { AppEnv } from '../env.ts';
 import { requireScope } from '../middleware/auth.ts';
 import { parseBody } from '../middleware/body.ts';
+import { decodeBody } from '../middleware/encoding.ts';
 import { ProblemSchema } from '../schemas/common.ts';
 
 export type AppRouteHandler<R extends RouteConfig> = RouteHandler<R, AppEnv>;
@@ -45,10 +46,13 @@ export function problems<C extends keyof typeof STANDARD>(...codes: C[]): Record
   return out;
 }
 
-/** The auth part of a protected route: runtime check, OpenAPI security and a visible scope. */
-export function guard(scope: Scope | readonly Scope[]) {
+/**
+ * The auth part of a protected route: runtime check, OpenAPI security and a visible scope.
+ * `gzip`: the route also takes `Content-Encoding: gzip` bodies, decoded between auth and parsing.
+ */
+export function guard(scope: Scope | readonly Scope[], options: { gzip?: boolean } = {}) {
   return {
-    middleware: [requireScope(scope), parseBody],
+    middleware: options.gzip ? [requireScope(scope), decodeBody, parseBody] : [requireScope(scope), parseBody],
     security: [{ bearerAuth: [] }],
     'x-required-scope': typeof scope === 'string' ? scope : scope.join(' or '),
   };

@@ -2,7 +2,8 @@
  * Contract of the spreadsheet endpoints. Both take the spreadsheet either as a multipart upload (field
  * `file`: xlsx, xls, csv, tsv) or as JSON sheet values exactly as Google Sheets returns them
  * (`getValues()` / `getDisplayValues()`). Analyze previews (analysis + diff against the stored budget,
- * nothing written); import applies in one transaction and records history.
+ * nothing written); import applies in one transaction and records history. Bodies may be
+ * `Content-Encoding: gzip` (the add-on sends big sheets so); the size limit holds for the decoded body.
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import { guard, json, problem, problems } from '../../openapi/contract.ts';
@@ -134,9 +135,19 @@ const spreadsheetBody = <J extends z.ZodType, F extends z.ZodType>(jsonSchema: J
   required: false,
 });
 
+/** The gzip body encoding adds its own 400 and 415. */
+const encodingProblems = {
+  400: problem(
+    'The request does not match the contract: `request.invalid` (with `errors`), `request.malformed_json`, or `request.malformed_encoding` (marked gzip but is not).',
+  ),
+  415: problem(
+    'Unsupported Content-Type (`request.unsupported_media_type`) or Content-Encoding other than gzip (`request.unsupported_encoding`).',
+  ),
+};
+
 const fileProblems = {
   413: problem(
-    'The body is over the limit (`request.too_large`), or the file has too many rows (`file.too_many_rows`) or is too large (`file.too_large`).',
+    'The body (decoded, when gzip-encoded) is over the limit (`request.too_large`), or the file has too many rows (`file.too_many_rows`) or is too large (`file.too_large`).',
   ),
   422: problem(
     'The file cannot be read: `file.*` (empty, corrupt, encrypted, not a spreadsheet…) with `row`/`column` where known, `sheet.not_found`.',
@@ -151,7 +162,7 @@ export const analyze = createRoute({
   description:
     "Reads the spreadsheet with the organization's fiscal-year start, base currency and remembered mappings, and compares it " +
     'with the stored budget. Writes nothing.',
-  ...guard('imports:read'),
+  ...guard('imports:read', { gzip: true }),
   request: { body: spreadsheetBody(AnalyzeJson, AnalyzeForm) },
   responses: {
     200: json(
@@ -167,6 +178,7 @@ export const analyze = createRoute({
       'The analysis and the diff.',
     ),
     ...problems(400, 401, 403, 415),
+    ...encodingProblems,
     ...fileProblems,
   },
 });
@@ -180,12 +192,13 @@ export const importSpreadsheet = createRoute({
   description:
     'Analyzes as /api/excel/analyze does and applies the plan in one transaction (serialized per organization), recording history ' +
     "with source `api` and the API key's name as actor. Mapping overrides the import used are remembered for the organization.",
-  ...guard('imports:write'),
+  ...guard('imports:write', { gzip: true }),
   request: { body: spreadsheetBody(ImportJson, ImportForm) },
   responses: {
     201: json(ImportResultSchema, 'Imported.'),
     200: json(ImportResultSchema, 'The stored budget already matches the file: nothing changed (`no_changes`, recorded in history).'),
     ...problems(400, 401, 403, 415),
+    ...encodingProblems,
     413: fileProblems[413],
     422: problem(
       'Refused: `import.rejected` with the result (`importId`, `counts`, `issues`, `reason`); or the file cannot be read (`file.*`).',

@@ -1,0 +1,38 @@
+/**
+ * Failures with codes inside the server functions, and the one place they become Outcome values for the
+ * sidebar. Code deep in a call throws an AddonFailure (so a helper can stop a whole flow); the entry
+ * points turn it, or anything unexpected, into `{ ok: false, error }` with a message a person can act on.
+ */
+import { isFileReadError } from '@budget-sync/core';
+import type { AddonError, Outcome } from '../shared/contract.ts';
+
+export class AddonFailure extends Error {
+  readonly code: string;
+  readonly status: number | undefined;
+
+  constructor(code: string, message: string, status?: number) {
+    super(message);
+    this.name = 'AddonFailure';
+    this.code = code;
+    this.status = status;
+  }
+}
+
+export function errorOf(e: unknown): AddonError {
+  if (e instanceof AddonFailure)
+    return e.status === undefined ? { code: e.code, message: e.message } : { code: e.code, message: e.message, status: e.status };
+  // The sheet's values break a reader limit (too many columns, an over-long cell): core says which and where.
+  if (isFileReadError(e)) return { code: e.code, message: e.message };
+  const message = e instanceof Error ? e.message : String(e);
+  // Logged for the script's execution log (Cloud Logging); the sidebar gets the message only.
+  console.error(e);
+  return { code: 'internal', message: `Budget Sync hit an unexpected problem: ${message}` };
+}
+
+export function outcome<T>(run: () => T): Outcome<T> {
+  try {
+    return { ok: true, value: run() };
+  } catch (e) {
+    return { ok: false, error: errorOf(e) };
+  }
+}

@@ -1,0 +1,235 @@
+/**
+ * What the sidebar and the settings dialog exchange with the server functions (google.script.run).
+ * Only plain JSON values cross that bridge (Apps Script drops Dates and functions), so every view here
+ * is plain data, and every server function answers an Outcome instead of throwing: the failure handler
+ * of google.script.run would only get a message, and the sidebar needs a code to decide what to show.
+ */
+
+export type Field = 'department' | 'category' | 'period' | 'fiscal_year' | 'amount' | 'currency' | 'project' | 'owner' | 'notes';
+export type Severity = 'error' | 'warning' | 'info';
+export type FileKindName = 'budget' | 'payroll' | 'expenses' | 'invoices' | 'bank_statement' | 'unknown';
+/** header as written → field, or null to ignore the column. */
+export type MappingOverrides = Record<string, Field | null>;
+
+export interface AddonError {
+  /** The API's problem code (`auth.invalid_key`, `import.rejected`…) or the add-on's own (`settings.missing`, `api.unreachable`…). */
+  code: string;
+  message: string;
+  /** The HTTP status when the API answered. */
+  status?: number;
+}
+
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: AddonError };
+
+export interface SettingsView {
+  apiBaseUrl: string;
+  /** The saved key, never in full: its prefix and last four characters (`bsk_…x4Fq`), or null when none is saved. */
+  keyHint: string | null;
+  /** The signed-in user, when Google tells (userinfo.email). */
+  email: string | null;
+}
+
+export interface SettingsInput {
+  apiBaseUrl: string;
+  /** Blank keeps the saved key. */
+  apiKey?: string;
+}
+
+export interface ConnectionReport {
+  apiBaseUrl: string;
+  /** The organization's fiscal-year start, when the key may read settings. */
+  fiscalYearStartMonth: number | null;
+  message: string;
+}
+
+export interface IssueView {
+  severity: Severity;
+  code: string;
+  message: string;
+  row: number | null;
+  column: number | null;
+  /** `C12`, `row 12`, or null for the whole sheet. */
+  where: string | null;
+}
+
+export interface IssueCounts {
+  error: number;
+  warning: number;
+  info: number;
+}
+
+export interface ColumnView {
+  column: number;
+  /** Column letter as the sheet shows it. */
+  letter: string;
+  header: string;
+  /** null: the column is not imported. */
+  field: Field | null;
+  confidence: number | null;
+  method: string | null;
+  reason: string;
+  needsConfirmation: boolean;
+  /** Wide layouts: the period the column holds. */
+  period: string | null;
+  /** The user chose this field (or to ignore it) in the sidebar. */
+  overridden: boolean;
+}
+
+export interface SheetRef {
+  spreadsheetId: string;
+  sheetId: number;
+  name: string;
+  rows: number;
+  columns: number;
+}
+
+export interface KindView {
+  kind: FileKindName;
+  /** In words: "a payroll or salary list". */
+  label: string;
+  confidence: number;
+  reasons: string[];
+}
+
+/** The local check of the active sheet (core's analysis, in Apps Script). */
+export interface SheetCheck {
+  sheet: SheetRef;
+  kind: KindView;
+  headerRow: number | null;
+  headerReason: string;
+  layout: 'long' | 'wide';
+  fiscalYear: number | null;
+  currency: string;
+  columns: ColumnView[];
+  issues: IssueView[];
+  issueCounts: IssueCounts;
+  /** More issues than `issues` holds. */
+  issuesTruncated: boolean;
+  lines: number;
+  total: string;
+  importable: boolean;
+  overrides: MappingOverrides;
+  elapsedMs: number;
+}
+
+export interface DiffLineView {
+  label: string;
+  detail: string;
+  row: number | null;
+}
+
+export interface ChangeCounts {
+  inserted: number;
+  updated: number;
+  removed: number;
+  unchanged: number;
+}
+
+/** How a sheet travelled to the API: shown as progress, and proof that big sheets go compressed. */
+export interface TransferView {
+  rows: number;
+  /** Length of the JSON text (characters; bytes for ASCII). */
+  jsonChars: number;
+  sentBytes: number;
+  gzip: boolean;
+  elapsedMs: number;
+}
+
+export interface ReviewRequest {
+  overrides?: MappingOverrides;
+}
+
+/** The API's dry run: the diff against the stored budget, re-validated on the server. */
+export interface DiffView {
+  /** SHA-256 of the sheet as sent: the import refuses a sheet that changed since it was reviewed. */
+  fingerprint: string;
+  counts: ChangeCounts;
+  inserted: DiffLineView[];
+  updated: DiffLineView[];
+  removed: DiffLineView[];
+  importable: boolean;
+  /** Why importing as is (without accepting warnings) would be refused. */
+  reason: string | null;
+  kind: KindView;
+  lines: number;
+  total: string;
+  currency: string;
+  issues: IssueView[];
+  issueCounts: IssueCounts;
+  issuesTruncated: boolean;
+  transfer: TransferView;
+}
+
+export interface ImportRequest {
+  mode: 'merge' | 'replace';
+  acceptWarnings: boolean;
+  overrideKind?: boolean;
+  reason?: string;
+  overrides?: MappingOverrides;
+  /** The fingerprint of the diff the user reviewed; a sheet that changed since is not imported. */
+  expectedFingerprint?: string;
+}
+
+export interface ImportResultView {
+  importId: string;
+  status: 'succeeded' | 'no_changes';
+  counts: ChangeCounts;
+  message: string;
+  transfer: TransferView;
+}
+
+export interface ImportRecordView {
+  id: string;
+  fileName: string;
+  status: 'succeeded' | 'no_changes' | 'rejected' | 'failed' | 'reverted';
+  mode: 'merge' | 'replace';
+  actor: string;
+  createdAt: string;
+  counts: ChangeCounts;
+  revertible: boolean;
+}
+
+export interface RevertResultView {
+  importId: string;
+  message: string;
+}
+
+export interface HighlightResult {
+  cells: number;
+  /** Issues of the sheet as a whole, or beyond the cap, that no cell shows. */
+  notShown: number;
+  message: string;
+}
+
+export interface SidebarState {
+  settings: SettingsView;
+  configured: boolean;
+  sheetName: string;
+  overrides: MappingOverrides;
+  highlighted: boolean;
+}
+
+/** The fields a column can be mapped to, in the order the dropdown lists them. */
+export const FIELDS: readonly Field[] = [
+  'department',
+  'category',
+  'project',
+  'period',
+  'fiscal_year',
+  'amount',
+  'currency',
+  'owner',
+  'notes',
+];
+
+export const FIELD_LABEL: Record<Field, string> = {
+  department: 'Department',
+  category: 'Category',
+  project: 'Project',
+  period: 'Period',
+  fiscal_year: 'Fiscal year',
+  amount: 'Amount',
+  currency: 'Currency',
+  owner: 'Owner',
+  notes: 'Notes',
+};
