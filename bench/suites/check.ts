@@ -11,6 +11,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { analyzeWorkbook } from '@budget-sync/core';
 import { readWorkbook } from '@budget-sync/core/readers';
@@ -39,25 +40,30 @@ export const checkSuite: Suite = async (log) => {
     const at = (i: number) => bodies[(i * 7919) % bodies.length] as string;
     const check = (i: number): LoadRequest => ({ method: 'POST', path: '/api/budget/check', headers, body: at(i) });
     const bare = (i: number): LoadRequest => ({ method: 'POST', path: '/api/bench/select1', headers, body: at(i) });
+    const pid = server.child.pid as number;
     const load = async (name: string, durationMs: number, request: (i: number) => LoadRequest, expectStatus = 200) => {
+      const cpu0 = cpuSeconds(pid);
       const r = await runLoad(origin, { connections: CONNECTIONS, durationMs, request, expectStatus });
+      const cpuMs = ((cpuSeconds(pid) - cpu0) * 1000) / Math.max(1, r.requests);
       if (r.errors > 0) throw new Error(`${name}: ${r.errors} unexpected answers, first: ${r.firstError}`);
-      log(`  ${name}: ${Math.round(r.rps)} req/s, p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms (${r.requests} requests)`);
-      return r;
+      log(
+        `  ${name}: ${Math.round(r.rps)} req/s, p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms (${r.requests} requests), server CPU ${cpuMs.toFixed(3)} ms/request`,
+      );
+      return Object.assign(r, { cpuMs });
     };
 
     log(`  warm-up (${WARMUP_MS / 1000} s check, ${WARMUP_MS / 2000} s bare)`);
     await load('warm-up check', WARMUP_MS, check);
     await load('warm-up bare', WARMUP_MS / 2, bare);
     // Interleaved, so that both see the same machine: on a shared 2-core box the background changes by the second.
-    const bareRuns: LoadResult[] = [];
-    const checkRuns: LoadResult[] = [];
+    const bareRuns: Measured[] = [];
+    const checkRuns: Measured[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       bareRuns.push(await load(`bare SELECT 1 (${round + 1}/${ROUNDS})`, MEASURE_MS / ROUNDS, bare));
       checkRuns.push(await load(`check (${round + 1}/${ROUNDS})`, MEASURE_MS / ROUNDS, check));
     }
-    const b = summarize(bareRuns);
-    const c = summarize(checkRuns);
+    const b = Object.assign(summarize(bareRuns), { cpuMs: meanCpu(bareRuns) });
+    const c = Object.assign(summarize(checkRuns), { cpuMs: meanCpu(checkRuns) });
     log(
       `  bare: ${Math.round(b.rps)} req/s, p99 ${b.p99Ms.toFixed(2)} ms; check: ${Math.round(c.rps)} req/s, p99 ${c.p99Ms.toFixed(2)} ms`,
     );
@@ -82,7 +88,22 @@ export const checkSuite: Suite = async (log) => {
   }
 };
 
-function metrics(c: LoadResult, b: LoadResult, r: LoadResult): Metric[] {
+type Measured = LoadResult & { cpuMs: number };
+
+/** The server's CPU per request over several runs, weighted by their requests. */
+function meanCpu(runs: readonly Measured[]): number {
+  const n = runs.reduce((t, r) => t + r.requests, 0);
+  return runs.reduce((t, r) => t + r.cpuMs * r.requests, 0) / Math.max(1, n);
+}
+
+/** CPU seconds (user + system) a process has used, from /proc: what the server spent, whatever else ran. */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+function metrics(c: Measured, b: Measured, r: Measured): Metric[] {
   return [
     { name: 'check.p50_ms', value: round(c.p50Ms, 3), unit: 'ms', baseline: round(b.p50Ms, 3), ratio: round(c.p50Ms / b.p50Ms) },
     { name: 'check.p99_ms', value: round(c.p99Ms, 3), unit: 'ms', baseline: round(b.p99Ms, 3), ratio: round(c.p99Ms / b.p99Ms) },
@@ -90,6 +111,9 @@ function metrics(c: LoadResult, b: LoadResult, r: LoadResult): Metric[] {
     { name: 'check.throughput_ratio', value: round(c.rps / b.rps), unit: 'ratio' },
     { name: 'reserve.rps', value: Math.round(r.rps), unit: 'req/s', baseline: Math.round(b.rps), ratio: round(r.rps / b.rps) },
     { name: 'reserve.p99_ms', value: round(r.p99Ms, 3), unit: 'ms', baseline: round(b.p99Ms, 3), ratio: round(r.p99Ms / b.p99Ms) },
+    // The server process's own CPU per request: steadier than throughput on a shared machine.
+    { name: 'check.server_cpu_ms', value: round(c.cpuMs, 3), unit: 'ms', baseline: round(b.cpuMs, 3), ratio: round(c.cpuMs / b.cpuMs) },
+    { name: 'reserve.server_cpu_ms', value: round(r.cpuMs, 3), unit: 'ms', baseline: round(b.cpuMs, 3), ratio: round(r.cpuMs / b.cpuMs) },
   ];
 }
 
