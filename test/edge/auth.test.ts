@@ -28,6 +28,7 @@ const SCOPE_OF: Record<string, readonly Scope[]> = {
   'GET /api/imports/history': ['imports:read'],
   'GET /api/imports/{id}': ['imports:read'],
   'POST /api/imports/{id}/revert': ['imports:write'],
+  'GET /metrics': ['admin'],
 };
 const PUBLIC = ['GET /api/health', 'GET /api/openapi.json', 'GET /api/docs'];
 
