@@ -6,6 +6,8 @@
  * 409 problem. SIGTERM stops the server cleanly (exit 0); a second start makes no second demo org.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -27,10 +29,12 @@ let database: { name: string; url: string };
 let sql: pg.Pool;
 let server: Server;
 let key: string;
+const inbox = mkdtempSync(join(tmpdir(), 'budget-sync-inbox-'));
 
 /** Starts `budget-sync serve --port 0` and waits until it says where it listens. */
 function serve(): Promise<Server> {
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0'], {
+  // Its own inbox folder: the default ./inbox at the repo root may hold a developer's files.
+  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--inbox', inbox], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: database.url },
     stdio: ['ignore', 'pipe', 'pipe'],
