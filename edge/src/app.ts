@@ -20,6 +20,7 @@ import { docsRouter } from './routes/docs/docs.index.ts';
 import { excelRouter } from './routes/excel/excel.index.ts';
 import { healthRouter } from './routes/health/health.index.ts';
 import { importsRouter } from './routes/imports/imports.index.ts';
+import { sourcesRouter } from './routes/sources/sources.index.ts';
 import { reservationsRouter } from './routes/reservations/reservations.index.ts';
 import { settingsRouter } from './routes/settings/settings.index.ts';
 
@@ -56,6 +57,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route('/', budgetsRouter);
   app.route('/', excelRouter);
   app.route('/', importsRouter);
+  app.route('/', sourcesRouter(deps.console?.syncSource));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

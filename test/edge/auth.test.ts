@@ -29,6 +29,11 @@ const SCOPE_OF: Record<string, readonly Scope[]> = {
   'GET /api/imports/{id}': ['imports:read'],
   'POST /api/imports/{id}/revert': ['imports:write'],
   'GET /metrics': ['admin'],
+  'GET /api/sources': ['sources:admin'],
+  'POST /api/sources': ['sources:admin'],
+  'PATCH /api/sources/{id}': ['sources:admin'],
+  'DELETE /api/sources/{id}': ['sources:admin'],
+  'POST /api/sources/{id}/sync': ['sources:admin'],
 };
 const PUBLIC = ['GET /api/health', 'GET /api/openapi.json', 'GET /api/docs'];
 

@@ -1,0 +1,82 @@
+/** Data sources through db's sources service; "sync now" through the runtime's syncSource when it has one. */
+import {
+  createSource,
+  type DataSource,
+  getSource,
+  listSourceRuns,
+  listSources,
+  removeSource,
+  type SourceRun,
+  updateSource,
+} from '@budget-sync/db';
+import type { SourceSyncOutcome } from '../../console/options.ts';
+import type { Database } from '@budget-sync/db';
+import type { AppRouteHandler } from '../../openapi/contract.ts';
+import { ApiProblem } from '../../problems.ts';
+import type { CreateRoute, ListRoute, RemoveRoute, SyncRoute, UpdateRoute } from './sources.routes.ts';
+
+export type SyncSource = (db: Database, sourceId: string) => Promise<SourceSyncOutcome>;
+
+async function withLastRun(db: Database, s: DataSource) {
+  const last: SourceRun | undefined = (await listSourceRuns(db.pool, s.id, 1))[0];
+  const { orgId: _org, ...rest } = s;
+  return {
+    ...rest,
+    config: s.config as unknown as Record<string, unknown>,
+    lastRun: last
+      ? {
+          id: last.id,
+          trigger: last.trigger,
+          status: last.status,
+          reason: last.reason,
+          files: last.files,
+          startedAt: last.startedAt,
+          finishedAt: last.finishedAt,
+        }
+      : null,
+  };
+}
+
+export const list: AppRouteHandler<ListRoute> = async (c) => {
+  const db = await c.var.database();
+  const sources = await listSources(db.pool, c.var.auth.orgId);
+  return c.json({ sources: await Promise.all(sources.map((s) => withLastRun(db, s))) }, 200);
+};
+
+export const create: AppRouteHandler<CreateRoute> = async (c) => {
+  const body = c.req.valid('json');
+  const db = await c.var.database();
+  const source = await createSource(db.pool, { ...body, orgId: c.var.auth.orgId });
+  return c.json(await withLastRun(db, source), 201);
+};
+
+export const update: AppRouteHandler<UpdateRoute> = async (c) => {
+  const { id } = c.req.valid('param');
+  const db = await c.var.database();
+  const source = await updateSource(db.pool, id, c.req.valid('json'), { orgId: c.var.auth.orgId });
+  return c.json(await withLastRun(db, source), 200);
+};
+
+export const remove: AppRouteHandler<RemoveRoute> = async (c) => {
+  const { id } = c.req.valid('param');
+  const db = await c.var.database();
+  await removeSource(db.pool, id, c.var.auth.orgId);
+  return c.body(null, 204);
+};
+
+export function sync(syncSource: SyncSource | undefined): AppRouteHandler<SyncRoute> {
+  return async (c) => {
+    const { id } = c.req.valid('param');
+    const db = await c.var.database();
+    await getSource(db.pool, id, c.var.auth.orgId); // 404 for another org's source, before anything runs
+    if (!syncSource) {
+      throw new ApiProblem(
+        501,
+        'sources.sync_unavailable',
+        'This server cannot reach data sources; the ingest worker syncs them on their schedule.',
+      );
+    }
+    const outcome = await syncSource(db, id);
+    return c.json({ status: outcome.status, reason: outcome.reason, files: outcome.files.map((f) => ({ ...f })) }, 200);
+  };
+}
