@@ -1,11 +1,11 @@
 /**
  * Bulk writes at COPY speed. node-postgres streams rows with COPY FROM STDIN (text format); drivers
  * without COPY (Neon's, on Workers) get one `INSERT … SELECT FROM unnest(…)` per chunk instead.
- * Either way it is a handful of statements, never one per row (DESIGN §4).
+ * Either way it is a handful of statements, never one per row (DESIGN §4). pg-copy-streams is loaded
+ * only on the COPY path: the Workers bundle carries it but never evaluates it (Workers never copy).
  */
 import { once } from 'node:events';
 import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 
 export type BulkValue = string | number | null;
 
@@ -30,6 +30,7 @@ export async function bulkInsert(
 const CHUNK_BYTES = 256 * 1024;
 
 async function copyRows(client: pg.PoolClient, target: BulkTable, rows: Iterable<readonly BulkValue[]>): Promise<void> {
+  const { from: copyFrom } = await import('pg-copy-streams');
   const stream = client.query(copyFrom(`COPY ${target.table} (${target.columns.join(', ')}) FROM STDIN`));
   const done = new Promise<void>((resolve, reject) => {
     stream.on('finish', resolve);

@@ -4,21 +4,13 @@
  * The Workers entry builds its own Neon pool per request and does not come through here.
  */
 import pg from 'pg';
+import { type Database, redact } from './database.ts';
 import type { EmbeddedServer } from './embedded.ts';
 import { migrate } from './migrate.ts';
 
 // NUMERIC and bigint come back as strings (exact money); DATE stays a 'YYYY-MM-DD' string, not a JS Date
 // shifted by the local time zone.
 pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
-
-export interface Database {
-  pool: pg.Pool;
-  /** Where it is, without any password: for messages. */
-  describe: string;
-  /** COPY FROM STDIN is available (node-postgres); the Neon driver falls back to unnest inserts. */
-  supportsCopy: boolean;
-  close(): Promise<void>;
-}
 
 export interface OpenOptions {
   /** A postgres:// URL; default DATABASE_URL; when neither is set, the embedded default. */
@@ -55,15 +47,4 @@ export async function openDatabase(options: OpenOptions = {}): Promise<Database>
     throw e;
   }
   return { pool, describe, supportsCopy: true, close };
-}
-
-/** postgres://user:secret@host/db → postgres://user@host/db */
-export function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    u.password = '';
-    return u.toString();
-  } catch {
-    return 'the configured database';
-  }
 }

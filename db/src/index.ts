@@ -1,12 +1,14 @@
-/** Budget Sync's database layer: schema, connections, migrations and the transactional services. */
+/**
+ * Budget Sync's database layer: the transactional services over a Database handle. Runtime-neutral, so the
+ * Workers bundle can import it; opening a database and migrating are Node-only, in `@budget-sync/db/node`.
+ */
 export * from './api-keys.ts';
-export * from './connection.ts';
+export { type Database, redact } from './database.ts';
 export * from './errors.ts';
 export * from './imports/apply.ts';
 export * from './imports/history.ts';
 export * from './imports/stats.ts';
 export * from './imports/revert.ts';
-export { MIGRATIONS_FOLDER, type MigrationResult, migrate } from './migrate.ts';
 export * from './orgs.ts';
 export * from './mappings.ts';
 export * from './budget/index.ts';

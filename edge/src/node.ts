@@ -12,7 +12,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { createOrganization, type Database, listOrganizations, openDatabase } from '@budget-sync/db';
+import { createOrganization, type Database, listOrganizations } from '@budget-sync/db';
+import { openDatabase } from '@budget-sync/db/node';
 import { z } from 'zod';
 import { createApp } from './app.ts';
 import { type AppConfig, parseConfig } from './config.ts';

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { getImport, IMPORT_LOCK_CLASS, listImports, MIGRATIONS_FOLDER, migrate, revertImport } from '@budget-sync/db';
+import { getImport, IMPORT_LOCK_CLASS, listImports, revertImport } from '@budget-sync/db';
+import { MIGRATIONS_FOLDER, migrate } from '@budget-sync/db/node';
 import { describe, expect, it } from 'vitest';
 import { freshDatabase } from '../support/postgres.ts';
 import { countRows, importRows, liveLines, newOrg, type Row } from './helpers.ts';
@@ -132,7 +133,7 @@ describe('migrations', () => {
 
   it('run from two processes at once, apply once', async () => {
     const { createDatabase, dropDatabase } = await import('../support/postgres.ts');
-    const { openDatabase } = await import('@budget-sync/db');
+    const { openDatabase } = await import('@budget-sync/db/node');
     const { name, url } = await createDatabase();
     try {
       const [x, y] = await Promise.all([openDatabase({ url, migrate: false }), openDatabase({ url, migrate: false })]);

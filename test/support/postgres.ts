@@ -4,7 +4,8 @@
  * once and the databases are made there. Databases are dropped when the file's tests end.
  */
 import { randomBytes } from 'node:crypto';
-import { type Database, openDatabase } from '@budget-sync/db';
+import type { Database } from '@budget-sync/db';
+import { openDatabase } from '@budget-sync/db/node';
 import pg from 'pg';
 import { afterAll, inject } from 'vitest';
 
@@ -18,26 +19,27 @@ export function adminUrl(): string {
   return inject('postgresAdminUrl');
 }
 
-export function urlForDatabase(name: string): string {
-  const u = new URL(adminUrl());
+export function urlForDatabase(name: string, admin = adminUrl()): string {
+  const u = new URL(admin);
   u.pathname = `/${name}`;
   return u.toString();
 }
 
-export async function createDatabase(): Promise<{ name: string; url: string }> {
+/** `server`: the admin URL, for callers outside a test file (a global setup cannot `inject`). */
+export async function createDatabase(server = adminUrl()): Promise<{ name: string; url: string }> {
   const name = `bs_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl() });
+  const admin = new pg.Client({ connectionString: server });
   await admin.connect();
   try {
     await admin.query(`CREATE DATABASE ${name}`);
   } finally {
     await admin.end();
   }
-  return { name, url: urlForDatabase(name) };
+  return { name, url: urlForDatabase(name, server) };
 }
 
-export async function dropDatabase(name: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: adminUrl() });
+export async function dropDatabase(name: string, server = adminUrl()): Promise<void> {
+  const admin = new pg.Client({ connectionString: server });
   await admin.connect();
   try {
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

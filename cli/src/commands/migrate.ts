@@ -1,5 +1,5 @@
 /** `budget-sync migrate`: applies pending migrations and says how many it applied. Exit 0, or 2 when the database cannot be used. */
-import { migrate } from '@budget-sync/db';
+import { migrate } from '@budget-sync/db/node';
 import { withDatabase } from '../shared/database.ts';
 import { printJson } from '../shared/report.ts';
 import { plural } from '../output/text.ts';

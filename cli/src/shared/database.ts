@@ -4,7 +4,8 @@
  * throws is reported by reportError with the database named (without its password).
  */
 import { resolve } from 'node:path';
-import { type Database, openDatabase, redact } from '@budget-sync/db';
+import type { Database } from '@budget-sync/db';
+import { openDatabase, redact } from '@budget-sync/db/node';
 import { isConnectionFailure, messageOf, printError, reportError } from './report.ts';
 
 export interface DatabaseOptions {

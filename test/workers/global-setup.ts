@@ -1,0 +1,59 @@
+/**
+ * Global setup of the workerd project, run in Node after the shared Postgres setup: a fresh migrated
+ * database with one organization and its keys (made with the same services the CLI uses), the
+ * WebSocket→TCP proxy the Neon driver inside workerd connects through, and Node's answer to the analyze
+ * request the workerd test repeats. Everything is removed again at teardown.
+ */
+import { createApiKey, createOrganization } from '@budget-sync/db';
+import { openDatabase } from '@budget-sync/db/node';
+import { createApp, DEFAULT_CONFIG } from '@budget-sync/edge';
+import { createDatabase, dropDatabase } from '../support/postgres.ts';
+import { startWsProxy } from '../support/ws-proxy.ts';
+import { BUDGET_CSV, CSV_NAME, type TestBindings } from './fixture.ts';
+
+interface Project {
+  getProvidedContext(): { postgresAdminUrl: string };
+  provide(key: 'workersBindings', value: TestBindings): void;
+  provide(key: 'nodeAnalyzeBody', value: Record<string, unknown>): void;
+}
+
+export default async function setup(project: Project): Promise<() => Promise<void>> {
+  const server = project.getProvidedContext().postgresAdminUrl;
+  const { name, url } = await createDatabase(server);
+  const db = await openDatabase({ url, max: 2 });
+  const cleanups: Array<() => Promise<void>> = [() => dropDatabase(name, server), () => db.close()];
+  const teardown = async () => {
+    for (const c of cleanups.reverse()) await c().catch((e: unknown) => console.error('workers teardown:', e));
+  };
+  try {
+    const { org, apiKey } = await createOrganization(db.pool, { name: 'Workers Co' });
+    const key = async (...scopes: Parameters<typeof createApiKey>[1]['scopes']) =>
+      (await createApiKey(db.pool, { orgId: org.id, name: `workers-${scopes.join('+')}`, scopes })).apiKey;
+
+    // Node's answer first, while the database holds no budget yet (the workerd test asks on the same state).
+    const app = createApp({ database: async () => ({ db, release: async () => {} }), config: DEFAULT_CONFIG });
+    const form = new FormData();
+    form.set('file', new File([BUDGET_CSV], CSV_NAME, { type: 'text/csv' }));
+    const res = await app.request('/api/excel/analyze', { method: 'POST', headers: { authorization: `Bearer ${apiKey}` }, body: form });
+    if (res.status !== 200) throw new Error(`Node analyze answered ${res.status}: ${await res.text()}`);
+    project.provide('nodeAnalyzeBody', (await res.json()) as Record<string, unknown>);
+
+    const pg = new URL(url);
+    const proxy = await startWsProxy({ target: { host: pg.hostname, port: Number(pg.port || 5432) } });
+    cleanups.push(async () => {
+      console.info(`workers ws proxy: at most ${proxy.peakUpstream()} Postgres connections at once, ${proxy.refused()} refused upgrades`);
+      await proxy.close();
+    });
+    project.provide('workersBindings', {
+      DATABASE_URL: url,
+      NEON_WS_PROXY: proxy.address,
+      TEST_ADMIN_KEY: apiKey,
+      TEST_RESERVE_KEY: await key('budget:check', 'budget:reserve', 'budget:read'),
+      TEST_READ_KEY: await key('imports:read'),
+    });
+  } catch (e) {
+    await teardown();
+    throw e;
+  }
+  return teardown;
+}
