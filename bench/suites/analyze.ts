@@ -1,6 +1,7 @@
 /**
- * Analysis speed against the bare parsers, on generated 100k-row × 8-column files, and peak memory
- * analyzing a 1M-row CSV (in a child process, so the figure is that run's alone).
+ * Analysis speed against the bare parsers, on generated 100k-row × 8-column files (each timed alternately
+ * with its baseline), and peak memory analyzing a 1M-row CSV next to papaparse streaming the same file
+ * from disk (each in a child process of its own, analyze-child.ts, so the figure is that run's alone).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -14,16 +15,30 @@ import { type Metric, round, type Suite } from './types.ts';
 
 const outDir = fileURLToPath(new URL('../out/', import.meta.url));
 
-function medianMs(runs: number, fn: () => void): number {
-  fn(); // warm-up
-  const times: number[] = [];
+function median(times: number[]): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}
+
+function timeMs(fn: () => void): number {
+  const t0 = performance.now();
+  fn();
+  return performance.now() - t0;
+}
+
+/**
+ * Median times of `bare` and `ours`, run alternately (after one warm-up each), so that both see the same
+ * load on a shared machine and the same garbage-collector state.
+ */
+function medianPairMs(runs: number, bare: () => void, ours: () => void): { bare: number; ours: number } {
+  bare();
+  ours();
+  const times = { bare: [] as number[], ours: [] as number[] };
   for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    fn();
-    times.push(performance.now() - t0);
+    times.bare.push(timeMs(bare));
+    times.ours.push(timeMs(ours));
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)] as number;
+  return { bare: median(times.bare), ours: median(times.ours) };
 }
 
 function ours(bytes: Uint8Array, name: string): number {
@@ -63,25 +78,25 @@ export const analyzeSuite: Suite = async (log) => {
   };
 
   log('  csv100k: papaparse vs analyze');
-  const bareCsv = medianMs(5, () => {
-    Papa.parse(new TextDecoder().decode(csv), { skipEmptyLines: false });
-  });
-  compare(
-    'analyze.csv100k',
-    medianMs(5, () => ours(csv, 'bench-100k.csv')),
-    bareCsv,
+  const csvTimes = medianPairMs(
+    7,
+    () => {
+      Papa.parse(new TextDecoder().decode(csv), { skipEmptyLines: false });
+    },
+    () => ours(csv, 'bench-100k.csv'),
   );
+  compare('analyze.csv100k', csvTimes.ours, csvTimes.bare);
 
   log('  xlsx100k: SheetJS dense read vs analyze');
   // The same options the reader uses, so the ratio is the analysis' own cost.
-  const bareXlsx = medianMs(3, () => {
-    XLSX.read(xlsx, SHEETJS_READ_OPTIONS);
-  });
-  compare(
-    'analyze.xlsx100k',
-    medianMs(3, () => ours(xlsx, 'bench-100k.xlsx')),
-    bareXlsx,
+  const xlsxTimes = medianPairMs(
+    3,
+    () => {
+      XLSX.read(xlsx, SHEETJS_READ_OPTIONS);
+    },
+    () => ours(xlsx, 'bench-100k.xlsx'),
   );
+  compare('analyze.xlsx100k', xlsxTimes.ours, xlsxTimes.bare);
 
   log('  csv1m: peak memory in a child process');
   const floor = childRun(['--baseline', csv1mPath]);

@@ -2,15 +2,29 @@
  * Turning data rows into budget lines, checking each value on the way: missing fields, invalid amounts
  * and periods, formula errors, duplicate keys, negative amounts, row totals that do not add up.
  * Subtotal and total rows are skipped (and said so); section headings carry their department down.
- * Runs in one pass over the rows, so a million-row CSV streams through it.
+ * Runs in one pass over the rows, so a million-row CSV streams through it; per line it keeps only the
+ * line object, whose strings are shared (labels.ts) and whose amount is the cell's own text when that
+ * already is canonical. Amounts are exact integers in minor units: JavaScript numbers up to 2^52
+ * (no allocation per row), bigints beyond.
  */
 import { cellRef } from './issues.ts';
 import type { IssueList } from './issues.ts';
-import { cellText, foldAccents } from './normalize.ts';
+import { type LabelInfo, LabelTable, NO_LABEL } from './labels.ts';
+import { LineKeys } from './line-keys.ts';
+import { detach } from './normalize.ts';
 import { isFormulaError } from './profile.ts';
-import { TOTAL_WORDS } from './synonyms.ts';
 import type { BudgetLine, CanonicalField } from './types.ts';
-import { currencyFromText, formatMinor, ISO_CURRENCY_CODES, parseAmount, type NumberStyle } from '../values/money.ts';
+import {
+  currencyFromText,
+  formatMinor,
+  formatMinorNumber,
+  ISO_CURRENCY_CODES,
+  isCanonicalMinorText,
+  parseAmount,
+  QUICK_MINOR_MAX,
+  quickMinor,
+  type NumberStyle,
+} from '../values/money.ts';
 import { parseFiscalYear, parsePeriod, yearPeriod, type Period } from '../values/period.ts';
 import type { CellValue, Row, SheetSource } from '../workbook.ts';
 
@@ -40,10 +54,17 @@ export interface Extraction {
   rows: number;
   totalMinor: bigint;
   /** Line amounts in minor units (as numbers: statistics only, never sums), in line order, for outlier detection. */
-  amounts: number[];
+  amounts: Float64Array;
 }
 
-const EXACT_TOTAL = /^(?:grand |sub ?|gesamt|zwischen)?(?:total|totals|sum|summe|gesamtsumme|somme|suma|total general|sous total)$/;
+export function extractLines(sheet: SheetSource, plan: ExtractPlan, issues: IssueList): Extraction {
+  const extractor = new LineExtractor(plan, issues);
+  const headerEnd = plan.headerEnd;
+  sheet.scan((row, r) => {
+    if (r > headerEnd) extractor.row(row, r + 1);
+  });
+  return extractor.finish();
+}
 
 function isBlank(v: CellValue | undefined): boolean {
   if (v === null || v === undefined) return true;
@@ -54,244 +75,159 @@ function isBlank(v: CellValue | undefined): boolean {
   return (c === 32 || c === 9 || c === 160 || c === 10 || c === 13 || c === 0x3000 || c === 0x202f) && v.trim() === '';
 }
 
-/** What a label cell says, computed once per distinct text. */
-interface LabelInfo {
-  text: string;
-  lower: string;
-  total: 'exact' | 'edge' | null;
+/** An exact sum of minor units: a double while it stays exact, a bigint for the rest. */
+class ExactSum {
+  private small = 0;
+  private big = 0n;
+
+  add(minor: number, big: bigint | null): void {
+    if (big !== null) {
+      this.big += big;
+      return;
+    }
+    this.small += minor;
+    if (this.small > QUICK_MINOR_MAX || this.small < -QUICK_MINOR_MAX) {
+      this.big += BigInt(this.small);
+      this.small = 0;
+    }
+  }
+
+  value(): bigint {
+    return this.big + BigInt(this.small);
+  }
 }
 
-const CANONICAL_AMOUNT = /^-?(?:0|[1-9]\d*)\.\d\d$/;
-
-/** The amount as an exact two-decimal string: the cell's own text when it already is one. */
-function canonicalAmount(source: CellValue | undefined, minor: bigint): string {
-  if (typeof source === 'string' && source.length < 20 && CANONICAL_AMOUNT.test(source) && source !== '-0.00') return source;
-  return formatMinor(minor);
+/** One amount cell, parsed. */
+interface ParsedAmount {
+  /** Minor units, exact (NaN when `big` holds them). */
+  minor: number;
+  /** Minor units beyond ±2^52, else null. */
+  big: bigint | null;
+  currency: string | null;
+  /** The cell text is plain decimal (quickMinor read it), so it may already be the canonical amount text. */
+  plain: boolean;
 }
 
-function totalLabel(text: string): 'exact' | 'edge' | null {
-  const s = foldAccents(text.toLowerCase())
-    .replace(/[^a-z0-9]+/g, ' ')
-    .trim();
-  if (s === '') return null;
-  if (EXACT_TOTAL.test(s)) return 'exact';
-  const words = s.split(' ');
-  if (words.length > 5) return null;
-  const first = words[0] as string;
-  const last = words[words.length - 1] as string;
-  const isTotal = (w: string) => TOTAL_WORDS.has(w) || w === 'subtotal' || w === 'grand';
-  return isTotal(first) || isTotal(last) ? 'edge' : null;
+/** Bits of a dimension cell for total-row detection. */
+const OTHER_LABEL = 1;
+const EDGE_TOTAL = 2;
+const EXACT_TOTAL = 4;
+
+function totalBits(v: CellValue | undefined, label: LabelInfo): number {
+  if (typeof v !== 'string' || isBlank(v)) return 0;
+  return label.total === 'exact' ? EXACT_TOTAL : label.total === 'edge' ? EDGE_TOTAL : OTHER_LABEL;
 }
 
-export function extractLines(sheet: SheetSource, plan: ExtractPlan, issues: IssueList): Extraction {
-  const { fields, layout } = plan;
-  const dept = fields.department;
-  const cat = fields.category;
-  const proj = fields.project;
-  const fyCol = fields.fiscal_year;
-  const periodCol = fields.period;
-  const amountCol = fields.amount;
-  const currencyCol = fields.currency;
-  const ownerCol = fields.owner;
-  const notesCol = fields.notes;
-  const dimensionCols = [dept, cat, proj].filter((c): c is number => c !== undefined);
-  const valueCols = new Set<number>([...plan.periodColumns.map((p) => p.col), ...plan.totalColumns]);
-  if (amountCol !== undefined) valueCols.add(amountCol);
+class LineExtractor {
+  readonly lines: BudgetLine[] = [];
+  /** Line amounts (minor units) for outlier detection: a typed array, 8 bytes a line, nothing for the GC to trace. */
+  private amounts = new Float64Array(1024);
+  rows = 0;
+  private readonly total = new ExactSum();
+  private readonly labels = new LabelTable();
+  private readonly keys = new LineKeys();
+  private readonly valueCols: Set<number>;
+  private readonly periodCache = new Map<number | null, Map<unknown, Period | null>>();
+  private periodYear: number | null | undefined = undefined;
+  private periodsOfYear: Map<unknown, Period | null> | undefined = undefined;
+  private readonly fiscalYears = new Map<unknown, number | null>();
+  // Consecutive rows of a sorted file repeat the fiscal year: compared before any Map lookup.
+  private lastFiscalYearCell: CellValue | undefined = undefined;
+  private lastFiscalYear: number | null = null;
+  private readonly currencies = new Map<string, string | null>();
+  private section: LabelInfo | null = null;
+  /** Set when the current row had an invalid fiscal year or currency (already reported). */
+  private rowInvalid = false;
+  /** The amount `amountAt` parsed last (one object, reused: no allocation per row). */
+  private readonly amount: ParsedAmount = { minor: 0, big: null, currency: null, plain: false };
 
-  const lines: BudgetLine[] = [];
-  const amounts: number[] = [];
-  // department → category → project → period key → first row: no string building per row.
-  const seen = new Map<string, Map<string, Map<string, Map<string, number>>>>();
-  const labels = new Map<string, LabelInfo>();
-  const periodCache = new Map<number | null, Map<unknown, Period | null>>();
-  const labelCols = dimensionCols.length > 0 ? dimensionCols : [0];
-  let totalMinor = 0n;
-  let rows = 0;
-  let section: LabelInfo | null = null;
-  const fysm = plan.fiscalYearStartMonth;
+  private readonly plan: ExtractPlan;
+  private readonly issues: IssueList;
 
-  const NO_LABEL: LabelInfo = { text: '', lower: '', total: null };
-  const info = (v: CellValue | undefined): LabelInfo => {
-    if (v === null || v === undefined) return NO_LABEL;
-    const raw = typeof v === 'string' ? v : cellText(v);
-    let i = labels.get(raw);
-    if (i === undefined) {
-      const text = raw.trim().replace(/\s+/g, ' ');
-      i = { text, lower: text.toLowerCase(), total: typeof v === 'string' ? totalLabel(text) : null };
-      if (labels.size < 200_000) labels.set(raw, i);
-    }
-    return i;
-  };
-  const label = (v: CellValue | undefined): string => info(v).text;
+  constructor(plan: ExtractPlan, issues: IssueList) {
+    this.plan = plan;
+    this.issues = issues;
+    this.valueCols = new Set<number>([...plan.periodColumns.map((p) => p.col), ...plan.totalColumns]);
+    if (plan.fields.amount !== undefined) this.valueCols.add(plan.fields.amount);
+  }
 
-  const periodOf = (v: CellValue | undefined, fy: number | null): Period | null => {
-    let byValue = periodCache.get(fy);
-    if (!byValue) {
-      byValue = new Map();
-      periodCache.set(fy, byValue);
-    }
-    const key = v instanceof Date ? v.getTime() : v;
-    let p = byValue.get(key);
-    if (p === undefined) {
-      p = parsePeriod(v ?? null, { fiscalYearStartMonth: fysm, fiscalYear: fy });
-      if (byValue.size < 100_000) byValue.set(key, p);
-    }
-    return p;
-  };
+  finish(): Extraction {
+    const amounts = this.amounts.subarray(0, this.lines.length);
+    return { lines: this.lines, rows: this.rows, totalMinor: this.total.value(), amounts };
+  }
 
-  const fiscalYears = new Map<unknown, number | null>();
-  const fiscalYearOf = (v: CellValue | undefined): number | null => {
-    const key = v instanceof Date ? v.getTime() : v;
-    let fy = fiscalYears.get(key);
-    if (fy === undefined) {
-      fy = parseFiscalYear(v ?? null);
-      if (fiscalYears.size < 10_000) fiscalYears.set(key, fy);
-    }
-    return fy;
-  };
+  /** One data row (`r1`: its 1-based spreadsheet row). */
+  row(row: Row, r1: number): void {
+    // Only "none", "one" and "more" matter: stop counting at two.
+    let filled = 0;
+    for (let c = 0; c < row.length && filled < 2; c++) if (!isBlank(row[c])) filled++;
+    if (filled === 0) return;
+    this.rows++;
+    const { fields } = this.plan;
+    const deptCol = fields.department;
+    const catCol = fields.category;
+    const projCol = fields.project;
+    const dept = deptCol === undefined ? NO_LABEL : this.labels.infoAt(deptCol, row[deptCol]);
+    const cat = catCol === undefined ? NO_LABEL : this.labels.infoAt(catCol, row[catCol]);
+    const proj = projCol === undefined ? NO_LABEL : this.labels.infoAt(projCol, row[projCol]);
 
-  /** The row that already holds this key, or records it and returns undefined. */
-  const firstRowOf = (dept: string, cat: string, proj: string, period: string, r1: number): number | undefined => {
-    let byCat = seen.get(dept);
-    if (!byCat) {
-      byCat = new Map();
-      seen.set(dept, byCat);
-    }
-    let byProj = byCat.get(cat);
-    if (!byProj) {
-      byProj = new Map();
-      byCat.set(cat, byProj);
-    }
-    let byPeriod = byProj.get(proj);
-    if (!byPeriod) {
-      byPeriod = new Map();
-      byProj.set(proj, byPeriod);
-    }
-    const first = byPeriod.get(period);
-    if (first === undefined) byPeriod.set(period, r1);
-    return first;
-  };
-
-  const emit = (
-    r1: number,
-    col: number,
-    dept: LabelInfo,
-    cat: LabelInfo,
-    proj: LabelInfo,
-    period: Period,
-    minor: bigint,
-    currency: string,
-    row: Row,
-    source: CellValue | undefined,
-  ) => {
-    if (minor < 0n) {
-      issues.add(
-        'warning',
-        'amount.negative',
-        `The amount in ${cellRef(r1, col + 1)} is negative (${formatMinor(minor)}). Budgets are usually positive: check it is meant as a reduction.`,
-        r1,
-        col + 1,
-        'amount',
-      );
-    }
-    const department = dept.text;
-    const category = cat.text;
-    const project = proj.text === '' ? null : proj.text;
-    const first = firstRowOf(dept.lower, cat.lower, proj.lower, period.key, r1);
-    if (first !== undefined) {
-      issues.add(
-        'error',
-        'row.duplicate',
-        `Row ${r1} repeats ${department} / ${category}${project ? ` / ${project}` : ''} / ${period.key}, already on row ${first}. Keep one of them, or add them up.`,
+    // Totals and subtotals: a dimension cell (or the first text cell) says so.
+    const bits =
+      deptCol === undefined && catCol === undefined && projCol === undefined
+        ? totalBits(row[0], this.labels.info(row[0]))
+        : (deptCol === undefined ? 0 : totalBits(row[deptCol], dept)) |
+          (catCol === undefined ? 0 : totalBits(row[catCol], cat)) |
+          (projCol === undefined ? 0 : totalBits(row[projCol], proj));
+    if ((bits & EXACT_TOTAL) !== 0 || (bits & (EDGE_TOTAL | OTHER_LABEL)) === EDGE_TOTAL) {
+      const name = dept.text || cat.text || proj.text || this.labels.info(row[0]).text || 'Total';
+      this.issues.add(
+        'info',
+        'row.total_skipped',
+        `Row ${r1} ("${name}") is a total or subtotal: skipped, it is not a budget line.`,
         r1,
         null,
       );
       return;
     }
-    lines.push({
-      department,
-      category,
-      project,
-      period: period.key,
-      fiscalYear: period.fiscalYear,
-      periodStart: period.start,
-      periodEnd: period.end,
-      amount: canonicalAmount(source, minor),
-      currency,
-      owner: ownerCol === undefined ? null : label(row[ownerCol]) || null,
-      notes: notesCol === undefined ? null : label(row[notesCol]) || null,
-      sourceRow: r1,
-      sourceColumn: col + 1,
-    });
-    amounts.push(Number(minor));
-    totalMinor += minor;
-  };
+    if (filled === 1 && this.isHeading(row, r1)) return;
 
-  const formulaError = (r1: number, col: number, shown: string, field: CanonicalField) => {
-    issues.add(
-      'error',
-      'value.formula_error',
-      `${cellRef(r1, col + 1)} shows the formula error ${shown}. Fix the formula in the spreadsheet and export again.`,
-      r1,
-      col + 1,
-      field,
-    );
-  };
+    const department = this.requiredLabel(r1, deptCol, dept, 'department', 'department');
+    const category = this.requiredLabel(r1, catCol, cat, 'category', 'category');
+    this.rowInvalid = false;
+    const fiscalYear = this.rowFiscalYear(row, r1);
+    const currency = this.rowCurrency(row, r1);
+    const rowHasError = department === null || category === null || this.rowInvalid;
+    if (this.plan.layout === 'long') this.longRow(row, r1, department, category, proj, fiscalYear, currency, rowHasError);
+    else this.wideRow(row, r1, department, category, proj, fiscalYear, currency, rowHasError);
+  }
 
-  /** Parses one amount cell; reports what is wrong with it. Returns null when there is no usable amount. */
-  const amountAt = (row: Row, col: number, r1: number, required: boolean): { minor: bigint; currency: string | null } | null => {
-    const v = row[col];
-    const a = parseAmount(v, plan.numberStyle ?? undefined);
-    if (a.ok) {
-      if (a.rounded)
-        issues.add(
-          'warning',
-          'amount.rounded',
-          `The amount in ${cellRef(r1, col + 1)} has more than two decimals; it was rounded to ${formatMinor(a.minor)}.`,
-          r1,
-          col + 1,
-          'amount',
-        );
-      return { minor: a.minor, currency: a.currency };
-    }
-    if (a.reason === 'empty') {
-      if (required)
-        issues.add(
-          'error',
-          'field.missing',
-          `Row ${r1} has no amount (${cellRef(r1, col + 1)} is empty). Enter the budget, or delete the row.`,
-          r1,
-          col + 1,
-          'amount',
-        );
-      return null;
-    }
-    if (a.reason === 'formula_error') {
-      formulaError(r1, col, String(v), 'amount');
-      return null;
-    }
-    issues.add(
-      'error',
-      'amount.invalid',
-      `${cellRef(r1, col + 1)} should be an amount but holds "${label(v)}". Enter a number such as 1234.50.`,
+  /** A heading row: one text cell, no figures. Its text is the department of the rows under it. */
+  private isHeading(row: Row, r1: number): boolean {
+    const only = row.findIndex((v) => !isBlank(v));
+    const v = row[only];
+    if (typeof v !== 'string' || this.valueCols.has(only) || isFormulaError(v) || parseAmount(v).ok) return false;
+    const dept = this.plan.fields.department;
+    if ((only === dept || only === 0) && dept !== undefined) this.section = this.labels.info(v);
+    this.issues.add(
+      'info',
+      'row.heading_skipped',
+      `Row ${r1} ("${this.labels.info(v).text}") is a heading or note, not a budget line.`,
       r1,
-      col + 1,
-      'amount',
+      only + 1,
     );
-    return null;
-  };
+    return true;
+  }
 
   /** A department or category cell: its label, or null after reporting what is wrong with it. */
-  const requiredLabel = (row: Row, r1: number, col: number | undefined, field: CanonicalField, what: string): LabelInfo | null => {
+  private requiredLabel(r1: number, col: number | undefined, found: LabelInfo, field: CanonicalField, what: string): LabelInfo | null {
     if (col === undefined) return NO_LABEL;
-    const found = info(row[col]);
     const value = found.text;
     if (value !== '' && !isFormulaError(value)) return found;
-    if (field === 'department' && section) return section;
+    if (field === 'department' && this.section) return this.section;
     if (isFormulaError(value)) {
-      formulaError(r1, col, value, field);
+      this.formulaError(r1, col, value, field);
     } else {
-      issues.add(
+      this.issues.add(
         'error',
         'field.missing',
         `Row ${r1} has no ${what} (${cellRef(r1, col + 1)} is empty). Fill it in, or delete the row.`,
@@ -301,189 +237,343 @@ export function extractLines(sheet: SheetSource, plan: ExtractPlan, issues: Issu
       );
     }
     return null;
-  };
+  }
 
-  sheet.scan((row, r) => {
-    if (r <= plan.headerEnd) return;
-    let filled = 0;
-    for (let c = 0; c < row.length; c++) if (!isBlank(row[c])) filled++;
-    if (filled === 0) return;
-    rows++;
-    const r1 = r + 1;
-
-    // Totals and subtotals: a dimension cell (or the first text cell) says so.
-    let total: 'exact' | 'edge' | null = null;
-    let otherFilled = false;
-    for (const c of labelCols) {
-      const v = row[c];
-      if (typeof v !== 'string' || isBlank(v)) continue;
-      const t = info(v).total;
-      if (t === 'exact' || (t === 'edge' && total !== 'exact')) total = t;
-      else if (!t) otherFilled = true;
-    }
-    if (total === 'exact' || (total === 'edge' && !otherFilled)) {
-      const name = labelCols.map((c) => label(row[c])).find((s) => s !== '') ?? 'Total';
-      issues.add('info', 'row.total_skipped', `Row ${r1} ("${name}") is a total or subtotal: skipped, it is not a budget line.`, r1, null);
-      return;
-    }
-
-    // A heading row: one text cell, no figures. Its text is the department of the rows under it.
-    if (filled === 1) {
-      const only = row.findIndex((v) => !isBlank(v));
-      const v = row[only];
-      if (typeof v === 'string' && !valueCols.has(only) && !isFormulaError(v) && !parseAmount(v).ok) {
-        section = (only === dept || only === 0) && dept !== undefined ? info(v) : section;
-        issues.add('info', 'row.heading_skipped', `Row ${r1} ("${label(v)}") is a heading or note, not a budget line.`, r1, only + 1);
-        return;
+  /** The row's fiscal year: its own cell, else (also after reporting an invalid one) the plan's. */
+  private rowFiscalYear(row: Row, r1: number): number | null {
+    const fyCol = this.plan.fields.fiscal_year;
+    if (fyCol === undefined || isBlank(row[fyCol])) return this.plan.fiscalYear;
+    const v = row[fyCol];
+    let fy: number | null | undefined;
+    if (v === this.lastFiscalYearCell) fy = this.lastFiscalYear;
+    else {
+      const key = v instanceof Date ? v.getTime() : v;
+      fy = this.fiscalYears.get(key);
+      if (fy === undefined) {
+        fy = parseFiscalYear(v ?? null);
+        if (this.fiscalYears.size < 10_000) this.fiscalYears.set(typeof key === 'string' ? detach(key) : key, fy);
       }
+      this.lastFiscalYearCell = v;
+      this.lastFiscalYear = fy;
     }
+    if (fy !== null) return fy;
+    this.rowInvalid = true;
+    this.issues.add(
+      'error',
+      'period.invalid',
+      `${cellRef(r1, fyCol + 1)} should be a fiscal year (such as FY2026) but holds "${this.labels.info(v).text}".`,
+      r1,
+      fyCol + 1,
+      'fiscal_year',
+    );
+    return this.plan.fiscalYear;
+  }
 
-    const department = requiredLabel(row, r1, dept, 'department', 'department');
-    const category = requiredLabel(row, r1, cat, 'category', 'category');
-    let rowHasError = department === null || category === null;
-    const project = proj === undefined ? NO_LABEL : info(row[proj]);
-
-    let fiscalYear = plan.fiscalYear;
-    if (fyCol !== undefined && !isBlank(row[fyCol])) {
-      const fy = fiscalYearOf(row[fyCol]);
-      if (fy === null) {
-        rowHasError = true;
-        issues.add(
-          'error',
-          'period.invalid',
-          `${cellRef(r1, fyCol + 1)} should be a fiscal year (such as FY2026) but holds "${label(row[fyCol])}".`,
-          r1,
-          fyCol + 1,
-          'fiscal_year',
-        );
-      } else fiscalYear = fy;
+  /** The row's currency: its own cell, else (also after reporting an invalid one) the plan's. */
+  private rowCurrency(row: Row, r1: number): string {
+    const currencyCol = this.plan.fields.currency;
+    if (currencyCol === undefined || isBlank(row[currencyCol])) return this.plan.currency;
+    const written = this.labels.infoAt(currencyCol, row[currencyCol]).text;
+    let code = this.currencies.get(written);
+    if (code === undefined) {
+      code = currencyFromText(written) ?? (ISO_CURRENCY_CODES.has(written.toUpperCase()) ? written.toUpperCase() : null);
+      if (this.currencies.size < 10_000) this.currencies.set(written, code);
     }
+    if (code !== null) return code;
+    this.rowInvalid = true;
+    this.issues.add(
+      'error',
+      'currency.invalid',
+      `${cellRef(r1, currencyCol + 1)} holds "${written}", which is not a currency. Use a code such as USD or EUR.`,
+      r1,
+      currencyCol + 1,
+      'currency',
+    );
+    return this.plan.currency;
+  }
 
-    let currency = plan.currency;
-    if (currencyCol !== undefined && !isBlank(row[currencyCol])) {
-      const written = label(row[currencyCol]);
-      const code = currencyFromText(written) ?? (ISO_CURRENCY_CODES.has(written.toUpperCase()) ? written.toUpperCase() : null);
-      if (code === null) {
-        rowHasError = true;
-        issues.add(
-          'error',
-          'currency.invalid',
-          `${cellRef(r1, currencyCol + 1)} holds "${written}", which is not a currency. Use a code such as USD or EUR.`,
-          r1,
-          currencyCol + 1,
-          'currency',
-        );
-      } else currency = code;
+  private periodOf(v: CellValue | undefined, fy: number | null): Period | null {
+    let byValue = fy === this.periodYear ? this.periodsOfYear : this.periodCache.get(fy);
+    if (!byValue) {
+      byValue = new Map();
+      this.periodCache.set(fy, byValue);
     }
+    this.periodYear = fy;
+    this.periodsOfYear = byValue;
+    const key = v instanceof Date ? v.getTime() : v;
+    let p = byValue.get(key);
+    if (p === undefined) {
+      p = parsePeriod(v ?? null, { fiscalYearStartMonth: this.plan.fiscalYearStartMonth, fiscalYear: fy });
+      if (byValue.size < 100_000) byValue.set(typeof key === 'string' ? detach(key) : key, p);
+    }
+    return p;
+  }
 
-    if (layout === 'long') {
-      let period: Period | null = null;
-      if (periodCol !== undefined) {
-        const v = row[periodCol];
-        if (isBlank(v)) {
-          if (fiscalYear !== null && fyCol !== undefined) period = yearPeriod(fiscalYear, fysm);
-          else {
-            rowHasError = true;
-            issues.add(
-              'error',
-              'field.missing',
-              `Row ${r1} has no period (${cellRef(r1, periodCol + 1)} is empty).`,
-              r1,
-              periodCol + 1,
-              'period',
-            );
-          }
-        } else {
-          period = periodOf(v, fiscalYear);
-          if (period === null) {
-            rowHasError = true;
-            issues.add(
-              'error',
-              'period.invalid',
-              `${cellRef(r1, periodCol + 1)} holds "${label(v)}", which is not a period. Use a month such as 2026-01, a quarter such as 2026-Q1 or a fiscal year such as FY2026.`,
-              r1,
-              periodCol + 1,
-              'period',
-            );
-          } else if (fyCol !== undefined && fiscalYear !== null && period.fiscalYear !== fiscalYear) {
-            issues.add(
-              'warning',
-              'period.fiscal_year_mismatch',
-              `Row ${r1}: ${period.key} belongs to fiscal year ${period.fiscalYear}, but ${cellRef(r1, fyCol + 1)} says ${fiscalYear}. Check the fiscal-year start month.`,
-              r1,
-              fyCol + 1,
-              'fiscal_year',
-            );
-          }
-        }
-      } else if (fiscalYear !== null) {
-        period = yearPeriod(fiscalYear, fysm);
-      }
-      const amount = amountCol === undefined ? null : amountAt(row, amountCol, r1, true);
-      if (amount === null || period === null || rowHasError || department === null || category === null) return;
-      emit(
+  /** The period of a long-layout row, or null after reporting why there is none. */
+  private longPeriod(row: Row, r1: number, fiscalYear: number | null): Period | null {
+    const { period: periodCol, fiscal_year: fyCol } = this.plan.fields;
+    const fysm = this.plan.fiscalYearStartMonth;
+    if (periodCol === undefined) return fiscalYear !== null ? yearPeriod(fiscalYear, fysm) : null;
+    const v = row[periodCol];
+    if (isBlank(v)) {
+      if (fiscalYear !== null && fyCol !== undefined) return yearPeriod(fiscalYear, fysm);
+      this.issues.add(
+        'error',
+        'field.missing',
+        `Row ${r1} has no period (${cellRef(r1, periodCol + 1)} is empty).`,
         r1,
-        amountCol as number,
-        department,
-        category,
-        project,
-        period,
-        amount.minor,
-        currency === plan.currency && amount.currency ? amount.currency : currency,
-        row,
-        row[amountCol as number],
+        periodCol + 1,
+        'period',
       );
-      return;
+      return null;
     }
+    const period = this.periodOf(v, fiscalYear);
+    if (period === null) {
+      this.issues.add(
+        'error',
+        'period.invalid',
+        `${cellRef(r1, periodCol + 1)} holds "${this.labels.info(v).text}", which is not a period. Use a month such as 2026-01, a quarter such as 2026-Q1 or a fiscal year such as FY2026.`,
+        r1,
+        periodCol + 1,
+        'period',
+      );
+    } else if (fyCol !== undefined && fiscalYear !== null && period.fiscalYear !== fiscalYear) {
+      this.issues.add(
+        'warning',
+        'period.fiscal_year_mismatch',
+        `Row ${r1}: ${period.key} belongs to fiscal year ${period.fiscalYear}, but ${cellRef(r1, fyCol + 1)} says ${fiscalYear}. Check the fiscal-year start month.`,
+        r1,
+        fyCol + 1,
+        'fiscal_year',
+      );
+    }
+    return period;
+  }
 
-    // Wide: one line per period column; a blank cell is no line.
-    let sum = 0n;
+  private longRow(
+    row: Row,
+    r1: number,
+    department: LabelInfo | null,
+    category: LabelInfo | null,
+    project: LabelInfo,
+    fiscalYear: number | null,
+    currency: string,
+    rowHasError: boolean,
+  ): void {
+    const period = this.longPeriod(row, r1, fiscalYear);
+    const amountCol = this.plan.fields.amount;
+    const parsed = amountCol !== undefined && this.amountAt(row, amountCol, r1, true);
+    if (!parsed || period === null || rowHasError || department === null || category === null) return;
+    const a = this.amount;
+    const lineCurrency = currency === this.plan.currency && a.currency ? a.currency : currency;
+    this.emit(
+      r1,
+      amountCol,
+      department,
+      category,
+      project,
+      period,
+      a.minor,
+      a.big,
+      lineCurrency,
+      row,
+      a.plain ? row[amountCol] : undefined,
+    );
+  }
+
+  /** Wide: one line per period column; a blank cell is no line. Total columns are checked against the row. */
+  private wideRow(
+    row: Row,
+    r1: number,
+    department: LabelInfo | null,
+    category: LabelInfo | null,
+    project: LabelInfo,
+    fiscalYear: number | null,
+    currency: string,
+    rowHasError: boolean,
+  ): void {
+    const sum = new ExactSum();
     let allParsed = true;
-    const pending: { col: number; period: Period; minor: bigint; currency: string | null }[] = [];
-    for (const pc of plan.periodColumns) {
+    const pending: { col: number; period: Period; minor: number; big: bigint | null; currency: string | null; plain: boolean }[] = [];
+    for (const pc of this.plan.periodColumns) {
       if (isBlank(row[pc.col])) continue;
-      const amount = amountAt(row, pc.col, r1, false);
-      if (amount === null) {
+      if (!this.amountAt(row, pc.col, r1, false)) {
         allParsed = false;
         continue;
       }
-      sum += amount.minor;
+      const a = this.amount;
+      sum.add(a.minor, a.big);
       const period = pc.resolve(fiscalYear);
       if (period === null) {
         allParsed = false;
         continue;
       }
-      pending.push({ col: pc.col, period, minor: amount.minor, currency: amount.currency });
+      pending.push({ col: pc.col, period, minor: a.minor, big: a.big, currency: a.currency, plain: a.plain });
     }
-    for (const tc of plan.totalColumns) {
-      const t = parseAmount(row[tc], plan.numberStyle ?? undefined);
-      if (t.ok && allParsed && t.minor !== sum) {
-        issues.add(
-          'warning',
-          'total.mismatch',
-          `Row ${r1}: the periods add up to ${formatMinor(sum)} but ${cellRef(r1, tc + 1)} ("${plan.labels[tc] ?? 'Total'}") says ${formatMinor(t.minor)}.`,
-          r1,
-          tc + 1,
-          'amount',
-        );
-      }
+    for (const tc of this.plan.totalColumns) {
+      const t = parseAmount(row[tc], this.plan.numberStyle ?? undefined);
+      if (!t.ok || !allParsed) continue;
+      const rowSum = sum.value();
+      if (t.minor === rowSum) continue;
+      this.issues.add(
+        'warning',
+        'total.mismatch',
+        `Row ${r1}: the periods add up to ${formatMinor(rowSum)} but ${cellRef(r1, tc + 1)} ("${this.plan.labels[tc] ?? 'Total'}") says ${formatMinor(t.minor)}.`,
+        r1,
+        tc + 1,
+        'amount',
+      );
     }
     if (rowHasError || department === null || category === null) return;
     for (const p of pending) {
-      emit(
+      const lineCurrency = currency === this.plan.currency && p.currency ? p.currency : currency;
+      this.emit(r1, p.col, department, category, project, p.period, p.minor, p.big, lineCurrency, row, p.plain ? row[p.col] : undefined);
+    }
+  }
+
+  /** Parses one amount cell into `this.amount`; reports what is wrong with it. False when there is no usable amount. */
+  private amountAt(row: Row, col: number, r1: number, required: boolean): boolean {
+    const v = row[col];
+    const out = this.amount;
+    const quick = quickMinor(v);
+    if (!Number.isNaN(quick)) {
+      out.minor = quick;
+      out.big = null;
+      out.currency = null;
+      out.plain = typeof v === 'string';
+      return true;
+    }
+    const a = parseAmount(v, this.plan.numberStyle ?? undefined);
+    if (a.ok) {
+      if (a.rounded) {
+        this.issues.add(
+          'warning',
+          'amount.rounded',
+          `The amount in ${cellRef(r1, col + 1)} has more than two decimals; it was rounded to ${formatMinor(a.minor)}.`,
+          r1,
+          col + 1,
+          'amount',
+        );
+      }
+      const small = a.minor <= BigInt(QUICK_MINOR_MAX) && a.minor >= -BigInt(QUICK_MINOR_MAX);
+      out.minor = small ? Number(a.minor) : Number.NaN;
+      out.big = small ? null : a.minor;
+      out.currency = a.currency;
+      out.plain = false;
+      return true;
+    }
+    if (a.reason === 'empty') {
+      if (required) {
+        this.issues.add(
+          'error',
+          'field.missing',
+          `Row ${r1} has no amount (${cellRef(r1, col + 1)} is empty). Enter the budget, or delete the row.`,
+          r1,
+          col + 1,
+          'amount',
+        );
+      }
+      return false;
+    }
+    if (a.reason === 'formula_error') {
+      this.formulaError(r1, col, String(v), 'amount');
+      return false;
+    }
+    this.issues.add(
+      'error',
+      'amount.invalid',
+      `${cellRef(r1, col + 1)} should be an amount but holds "${this.labels.info(v).text}". Enter a number such as 1234.50.`,
+      r1,
+      col + 1,
+      'amount',
+    );
+    return false;
+  }
+
+  private formulaError(r1: number, col: number, shown: string, field: CanonicalField): void {
+    this.issues.add(
+      'error',
+      'value.formula_error',
+      `${cellRef(r1, col + 1)} shows the formula error ${shown}. Fix the formula in the spreadsheet and export again.`,
+      r1,
+      col + 1,
+      field,
+    );
+  }
+
+  /**
+   * Adds a line, or reports it as a duplicate of an earlier one. `plainText` is the amount cell's text when
+   * quickMinor read it, so it may serve as the line's amount as it is.
+   */
+  private emit(
+    r1: number,
+    col: number,
+    dept: LabelInfo,
+    cat: LabelInfo,
+    proj: LabelInfo,
+    period: Period,
+    minor: number,
+    big: bigint | null,
+    currency: string,
+    row: Row,
+    plainText: CellValue | undefined,
+  ): void {
+    if (big !== null ? big < 0n : minor < 0) {
+      this.issues.add(
+        'warning',
+        'amount.negative',
+        `The amount in ${cellRef(r1, col + 1)} is negative (${big !== null ? formatMinor(big) : formatMinorNumber(minor)}). Budgets are usually positive: check it is meant as a reduction.`,
         r1,
-        p.col,
-        department,
-        category,
-        project,
-        p.period,
-        p.minor,
-        currency === plan.currency && p.currency ? p.currency : currency,
-        row,
-        row[p.col],
+        col + 1,
+        'amount',
       );
     }
-  });
+    const labels = this.labels;
+    // Recorded keys and pushed lines go together: the key's line number is its index in `lines`.
+    const earlier = this.keys.firstLine(labels.keyOf(dept), labels.keyOf(cat), labels.keyOf(proj), period.key);
+    if (earlier >= 0) {
+      const first = (this.lines[earlier] as BudgetLine).sourceRow;
+      const project = proj.text === '' ? null : proj.text;
+      this.issues.add(
+        'error',
+        'row.duplicate',
+        `Row ${r1} repeats ${dept.text} / ${cat.text}${project ? ` / ${project}` : ''} / ${period.key}, already on row ${first}. Keep one of them, or add them up.`,
+        r1,
+        null,
+      );
+      return;
+    }
+    const { owner: ownerCol, notes: notesCol } = this.plan.fields;
+    // The same property order and kinds for every line: one hidden class for a million objects.
+    this.lines.push({
+      department: dept.text,
+      category: cat.text,
+      project: proj.text === '' ? null : proj.text,
+      period: period.key,
+      fiscalYear: period.fiscalYear,
+      periodStart: period.start,
+      periodEnd: period.end,
+      amount: amountText(plainText, minor, big),
+      currency,
+      owner: ownerCol === undefined ? null : labels.infoAt(ownerCol, row[ownerCol]).text || null,
+      notes: notesCol === undefined ? null : labels.infoAt(notesCol, row[notesCol]).text || null,
+      sourceRow: r1,
+      sourceColumn: col + 1,
+    });
+    const n = this.lines.length - 1;
+    if (n === this.amounts.length) {
+      const grown = new Float64Array(n * 2);
+      grown.set(this.amounts);
+      this.amounts = grown;
+    }
+    this.amounts[n] = big !== null ? Number(big) : minor;
+    this.total.add(minor, big);
+  }
+}
 
-  return { lines, rows, totalMinor, amounts };
+/** The amount as an exact two-decimal string: the cell's own text when it already is one. */
+function amountText(plainText: CellValue | undefined, minor: number, big: bigint | null): string {
+  if (big !== null) return formatMinor(big);
+  if (typeof plainText === 'string' && isCanonicalMinorText(plainText, minor)) return detach(plainText);
+  return formatMinorNumber(minor);
 }

@@ -21,24 +21,29 @@ const SAMPLE = 20_000;
  * Indexes (into `amounts`, minor units) of outliers. The median and spread come from an evenly spaced
  * sample of at most 20,000 positive amounts, so a million-line file costs one pass and one small sort.
  */
-export function findOutliers(amounts: readonly number[]): number[] {
+export function findOutliers(amounts: ArrayLike<number>): number[] {
+  const n = amounts.length;
   let positives = 0;
-  for (const a of amounts) if (a > 0) positives++;
+  for (let i = 0; i < n; i++) if ((amounts[i] as number) > 0) positives++;
   if (positives < MIN_LINES) return [];
   const step = Math.max(1, Math.floor(positives / SAMPLE));
-  const logs: number[] = [];
+  // Typed arrays filled by plain loops: Float64Array.from with a mapping function costs 3× as much.
+  const sorted = new Float64Array(Math.ceil(positives / step));
   let seen = 0;
-  for (const a of amounts) {
+  for (let i = 0, k = 0; i < n; i++) {
+    const a = amounts[i] as number;
     if (a <= 0) continue;
-    if (seen++ % step === 0) logs.push(Math.log10(a));
+    if (seen++ % step === 0) sorted[k++] = Math.log10(a);
   }
-  const sorted = Float64Array.from(logs).sort();
+  sorted.sort();
   const med = median(sorted);
-  const deviations = Float64Array.from(logs, (x) => Math.abs(x - med)).sort();
+  const deviations = new Float64Array(sorted.length);
+  for (let i = 0; i < sorted.length; i++) deviations[i] = Math.abs((sorted[i] as number) - med);
+  deviations.sort();
   const mad = Math.max(median(deviations) * 1.4826, 0.05);
   // Above this, an amount is both ≥ 100× the median and ≥ 6 spreads away.
   const threshold = 10 ** (med + Math.max(MIN_RATIO_LOG10, MIN_ROBUST_Z * mad));
   const out: number[] = [];
-  for (let i = 0; i < amounts.length; i++) if ((amounts[i] as number) >= threshold) out.push(i);
+  for (let i = 0; i < n; i++) if ((amounts[i] as number) >= threshold) out.push(i);
   return out;
 }

@@ -1,5 +1,7 @@
 /**
  * Bytes → text for CSV/TSV: byte order marks, UTF-16 without a BOM, strict UTF-8, then Windows-1252.
+ * `decodeText` decodes a sample at once (format sniffing); the CSV reader decides the same way over the
+ * whole file without decoding it at once (text-bytes.ts), with the helpers exported here.
  * Uses only TextDecoder (Node, Workers, browsers); Windows-1252 has a hand-written fallback for runtimes
  * whose TextDecoder only knows UTF-8/UTF-16.
  */
@@ -58,7 +60,7 @@ export function decodeText(bytes: Uint8Array, partial = false): DecodedText {
   return { text: windows1252(bytes), encoding: 'windows-1252', note: 'Read as Windows-1252 text (not valid UTF-8).' };
 }
 
-function countNonAscii(text: string): { nonAscii: number; replaced: number } {
+export function countNonAscii(text: string): { nonAscii: number; replaced: number } {
   let nonAscii = 0;
   let replaced = 0;
   for (let i = 0; i < text.length; i++) {
@@ -80,7 +82,7 @@ function tryUtf8(bytes: Uint8Array, partial: boolean): string | null {
 }
 
 /** UTF-16 without a BOM: in the first KB, zero bytes sit at nearly every odd (LE) or even (BE) position. */
-function guessUtf16(bytes: Uint8Array): 'le' | 'be' | null {
+export function guessUtf16(bytes: Uint8Array): 'le' | 'be' | null {
   const n = Math.min(bytes.length, 1024) & ~1;
   if (n < 4) return null;
   let even = 0;
@@ -95,7 +97,7 @@ function guessUtf16(bytes: Uint8Array): 'le' | 'be' | null {
   return null;
 }
 
-function utf16(bytes: Uint8Array, order: 'le' | 'be'): string {
+export function utf16(bytes: Uint8Array, order: 'le' | 'be'): string {
   try {
     return new TextDecoder(order === 'le' ? 'utf-16le' : 'utf-16be', { ignoreBOM: true }).decode(bytes);
   } catch {
@@ -118,7 +120,7 @@ const CP1252_HIGH = [
   0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x2dc, 0x2122, 0x161, 0x203a, 0x153, 0x9d, 0x17e, 0x178,
 ];
 
-function windows1252(bytes: Uint8Array): string {
+export function windows1252(bytes: Uint8Array): string {
   try {
     return new TextDecoder('windows-1252').decode(bytes);
   } catch {

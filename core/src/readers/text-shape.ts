@@ -1,4 +1,7 @@
-/** Cheap looks at CSV text before parsing it: line breaks, the longest line, and the delimiter. */
+/**
+ * Cheap looks at CSV text before parsing it: line breaks, the longest line and the longest quoted field
+ * (over the text's ASCII-compatible bytes, text-bytes.ts), and the delimiter (over the decoded first lines).
+ */
 
 export type Newline = '\n' | '\r\n' | '\r';
 export type Delimiter = ',' | ';' | '\t' | '|';
@@ -14,19 +17,22 @@ export interface LineShape {
   newline: Newline;
   /** Physical lines, not counting an empty last line after a final line break. */
   lines: number;
-  /** The first line longer than the limit, if any (1-based, with its length in characters). */
+  /** The first line longer than the limit, if any (1-based; its first byte; its length in characters). */
   tooLong: { line: number; start: number; length: number } | null;
 }
 
+/** Length in characters of bytes `from`..`to` (text-bytes.ts `charLength`). */
+export type CharLength = (from: number, to: number) => number;
+
 /**
- * One pass of native `indexOf` calls over the text (no per-character JavaScript loop, no copies): counts
- * lines and stops at the first one longer than `maxLineChars`. A 100 MB text without line breaks costs two
- * scans of it.
+ * One pass of native `indexOf` calls over the text's bytes (ASCII-compatible: a line break is one byte;
+ * no per-byte JavaScript loop, no copies): counts lines and stops at the first one longer than
+ * `maxLineChars` characters. A 100 MB text without line breaks costs two scans of it.
  */
-export function measureLines(text: string, maxLineChars: number): LineShape {
-  const length = text.length;
-  let nextLf = text.indexOf('\n');
-  let nextCr = text.indexOf('\r');
+export function measureLines(bytes: Uint8Array, maxLineChars: number, charLength: CharLength): LineShape {
+  const length = bytes.length;
+  let nextLf = bytes.indexOf(10);
+  let nextCr = bytes.indexOf(13);
   const newline: Newline = nextCr < 0 ? '\n' : nextLf < 0 ? '\r' : nextLf === nextCr + 1 ? '\r\n' : nextLf < nextCr ? '\n' : '\r';
   let start = 0;
   let line = 1;
@@ -35,13 +41,17 @@ export function measureLines(text: string, maxLineChars: number): LineShape {
     const cr = nextCr < 0 ? Infinity : nextCr;
     const brk = Math.min(lf, cr);
     const end = brk === Infinity ? length : brk;
-    if (end - start > maxLineChars) return { newline, lines: line, tooLong: { line, start, length: end - start } };
+    // Bytes are at least as many as characters: count characters only for a line over the limit in bytes.
+    if (end - start > maxLineChars) {
+      const chars = charLength(start, end);
+      if (chars > maxLineChars) return { newline, lines: line, tooLong: { line, start, length: chars } };
+    }
     if (brk === Infinity) break;
     start = brk === cr && lf === cr + 1 ? brk + 2 : brk + 1;
     if (start >= length) break;
     line++;
-    if (nextLf >= 0 && nextLf < start) nextLf = text.indexOf('\n', start);
-    if (nextCr >= 0 && nextCr < start) nextCr = text.indexOf('\r', start);
+    if (nextLf >= 0 && nextLf < start) nextLf = bytes.indexOf(10, start);
+    if (nextCr >= 0 && nextCr < start) nextCr = bytes.indexOf(13, start);
   }
   return { newline, lines: length === 0 ? 0 : line, tooLong: null };
 }
@@ -121,43 +131,50 @@ function modeOf(values: number[]): { mode: number; share: number } {
 }
 
 /**
- * The first quoted field longer than `maxChars`, following papaparse's rules (a quote opens a field only
- * at the field's start; `""` inside is a quote; a quote closes the field only before spaces and a
- * delimiter, a line break or the end), or `null`. An unclosed quote runs to the end of the text.
- * One native `indexOf` per quote character: papaparse itself would re-scan an unclosed field once per
- * chunk while holding the growing rest of the file, so such a field must be refused before parsing.
+ * The first quoted field longer than `maxChars` characters, following papaparse's rules (a quote opens a
+ * field only at the field's start; `""` inside is a quote; a quote closes the field only before spaces and
+ * a delimiter, a line break or the end), or `null`; `start` is the byte of the opening quote. An unclosed
+ * quote runs to the end of the text. One native `indexOf` per quote character over the bytes: papaparse
+ * itself would re-scan an unclosed field once per chunk while holding the growing rest of the file, so
+ * such a field must be refused before parsing.
  */
 export function findLongQuotedField(
-  text: string,
+  bytes: Uint8Array,
   delimiter: Delimiter,
   maxChars: number,
+  charLength: CharLength,
 ): { start: number; length: number; closed: boolean } | null {
   const delim = delimiter.charCodeAt(0);
+  const length = bytes.length;
+  const at = (i: number): number => (i < length ? (bytes[i] as number) : Number.NaN);
   const isEnd = (c: number): boolean => c === delim || c === 10 || c === 13 || Number.isNaN(c);
-  let open = text.indexOf('"');
+  let open = bytes.indexOf(34);
   while (open >= 0) {
-    const before = open === 0 ? 10 : text.charCodeAt(open - 1);
+    const before = open === 0 ? 10 : at(open - 1);
     if (before !== delim && before !== 10 && before !== 13) {
-      open = text.indexOf('"', open + 1);
+      open = bytes.indexOf(34, open + 1);
       continue;
     }
     let close = -1;
-    for (let q = text.indexOf('"', open + 1); q >= 0; q = text.indexOf('"', q + 1)) {
-      if (text.charCodeAt(q + 1) === 34) {
+    for (let q = bytes.indexOf(34, open + 1); q >= 0; q = bytes.indexOf(34, q + 1)) {
+      if (at(q + 1) === 34) {
         q++;
         continue;
       }
       let k = q + 1;
-      while (text.charCodeAt(k) === 32) k++;
-      if (isEnd(text.charCodeAt(k))) {
+      while (at(k) === 32) k++;
+      if (isEnd(at(k))) {
         close = q;
         break;
       }
     }
-    const length = (close < 0 ? text.length : close) - open - 1;
-    if (length > maxChars) return { start: open, length, closed: close >= 0 };
+    const end = close < 0 ? length : close;
+    if (end - open - 1 > maxChars) {
+      const chars = charLength(open + 1, end);
+      if (chars > maxChars) return { start: open, length: chars, closed: close >= 0 };
+    }
     if (close < 0) return null;
-    open = text.indexOf('"', close + 1);
+    open = bytes.indexOf(34, close + 1);
   }
   return null;
 }

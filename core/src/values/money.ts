@@ -71,9 +71,15 @@ function parseNumber(n: number): AmountParse {
  * has another shape (the general path then decides).
  */
 function plainToMinor(s: string): bigint | null {
+  const minor = plainMinor(s);
+  return Number.isNaN(minor) ? null : BigInt(minor);
+}
+
+/** `plainToMinor` as a JavaScript number (exact: at most 15 digits), or NaN; allocates nothing. */
+function plainMinor(s: string): number {
   const len = s.length;
   let i = 0;
-  if (len === 0) return null;
+  if (len === 0) return Number.NaN;
   const neg = s.charCodeAt(0) === 45;
   if (neg) i = 1;
   let v = 0;
@@ -84,18 +90,63 @@ function plainToMinor(s: string): bigint | null {
     v = v * 10 + (c - 48);
   }
   const intDigits = i - intStart;
-  if (intDigits === 0 || intDigits > 13) return null;
+  if (intDigits === 0 || intDigits > 13) return Number.NaN;
   v *= 100;
   if (i < len) {
-    if (s.charCodeAt(i) !== 46) return null;
+    if (s.charCodeAt(i) !== 46) return Number.NaN;
     const fracDigits = len - i - 1;
-    if (fracDigits < 1 || fracDigits > 2) return null;
+    if (fracDigits < 1 || fracDigits > 2) return Number.NaN;
     const d1 = s.charCodeAt(i + 1) - 48;
     const d2 = fracDigits === 2 ? s.charCodeAt(i + 2) - 48 : 0;
-    if (d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9) return null;
+    if (d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9) return Number.NaN;
     v += d1 * 10 + d2;
   }
-  return BigInt(neg ? -v : v);
+  return neg ? -v : v;
+}
+
+/** Largest magnitude `quickMinor` returns: two of them still add up exactly in a double. */
+export const QUICK_MINOR_MAX = 2 ** 52;
+
+/**
+ * For hot loops: the minor units of a plain decimal text (`1234.5`, `-0.05`) or of a number cell that is
+ * exact to the cent, as a JavaScript number of magnitude at most 2^52 — exactly what `parseAmount` would
+ * give, with no currency and not rounded — or NaN, when `parseAmount` must decide. Allocates nothing.
+ */
+export function quickMinor(value: CellValue | undefined): number {
+  if (typeof value === 'string') return plainMinor(value);
+  if (typeof value !== 'number' || !Number.isFinite(value)) return Number.NaN;
+  if (Number.isSafeInteger(value)) {
+    const minor = value * 100;
+    return minor <= QUICK_MINOR_MAX && minor >= -QUICK_MINOR_MAX ? minor : Number.NaN;
+  }
+  if (value < 1e9 && value > -1e9) {
+    const cents = value * 100;
+    const whole = Math.round(cents);
+    // -0 from a tiny negative number: parseAmount gives 0n, whose Number is +0.
+    if (Math.abs(cents - whole) <= CENT_TOLERANCE) return whole === 0 ? 0 : whole;
+  }
+  return Number.NaN;
+}
+
+/**
+ * Whether `text`, for which `quickMinor` gave `minor`, is already the canonical amount text (`formatMinor`):
+ * two decimals, no leading zeros, not `-0.00`.
+ */
+export function isCanonicalMinorText(text: string, minor: number): boolean {
+  const n = text.length;
+  if (n < 4 || text.charCodeAt(n - 3) !== 46) return false;
+  const neg = text.charCodeAt(0) === 45;
+  if (neg && minor === 0) return false;
+  const first = neg ? 1 : 0;
+  return text.charCodeAt(first) !== 48 || first + 1 === n - 3;
+}
+
+/** `formatMinor` for a safe-integer number of minor units. */
+export function formatMinorNumber(minor: number): string {
+  const neg = minor < 0;
+  const digits = String(neg ? -minor : minor).padStart(3, '0');
+  const cut = digits.length - 2;
+  return `${neg ? '-' : ''}${digits.slice(0, cut)}.${digits.slice(cut)}`;
 }
 
 function isSpace(c: number): boolean {
