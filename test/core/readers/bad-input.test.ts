@@ -1,6 +1,6 @@
 /**
  * Input that cannot be read: each case must throw a FileReadError with the right code and a message that
- * names the file, quickly and without exhausting memory.
+ * names the file, without unpacking what it refuses (speed is measured by the benchmarks, not here).
  */
 import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -31,7 +31,6 @@ describe('damaged and hostile workbooks', () => {
     expect(bomb.length).toBeLessThan(1024);
     const err = expectFileError(() => readWorkbook(bomb, 'bomb.xlsx'), 'file.zip_bomb');
     expect(err.message).toMatch(/"bomb\.xlsx" declares 8 GB uncompressed from a \d+ bytes file.*refused before unpacking/);
-    expect(err.ms).toBeLessThan(100);
   });
 
   it('refuses a real deflate of 200 MB of zeros by its compression ratio, before unpacking', () => {
@@ -42,7 +41,6 @@ describe('damaged and hostile workbooks', () => {
     ]);
     const err = expectFileError(() => readWorkbook(zip, 'zeros.xlsx'), 'file.zip_bomb');
     expect(err.message).toMatch(/"zeros\.xlsx" declares 200 MB uncompressed from a \d+ KB file.*sheet1\.xml.*refused before unpacking/);
-    expect(err.ms).toBeLessThan(100);
   });
 
   it('refuses a zip with more parts than any workbook has', () => {
@@ -85,7 +83,6 @@ describe('damaged and hostile workbooks', () => {
     ]);
     const err = expectFileError(() => readWorkbook(bytes, 'wide.xlsx'), 'file.too_many_columns');
     expect(err.message).toMatch(/Sheet "Budget" in "wide\.xlsx" uses 16,384 columns \(up to column XFD\); the limit is 1,000/);
-    expect(err.ms).toBeLessThan(2000);
   });
 
   it('refuses a sheet with more rows than maxRows', () => {
@@ -159,7 +156,6 @@ describe('CSV limits', () => {
       'Row 1 of "one-line.csv" is 100 MB long with no line breaks; is this really a CSV file? (The limit is 1 MB per line.)',
     );
     expect(err.row).toBe(1);
-    expect(err.ms).toBeLessThan(2000);
   });
 
   it('names the right row when a long line comes after short ones', () => {
@@ -189,7 +185,6 @@ describe('CSV limits', () => {
     const err = expectFileError(() => readWorkbook(bytes, 'unclosed.csv'), 'file.line_too_long');
     expect(err.row).toBe(3);
     expect(err.message).toMatch(/^Row 3 of "unclosed\.csv" opens a quote \("\) that is never closed/);
-    expect(err.ms).toBeLessThan(3000);
   });
 
   it('refuses a row with more fields than maxColumns, with the row', () => {
