@@ -10,8 +10,8 @@ import { readWorkbook } from '@budget-sync/core/readers';
 import { applyImport, createOrganization, type Database } from '@budget-sync/db';
 import { openDatabase } from '@budget-sync/db/node';
 import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { budgetCsv } from './generate.ts';
+import { rawCopy } from './raw-copy.ts';
 import { type Metric, round, type Suite } from './types.ts';
 
 const LINES = 100_000;
@@ -36,7 +36,7 @@ export const importSuite: Suite = async (log) => {
       const { org } = await createOrganization(db.pool, { name: `bench ${run}` });
       fresh.push(await timed(() => importInto(db, org.id, analysis, 'merge', 'succeeded')));
       const baselineOrg = await createOrganization(db.pool, { name: `baseline ${run}` });
-      copy.push(await timed(() => rawCopy(db, baselineOrg.org.id, analysis)));
+      copy.push(await timed(() => rawCopy(db, copyRows(baselineOrg.org.id, analysis))));
       nochange.push(await timed(() => importInto(db, org.id, analysis, 'merge', 'no_changes')));
       replace.push(await timed(() => importInto(db, org.id, changed, 'replace', 'succeeded')));
       log(
@@ -91,31 +91,10 @@ async function importInto(db: Database, orgId: string, analysis: Analysis, mode:
   if (r.status !== expect) throw new Error(`bench import ended ${r.status}, expected ${expect}: ${r.reason}`);
 }
 
-/** The baseline: the same rows streamed by COPY straight into budget_lines, nothing else. */
-async function rawCopy(db: Database, orgId: string, analysis: Analysis): Promise<void> {
-  const client = await db.pool.connect();
-  try {
-    const stream = client.query(
-      copyFrom(
-        'COPY budget_lines (id, org_id, department, category, project, period, period_start, period_end, fiscal_year, amount, currency, owner, notes) FROM STDIN',
-      ),
-    );
-    const done = new Promise<void>((resolve, reject) => {
-      stream.on('finish', resolve);
-      stream.on('error', reject);
-    });
-    let chunk = '';
-    for (const l of analysis.lines) {
-      chunk += `${crypto.randomUUID()}\t${orgId}\t${l.department}\t${l.category}\t${l.project ?? '\\N'}\t${l.period}\t${l.periodStart}\t${l.periodEnd}\t${l.fiscalYear}\t${l.amount}\t${l.currency}\t${l.owner ?? '\\N'}\t${l.notes ?? '\\N'}\n`;
-      if (chunk.length > 256 * 1024) {
-        if (!stream.write(chunk)) await new Promise((r) => stream.once('drain', r));
-        chunk = '';
-      }
-    }
-    stream.end(chunk);
-    await done;
-  } finally {
-    client.release();
+/** The baseline's rows: the analysis' lines as COPY text, with random ids. */
+function* copyRows(orgId: string, analysis: Analysis): Generator<string> {
+  for (const l of analysis.lines) {
+    yield `${crypto.randomUUID()}\t${orgId}\t${l.department}\t${l.category}\t${l.project ?? '\\N'}\t${l.period}\t${l.periodStart}\t${l.periodEnd}\t${l.fiscalYear}\t${l.amount}\t${l.currency}\t${l.owner ?? '\\N'}\t${l.notes ?? '\\N'}\n`;
   }
 }
 

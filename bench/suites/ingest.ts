@@ -13,12 +13,12 @@ import { fileURLToPath } from 'node:url';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { createOrganization, createSource, type Database } from '@budget-sync/db';
 import { openDatabase } from '@budget-sync/db/node';
-import { from as copyFrom } from 'pg-copy-streams';
 import { uuidv7 } from '../../db/src/ids.ts';
 import { startS3rver } from '../../test/support/s3rver.ts';
 import { startSshd } from '../../test/support/sshd.ts';
 import { budgetCsv, budgetRows } from './generate.ts';
 import { benchDatabase } from './import.ts';
+import { rawCopy } from './raw-copy.ts';
 import { type Metric, round, type Suite } from './types.ts';
 
 const ROWS = 1_000_000;
@@ -84,7 +84,7 @@ export const ingestSuite: Suite = async (log) => {
       secrets: { secretAccessKey: s3.secretAccessKey },
     });
 
-    const copyMs = await timed(() => rawCopy(db, ROWS));
+    const copyMs = await timed(() => copyGenerated(db, ROWS));
     log(`  raw COPY of ${ROWS.toLocaleString('en')} rows: ${copyMs.toFixed(0)} ms`);
     const sftp = childRun(target.url, sftpSource.id, 'sftp', log);
     const viaS3 = childRun(target.url, s3Source.id, 's3', log);
@@ -135,33 +135,16 @@ function childRun(url: string, sourceId: string, name: string, log: (s: string) 
  * The baseline: the generated rows as budget lines, streamed by COPY into budget_lines (with its indexes),
  * nothing else; ids are UUIDv7 as the import's are, so both append to the primary key's right-hand end.
  */
-async function rawCopy(db: Database, rows: number): Promise<void> {
+async function copyGenerated(db: Database, rows: number): Promise<void> {
   const { org } = await createOrganization(db.pool, { name: 'bench copy' });
-  const client = await db.pool.connect();
-  try {
-    const stream = client.query(
-      copyFrom(
-        'COPY budget_lines (id, org_id, department, category, project, period, period_start, period_end, fiscal_year, amount, currency, owner, notes) FROM STDIN',
-      ),
-    );
-    const done = new Promise<void>((resolve, reject) => {
-      stream.on('finish', resolve);
-      stream.on('error', reject);
-    });
-    let chunk = '';
-    for (const [dept, cat, project, month, , amount, owner] of budgetRows(rows)) {
-      const [y, m] = (month as string).split('-').map(Number) as [number, number];
-      const end = new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
-      chunk += `${uuidv7()}\t${org.id}\t${dept}\t${cat}\t${project}\t${month}\t${month}-01\t${end}\t${y}\t${amount}\tUSD\t${owner}\t\\N\n`;
-      if (chunk.length > 256 * 1024) {
-        if (!stream.write(chunk)) await new Promise((r) => stream.once('drain', r));
-        chunk = '';
-      }
-    }
-    stream.end(chunk);
-    await done;
-  } finally {
-    client.release();
+  await rawCopy(db, generatedCopyRows(org.id, rows));
+}
+
+function* generatedCopyRows(orgId: string, rows: number): Generator<string> {
+  for (const [dept, cat, project, month, , amount, owner] of budgetRows(rows)) {
+    const [y, m] = (month as string).split('-').map(Number) as [number, number];
+    const end = new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+    yield `${uuidv7()}\t${orgId}\t${dept}\t${cat}\t${project}\t${month}\t${month}-01\t${end}\t${y}\t${amount}\tUSD\t${owner}\t\\N\n`;
   }
 }
 

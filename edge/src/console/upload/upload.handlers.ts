@@ -5,12 +5,12 @@
  * API's own workflow (routes/excel/excel.workflow.ts), with `console` as the history's source.
  */
 import { isFileReadError } from '@budget-sync/core';
-import type { MappingMemory } from '@budget-sync/db';
+import { FIELDS, type MappingMemory } from '@budget-sync/db';
 import { importSpreadsheetFor, previewSpreadsheet, type Spreadsheet, spreadsheetOf } from '../../routes/excel/excel.workflow.ts';
 import type { ServiceMetrics } from '../../metrics/latency.ts';
 import { type ConsoleContext, type Form, formOf, hasScope } from '../context.ts';
 import { consolePage, type Notice } from '../layout.ts';
-import { type ColumnChoice, FIELDS, type UploadedFile, reviewPage, uploadForm } from './upload.views.ts';
+import { type ColumnChoice, type UploadedFile, reviewPage, uploadForm } from './upload.views.ts';
 
 function toBase64(bytes: Uint8Array): string {
   let s = '';

@@ -4,23 +4,13 @@
  * at their rows and columns, the diff against the stored budget — and the form that confirms the import.
  */
 import { type CanonicalField, columnName, type Issue, KIND_LABEL, type MappingEntry } from '@budget-sync/core';
+// The fields a column can be mapped to: db's list, the one `--map` and remembered mappings use.
+import { FIELDS } from '@budget-sync/db';
 import type { SpreadsheetPreview } from '../../routes/excel/excel.workflow.ts';
 import type { ConsoleContext } from '../context.ts';
 import { count, FIELD_LABEL, money } from '../format.ts';
 import { type Html, html } from '../html.ts';
 import { csrfField } from '../layout.ts';
-
-export const FIELDS: readonly CanonicalField[] = [
-  'department',
-  'category',
-  'period',
-  'fiscal_year',
-  'amount',
-  'currency',
-  'project',
-  'owner',
-  'notes',
-];
 
 /** A column's choice in the review form: '' keeps what the analysis decided, 'ignore' drops the column. */
 export type ColumnChoice = CanonicalField | 'ignore' | '';
