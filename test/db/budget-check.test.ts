@@ -337,3 +337,59 @@ describe('checkBudget: decisions', () => {
     expect((await error(checkBudget(db.pool, org, { ...q, department: ' ' }))).code).toBe('input.invalid');
   });
 });
+
+describe('checkBudget: concurrent checks share a statement', () => {
+  it('answers each of many concurrent checks as it would alone, with their own errors, in fewer statements', async () => {
+    const a = await newOrg(db);
+    const b = await newOrg(db);
+    await lines(a, [
+      ['Ops', 'Rent', '', '2026-03', '1000'],
+      ['Ops', 'Travel', '', '2026-03', '50'],
+    ]);
+    await lines(b, [['Ops', 'Rent', '', '2026-03', '70', 'EUR']]);
+    const rent = { department: 'Ops', category: 'Rent', amount: '10', period: '2026-03' };
+    const asks: Array<[string, Parameters<typeof checkBudget>[2]]> = [
+      [a, rent],
+      [b, rent],
+      [a, { ...rent, category: 'Travel', amount: '60' }],
+      [a, { ...rent, category: 'Nothing' }],
+      [b, { ...rent, currency: 'USD' }],
+      ['7d3f5f7e-0000-4000-8000-000000000000', rent],
+      [a, { ...rent, period: '2026-04' }],
+    ];
+    // Alone, one after the other: the reference answers.
+    const settle = (p: Promise<unknown>) =>
+      p.then(
+        (v) => ({ ok: v }),
+        (e: DomainError) => ({ code: e.code, message: e.message }),
+      );
+    const alone = [];
+    for (const [org, q] of asks) alone.push(await settle(checkBudget(db.pool, org, q)));
+    // Together, started in one turn of the event loop, counting the statements the pool runs.
+    const sent: unknown[] = [];
+    const query = db.pool.query.bind(db.pool);
+    db.pool.query = ((...args: Parameters<typeof query>) => {
+      sent.push(args[0]);
+      return query(...args);
+    }) as typeof db.pool.query;
+    let together: unknown[];
+    try {
+      together = await Promise.all(asks.flatMap(([org, q]) => [settle(checkBudget(db.pool, org, q)), settle(checkBudget(db.pool, org, q))]));
+    } finally {
+      db.pool.query = query as typeof db.pool.query;
+    }
+    expect(together).toEqual(alone.flatMap((x) => [x, x]));
+    expect(sent.length).toBe(1);
+    // The answers themselves: what each request is owed.
+    expect(alone.map((x) => ('ok' in x ? (x.ok as { decision: string }).decision : x.code))).toEqual([
+      'pass',
+      'pass',
+      'fail',
+      'fail',
+      'currency.mismatch',
+      'org.not_found',
+      'fail',
+    ]);
+    expect((alone[1] as { ok: { currency: string; budget: string } }).ok).toMatchObject({ currency: 'EUR', budget: '70.00' });
+  });
+});
