@@ -374,7 +374,9 @@ describe('checkBudget: concurrent checks share a statement', () => {
     }) as typeof db.pool.query;
     let together: unknown[];
     try {
-      together = await Promise.all(asks.flatMap(([org, q]) => [settle(checkBudget(db.pool, org, q)), settle(checkBudget(db.pool, org, q))]));
+      together = await Promise.all(
+        asks.flatMap(([org, q]) => [settle(checkBudget(db.pool, org, q)), settle(checkBudget(db.pool, org, q))]),
+      );
     } finally {
       db.pool.query = query as typeof db.pool.query;
     }
