@@ -11,7 +11,7 @@ import {
 } from '@budget-sync/db';
 import { describe, expect, it } from 'vitest';
 import { freshDatabase } from '../support/postgres.ts';
-import { importRows, newOrg } from './helpers.ts';
+import { importRows, importText, newOrg } from './helpers.ts';
 
 // Enough connections for the concurrency tests to really overlap.
 const db = await freshDatabase({ max: 20 });
@@ -282,6 +282,30 @@ describe('idempotency', () => {
     expect((await reserveFunds(db.pool, other.org, { ...ASK, amount: '101', idempotencyKey: 'po-7' })).replayed).toBe(false);
     expect(await count('reservations', org)).toBe(1);
     await expectConsistent(line, { reserved: '100.00', committed: '0.00', actual: '0.00' });
+  });
+
+  it('carries names and keys with quotes, backslashes and braces as they are (they travel as SQL literals)', async () => {
+    const org = await newOrg(db);
+    const department = `O'Brien \\ "R&D" {a,b}`;
+    const category = String.raw`Travel\N, 'quoted'`;
+    const csv = [
+      'Department,Category,Month,Budget Amount',
+      `"${department.replaceAll('"', '""')}","${category.replaceAll('"', '""')}",2026-03,500`,
+    ].join('\n');
+    const r = await importText(db, org, csv, { acceptWarnings: true });
+    expect(r.status, r.reason ?? '').toBe('succeeded');
+    const key = `po-'1'; DROP TABLE reservations; -- \\ "x" {}`;
+    const ask = { department: department.toUpperCase(), category, period: '2026-03', amount: '120', actor: "d'Arcy", idempotencyKey: key };
+    const first = await reserveFunds(db.pool, org, { ...ask, reference: `PO "7" \\ '8'` });
+    expect(first.replayed).toBe(false);
+    expect(first.reservation).toMatchObject({ department, category, reference: `PO "7" \\ '8'`, decision: 'pass' });
+    expect(first.reservation.line).not.toBeNull();
+    expect(first.reservation.check.available).toBe('500.00');
+    const again = await reserveFunds(db.pool, org, { ...ask, reference: `PO "7" \\ '8'` });
+    expect(again).toEqual({ replayed: true, reservation: first.reservation });
+    const refused = await error(reserveFunds(db.pool, org, { ...ask, amount: '400', idempotencyKey: `${key}!` }));
+    expect(refused.code).toBe('budget.insufficient');
+    expect(await count('reservations', org)).toBe(1);
   });
 
   it('holds exactly one reservation per key when 50 calls reuse 10 keys concurrently', async () => {

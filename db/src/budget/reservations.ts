@@ -29,12 +29,14 @@
  * webhook (default 80% and 100% of its budget), the same statement writes an outbox event; the worker
  * delivers it. Nothing extra is read or written for orgs without a webhook.
  */
+import { createHash } from 'node:crypto';
 import { formatMinor, formatMoney, parseRequestAmount } from '@budget-sync/core';
 import type pg from 'pg';
-import { transaction } from '../checkout.ts';
+import { checkout, transaction } from '../checkout.ts';
 import { DomainError } from '../errors.ts';
-import { type CheckResult, evaluate } from './check.ts';
+import { type CheckResult, type EvalRow, type Evaluation, evalResults, evalStatement, unknownOrg } from './check.ts';
 import { asDomain, type BudgetQuery, isUuid, minor, type NormalizedQuery, normalizeQuery, optionalText } from './common.ts';
+import { inline, literal, runAll } from './pipeline.ts';
 
 export type ReservationStatus = 'held' | 'committed' | 'released' | 'closed';
 
@@ -110,29 +112,15 @@ export const IDEMPOTENCY_LOCK_CLASS = 7_352_102;
 const MAX_KEY_LENGTH = 200;
 
 /**
- * A CTE `t` for the reserving or moving statement: an outbox event for each threshold of the org's webhook
- * that this change of the line's consumption crossed upwards (consumed before < pct% of budget ≤ after),
- * so the crossing is recorded in the transaction that causes it. Reads CTE `c` (the line's new totals);
- * `delta`, `cause` and `reservation` are SQL for this change's consumed amount, its kind and the
- * reservation id. Orgs without an enabled webhook join no row and write nothing.
+ * A CTE `t` for a moving statement: the outbox events of the thresholds this change crossed
+ * (budget_sync_threshold_events, migration 0004). Reads CTE `c` (the line's new totals); `delta`, `cause`
+ * and `reservation` are SQL for this change's consumed amount, its kind and the reservation id.
  */
 function thresholdEvents(delta: string, cause: string, reservation: string): string {
   return `t AS (
          INSERT INTO outbox (org_id, event, payload)
-         SELECT b.org_id, 'budget.threshold_crossed', jsonb_build_object(
-                  'threshold', th.pct, 'cause', ${cause}::text, 'reservationId', ${reservation},
-                  'line', jsonb_build_object('id', b.id, 'department', b.department, 'category', b.category, 'project', b.project,
-                                             'period', b.period, 'fiscalYear', b.fiscal_year, 'currency', b.currency),
-                  'budget', b.amount::text, 'consumed', (c.reserved + c.committed + c.actual)::text,
-                  'reserved', c.reserved::text, 'committed', c.committed::text, 'actual', c.actual::text,
-                  'utilizationPercent', round((c.reserved + c.committed + c.actual) * 100 / b.amount, 2)::text)
-           FROM c
-           JOIN budget_lines b ON b.id = c.line_id
-           JOIN org_webhooks w ON w.org_id = b.org_id AND w.enabled
-           CROSS JOIN LATERAL unnest(w.thresholds) AS th(pct)
-          WHERE b.amount > 0
-            AND (c.reserved + c.committed + c.actual - ${delta}) * 100 < th.pct * b.amount
-            AND (c.reserved + c.committed + c.actual) * 100 >= th.pct * b.amount
+         SELECT x.org_id, x.event, x.payload
+           FROM c, budget_sync_threshold_events(c.line_id, c.reserved, c.committed, c.actual, ${delta}, ${cause}::text, ${reservation}) AS x
        )`;
 }
 
@@ -160,8 +148,12 @@ function toView(r: ReservationRow): ReservationView {
   };
 }
 
-/** SHA-256 (hex) of the request as normalized, so `"100"` and `"100.00"`, `travel` and `Travel` are the same request. */
-async function requestHash(q: NormalizedQuery, reference: string | null, description: string | null): Promise<string> {
+/**
+ * SHA-256 (hex) of the request as normalized, so `"100"` and `"100.00"`, `travel` and `Travel` are the same
+ * request. node:crypto's hash is synchronous (WebCrypto's digest is a job on the thread pool: measured at
+ * 15% of the API server's CPU per reservation); Workers has it with nodejs_compat.
+ */
+function requestHash(q: NormalizedQuery, reference: string | null, description: string | null): string {
   const body = JSON.stringify([
     q.department.toLowerCase(),
     q.category.toLowerCase(),
@@ -172,13 +164,22 @@ async function requestHash(q: NormalizedQuery, reference: string | null, descrip
     reference,
     description,
   ]);
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(body));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+  return createHash('sha256').update(body).digest('hex');
 }
+
+/** The reserving write (budget_sync_reserve, migration 0004): no row when the key was used before. */
+const RESERVE_SQL = `SELECT ${COLUMNS} FROM budget_sync_reserve($1::uuid, $2::uuid, $3::numeric, $4::text, $5::text, $6::text, $7::text, $8::text, $9::jsonb, $10::text)`;
+
+const PRIOR_SQL = `SELECT ${COLUMNS} FROM reservations WHERE org_id = $1::uuid AND idempotency_key = $2::text`;
 
 /**
  * Reserves `amount` for the request when the budget allows it (decision pass or warn). A `fail` throws
  * DomainError `budget.insufficient` (details.check: the CheckResult) and writes nothing.
+ *
+ * Two round trips (pipeline.ts), where one statement per trip would take five:
+ *   1. BEGIN; the locks; the reservation made earlier under the key, if any; the evaluation — read after
+ *      the locks are granted, so no other reservation of the group can move the figures until COMMIT;
+ *   2. the insert and COMMIT — or, for a refusal or a replay, ROLLBACK (nothing was written).
  */
 export async function reserveFunds(
   pool: pg.Pool,
@@ -194,79 +195,80 @@ export async function reserveFunds(
   if (key !== null && key.length > MAX_KEY_LENGTH) {
     throw new DomainError('input.invalid', `An idempotency key may have at most ${MAX_KEY_LENGTH} characters.`);
   }
-  if (!isUuid(orgId)) throw new DomainError('org.not_found', `There is no organization with id ${orgId}.`);
-  const hash = key === null ? null : await requestHash(query, reference, description);
+  if (!isUuid(orgId)) throw unknownOrg(orgId);
+  const hash = key === null ? null : requestHash(query, reference, description);
 
-  return transaction(pool, async (client) => {
+  const client = await checkout(pool);
+  let open = false;
+  let broken: unknown;
+  try {
     // lower() in SQL, as the line match does, so two spellings that match one line always share the lock.
-    const group = JSON.stringify([orgId, query.department, query.category, query.project ?? '']);
-    // Both locks in one round trip, always the key's first (the inner select runs before the outer one
+    const group = literal(client, JSON.stringify([orgId, query.department, query.category, query.project ?? '']));
+    // Both locks in one statement, always the key's first (the inner select runs before the outer one
     // computes its row), so no two requests ever wait on each other crosswise. Holding the key's lock
-    // until commit means a concurrent retry waits, then finds this reservation.
-    await client.query(
+    // until the end means a concurrent retry waits, then finds this reservation.
+    const lock =
       key === null
-        ? 'SELECT pg_advisory_xact_lock($1, hashtext(lower($2)))'
-        : 'SELECT pg_advisory_xact_lock($1, hashtext(lower($2))) FROM (SELECT pg_advisory_xact_lock($3, hashtext($4))) AS k',
-      key === null
-        ? [RESERVE_GROUP_LOCK_CLASS, group]
-        : [RESERVE_GROUP_LOCK_CLASS, group, IDEMPOTENCY_LOCK_CLASS, JSON.stringify([orgId, key])],
-    );
-    const ev = await evaluate(client, orgId, query);
-    const check = ev.result;
-    if (check.decision === 'fail') {
-      // A replay of a request that went through must get its reservation, not a refusal.
-      const prior = key === null ? null : await priorReservation(client, orgId, key, hash);
-      if (prior) return prior;
-      throw new DomainError('budget.insufficient', check.message, { check });
+        ? `SELECT pg_advisory_xact_lock(${RESERVE_GROUP_LOCK_CLASS}, hashtext(lower(${group})))`
+        : `SELECT pg_advisory_xact_lock(${RESERVE_GROUP_LOCK_CLASS}, hashtext(lower(${group}))) ` +
+          `FROM (SELECT pg_advisory_xact_lock(${IDEMPOTENCY_LOCK_CLASS}, hashtext(${literal(client, JSON.stringify([orgId, key]))}))) AS k`;
+    const requests = [{ orgId, query }];
+    open = true;
+    const results = await runAll(client, [
+      'BEGIN',
+      lock,
+      ...(key === null ? [] : [inline(client, PRIOR_SQL, [orgId, key])]),
+      evalStatement(client, requests),
+    ]);
+    const priorRow = key === null ? undefined : (results[2]?.rows[0] as ReservationRow | undefined);
+    const [ev] = evalResults((results[results.length - 1] as pg.QueryResult).rows as EvalRow[], requests);
+    if (priorRow || ev instanceof DomainError || ev?.result.decision === 'fail') {
+      open = false;
+      await client.query('ROLLBACK');
+      // A replay of a request that went through gets its reservation, whatever the figures are now.
+      if (priorRow) return replay(priorRow, key as string, hash);
+      if (ev instanceof DomainError) throw ev;
+      throw new DomainError('budget.insufficient', (ev as Evaluation).result.message, { check: (ev as Evaluation).result });
     }
-
+    const { result: check, line, period } = ev as Evaluation;
     const stored: Stored = {
-      department: ev.line?.department ?? query.department,
-      category: ev.line?.category ?? query.category,
-      project: ev.line ? ev.line.project : query.project,
-      period: ev.line?.period ?? ev.period.key,
+      department: line?.department ?? query.department,
+      category: line?.category ?? query.category,
+      project: line ? line.project : query.project,
+      period: line?.period ?? period.key,
       actor,
       check,
     };
-    const amount = formatMinor(query.amount);
-    // A key used before makes the insert do nothing (and so the entry and the totals, which hang on it):
-    // the common path — a new request — costs no separate look-up of the key.
-    const r = await client.query<ReservationRow>(
-      `WITH r AS (
-         INSERT INTO reservations (org_id, line_id, status, amount, reserved, currency, reference, description, idempotency_key, request_hash, response)
-         VALUES ($1, $2::uuid, 'held', $3::numeric, $3::numeric, $4, $5, $6, $7, $8, $9::jsonb)
-         ON CONFLICT (org_id, idempotency_key) DO NOTHING
-         RETURNING ${COLUMNS}
-       ), e AS (
-         INSERT INTO utilization_entries (org_id, line_id, reservation_id, entry_type, amount, actor)
-         SELECT $1, $2::uuid, r.id, 'reserved', $3::numeric, $10 FROM r WHERE $2::uuid IS NOT NULL
-       ), c AS (
-         INSERT INTO line_consumption (line_id, org_id, reserved) SELECT $2::uuid, $1, $3::numeric FROM r WHERE $2::uuid IS NOT NULL
-         ON CONFLICT (line_id) DO UPDATE SET reserved = line_consumption.reserved + excluded.reserved, updated_at = now()
-         RETURNING line_id, reserved, committed, actual
-       ), ${thresholdEvents('$3::numeric', "'reservation'", '(SELECT id FROM r)')}
-       SELECT * FROM r`,
-      [orgId, ev.line?.id ?? null, amount, check.currency, reference, description, key, hash, JSON.stringify(stored), actor],
-    );
-    const row = r.rows[0];
-    if (row) return { replayed: false, reservation: toView(row) };
-    return (await priorReservation(client, orgId, key as string, hash)) as { replayed: boolean; reservation: ReservationView };
-  });
+    const [inserted] = await runAll(client, [
+      inline(client, RESERVE_SQL, [
+        orgId,
+        line?.id ?? null,
+        formatMinor(query.amount),
+        check.currency,
+        reference,
+        description,
+        key,
+        hash,
+        JSON.stringify(stored),
+        actor,
+      ]),
+      'COMMIT',
+    ]);
+    open = false;
+    const row = inserted?.rows[0] as ReservationRow | undefined;
+    if (!row) throw new Error('the reservation insert returned no row although its key was free under the lock');
+    return { replayed: false, reservation: toView(row) };
+  } catch (e) {
+    broken = e;
+    if (open) await client.query('ROLLBACK').catch(() => {});
+    throw e;
+  } finally {
+    client.done(broken);
+  }
 }
 
-/** The reservation made earlier under `key`, as a replay; `idempotency.mismatch` when it was another request. */
-async function priorReservation(
-  client: pg.PoolClient,
-  orgId: string,
-  key: string,
-  hash: string | null,
-): Promise<{ replayed: true; reservation: ReservationView } | null> {
-  const prior = await client.query<ReservationRow>(`SELECT ${COLUMNS} FROM reservations WHERE org_id = $1 AND idempotency_key = $2`, [
-    orgId,
-    key,
-  ]);
-  const row = prior.rows[0];
-  if (!row) return null;
+/** The reservation made earlier under `key` as a replay; `idempotency.mismatch` when it was another request. */
+function replay(row: ReservationRow, key: string, hash: string | null): { replayed: true; reservation: ReservationView } {
   if (row.request_hash !== hash) {
     throw new DomainError(
       'idempotency.mismatch',
