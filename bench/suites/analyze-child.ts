@@ -7,6 +7,7 @@
  */
 import { createReadStream, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { peakRssMb } from './peak-rss.ts';
 
 const args = process.argv.slice(2);
 const baseline = args[0] === '--baseline';
@@ -36,21 +37,6 @@ async function prepare(): Promise<() => Promise<number>> {
     const workbook = readWorkbook(new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength), basename(path));
     return analyzeWorkbook(workbook).lines.length;
   };
-}
-
-/**
- * This process's own peak RSS. Linux carries the parent's resident set over into a spawned child's
- * `maxRSS` (a child of a 400 MB process reports at least 400 MB), so read the high-water mark of this
- * process's own memory, VmHWM, where there is one.
- */
-function peakRssMb(): number {
-  try {
-    const hwm = /^VmHWM:\s*(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
-    if (hwm) return Number(hwm[1]) / 1024;
-  } catch {
-    // not Linux
-  }
-  return process.resourceUsage().maxRSS / 1024;
 }
 
 const run = await prepare();

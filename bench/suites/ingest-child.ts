@@ -5,6 +5,7 @@
  */
 import { openDatabase } from '@budget-sync/db/node';
 import { syncSource } from '@budget-sync/ingest-worker';
+import { peakRssMb } from './peak-rss.ts';
 
 const [url, sourceId] = process.argv.slice(2);
 if (!url || !sourceId) throw new Error('usage: ingest-child.ts DATABASE_URL SOURCE_ID');
@@ -37,7 +38,7 @@ try {
       inserted: h?.rows[0]?.inserted ?? 0,
       status: file?.status ?? report.status,
       reason: file?.reason ?? report.reason,
-      peakRssMb: process.resourceUsage().maxRSS / 1024,
+      peakRssMb: peakRssMb(),
     }),
   );
 } finally {

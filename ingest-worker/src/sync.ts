@@ -306,7 +306,9 @@ async function readAndImport(
       if (isSourceError(e) && e.code === 'source.file_gone') return { skip: e.message.replace(/^\S+ /, '') };
       return { status: 'failed', sha256: null, importId: null, reason: messageOf(e) };
     }
-    const bytes = new Uint8Array(await readFile(target));
+    // The file's own buffer, not a copy of it (a 73 MB file held twice during the import otherwise).
+    const read = await readFile(target);
+    const bytes = new Uint8Array(read.buffer, read.byteOffset, read.byteLength);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
 
     // A worker that died after its import committed, before its claim did: adopt that import.

@@ -7,7 +7,8 @@
  * the whole plan lands with its history row, or nothing does and the history row says why
  * (`rejected` before writing, `failed` when writing broke).
  */
-import { gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import {
   type Analysis,
   decideImport,
@@ -65,6 +66,8 @@ export interface ImportResult {
   durationMs: number;
 }
 
+const gzipAsync = promisify(gzip);
+
 const NOTHING: ImportCounts = Object.freeze({ inserted: 0, updated: 0, unchanged: 0, removed: 0 });
 const DEFAULT_RETENTION_DAYS = 7;
 
@@ -82,6 +85,9 @@ export async function applyImport(db: Database, req: ImportRequest): Promise<Imp
   let plan: ImportPlan | undefined;
   let retention: number | undefined;
   let broken: unknown;
+  // The kept copy of the file is compressed on libuv's thread pool while the lines are planned and
+  // written (a 73 MB CSV takes seconds to gzip: on the event loop, that was time the import waited).
+  const kept = keptFile(req);
   try {
     await client.query('BEGIN');
     await lockOrgImports(client, req.orgId);
@@ -119,13 +125,13 @@ export async function applyImport(db: Database, req: ImportRequest): Promise<Imp
       await client.query('ROLLBACK');
       await client.query('BEGIN');
       const rejected = result('rejected', decision.reason);
-      await recordHistory(client, req, rejected, retention);
+      await recordHistory(client, req, rejected, retention, kept);
       await client.query('COMMIT');
       return rejected;
     }
     if (planChangesNothing(plan)) {
       const same = result('no_changes', null);
-      await recordHistory(client, req, same, retention);
+      await recordHistory(client, req, same, retention, kept);
       await client.query('COMMIT');
       return same;
     }
@@ -133,14 +139,14 @@ export async function applyImport(db: Database, req: ImportRequest): Promise<Imp
     await writePlan(client, db.supportsCopy, req, plan, importId);
     await req.onStage?.('versions_written');
     const done = result('succeeded', null);
-    await recordHistory(client, req, done, retention);
+    await recordHistory(client, req, done, retention, kept);
     await client.query('COMMIT');
     return done;
   } catch (e) {
     broken = e;
     await client.query('ROLLBACK').catch(() => {});
     if (e instanceof DomainError) throw e;
-    return await recordFailure(db, req, importId, plan, e, started, retention);
+    return await recordFailure(db, req, importId, plan, e, started, retention, kept);
   } finally {
     client.done(broken);
   }
@@ -305,8 +311,24 @@ function* versionRows(plan: ImportPlan, newIds: readonly string[], org: string, 
   }
 }
 
-async function recordHistory(client: pg.PoolClient, req: ImportRequest, result: ImportResult, retentionDays: number): Promise<void> {
-  const personalData = req.analysis.issues.some((i) => i.code === 'pii.detected');
+/**
+ * The file compressed for keeping, started at once; null when there is none to keep. Files with personal
+ * identifiers are never stored (DESIGN §2).
+ */
+function keptFile(req: ImportRequest): Promise<Uint8Array> | null {
+  if (req.dryRun || !req.file || req.analysis.issues.some((i) => i.code === 'pii.detected')) return null;
+  const gz = gzipAsync(req.file);
+  gz.catch(() => {}); // awaited where it is stored; an import that ends before that must not leave it unhandled
+  return gz;
+}
+
+async function recordHistory(
+  client: pg.PoolClient,
+  req: ImportRequest,
+  result: ImportResult,
+  retentionDays: number,
+  kept: Promise<Uint8Array> | null,
+): Promise<void> {
   await insertHistory(client, {
     id: result.importId as string,
     orgId: req.orgId,
@@ -325,12 +347,11 @@ async function recordHistory(client: pg.PoolClient, req: ImportRequest, result: 
     analysis: analysisSummary(req.analysis),
     durationMs: result.durationMs,
   });
-  // Files with personal identifiers are never stored (DESIGN §2).
-  if (req.file && !personalData) {
+  if (kept && req.file) {
     await client.query(
       `INSERT INTO import_files (import_id, org_id, content_gzip, size, expires_at)
        VALUES ($1, $2, $3, $4, now() + make_interval(days => $5))`,
-      [result.importId, req.orgId, gzipSync(req.file), req.file.byteLength, retentionDays],
+      [result.importId, req.orgId, await kept, req.file.byteLength, retentionDays],
     );
   }
   await client.query('DELETE FROM import_files WHERE expires_at < now()');
@@ -366,6 +387,7 @@ async function recordFailure(
   error: unknown,
   started: number,
   retentionDays: number | undefined,
+  kept: Promise<Uint8Array> | null,
 ): Promise<ImportResult> {
   const reason = `The import was not applied and nothing was written: ${describeDbError(error)}. Try again; if it keeps failing, check the database connection.`;
   const failed: ImportResult = {
@@ -381,7 +403,7 @@ async function recordFailure(
   try {
     await client.query('BEGIN');
     // The file is kept so that the import can be re-run once the database is healthy again.
-    await recordHistory(client, req, failed, retentionDays ?? DEFAULT_RETENTION_DAYS);
+    await recordHistory(client, req, failed, retentionDays ?? DEFAULT_RETENTION_DAYS, kept);
     await client.query('COMMIT');
   } catch (e) {
     await client.query('ROLLBACK').catch(() => {});
