@@ -3,7 +3,11 @@
  * it) and from S3 (s3rver) through the real sync path — download, hash, analyse, one import transaction —
  * each in a child process of its own (ingest-child.ts) so that its peak RSS is that run's alone, into a
  * fresh org each time. The baseline, timed in the same run: a raw `COPY FROM STDIN` of the same rows into
- * budget_lines. Needs root and openssh-server for sshd (scripts/ensure-sshd.sh installs it).
+ * budget_lines. Every run starts from the same state: empty line tables (TRUNCATE) and a fresh checkpoint,
+ * so that none of them writes into indexes already holding millions of rows, or pays for a checkpoint the
+ * others did not (the runs used to go one after the other into one growing table: the raw COPY into an
+ * empty one, the S3 import into one of 2M rows). Needs root and openssh-server for sshd
+ * (scripts/ensure-sshd.sh installs it).
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -84,9 +88,12 @@ export const ingestSuite: Suite = async (log) => {
       secrets: { secretAccessKey: s3.secretAccessKey },
     });
 
+    await sameStart(db);
     const copyMs = await timed(() => copyGenerated(db, ROWS));
     log(`  raw COPY of ${ROWS.toLocaleString('en')} rows: ${copyMs.toFixed(0)} ms`);
+    await sameStart(db);
     const sftp = childRun(target.url, sftpSource.id, 'sftp', log);
+    await sameStart(db);
     const viaS3 = childRun(target.url, s3Source.id, 's3', log);
 
     const copyRate = ROWS / (copyMs / 1000);
@@ -118,6 +125,14 @@ export const ingestSuite: Suite = async (log) => {
     await target.drop();
   }
 };
+
+/** Empty line tables and a checkpoint: the state each timed run starts from. */
+async function sameStart(db: Database): Promise<void> {
+  // CASCADE reaches the tables that refer to lines (reservations, consumption, ledger): empty in this bench.
+  await db.pool.query('TRUNCATE budget_lines, line_versions CASCADE');
+  // A superuser's privilege; on a server where the bench user is not one, runs may meet checkpoints unevenly.
+  await db.pool.query('CHECKPOINT').catch(() => {});
+}
 
 function childRun(url: string, sourceId: string, name: string, log: (s: string) => void): ChildResult {
   const script = fileURLToPath(new URL('./ingest-child.ts', import.meta.url));

@@ -13,14 +13,72 @@ const pool = new Uint8Array(16 * 4096);
 let offset = pool.length;
 const chars = new Uint16Array(36);
 
+const scratch = new Uint8Array(16);
+const MAX_COUNTER = 2 ** 30 - 1;
+
+/** A UUIDv7 as its 36-character text. */
 export function uuidv7(now: number = Date.now()): string {
+  fill(scratch, now);
+  return format(scratch, 0);
+}
+
+/**
+ * `count` new UUIDv7s kept as 16 bytes each and turned into text one at a time when asked: a million ids
+ * of a large import take 16 MB this way, and ~64 MB as strings held until both COPY passes are done.
+ * They share one millisecond, so the list numbers them (RFC 9562 §6.2, a 30-bit counter in the bits after
+ * the timestamp, 44 random bits after it): in order, they still land at the right-hand end of the index.
+ * (With random bits there instead, a million ids in one millisecond were as scattered as UUIDv4s, and
+ * the import's COPY took 25% longer.)
+ */
+export class UuidList {
+  private readonly bytes: Uint8Array;
+  readonly length: number;
+
+  constructor(count: number, now: number = Date.now()) {
+    if (count > MAX_COUNTER + 1) throw new RangeError(`at most ${MAX_COUNTER + 1} ids in one list`);
+    this.length = count;
+    this.bytes = new Uint8Array(16 * count);
+    for (let i = 0; i < count; i++) {
+      const b = this.bytes.subarray(16 * i, 16 * i + 16);
+      fill(b, now);
+      // rand_a (12 bits) and the next 18 bits after the variant: the counter, most significant first.
+      b[6] = 0x70 | (i >>> 26);
+      b[7] = (i >>> 18) & 0xff;
+      b[8] = 0x80 | ((i >>> 12) & 0x3f);
+      b[9] = (i >>> 4) & 0xff;
+      b[10] = ((i & 0x0f) << 4) | ((b[10] as number) & 0x0f);
+    }
+  }
+
+  get(i: number): string {
+    if (!(i >= 0 && i < this.length)) throw new RangeError(`no id ${i} of ${this.length}`);
+    return format(this.bytes, 16 * i);
+  }
+}
+
+/**
+ * The 16 bytes at `base` as UUID text: one flat string from its character codes (built by concatenation,
+ * an id was a tree of ~20 string pieces, ≈600 bytes).
+ */
+function format(bytes: Uint8Array, base: number): string {
+  let at = 0;
+  for (let k = 0; k < 16; k++) {
+    if (k === 4 || k === 6 || k === 8 || k === 10) chars[at++] = DASH;
+    const v = bytes[base + k] as number;
+    chars[at++] = HEX_HI[v] as number;
+    chars[at++] = HEX_LO[v] as number;
+  }
+  return String.fromCharCode.apply(null, chars as unknown as number[]);
+}
+
+/** 48-bit big-endian millisecond timestamp, version 7, variant, 74 random bits. */
+function fill(b: Uint8Array, now: number): void {
   if (offset + 16 > pool.length) {
     randomFillSync(pool);
     offset = 0;
   }
-  const b = pool.subarray(offset, offset + 16);
+  b.set(pool.subarray(offset, offset + 16));
   offset += 16;
-  // 48-bit big-endian millisecond timestamp.
   let ts = now;
   for (let i = 5; i >= 0; i--) {
     b[i] = ts % 256;
@@ -28,16 +86,6 @@ export function uuidv7(now: number = Date.now()): string {
   }
   b[6] = ((b[6] as number) & 0x0f) | 0x70;
   b[8] = ((b[8] as number) & 0x3f) | 0x80;
-  // One flat string from its character codes: built by concatenation, an id was a tree of ~20 string
-  // pieces (≈600 bytes), and the million ids of a large import held ~500 MB until they were written.
-  let at = 0;
-  for (let i = 0; i < 16; i++) {
-    if (i === 4 || i === 6 || i === 8 || i === 10) chars[at++] = DASH;
-    const v = b[i] as number;
-    chars[at++] = HEX_HI[v] as number;
-    chars[at++] = HEX_LO[v] as number;
-  }
-  return String.fromCharCode.apply(null, chars as unknown as number[]);
 }
 
 export function isUuid(s: string): boolean {

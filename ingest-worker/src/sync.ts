@@ -15,6 +15,7 @@ import { type AnalyzeOptions, analyzeWorkbook, isFileReadError } from '@budget-s
 import { readWorkbook } from '@budget-sync/core/readers';
 import {
   applyImport,
+  keepFile,
   checkout,
   claimSourceFile,
   type DataSource,
@@ -306,9 +307,8 @@ async function readAndImport(
       if (isSourceError(e) && e.code === 'source.file_gone') return { skip: e.message.replace(/^\S+ /, '') };
       return { status: 'failed', sha256: null, importId: null, reason: messageOf(e) };
     }
-    // The file's own buffer, not a copy of it (a 73 MB file held twice during the import otherwise).
-    const read = await readFile(target);
-    const bytes = new Uint8Array(read.buffer, read.byteOffset, read.byteLength);
+    // The file's own buffer (a Buffer is a Uint8Array), not a copy of it, and the only reference to it.
+    let bytes: Uint8Array | null = await readFile(target);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
 
     // A worker that died after its import committed, before its claim did: adopt that import.
@@ -328,6 +328,11 @@ async function readAndImport(
       if (isFileReadError(e)) return { status: 'rejected', sha256, importId: null, reason: e.message };
       throw e;
     }
+    // The kept copy is compressed on the thread pool while the lines are imported, and then nothing needs
+    // the bytes: they are let go here, not held through the import (the analysis is the memory peak of a
+    // large file; compressing during it, or keeping the bytes after it, added to that peak).
+    const kept = keepFile(bytes);
+    bytes = null;
     const result = await applyImport(db, {
       orgId: source.orgId,
       analysis,
@@ -338,7 +343,7 @@ async function readAndImport(
       sourceId: source.id,
       fileName: file.name,
       sha256,
-      file: bytes,
+      file: kept,
     });
     switch (result.status) {
       case 'succeeded':

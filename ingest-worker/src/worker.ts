@@ -9,7 +9,7 @@
  * events) at start and every hour.
  */
 import { type Database, listScheduledSources } from '@budget-sync/db';
-import { type JobResult, PgBoss } from 'pg-boss';
+import type { JobResult } from 'pg-boss';
 import { runHousekeeping } from './housekeeping.ts';
 import { type DeliveryOptions, deliverDueEvents } from './notify.ts';
 import { scheduleChanges } from './schedules.ts';
@@ -48,6 +48,8 @@ interface SyncJobData {
 
 export async function startWorker(db: Database, options: WorkerOptions = {}): Promise<RunningWorker> {
   const log = options.log ?? (() => {});
+  // Loaded when a worker starts: a one-off sync (CLI, API, bench) never needs pg-boss.
+  const { PgBoss } = await import('pg-boss');
   const boss = new PgBoss({
     // pg-boss runs on the same pool as everything else (also the embedded database, which has no URL up front).
     db: { executeSql: (text: string, values?: unknown[]) => db.pool.query(text, values) },

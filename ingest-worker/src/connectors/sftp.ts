@@ -3,13 +3,13 @@
  * refused unless the key's SHA-256 fingerprint is the one configured, and the refusal names the key the
  * server offered, so a person can check it and pin it.
  */
-import { createHash } from 'node:crypto';
 import { stat as localStat } from 'node:fs/promises';
 import { posix } from 'node:path';
 import type { SftpConfig, SftpSecrets } from '@budget-sync/db';
 import SftpClient from 'ssh2-sftp-client';
 import { messageOf, networkError, SourceError } from '../errors.ts';
 import { byName, globMatcher } from '../glob.ts';
+import { hostKeyFingerprint } from './fingerprint.ts';
 import { type Connector, movedName, type ProgressListener, type RemoteFile } from './types.ts';
 
 export interface SftpOptions {
@@ -18,10 +18,6 @@ export interface SftpOptions {
 }
 
 /** `SHA256:<base64, no padding>`, as `ssh-keygen -l` prints it. */
-export function hostKeyFingerprint(key: Buffer): string {
-  return `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
-}
-
 interface HostKeyCheck {
   offered: string | null;
   refused: boolean;
