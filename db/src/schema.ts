@@ -18,6 +18,7 @@ import {
   jsonb,
   numeric,
   pgTable,
+  primaryKey,
   smallint,
   text,
   timestamp,
@@ -129,7 +130,6 @@ export const budgetLines = pgTable(
 export const lineVersions = pgTable(
   'line_versions',
   {
-    id: bigserial('id', { mode: 'bigint' }).primaryKey(),
     orgId: uuid('org_id').notNull(),
     lineId: uuid('line_id').notNull(),
     importId: uuid('import_id').notNull(),
@@ -146,7 +146,10 @@ export const lineVersions = pgTable(
     notesAfter: text('notes_after'),
     createdAt: createdAt(),
   },
-  (t) => [index('line_versions_import').on(t.importId), index('line_versions_line').on(t.lineId)],
+  // A line's version numbers are unique (every change increments it and writes one row), so they key
+  // its history: no sequence to draw from per row, and the key serves "this line's versions" too
+  // (a 1M-line import writes a million of these rows).
+  (t) => [primaryKey({ columns: [t.lineId, t.version] }), index('line_versions_import').on(t.importId)],
 );
 
 export const reservations = pgTable(
