@@ -294,6 +294,42 @@ describe('checkBudget: decisions', () => {
     expect(await ask()).toMatchObject({ basis: 'annual', budget: '1000.00', reserved: '90.00', available: '910.00' });
   });
 
+  it("sums only lines of the matched line's granularity, so a year and its months are not counted twice", async () => {
+    const org = await newOrg(db);
+    await lines(org, [
+      ['Ops', 'Travel', '', '2026-01', '100'],
+      ['Ops', 'Travel', '', '2026-02', '200'],
+      ['Ops', 'Travel', '', '2026-03', '300'],
+      ['Ops', 'Travel', '', '2026-Q1', '650'], // the same quarter, as one line
+      ['Ops', 'Travel', '', '2026-Q2', '700'],
+      ['Ops', 'Travel', '', 'FY2026', '5000'], // the year, as one line
+      ['Ops', 'Rent', '', 'FY2026', '1200'], // only a year line for these names
+    ]);
+    await updateSettings(db.pool, org, { controlBasis: 'annual' });
+    const travel = { department: 'Ops', category: 'Travel', amount: '10' };
+    // A date in February matches the month line (the narrowest); its basis is the months of the year.
+    expect(await checkBudget(db.pool, org, { ...travel, date: '2026-02-10' })).toMatchObject({
+      line: { period: '2026-02' },
+      budget: '600.00',
+    });
+    // Asking for the quarter matches the quarter line; its basis is the quarters.
+    expect(await checkBudget(db.pool, org, { ...travel, period: '2026-Q2' })).toMatchObject({
+      line: { period: '2026-Q2' },
+      budget: '1350.00',
+    });
+    // A date in July: no month or quarter line covers it, so the year line, alone.
+    expect(await checkBudget(db.pool, org, { ...travel, date: '2026-07-01' })).toMatchObject({
+      line: { period: 'FY2026' },
+      budget: '5000.00',
+    });
+    await updateSettings(db.pool, org, { controlBasis: 'ytd' });
+    expect(await checkBudget(db.pool, org, { ...travel, date: '2026-02-10' })).toMatchObject({ budget: '300.00' });
+    expect(await checkBudget(db.pool, org, { department: 'Ops', category: 'Rent', amount: '10', date: '2026-05-01' })).toMatchObject({
+      line: { period: 'FY2026' },
+      budget: '1200.00',
+    });
+  });
+
   it('follows missingBudget when no line exists: fail or warn, figures zero', async () => {
     const org = await newOrg(db);
     const q = { department: 'Ops', category: 'Rent', amount: '10', period: '2026-03' };

@@ -25,7 +25,10 @@ export const SettingsSchema = z
     tolerancePercent: z.string().openapi({ example: '2.5' }),
     toleranceAmount: MoneySchema,
     missingBudget: z.enum(['fail', 'warn']),
-    controlBasis: z.enum(['period', 'ytd', 'annual']),
+    controlBasis: z.enum(['period', 'ytd', 'annual']).openapi({
+      description:
+        "What a check compares with: the matched line alone (period), or the lines of its fiscal year up to its end (ytd) or all of them (annual) — of the matched line's granularity (months, quarters or years) only.",
+    }),
     fiscalYearStartMonth: z.number().int(),
     overrides: z.array(OverrideSchema),
   })
