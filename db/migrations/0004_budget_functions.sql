@@ -24,12 +24,14 @@
 -- that break it down are two views of one budget, and summing both would count it twice): `period` that
 -- line, `ytd` those starting no later than its end, `annual` all of them; a line with no
 -- line_consumption row has consumed nothing. A request whose org does not exist gets no row.
+-- `fingerprint` is a digest of everything a decision is made from (settings, overrides, the line, the
+-- figures): budget_sync_reserve_checked compares it to find out whether a decision is still current.
 CREATE FUNCTION budget_sync_evaluate(p_orgs uuid[], p_departments text[], p_categories text[], p_projects text[], p_dates date[])
 RETURNS TABLE (
   ord int, base_currency text, control_level text, tolerance_percent text, tolerance_amount text, missing_budget text,
   control_basis text, fysm int, line_id uuid, line_period text, line_fiscal_year int, line_currency text,
   line_department text, line_category text, line_project text, budget text, reserved text, committed text, actual text,
-  overrides json
+  overrides json, fingerprint text
 )
 LANGUAGE plpgsql STABLE
 SET plan_cache_mode = force_generic_plan
@@ -37,7 +39,7 @@ AS $$
 #variable_conflict use_column
 BEGIN
   RETURN QUERY
-  SELECT q.ord::int, e.*
+  SELECT q.ord::int, e.*, md5(e::text)
     FROM unnest(p_orgs, p_departments, p_categories, p_projects) WITH ORDINALITY AS q(org_id, department, category, project, ord)
    CROSS JOIN LATERAL (
     WITH o AS (
@@ -70,7 +72,7 @@ BEGIN
            g.budget::text, g.reserved::text, g.committed::text, g.actual::text,
            (SELECT coalesce(json_agg(json_build_object(
                      'department', v.department, 'category', v.category, 'controlLevel', v.control_level,
-                     'tolerancePercent', v.tolerance_percent::text, 'toleranceAmount', v.tolerance_amount::text)), '[]'::json)
+                     'tolerancePercent', v.tolerance_percent::text, 'toleranceAmount', v.tolerance_amount::text) ORDER BY v.id), '[]'::json)
               FROM control_overrides v
              WHERE v.org_id = q.org_id AND (v.department IS NULL OR lower(v.department) = lower(q.department))
                AND (v.category IS NULL OR lower(v.category) = lower(q.category)))
@@ -136,5 +138,56 @@ BEGIN
       FROM budget_sync_threshold_events(p_line, c.reserved, c.committed, c.actual, p_amount, 'reservation', r.id) AS t;
   END IF;
   RETURN NEXT r;
+END;
+$$;
+--> statement-breakpoint
+-- A reservation in one statement (db/src/budget/reservations.ts, the fast path): the caller evaluated the
+-- request without a lock (budget_sync_evaluate, shared with the checks) and decided by core's rules that
+-- it may go ahead. Under the same locks the two-round-trip path takes (the key's, then the group's), this
+-- returns the reservation already made under the key ('replay'), or evaluates the request again and, if
+-- its fingerprint is the one the decision was made on, writes it ('reserved') — the decision is then
+-- exactly what it would have been under the lock — or writes nothing ('stale'), and the caller takes the
+-- locked path. The statement is its own transaction: the locks are held until its commit.
+CREATE FUNCTION budget_sync_reserve_checked(
+  p_group_class int, p_group text, p_key_class int, p_key_lock text,
+  p_departments text[], p_categories text[], p_projects text[], p_dates date[], p_fingerprint text,
+  p_org uuid, p_line uuid, p_amount numeric, p_currency text, p_reference text,
+  p_description text, p_key text, p_hash text, p_response jsonb, p_actor text)
+RETURNS TABLE (
+  outcome text, id uuid, line_id uuid, status text, amount text, reserved text, committed text, actual text,
+  currency text, reference text, description text, request_hash text, response jsonb,
+  created_at timestamptz, updated_at timestamptz
+)
+LANGUAGE plpgsql VOLATILE
+SET plan_cache_mode = force_generic_plan
+AS $$
+#variable_conflict use_column
+DECLARE
+  current_fingerprint text;
+BEGIN
+  IF p_key_lock IS NOT NULL THEN
+    PERFORM pg_advisory_xact_lock(p_key_class, hashtext(p_key_lock));
+  END IF;
+  PERFORM pg_advisory_xact_lock(p_group_class, hashtext(lower(p_group)));
+  IF p_key IS NOT NULL THEN
+    RETURN QUERY
+      SELECT 'replay'::text, r.id, r.line_id, r.status, r.amount::text, r.reserved::text, r.committed::text, r.actual::text,
+             r.currency::text, r.reference, r.description, r.request_hash, r.response, r.created_at, r.updated_at
+        FROM reservations r WHERE r.org_id = p_org AND r.idempotency_key = p_key;
+    IF FOUND THEN
+      RETURN;
+    END IF;
+  END IF;
+  SELECT e.fingerprint INTO current_fingerprint
+    FROM budget_sync_evaluate(ARRAY[p_org], p_departments, p_categories, p_projects, p_dates) e;
+  IF current_fingerprint IS DISTINCT FROM p_fingerprint THEN
+    RETURN QUERY SELECT 'stale'::text, NULL::uuid, NULL::uuid, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text,
+                        NULL::text, NULL::text, NULL::text, NULL::text, NULL::jsonb, NULL::timestamptz, NULL::timestamptz;
+    RETURN;
+  END IF;
+  RETURN QUERY
+    SELECT 'reserved'::text, r.id, r.line_id, r.status, r.amount::text, r.reserved::text, r.committed::text, r.actual::text,
+           r.currency::text, r.reference, r.description, r.request_hash, r.response, r.created_at, r.updated_at
+      FROM budget_sync_reserve(p_org, p_line, p_amount, p_currency, p_reference, p_description, p_key, p_hash, p_response, p_actor) r;
 END;
 $$;

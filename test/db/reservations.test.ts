@@ -409,3 +409,46 @@ describe('concurrency', () => {
     for (const a of failed) expect(a).toBeGreaterThan(200_000n - held);
   });
 });
+
+describe('the one-statement reservation (budget_sync_reserve_checked)', () => {
+  /** Calls the guard as reserveFunds' fast path does; `fingerprint` is what the caller's decision saw. */
+  async function checked(org: string, fingerprint: string, key: string | null, amount = '10.00') {
+    const dates = Array.from({ length: 12 }, () => '2026-03-01');
+    const r = await db.pool.query<{ outcome: string; id: string | null; amount: string | null }>(
+      `SELECT outcome, id, amount FROM budget_sync_reserve_checked(7352101, $1, 7352102, $2, ARRAY['Marketing'], ARRAY['Travel'],
+         ARRAY[NULL]::text[], $3::date[], $4, $5::uuid, (SELECT id FROM budget_lines WHERE org_id = $5::uuid), $6::numeric, 'USD',
+         NULL, NULL, $7, 'h', '{}'::jsonb, 't')`,
+      [JSON.stringify([org, 'Marketing', 'Travel', '']), key && JSON.stringify([org, key]), dates, fingerprint, org, amount, key],
+    );
+    return r.rows;
+  }
+
+  async function fingerprintOf(org: string): Promise<string> {
+    const dates = Array.from({ length: 12 }, () => '2026-03-01');
+    const r = await db.pool.query<{ fingerprint: string }>(
+      `SELECT fingerprint FROM budget_sync_evaluate(ARRAY[$1::uuid], ARRAY['Marketing'], ARRAY['Travel'], ARRAY[NULL]::text[], $2::date[])`,
+      [org, dates],
+    );
+    return r.rows[0]?.fingerprint as string;
+  }
+
+  it('writes only when the request still evaluates to the fingerprint its decision was made on', async () => {
+    const { org, line } = await orgWithLine('1000.00');
+    const seen = await fingerprintOf(org);
+    // Something moves between the caller's read and its write: another reservation.
+    await reserveFunds(db.pool, org, { ...ASK, amount: '100' });
+    expect(await checked(org, seen, 'k-1')).toEqual([{ outcome: 'stale', id: null, amount: null }]);
+    await expectConsistent(line, { reserved: '100.00', committed: '0.00', actual: '0.00' });
+    // A settings change moves it too.
+    const before = await fingerprintOf(org);
+    await updateSettings(db.pool, org, { tolerancePercent: '1' });
+    expect((await checked(org, before, 'k-1'))[0]?.outcome).toBe('stale');
+    // Current: written, once; the same key again is a replay of that reservation.
+    const now = await fingerprintOf(org);
+    const [made] = await checked(org, now, 'k-1');
+    expect(made).toMatchObject({ outcome: 'reserved', amount: '10.00' });
+    expect(await checked(org, await fingerprintOf(org), 'k-1')).toEqual([{ outcome: 'replay', id: made?.id, amount: '10.00' }]);
+    await expectConsistent(line, { reserved: '110.00', committed: '0.00', actual: '0.00' });
+    expect(await count('reservations', org)).toBe(2);
+  });
+});

@@ -45,6 +45,8 @@ export interface CheckResult {
 export interface Evaluation {
   result: CheckResult;
   query: NormalizedQuery;
+  /** Digest of everything the decision was made from (budget_sync_evaluate): unchanged means still current. */
+  fingerprint: string;
   /** The request's period resolved with the org's fiscal-year start. */
   period: RequestPeriod;
   line: { id: string; period: string; department: string; category: string; project: string | null; currency: string } | null;
@@ -71,6 +73,7 @@ export interface EvalRow {
   committed: string | null;
   actual: string | null;
   overrides: ControlOverrideRule[];
+  fingerprint: string;
 }
 
 /**
@@ -171,6 +174,7 @@ function finish(row: EvalRow, query: NormalizedQuery): Evaluation {
         message: d.message,
       },
       query,
+      fingerprint: row.fingerprint,
       period,
       line: null,
     };
@@ -218,6 +222,7 @@ function finish(row: EvalRow, query: NormalizedQuery): Evaluation {
       message: d.message,
     },
     query,
+    fingerprint: row.fingerprint,
     period,
     line,
   };
@@ -231,7 +236,12 @@ function finish(row: EvalRow, query: NormalizedQuery): Evaluation {
 export async function checkBudget(pool: pg.Pool, orgId: string, q: BudgetQuery): Promise<CheckResult> {
   const query = normalizeQuery(q);
   if (!isUuid(orgId)) throw unknownOrg(orgId);
-  return (await batcherFor(pool).evaluate({ orgId, query })).result;
+  return (await evaluateShared(pool, orgId, query)).result;
+}
+
+/** The evaluation of one request without a lock, sharing a statement with concurrent checks on the pool. */
+export function evaluateShared(pool: pg.Pool, orgId: string, query: NormalizedQuery): Promise<Evaluation> {
+  return batcherFor(pool).evaluate({ orgId, query });
 }
 
 /** Most requests one statement evaluates; more wait for the next statement, which starts at once. */

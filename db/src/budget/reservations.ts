@@ -34,7 +34,16 @@ import { formatMinor, formatMoney, parseRequestAmount } from '@budget-sync/core'
 import type pg from 'pg';
 import { checkout, transaction } from '../checkout.ts';
 import { DomainError } from '../errors.ts';
-import { type CheckResult, type EvalRow, type Evaluation, evalResults, evalStatement, unknownOrg } from './check.ts';
+import {
+  type CheckResult,
+  type EvalRow,
+  type Evaluation,
+  evalResults,
+  evalStatement,
+  evaluateShared,
+  evalValues,
+  unknownOrg,
+} from './check.ts';
 import { asDomain, type BudgetQuery, isUuid, minor, type NormalizedQuery, normalizeQuery, optionalText } from './common.ts';
 import { inline, literal, runAll } from './pipeline.ts';
 
@@ -170,13 +179,22 @@ function requestHash(q: NormalizedQuery, reference: string | null, description: 
 /** The reserving write (budget_sync_reserve, migration 0004): no row when the key was used before. */
 const RESERVE_SQL = `SELECT ${COLUMNS} FROM budget_sync_reserve($1::uuid, $2::uuid, $3::numeric, $4::text, $5::text, $6::text, $7::text, $8::text, $9::jsonb, $10::text)`;
 
+/** The one-statement reservation (budget_sync_reserve_checked, migration 0004): replay, reserved or stale. */
+const RESERVE_CHECKED_SQL = `SELECT * FROM budget_sync_reserve_checked($1::int, $2::text, $3::int, $4::text, $5::text[], $6::text[], $7::text[],
+  $8::date[], $9::text, $10::uuid, $11::uuid, $12::numeric, $13::text, $14::text, $15::text, $16::text, $17::text, $18::jsonb, $19::text)`;
+
 const PRIOR_SQL = `SELECT ${COLUMNS} FROM reservations WHERE org_id = $1::uuid AND idempotency_key = $2::text`;
 
 /**
  * Reserves `amount` for the request when the budget allows it (decision pass or warn). A `fail` throws
  * DomainError `budget.insufficient` (details.check: the CheckResult) and writes nothing.
  *
- * Two round trips (pipeline.ts), where one statement per trip would take five:
+ * The fast path is one statement after the lock-free evaluation that concurrent checks share: the
+ * decision is made by core's rules on that evaluation, and budget_sync_reserve_checked writes it only if,
+ * under the locks, the request evaluates to the same fingerprint — the same settings, line and figures —
+ * so the decision is exactly the one the locked path would make. When something moved in between
+ * ('stale'), and for refusals (which must be made on figures read under the lock), the locked path runs:
+ * two round trips (pipeline.ts), where one statement per trip would take five:
  *   1. BEGIN; the locks; the reservation made earlier under the key, if any; the evaluation — read after
  *      the locks are granted, so no other reservation of the group can move the figures until COMMIT;
  *   2. the insert and COMMIT — or, for a refusal or a replay, ROLLBACK (nothing was written).
@@ -197,13 +215,75 @@ export async function reserveFunds(
   }
   if (!isUuid(orgId)) throw unknownOrg(orgId);
   const hash = key === null ? null : requestHash(query, reference, description);
+  // lower() in SQL, as the line match does, so two spellings that match one line always share the lock.
+  const group = JSON.stringify([orgId, query.department, query.category, query.project ?? '']);
+  const keyLock = key === null ? null : JSON.stringify([orgId, key]);
 
+  const ev = await evaluateShared(pool, orgId, query);
+  if (ev.result.decision !== 'fail') {
+    const stored = storedOf(ev, query, actor);
+    const r = await pool.query<ReservationRow & { outcome: 'replay' | 'reserved' | 'stale' }>({
+      name: 'budget_sync_reserve_checked',
+      text: RESERVE_CHECKED_SQL,
+      values: [
+        RESERVE_GROUP_LOCK_CLASS,
+        group,
+        IDEMPOTENCY_LOCK_CLASS,
+        keyLock,
+        ...evalValues([{ orgId, query }]).slice(1),
+        ev.fingerprint,
+        orgId,
+        ev.line?.id ?? null,
+        formatMinor(query.amount),
+        ev.result.currency,
+        reference,
+        description,
+        key,
+        hash,
+        JSON.stringify(stored),
+        actor,
+      ],
+    });
+    const row = r.rows[0];
+    if (row?.outcome === 'reserved') return { replayed: false, reservation: toView(row) };
+    if (row?.outcome === 'replay') return replay(row, key as string, hash);
+  }
+  return reserveLocked(pool, orgId, query, { reference, description, actor, key, hash, group, keyLock });
+}
+
+/** What the reservation row keeps of the evaluation it was made on. */
+function storedOf(ev: Evaluation, query: NormalizedQuery, actor: string): Stored {
+  return {
+    department: ev.line?.department ?? query.department,
+    category: ev.line?.category ?? query.category,
+    project: ev.line ? ev.line.project : query.project,
+    period: ev.line?.period ?? ev.period.key,
+    actor,
+    check: ev.result,
+  };
+}
+
+/** The locked path: two round trips, the evaluation read under the locks (see reserveFunds). */
+async function reserveLocked(
+  pool: pg.Pool,
+  orgId: string,
+  query: NormalizedQuery,
+  r: {
+    reference: string | null;
+    description: string | null;
+    actor: string;
+    key: string | null;
+    hash: string | null;
+    group: string;
+    keyLock: string | null;
+  },
+): Promise<{ replayed: boolean; reservation: ReservationView }> {
+  const { reference, description, actor, key, hash } = r;
   const client = await checkout(pool);
   let open = false;
   let broken: unknown;
   try {
-    // lower() in SQL, as the line match does, so two spellings that match one line always share the lock.
-    const group = literal(client, JSON.stringify([orgId, query.department, query.category, query.project ?? '']));
+    const group = literal(client, r.group);
     // Both locks in one statement, always the key's first (the inner select runs before the outer one
     // computes its row), so no two requests ever wait on each other crosswise. Holding the key's lock
     // until the end means a concurrent retry waits, then finds this reservation.
@@ -211,7 +291,7 @@ export async function reserveFunds(
       key === null
         ? `SELECT pg_advisory_xact_lock(${RESERVE_GROUP_LOCK_CLASS}, hashtext(lower(${group})))`
         : `SELECT pg_advisory_xact_lock(${RESERVE_GROUP_LOCK_CLASS}, hashtext(lower(${group}))) ` +
-          `FROM (SELECT pg_advisory_xact_lock(${IDEMPOTENCY_LOCK_CLASS}, hashtext(${literal(client, JSON.stringify([orgId, key]))}))) AS k`;
+          `FROM (SELECT pg_advisory_xact_lock(${IDEMPOTENCY_LOCK_CLASS}, hashtext(${literal(client, r.keyLock)}))) AS k`;
     const requests = [{ orgId, query }];
     open = true;
     const results = await runAll(client, [
@@ -230,15 +310,8 @@ export async function reserveFunds(
       if (ev instanceof DomainError) throw ev;
       throw new DomainError('budget.insufficient', (ev as Evaluation).result.message, { check: (ev as Evaluation).result });
     }
-    const { result: check, line, period } = ev as Evaluation;
-    const stored: Stored = {
-      department: line?.department ?? query.department,
-      category: line?.category ?? query.category,
-      project: line ? line.project : query.project,
-      period: line?.period ?? period.key,
-      actor,
-      check,
-    };
+    const { result: check, line } = ev as Evaluation;
+    const stored = storedOf(ev as Evaluation, query, actor);
     const [inserted] = await runAll(client, [
       inline(client, RESERVE_SQL, [
         orgId,
