@@ -221,7 +221,6 @@ export async function reserveFunds(
 
   const ev = await evaluateShared(pool, orgId, query);
   if (ev.result.decision !== 'fail') {
-    const stored = storedOf(ev, query, actor);
     const r = await pool.query<ReservationRow & { outcome: 'replay' | 'reserved' | 'stale' }>({
       name: 'budget_sync_reserve_checked',
       text: RESERVE_CHECKED_SQL,
@@ -232,16 +231,7 @@ export async function reserveFunds(
         keyLock,
         ...evalValues([{ orgId, query }]).slice(1),
         ev.fingerprint,
-        orgId,
-        ev.line?.id ?? null,
-        formatMinor(query.amount),
-        ev.result.currency,
-        reference,
-        description,
-        key,
-        hash,
-        JSON.stringify(stored),
-        actor,
+        ...writeValues(orgId, ev, query, { reference, description, actor, key, hash }),
       ],
     });
     const row = r.rows[0];
@@ -249,6 +239,27 @@ export async function reserveFunds(
     if (row?.outcome === 'replay') return replay(row, key as string, hash);
   }
   return reserveLocked(pool, orgId, query, { reference, description, actor, key, hash, group, keyLock });
+}
+
+/** The reserving write's values (budget_sync_reserve's parameters), the same on both paths. */
+function writeValues(
+  orgId: string,
+  ev: Evaluation,
+  query: NormalizedQuery,
+  r: { reference: string | null; description: string | null; actor: string; key: string | null; hash: string | null },
+): Array<string | null> {
+  return [
+    orgId,
+    ev.line?.id ?? null,
+    formatMinor(query.amount),
+    ev.result.currency,
+    r.reference,
+    r.description,
+    r.key,
+    r.hash,
+    JSON.stringify(storedOf(ev, query, r.actor)),
+    r.actor,
+  ];
 }
 
 /** What the reservation row keeps of the evaluation it was made on. */
@@ -278,7 +289,7 @@ async function reserveLocked(
     keyLock: string | null;
   },
 ): Promise<{ replayed: boolean; reservation: ReservationView }> {
-  const { reference, description, actor, key, hash } = r;
+  const { key, hash } = r;
   const client = await checkout(pool);
   let open = false;
   let broken: unknown;
@@ -310,23 +321,7 @@ async function reserveLocked(
       if (ev instanceof DomainError) throw ev;
       throw new DomainError('budget.insufficient', (ev as Evaluation).result.message, { check: (ev as Evaluation).result });
     }
-    const { result: check, line } = ev as Evaluation;
-    const stored = storedOf(ev as Evaluation, query, actor);
-    const [inserted] = await runAll(client, [
-      inline(client, RESERVE_SQL, [
-        orgId,
-        line?.id ?? null,
-        formatMinor(query.amount),
-        check.currency,
-        reference,
-        description,
-        key,
-        hash,
-        JSON.stringify(stored),
-        actor,
-      ]),
-      'COMMIT',
-    ]);
+    const [inserted] = await runAll(client, [inline(client, RESERVE_SQL, writeValues(orgId, ev as Evaluation, query, r)), 'COMMIT']);
     open = false;
     const row = inserted?.rows[0] as ReservationRow | undefined;
     if (!row) throw new Error('the reservation insert returned no row although its key was free under the lock');
