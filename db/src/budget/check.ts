@@ -292,6 +292,18 @@ class CheckBatcher {
         });
       },
       (e: unknown) => {
+        // A value Postgres refuses (a data exception, class 22) fails the whole statement: then each request
+        // is asked alone, so that one bad request cannot fail the others. Anything else fails them all.
+        const code = (e as { code?: unknown } | null)?.code;
+        if (batch.length > 1 && typeof code === 'string' && code.startsWith('22')) {
+          for (const b of batch) {
+            evaluateBatch(this.pool, [b.request]).then(([r]) => {
+              if (r instanceof DomainError) b.reject(r);
+              else b.resolve(r as Evaluation);
+            }, b.reject);
+          }
+          return;
+        }
         for (const b of batch) b.reject(e);
       },
     );

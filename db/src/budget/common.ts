@@ -52,14 +52,28 @@ export function asDomain<T>(fn: () => T): T {
 function requiredText(value: unknown, field: string): string {
   const s = typeof value === 'string' ? value.trim() : '';
   if (s === '') throw new DomainError('input.invalid', `A budget request needs a ${field}.`);
-  return s;
+  return storable(s, field);
 }
 
 export function optionalText(value: unknown, field: string): string | null {
   if (value === undefined || value === null) return null;
   if (typeof value !== 'string') throw new DomainError('input.invalid', `The ${field} must be text.`);
   const s = value.trim();
-  return s === '' ? null : s;
+  return s === '' ? null : storable(s, field);
+}
+
+/**
+ * Postgres text cannot hold the NUL character: refused here, with the field named, instead of failing
+ * the statement — which for a check is shared with other requests (check.ts batches them).
+ */
+function storable(s: string, field: string): string {
+  if (s.includes('\u0000')) {
+    throw new DomainError(
+      'input.invalid',
+      `The ${field} contains a NUL character (\\u0000), which cannot be stored; remove it and send again.`,
+    );
+  }
+  return s;
 }
 
 export function normalizeQuery(q: BudgetQuery): NormalizedQuery {
