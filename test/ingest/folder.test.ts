@@ -6,6 +6,7 @@
 import { appendFileSync, existsSync, mkdtempSync, readdirSync, rmSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { createSource, type DataSource } from '@budget-sync/db';
 import { syncSource } from '@budget-sync/ingest-worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -61,6 +62,14 @@ describe('folder source', () => {
     expect(first.files).toEqual([{ name: 'budget-long-basic.csv', status: 'imported', importId: expect.any(String) }]);
     const lines = await lineCount(db, orgId);
     expect(lines).toBeGreaterThan(0);
+    // The kept original is the file, byte for byte (compressed while the file was analysed, before its
+    // bytes were let go).
+    const kept = await db.pool.query<{ content_gzip: Buffer; size: number }>(
+      'SELECT content_gzip, size FROM import_files WHERE import_id = $1',
+      [first.files[0]?.importId],
+    );
+    expect(gunzipSync(kept.rows[0]?.content_gzip as Buffer).equals(corpus('budget-long-basic.csv'))).toBe(true);
+    expect(kept.rows[0]?.size).toBe(corpus('budget-long-basic.csv').byteLength);
 
     const second = await syncSource(db, source.id, { retry: FAST_RETRY });
     expect(second.files).toMatchObject([{ name: 'budget-long-basic.csv', status: 'skipped' }]);
