@@ -6,9 +6,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort, waitForListener } from './ports.ts';
 
 export interface S3Server {
   endpoint: string;
@@ -17,29 +17,6 @@ export interface S3Server {
   secretAccessKey: string;
   region: string;
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      s.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const sock = new Socket();
-    sock.once('connect', () => {
-      sock.destroy();
-      resolve(true);
-    });
-    sock.once('error', () => resolve(false));
-    sock.connect(port, '127.0.0.1');
-  });
 }
 
 export async function startS3rver(bucket = 'budgets'): Promise<S3Server> {
@@ -54,16 +31,7 @@ export async function startS3rver(bucket = 'budgets'): Promise<S3Server> {
       stdio: ['ignore', 'ignore', 'pipe'],
     },
   );
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    stderr += d.toString();
-  });
-  for (let i = 0; ; i++) {
-    if (child.exitCode !== null) throw new Error(`s3rver exited: ${stderr}`);
-    if (await accepts(port)) break;
-    if (i > 400) throw new Error(`s3rver did not listen on ${port}: ${stderr}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  await waitForListener(child, 's3rver', port, 402);
   return {
     endpoint: `http://127.0.0.1:${port}`,
     bucket,

@@ -8,8 +8,8 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, Socket } from 'node:net';
 import { join } from 'node:path';
+import { freePort, waitForListener } from './ports.ts';
 
 export const SSHD = '/usr/sbin/sshd';
 export const SFTP_USER = 'bs-sftp-test';
@@ -37,29 +37,6 @@ export interface SshServer {
 
 export function sshdAvailable(): boolean {
   return existsSync(SSHD);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      s.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const sock = new Socket();
-    sock.once('connect', () => {
-      sock.destroy();
-      resolve(true);
-    });
-    sock.once('error', () => resolve(false));
-    sock.connect(port, '127.0.0.1');
-  });
 }
 
 function ensureUser(): { uid: number; gid: number } {
@@ -144,17 +121,8 @@ export async function startSshd(): Promise<SshServer> {
   let child: ChildProcess | null = null;
   const start = async () => {
     const proc = spawn(SSHD, ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    proc.stderr?.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
     child = proc;
-    for (let i = 0; i < 200; i++) {
-      if (proc.exitCode !== null) throw new Error(`sshd exited: ${stderr}`);
-      if (await accepts(port)) return;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    throw new Error(`sshd did not listen on ${port}: ${stderr}`);
+    await waitForListener(proc, 'sshd', port, 200);
   };
   const stop = async () => {
     const proc = child;
