@@ -100,25 +100,6 @@ async function scope(
   return { where: where.join(' AND '), params };
 }
 
-interface LineRow {
-  id: string;
-  department: string;
-  category: string;
-  project: string | null;
-  period: string;
-  period_start: string;
-  period_end: string;
-  fiscal_year: number;
-  amount: string;
-  currency: string;
-  owner: string | null;
-  notes: string | null;
-  reserved: string;
-  committed: string;
-  actual: string;
-  available: string;
-}
-
 /** The sort order of the list, also the keyset of its cursor (a line id: opaque to callers, stable across pages). */
 const SORT_KEY = "lower(b.department), lower(b.category), lower(coalesce(b.project, '')), b.period_start, b.period_end, b.id";
 
@@ -141,8 +122,10 @@ export async function listBudgets(
     after = ` AND (${SORT_KEY}) > (SELECT ${SORT_KEY} FROM budget_lines b WHERE b.id = $${params.length} AND b.org_id = $1)`;
   }
   params.push(limit + 1);
-  const r = await pool.query<LineRow>(
-    `SELECT b.id, b.department, b.category, b.project, b.period, b.period_start, b.period_end, b.fiscal_year,
+  // Columns named as the view's fields, so rows are views as they come.
+  const r = await pool.query<BudgetLineView>(
+    `SELECT b.id, b.department, b.category, b.project, b.period, b.period_start AS "periodStart", b.period_end AS "periodEnd",
+            b.fiscal_year AS "fiscalYear",
             b.amount::text AS amount, b.currency, b.owner, b.notes,
             coalesce(c.reserved, 0.00)::text AS reserved, coalesce(c.committed, 0.00)::text AS committed, coalesce(c.actual, 0.00)::text AS actual,
             (b.amount - coalesce(c.reserved, 0.00) - coalesce(c.committed, 0.00) - coalesce(c.actual, 0.00))::text AS available
@@ -152,28 +135,8 @@ export async function listBudgets(
       LIMIT $${params.length}`,
     params,
   );
-  const rows = r.rows.slice(0, limit);
-  const lines = rows.map(
-    (x): BudgetLineView => ({
-      id: x.id,
-      department: x.department,
-      category: x.category,
-      project: x.project,
-      period: x.period,
-      periodStart: x.period_start,
-      periodEnd: x.period_end,
-      fiscalYear: x.fiscal_year,
-      amount: x.amount,
-      currency: x.currency,
-      owner: x.owner,
-      notes: x.notes,
-      reserved: x.reserved,
-      committed: x.committed,
-      actual: x.actual,
-      available: x.available,
-    }),
-  );
-  return { lines, nextCursor: r.rows.length > limit ? (rows[rows.length - 1]?.id ?? null) : null };
+  const lines = r.rows.slice(0, limit);
+  return { lines, nextCursor: r.rows.length > limit ? (lines[lines.length - 1]?.id ?? null) : null };
 }
 
 const GROUPS = {
