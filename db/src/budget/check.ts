@@ -89,15 +89,12 @@ export interface EvalRequest {
 }
 
 /**
- * Evaluates `requests` in one statement on `db` (the pool for checks; the reserving transaction's client
- * for a reservation). Each request gets its Evaluation, or the DomainError that answers it (an unknown
- * org, a currency mismatch); a failure of the statement itself rejects the whole batch.
+ * Evaluates `requests` in one statement on the pool. Each request gets its Evaluation, or the DomainError
+ * that answers it (an unknown org, a currency mismatch); a failure of the statement itself rejects the
+ * whole batch.
  */
-export async function evaluateBatch(
-  db: pg.Pool | pg.PoolClient,
-  requests: readonly EvalRequest[],
-): Promise<Array<Evaluation | DomainError>> {
-  const result = await db.query<EvalRow>({ name: 'budget_sync_check_batch', text: EVAL_SQL, values: evalValues(requests) });
+async function evaluateBatch(pool: pg.Pool, requests: readonly EvalRequest[]): Promise<Array<Evaluation | DomainError>> {
+  const result = await pool.query<EvalRow>({ name: 'budget_sync_check_batch', text: EVAL_SQL, values: evalValues(requests) });
   return evalResults(result.rows, requests);
 }
 
@@ -256,7 +253,6 @@ const MAX_BATCH = 64;
  */
 class CheckBatcher {
   private pending: Array<{ request: EvalRequest; resolve(e: Evaluation): void; reject(e: unknown): void }> = [];
-  private scheduled = false;
 
   private readonly pool: pg.Pool;
 
@@ -267,19 +263,17 @@ class CheckBatcher {
   evaluate(request: EvalRequest): Promise<Evaluation> {
     return new Promise((resolve, reject) => {
       this.pending.push({ request, resolve, reject });
+      // The first of a batch schedules its flush; a full batch goes at once (and a flush that finds
+      // nothing pending does nothing).
       if (this.pending.length >= MAX_BATCH) this.flush();
-      else if (!this.scheduled) {
-        this.scheduled = true;
-        defer(() => this.flush());
-      }
+      else if (this.pending.length === 1) defer(() => this.flush());
     });
   }
 
   private flush(): void {
-    this.scheduled = this.pending.length > MAX_BATCH;
-    const batch = this.pending.splice(0, MAX_BATCH);
-    if (this.scheduled) defer(() => this.flush());
+    const batch = this.pending;
     if (batch.length === 0) return;
+    this.pending = [];
     evaluateBatch(
       this.pool,
       batch.map((b) => b.request),
