@@ -141,6 +141,22 @@ BEGIN
 END;
 $$;
 --> statement-breakpoint
+-- The locks of a reservation, held until its transaction ends, always in this order so that no two
+-- requests wait on each other crosswise: the idempotency key's (when there is one: a concurrent retry
+-- waits, then finds the reservation), then the control group's — org × department × category × project,
+-- lower-cased as the line match is, so two spellings of one line share it.
+CREATE FUNCTION budget_sync_lock_reservation(p_group_class int, p_group text, p_key_class int, p_key_lock text)
+RETURNS void
+LANGUAGE plpgsql VOLATILE
+AS $$
+BEGIN
+  IF p_key_lock IS NOT NULL THEN
+    PERFORM pg_advisory_xact_lock(p_key_class, hashtext(p_key_lock));
+  END IF;
+  PERFORM pg_advisory_xact_lock(p_group_class, hashtext(lower(p_group)));
+END;
+$$;
+--> statement-breakpoint
 -- A reservation in one statement (db/src/budget/reservations.ts, the fast path): the caller evaluated the
 -- request without a lock (budget_sync_evaluate, shared with the checks) and decided by core's rules that
 -- it may go ahead. Under the same locks the two-round-trip path takes (the key's, then the group's), this
@@ -165,10 +181,7 @@ AS $$
 DECLARE
   current_fingerprint text;
 BEGIN
-  IF p_key_lock IS NOT NULL THEN
-    PERFORM pg_advisory_xact_lock(p_key_class, hashtext(p_key_lock));
-  END IF;
-  PERFORM pg_advisory_xact_lock(p_group_class, hashtext(lower(p_group)));
+  PERFORM budget_sync_lock_reservation(p_group_class, p_group, p_key_class, p_key_lock);
   IF p_key IS NOT NULL THEN
     RETURN QUERY
       SELECT 'replay'::text, r.id, r.line_id, r.status, r.amount::text, r.reserved::text, r.committed::text, r.actual::text,

@@ -45,7 +45,7 @@ import {
   unknownOrg,
 } from './check.ts';
 import { asDomain, type BudgetQuery, isUuid, minor, type NormalizedQuery, normalizeQuery, optionalText } from './common.ts';
-import { inline, literal, runAll } from './pipeline.ts';
+import { inline, runAll } from './pipeline.ts';
 
 export type ReservationStatus = 'held' | 'committed' | 'released' | 'closed';
 
@@ -183,6 +183,20 @@ const RESERVE_SQL = `SELECT ${COLUMNS} FROM budget_sync_reserve($1::uuid, $2::uu
 const RESERVE_CHECKED_SQL = `SELECT * FROM budget_sync_reserve_checked($1::int, $2::text, $3::int, $4::text, $5::text[], $6::text[], $7::text[],
   $8::date[], $9::text, $10::uuid, $11::uuid, $12::numeric, $13::text, $14::text, $15::text, $16::text, $17::text, $18::jsonb, $19::text)`;
 
+/** What a reservation writes beside the evaluation: its own fields, key and request hash. */
+interface WriteArgs {
+  reference: string | null;
+  description: string | null;
+  actor: string;
+  key: string | null;
+  hash: string | null;
+}
+
+/** Group lock class, group, key lock class, key (or null): budget_sync_lock_reservation's arguments. */
+type LockArgs = [string, string, string, string | null];
+
+const LOCK_SQL = 'SELECT budget_sync_lock_reservation($1::int, $2::text, $3::int, $4::text)';
+
 const PRIOR_SQL = `SELECT ${COLUMNS} FROM reservations WHERE org_id = $1::uuid AND idempotency_key = $2::text`;
 
 /**
@@ -215,9 +229,13 @@ export async function reserveFunds(
   }
   if (!isUuid(orgId)) throw unknownOrg(orgId);
   const hash = key === null ? null : requestHash(query, reference, description);
-  // lower() in SQL, as the line match does, so two spellings that match one line always share the lock.
-  const group = JSON.stringify([orgId, query.department, query.category, query.project ?? '']);
-  const keyLock = key === null ? null : JSON.stringify([orgId, key]);
+  // The arguments of budget_sync_lock_reservation (migration 0004), which both paths take the locks with.
+  const locks: LockArgs = [
+    String(RESERVE_GROUP_LOCK_CLASS),
+    JSON.stringify([orgId, query.department, query.category, query.project ?? '']),
+    String(IDEMPOTENCY_LOCK_CLASS),
+    key === null ? null : JSON.stringify([orgId, key]),
+  ];
 
   const ev = await evaluateShared(pool, orgId, query);
   if (ev.result.decision !== 'fail') {
@@ -225,10 +243,7 @@ export async function reserveFunds(
       name: 'budget_sync_reserve_checked',
       text: RESERVE_CHECKED_SQL,
       values: [
-        RESERVE_GROUP_LOCK_CLASS,
-        group,
-        IDEMPOTENCY_LOCK_CLASS,
-        keyLock,
+        ...locks,
         ...evalValues([{ orgId, query }]).slice(1),
         ev.fingerprint,
         ...writeValues(orgId, ev, query, { reference, description, actor, key, hash }),
@@ -238,16 +253,11 @@ export async function reserveFunds(
     if (row?.outcome === 'reserved') return { replayed: false, reservation: toView(row) };
     if (row?.outcome === 'replay') return replay(row, key as string, hash);
   }
-  return reserveLocked(pool, orgId, query, { reference, description, actor, key, hash, group, keyLock });
+  return reserveLocked(pool, orgId, query, locks, { reference, description, actor, key, hash });
 }
 
 /** The reserving write's values (budget_sync_reserve's parameters), the same on both paths. */
-function writeValues(
-  orgId: string,
-  ev: Evaluation,
-  query: NormalizedQuery,
-  r: { reference: string | null; description: string | null; actor: string; key: string | null; hash: string | null },
-): Array<string | null> {
+function writeValues(orgId: string, ev: Evaluation, query: NormalizedQuery, r: WriteArgs): Array<string | null> {
   return [
     orgId,
     ev.line?.id ?? null,
@@ -279,30 +289,15 @@ async function reserveLocked(
   pool: pg.Pool,
   orgId: string,
   query: NormalizedQuery,
-  r: {
-    reference: string | null;
-    description: string | null;
-    actor: string;
-    key: string | null;
-    hash: string | null;
-    group: string;
-    keyLock: string | null;
-  },
+  locks: LockArgs,
+  r: WriteArgs,
 ): Promise<{ replayed: boolean; reservation: ReservationView }> {
   const { key, hash } = r;
   const client = await checkout(pool);
   let open = false;
   let broken: unknown;
   try {
-    const group = literal(client, r.group);
-    // Both locks in one statement, always the key's first (the inner select runs before the outer one
-    // computes its row), so no two requests ever wait on each other crosswise. Holding the key's lock
-    // until the end means a concurrent retry waits, then finds this reservation.
-    const lock =
-      key === null
-        ? `SELECT pg_advisory_xact_lock(${RESERVE_GROUP_LOCK_CLASS}, hashtext(lower(${group})))`
-        : `SELECT pg_advisory_xact_lock(${RESERVE_GROUP_LOCK_CLASS}, hashtext(lower(${group}))) ` +
-          `FROM (SELECT pg_advisory_xact_lock(${IDEMPOTENCY_LOCK_CLASS}, hashtext(${literal(client, r.keyLock)}))) AS k`;
+    const lock = inline(client, LOCK_SQL, locks);
     const requests = [{ orgId, query }];
     open = true;
     const results = await runAll(client, [
