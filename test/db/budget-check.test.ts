@@ -2,7 +2,7 @@ import {
   checkBudget,
   type ControlSettings,
   createOrganization,
-  DomainError,
+  type DomainError,
   getSettings,
   reserveFunds,
   updateSettings,
@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluateShared } from '../../db/src/budget/check.ts';
 import { normalizeQuery } from '../../db/src/budget/common.ts';
 import { freshDatabase } from '../support/postgres.ts';
-import { importText, newOrg } from './helpers.ts';
+import { error, importText, newOrg } from './helpers.ts';
 
 const db = await freshDatabase();
 
@@ -26,15 +26,6 @@ async function lines(orgId: string, rows: L[], options: AnalyzeOptions = {}): Pr
   ].join('\n');
   const r = await importText(db, orgId, csv, { acceptWarnings: true }, options);
   expect(r.status, r.reason ?? '').toBe('succeeded');
-}
-
-async function error(p: Promise<unknown>): Promise<DomainError> {
-  const e = await p.then(
-    () => null,
-    (x: unknown) => x,
-  );
-  expect(e).toBeInstanceOf(DomainError);
-  return e as DomainError;
 }
 
 async function lineId(orgId: string, category: string, period: string): Promise<string> {

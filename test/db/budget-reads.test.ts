@@ -1,18 +1,9 @@
-import { budgetSummary, commitReservation, DomainError, listBudgets, recordActual, reserveFunds } from '@budget-sync/db';
+import { budgetSummary, commitReservation, listBudgets, recordActual, reserveFunds } from '@budget-sync/db';
 import { describe, expect, it } from 'vitest';
 import { freshDatabase } from '../support/postgres.ts';
-import { importText, newOrg } from './helpers.ts';
+import { error, importText, newOrg } from './helpers.ts';
 
 const db = await freshDatabase();
-
-async function error(p: Promise<unknown>): Promise<DomainError> {
-  const e = await p.then(
-    () => null,
-    (x: unknown) => x,
-  );
-  expect(e).toBeInstanceOf(DomainError);
-  return e as DomainError;
-}
 
 /** Marketing and Sales, FY2025 and FY2026, with some consumption on Marketing / Travel 2026-01. */
 async function seeded(): Promise<string> {

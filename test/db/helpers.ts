@@ -2,7 +2,8 @@
 import { createHash } from 'node:crypto';
 import { type Analysis, type AnalyzeOptions, analyzeWorkbook } from '@budget-sync/core';
 import { readWorkbook } from '@budget-sync/core/readers';
-import { applyImport, createOrganization, type Database, type ImportRequest, type ImportResult } from '@budget-sync/db';
+import { applyImport, createOrganization, type Database, DomainError, type ImportRequest, type ImportResult } from '@budget-sync/db';
+import { expect } from 'vitest';
 
 export type Row = [department: string, category: string, period: string, amount: string];
 
@@ -77,4 +78,14 @@ export async function liveLines(db: Database, orgId: string): Promise<LiveLine[]
 export async function countRows(db: Database, table: string, orgId: string): Promise<number> {
   const r = await db.pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${table} WHERE org_id = $1`, [orgId]);
   return Number(r.rows[0]?.n);
+}
+
+/** The DomainError `p` rejects with (failing the test if it resolves or rejects with anything else). */
+export async function error(p: Promise<unknown>): Promise<DomainError> {
+  const e = await p.then(
+    () => null,
+    (x: unknown) => x,
+  );
+  expect(e).toBeInstanceOf(DomainError);
+  return e as DomainError;
 }

@@ -11,19 +11,10 @@ import {
 } from '@budget-sync/db';
 import { describe, expect, it } from 'vitest';
 import { freshDatabase } from '../support/postgres.ts';
-import { importRows, importText, newOrg } from './helpers.ts';
+import { error, importRows, importText, newOrg } from './helpers.ts';
 
 // Enough connections for the concurrency tests to really overlap.
 const db = await freshDatabase({ max: 20 });
-
-async function error(p: Promise<unknown>): Promise<DomainError> {
-  const e = await p.then(
-    () => null,
-    (x: unknown) => x,
-  );
-  expect(e).toBeInstanceOf(DomainError);
-  return e as DomainError;
-}
 
 /** An org with one budget line, Marketing / Travel 2026-03, of `amount`. */
 async function orgWithLine(amount = '1000.00'): Promise<{ org: string; line: string }> {
