@@ -7,7 +7,7 @@
  */
 import { createReadStream, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { peakRssMb } from './peak-rss.ts';
+import { peakRssMb } from '../../test/support/peak-rss.ts';
 
 const args = process.argv.slice(2);
 const baseline = args[0] === '--baseline';

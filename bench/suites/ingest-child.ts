@@ -5,7 +5,7 @@
  */
 import { openDatabase } from '@budget-sync/db/node';
 import { syncSource } from '@budget-sync/ingest-worker';
-import { peakRssMb } from './peak-rss.ts';
+import { peakRssMb } from '../../test/support/peak-rss.ts';
 
 const [url, sourceId] = process.argv.slice(2);
 if (!url || !sourceId) throw new Error('usage: ingest-child.ts DATABASE_URL SOURCE_ID');

@@ -64,16 +64,11 @@ describe('labels', () => {
 
 const core = fileURLToPath(new URL('../../../core/src/index.ts', import.meta.url));
 const readers = fileURLToPath(new URL('../../../core/src/readers/index.ts', import.meta.url));
+// The child's own peak (VmHWM), as the benchmarks read it.
+const peakRss = new URL('../../support/peak-rss.ts', import.meta.url).href;
 const CHILD = `
 import { readFileSync } from 'node:fs';
-// Own peak: Linux counts the parent's resident set in a spawned child's maxRSS (VmHWM is this process's).
-const peakRssMb = () => {
-  try {
-    const m = /^VmHWM:\\s*(\\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
-    if (m) return Number(m[1]) / 1024;
-  } catch {}
-  return process.resourceUsage().maxRSS / 1024;
-};
+import { peakRssMb } from ${JSON.stringify(peakRss)};
 const { analyzeWorkbook } = await import(process.argv[1]);
 const { readWorkbook } = await import(process.argv[2]);
 const analyze = () => {

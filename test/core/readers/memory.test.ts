@@ -13,16 +13,11 @@ const readers = fileURLToPath(new URL('../../../core/src/readers/index.ts', impo
 const dir = mkdtempSync(join(tmpdir(), 'readers-rss-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+// The child's own peak (VmHWM), as the benchmarks read it.
+const peakRss = new URL('../../support/peak-rss.ts', import.meta.url).href;
 const CHILD = `
 import { readFileSync } from 'node:fs';
-// Own peak: Linux counts the parent's resident set in a spawned child's maxRSS (VmHWM is this process's).
-const peakRssMb = () => {
-  try {
-    const m = /^VmHWM:\\s*(\\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
-    if (m) return Number(m[1]) / 1024;
-  } catch {}
-  return process.resourceUsage().maxRSS / 1024;
-};
+import { peakRssMb } from ${JSON.stringify(peakRss)};
 const { readWorkbook } = await import(process.argv[1]);
 const bytes = readFileSync(process.argv[2]);
 const wb = readWorkbook(bytes, 'million.csv');

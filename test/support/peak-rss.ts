@@ -1,4 +1,4 @@
-/** Peak memory of a bench child process. */
+/** Peak memory of a child process (the bench children, the memory tests' children). */
 import { readFileSync } from 'node:fs';
 
 /**
