@@ -7,7 +7,7 @@
 
 export type Field = 'department' | 'category' | 'period' | 'fiscal_year' | 'amount' | 'currency' | 'project' | 'owner' | 'notes';
 export type Severity = 'error' | 'warning' | 'info';
-export type FileKindName = 'budget' | 'payroll' | 'expenses' | 'invoices' | 'bank_statement' | 'unknown';
+export type FileKindName = import('@budget-sync/core').FileKind;
 /** header as written → field, or null to ignore the column. */
 export type MappingOverrides = Record<string, Field | null>;
 

@@ -13,7 +13,7 @@ import { type LabelInfo, LabelTable, NO_LABEL } from './labels.ts';
 import { LineKeys } from './line-keys.ts';
 import { detach } from './normalize.ts';
 import { isFormulaError } from './profile.ts';
-import type { BudgetLine, CanonicalField } from './types.ts';
+import { type BudgetLine, type CanonicalField, NO_DIMENSIONS } from './types.ts';
 import {
   currencyFromText,
   formatMinor,
@@ -559,6 +559,8 @@ class LineExtractor {
       notes: notesCol === undefined ? null : labels.infoAt(notesCol, row[notesCol]).text || null,
       sourceRow: r1,
       sourceColumn: col + 1,
+      dimensions: NO_DIMENSIONS,
+      direction: 'expense',
     });
     const n = this.lines.length - 1;
     if (n === this.amounts.length) {

@@ -9,12 +9,20 @@
 import { normalizeHeader } from './normalize.ts';
 import type { ColumnMapping } from './mapping.ts';
 import { type ColumnProfile, ratio } from './profile.ts';
-import type { FileKind, KindVerdict } from './types.ts';
+import { FILE_KINDS, type FileKind, type KindVerdict } from './types.ts';
 
 type Scored = Exclude<FileKind, 'unknown'>;
 
+const SCORED = FILE_KINDS.filter((k): k is Scored => k !== 'unknown');
+
 /** Title phrases (normalized) and the weight they lend to each kind. */
 const TITLE_EVIDENCE: Record<Exclude<Scored, 'budget'>, Record<string, number>> = {
+  actuals: {},
+  general_ledger: {},
+  purchase_orders: {},
+  sales: {},
+  timesheet: {},
+  inventory: {},
   payroll: {
     'employee id': 3,
     'employee no': 3,
@@ -236,8 +244,8 @@ export interface KindInput {
 }
 
 export function detectFileKind(input: KindInput): KindVerdict {
-  const score: Record<Scored, number> = { budget: 0, payroll: 0, expenses: 0, invoices: 0, bank_statement: 0 };
-  const reasons: Record<Scored, string[]> = { budget: [], payroll: [], expenses: [], invoices: [], bank_statement: [] };
+  const score = Object.fromEntries(SCORED.map((k) => [k, 0])) as Record<Scored, number>;
+  const reasons = Object.fromEntries(SCORED.map((k) => [k, [] as string[]])) as Record<Scored, string[]>;
   const add = (k: Scored, points: number, why: string) => {
     score[k] += points;
     reasons[k].push(why);
@@ -345,5 +353,11 @@ export const KIND_LABEL: Record<FileKind, string> = {
   expenses: 'an expense report',
   invoices: 'an invoice or supplier payment list',
   bank_statement: 'a bank statement',
+  actuals: 'a file of actual (executed, posted) amounts',
+  general_ledger: 'a general ledger, journal or trial balance',
+  purchase_orders: 'a list of purchase orders',
+  sales: 'a sales list',
+  timesheet: 'a timesheet',
+  inventory: 'an inventory or stock list',
   unknown: 'an unrecognized file',
 };

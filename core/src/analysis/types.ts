@@ -5,7 +5,41 @@
 
 export type CanonicalField = 'department' | 'category' | 'period' | 'fiscal_year' | 'amount' | 'currency' | 'project' | 'owner' | 'notes';
 
-export type FileKind = 'budget' | 'payroll' | 'expenses' | 'invoices' | 'bank_statement' | 'unknown';
+/** DESIGN §2 "File kinds". Only `budget` imports. */
+export type FileKind =
+  | 'budget'
+  | 'actuals'
+  | 'general_ledger'
+  | 'payroll'
+  | 'expenses'
+  | 'invoices'
+  | 'purchase_orders'
+  | 'sales'
+  | 'bank_statement'
+  | 'timesheet'
+  | 'inventory'
+  | 'unknown';
+
+export const FILE_KINDS: readonly FileKind[] = [
+  'budget',
+  'actuals',
+  'general_ledger',
+  'payroll',
+  'expenses',
+  'invoices',
+  'purchase_orders',
+  'sales',
+  'bank_statement',
+  'timesheet',
+  'inventory',
+  'unknown',
+];
+
+/** A budget line spends (`expense`, the default) or brings money in (`revenue`: stored, never consumed). */
+export type Direction = 'expense' | 'revenue';
+
+/** Shared by every line without further dimensions (frozen: one object, never one per line). */
+export const NO_DIMENSIONS: Readonly<Record<string, string>> = Object.freeze({});
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -68,6 +102,14 @@ export interface BudgetLine {
   sourceRow: number;
   /** 1-based spreadsheet column of the amount. */
   sourceColumn: number;
+  /**
+   * Further dimensions that identify the line (DESIGN §2): name → value, e.g. `{"fund": "6064"}`; `{}` when
+   * none. Two lines that differ only here are two lines, never duplicates.
+   */
+  dimensions: Readonly<Record<string, string>>;
+  direction: Direction;
+  /** For code/name twins: field or dimension name → code, beside the name shown (`{"department": "90411"}`). */
+  codes?: Readonly<Record<string, string>> | undefined;
 }
 
 export interface AnalysisStats {

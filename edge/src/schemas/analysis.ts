@@ -3,6 +3,7 @@
  * prints (core/src/analysis/types.ts), described for the OpenAPI document.
  */
 import { z } from '@hono/zod-openapi';
+import { FILE_KINDS, type FileKind } from '@budget-sync/core';
 import { MoneySchema } from './common.ts';
 
 export const FIELD_NAMES = ['department', 'category', 'period', 'fiscal_year', 'amount', 'currency', 'project', 'owner', 'notes'] as const;
@@ -44,6 +45,14 @@ const BudgetLineSchema = z.object({
   notes: z.string().nullable(),
   sourceRow: z.number().int(),
   sourceColumn: z.number().int(),
+  dimensions: z
+    .record(z.string(), z.string())
+    .openapi({ description: 'Further dimensions that identify the line', example: { fund: '6064' } }),
+  direction: z.enum(['expense', 'revenue']),
+  codes: z
+    .record(z.string(), z.string())
+    .optional()
+    .openapi({ description: 'Codes of code/name twins', example: { department: '90411' } }),
 });
 
 export const AnalysisSchema = z
@@ -60,7 +69,7 @@ export const AnalysisSchema = z
     fiscalYear: z.object({ value: z.number().int().nullable(), source: z.string().nullable() }),
     currency: z.object({ value: z.string(), source: z.string() }),
     kind: z.object({
-      kind: z.enum(['budget', 'payroll', 'expenses', 'invoices', 'bank_statement', 'unknown']),
+      kind: z.enum(FILE_KINDS as [FileKind, ...FileKind[]]),
       confidence: z.number(),
       reasons: z.array(z.string()),
     }),

@@ -16,6 +16,8 @@ const line = (department: string, category: string, period: string, amount: stri
   notes: null,
   sourceRow: 2,
   sourceColumn: 4,
+  dimensions: {},
+  direction: 'expense',
   ...extra,
 });
 
