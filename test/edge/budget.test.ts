@@ -143,6 +143,18 @@ describe('check', () => {
       'currency.mismatch',
     );
   });
+
+  it('refuses a name with a lone UTF-16 surrogate (one spelling per line, one lock per line) as 422 input.invalid', async () => {
+    for (const path of ['/api/budget/check', '/api/budget/reservations']) {
+      // JSON.stringify sends the lone surrogate as the escape \\ud800, which JSON.parse turns back into it.
+      const body = await expectProblem(
+        await call(t, 'POST', path, { key: reserver, json: { ...ASK, department: 'Marketing\ud800', amount: '1' } }),
+        422,
+        'input.invalid',
+      );
+      expect(body.detail).toMatch(/department contains an unpaired UTF-16 surrogate/);
+    }
+  });
 });
 
 describe('reservations', () => {

@@ -63,8 +63,13 @@ export function optionalText(value: unknown, field: string): string | null {
 }
 
 /**
- * Postgres text cannot hold the NUL character: refused here, with the field named, instead of failing
- * the statement — which for a check is shared with other requests (check.ts batches them).
+ * One canonical form for every name before it is locked on or looked up (issue: overspend through lone
+ * UTF-16 surrogates). Postgres text cannot hold the NUL character: refused here, with the field named,
+ * instead of failing the statement — which for a check is shared with other requests (check.ts batches
+ * them). A lone surrogate (an unpaired UTF-16 code unit, as a mis-encoded file or a hostile client sends)
+ * is refused too: the driver sends it as U+FFFD, so `"Surr\uD800"` and `"Surr\uD801"` would find the same
+ * line while the reservation lock, built from the text as JavaScript holds it, would tell them apart —
+ * and two spellings could each spend the whole line. A client that means U+FFFD sends U+FFFD.
  */
 function storable(s: string, field: string): string {
   if (s.includes('\u0000')) {
@@ -73,8 +78,18 @@ function storable(s: string, field: string): string {
       `The ${field} contains a NUL character (\\u0000), which cannot be stored; remove it and send again.`,
     );
   }
+  const lone = LONE_SURROGATE.exec(s);
+  if (lone !== null) {
+    throw new DomainError(
+      'input.invalid',
+      `The ${field} contains an unpaired UTF-16 surrogate (\\u${s.charCodeAt(lone.index).toString(16).toUpperCase()} at character ${lone.index + 1}), which is not text; send it as valid Unicode (U+FFFD where a character was lost).`,
+    );
+  }
   return s;
 }
+
+/** A high surrogate not followed by a low one, or a low one not preceded by a high one (code units: no `u` flag). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 export function normalizeQuery(q: BudgetQuery): NormalizedQuery {
   const department = requiredText(q.department, 'department');

@@ -192,6 +192,16 @@ interface WriteArgs {
   hash: string | null;
 }
 
+/**
+ * The text whose lower-cased hash is the reservation group's lock (budget_sync_lock_reservation lower-cases
+ * it in Postgres, as the line match lower-cases the names). Two spellings that find the same line must
+ * give the same text: normalizeQuery refuses what the driver would re-encode (lone surrogates, NUL), so
+ * the names here are the names Postgres compares.
+ */
+export function reservationGroup(orgId: string, query: Pick<NormalizedQuery, 'department' | 'category' | 'project'>): string {
+  return JSON.stringify([orgId, query.department, query.category, query.project ?? '']);
+}
+
 /** Group lock class, group, key lock class, key (or null): budget_sync_lock_reservation's arguments. */
 type LockArgs = [string, string, string, string | null];
 
@@ -232,7 +242,7 @@ export async function reserveFunds(
   // The arguments of budget_sync_lock_reservation (migration 0004), which both paths take the locks with.
   const locks: LockArgs = [
     String(RESERVE_GROUP_LOCK_CLASS),
-    JSON.stringify([orgId, query.department, query.category, query.project ?? '']),
+    reservationGroup(orgId, query),
     String(IDEMPOTENCY_LOCK_CLASS),
     key === null ? null : JSON.stringify([orgId, key]),
   ];
