@@ -32,6 +32,9 @@ const DESCRIPTION =
   '(`budget:read`, `budget:check`, `budget:reserve`, `imports:read`, `imports:write`, `sources:admin`, `admin`, which implies all). ' +
   'Money is exact decimal text. Errors are `application/problem+json` with a stable `code`.';
 
+/** Budget Sync is not open source: the document names its licence as an SPDX LicenseRef (the README says so). */
+const LICENSE = { name: 'Budget Sync proprietary licence', identifier: 'LicenseRef-Budget-Sync-Proprietary' };
+
 export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   const config = deps.config ?? DEFAULT_CONFIG;
   const logger = deps.logger ?? { error: (message: string, cause: unknown) => console.error(message, cause) };
@@ -70,10 +73,10 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     docsRouter(() => {
       document ??= app.getOpenAPI31Document({
         openapi: '3.1.0',
-        info: { title: 'Budget Sync API', version: API_VERSION, description: DESCRIPTION },
+        info: { title: 'Budget Sync API', version: API_VERSION, description: DESCRIPTION, license: LICENSE },
       }) as unknown as ApiDocument;
       return document;
-    }),
+    }, config.publicUrl),
   );
 
   app.route('/', metricsRouter(deps, metrics));

@@ -20,6 +20,13 @@ const EnvSchema = z.object({
   ),
   BUDGET_SYNC_MAX_FILE_ROWS: z.preprocess(blankAsUnset, z.coerce.number().int().positive().optional()),
   BUDGET_SYNC_AUTH_CACHE_SECONDS: z.preprocess(blankAsUnset, z.coerce.number().min(0).max(300).default(5)),
+  BUDGET_SYNC_PUBLIC_URL: z.preprocess(
+    blankAsUnset,
+    z
+      .url({ protocol: /^https?$/, message: 'must be an http(s) URL such as https://budget.example.com' })
+      .transform((u) => u.replace(/\/+$/, ''))
+      .optional(),
+  ),
 });
 
 export interface AppConfig {
@@ -32,6 +39,8 @@ export interface AppConfig {
    * keeps working for at most this long; default 5 s.
    */
   authCacheMs: number;
+  /** The API's public address (`servers` of the OpenAPI document); unset: the origin each request came to. */
+  publicUrl?: string | undefined;
 }
 
 export const DEFAULT_CONFIG: Readonly<AppConfig> = Object.freeze(parseConfig({}));
@@ -47,5 +56,6 @@ export function parseConfig(env: Record<string, unknown>): AppConfig {
     maxBodyBytes: r.data.BUDGET_SYNC_MAX_BODY_BYTES,
     maxFileRows: r.data.BUDGET_SYNC_MAX_FILE_ROWS,
     authCacheMs: Math.round(r.data.BUDGET_SYNC_AUTH_CACHE_SECONDS * 1000),
+    publicUrl: r.data.BUDGET_SYNC_PUBLIC_URL,
   };
 }

@@ -6,6 +6,7 @@ import { PROMETHEUS_CONTENT_TYPE } from './prometheus.ts';
 export const metrics = createRoute({
   method: 'get',
   path: '/metrics',
+  operationId: 'getMetrics',
   tags: ['System'],
   summary: 'Metrics in the Prometheus text format',
   description:

@@ -41,6 +41,7 @@ const BudgetLineSchema = z
 export const list = createRoute({
   method: 'get',
   path: '/api/budgets',
+  operationId: 'listBudgets',
   tags: ['Budgets'],
   summary: 'List budget lines',
   description: 'Live lines with what each has consumed, sorted by department, category, project and period; paged by `cursor`.',
@@ -74,6 +75,7 @@ export type ListRoute = typeof list;
 export const summary = createRoute({
   method: 'get',
   path: '/api/budgets/summary',
+  operationId: 'getBudgetSummary',
   tags: ['Budgets'],
   summary: 'Budget and consumption summed by department, category or period',
   ...guard('budget:read'),

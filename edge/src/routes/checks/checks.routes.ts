@@ -8,6 +8,7 @@ export const CheckRequestSchema = z.object(budgetQueryFields).openapi('BudgetQue
 export const check = createRoute({
   method: 'post',
   path: '/api/budget/check',
+  operationId: 'checkBudget',
   tags: ['Budget control'],
   summary: 'Check whether there is budget for an amount',
   description:

@@ -5,6 +5,7 @@ import { json, open } from '../../openapi/contract.ts';
 export const openapiDocument = createRoute({
   method: 'get',
   path: '/api/openapi.json',
+  operationId: 'getOpenApiDocument',
   tags: ['System'],
   summary: 'This API as an OpenAPI 3.1 document',
   description: 'No authentication. Generated from the same zod schemas that validate the requests.',
@@ -16,6 +17,7 @@ export type OpenapiDocumentRoute = typeof openapiDocument;
 export const docsPage = createRoute({
   method: 'get',
   path: '/api/docs',
+  operationId: 'getApiDocs',
   tags: ['System'],
   summary: 'Human-readable API documentation',
   description:

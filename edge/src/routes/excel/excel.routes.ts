@@ -59,15 +59,19 @@ const analyzeFormFields = {
   mappingOverrides: jsonText(MappingOverridesSchema, 'JSON object: header → field or null').optional(),
 };
 
+// Optional, with the default in words: zod's .default() makes the document list the field as required,
+// and a `default` keyword makes openapi-typescript's generated types demand it; either way a generated
+// client would have to send every choice.
 const importChoices = {
-  mode: z.enum(['merge', 'replace']).default('merge').openapi({
-    description: 'merge: add and update lines; replace: also remove lines of the same fiscal years × departments that the file lacks',
+  mode: z.enum(['merge', 'replace']).optional().openapi({
+    description:
+      'merge (the default): add and update lines; replace: also remove lines of the same fiscal years × departments that the file lacks',
   }),
-  acceptWarnings: z.boolean().default(false),
+  acceptWarnings: z.boolean().optional().openapi({ description: 'Import although the file has warnings (default false)' }),
   overrideKind: z
     .boolean()
-    .default(false)
-    .openapi({ description: 'Import although the file does not look like a budget (needs `reason`)' }),
+    .optional()
+    .openapi({ description: 'Import although the file does not look like a budget (needs `reason`; default false)' }),
   reason: z.string().max(1000).optional().openapi({ description: 'Why the kind is overridden; recorded in history' }),
 };
 
@@ -157,6 +161,7 @@ const fileProblems = {
 export const analyze = createRoute({
   method: 'post',
   path: '/api/excel/analyze',
+  operationId: 'analyzeFile',
   tags: ['Spreadsheets'],
   summary: 'Analyze a spreadsheet and preview the import',
   description:
@@ -187,6 +192,7 @@ export type AnalyzeRoute = typeof analyze;
 export const importSpreadsheet = createRoute({
   method: 'post',
   path: '/api/excel/import',
+  operationId: 'importFile',
   tags: ['Spreadsheets'],
   summary: 'Import a spreadsheet',
   description:

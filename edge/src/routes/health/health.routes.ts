@@ -5,6 +5,7 @@ import { json, open, problem } from '../../openapi/contract.ts';
 export const health = createRoute({
   method: 'get',
   path: '/api/health',
+  operationId: 'getHealth',
   tags: ['System'],
   summary: 'Health check',
   description: 'No authentication. Answers `{ok: true}` once the database answers `SELECT 1`.',

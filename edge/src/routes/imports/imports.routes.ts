@@ -37,6 +37,7 @@ export const ImportRecordSchema = z
 export const history = createRoute({
   method: 'get',
   path: '/api/imports/history',
+  operationId: 'listImports',
   tags: ['Imports'],
   summary: 'List imports, newest first',
   ...guard('imports:read'),
@@ -81,6 +82,7 @@ const Id = idParam('The import id');
 export const getImport = createRoute({
   method: 'get',
   path: '/api/imports/{id}',
+  operationId: 'getImport',
   tags: ['Imports'],
   summary: 'One import, with its issues',
   ...guard('imports:read'),
@@ -102,6 +104,7 @@ export type GetImportRoute = typeof getImport;
 export const revert = createRoute({
   method: 'post',
   path: '/api/imports/{id}/revert',
+  operationId: 'revertImport',
   tags: ['Imports'],
   summary: 'Undo an import',
   description:

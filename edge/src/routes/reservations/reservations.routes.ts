@@ -27,6 +27,7 @@ const Id = idParam('The reservation id');
 export const reserve = createRoute({
   method: 'post',
   path: '/api/budget/reservations',
+  operationId: 'createReservation',
   tags: ['Budget control'],
   summary: 'Reserve funds',
   description:
@@ -53,6 +54,7 @@ export type ReserveRoute = typeof reserve;
 export const getReservation = createRoute({
   method: 'get',
   path: '/api/budget/reservations/{id}',
+  operationId: 'getReservation',
   tags: ['Budget control'],
   summary: 'Read a reservation',
   ...guard(['budget:reserve', 'budget:read']),
@@ -68,6 +70,7 @@ const StateConflict = problem(
 export const commit = createRoute({
   method: 'post',
   path: '/api/budget/reservations/{id}/commit',
+  operationId: 'commitReservation',
   tags: ['Budget control'],
   summary: 'Commit a reservation (purchase order)',
   description: 'Moves `amount` (default: all still reserved) from reserved to committed.',
@@ -92,6 +95,7 @@ export type CommitRoute = typeof commit;
 export const release = createRoute({
   method: 'post',
   path: '/api/budget/reservations/{id}/release',
+  operationId: 'releaseReservation',
   tags: ['Budget control'],
   summary: 'Release what is still reserved',
   ...guard('budget:reserve'),
@@ -108,6 +112,7 @@ export type ReleaseRoute = typeof release;
 export const actual = createRoute({
   method: 'post',
   path: '/api/budget/reservations/{id}/actual',
+  operationId: 'recordActual',
   tags: ['Budget control'],
   summary: 'Record money spent (an invoice)',
   description: 'Uses up what is committed first, then what is reserved; anything beyond is recorded as extra spend (actuals are facts).',

@@ -57,6 +57,7 @@ export const SettingsPatchSchema = z
 export const getSettings = createRoute({
   method: 'get',
   path: '/api/settings',
+  operationId: 'getSettings',
   tags: ['Settings'],
   summary: 'Read the budget control settings',
   ...guard('budget:read'),
@@ -67,6 +68,7 @@ export type GetSettingsRoute = typeof getSettings;
 export const putSettings = createRoute({
   method: 'put',
   path: '/api/settings',
+  operationId: 'updateSettings',
   tags: ['Settings'],
   summary: 'Change the budget control settings',
   description:

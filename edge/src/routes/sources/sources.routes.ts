@@ -101,6 +101,7 @@ const Id = idParam('The data source id');
 export const list = createRoute({
   method: 'get',
   path: '/api/sources',
+  operationId: 'listSources',
   tags: ['Sources'],
   summary: 'List the data sources, each with its last run',
   ...guard('sources:admin'),
@@ -111,6 +112,7 @@ export type ListRoute = typeof list;
 export const create = createRoute({
   method: 'post',
   path: '/api/sources',
+  operationId: 'createSource',
   tags: ['Sources'],
   summary: 'Add a data source',
   ...guard('sources:admin'),
@@ -128,6 +130,7 @@ export type CreateRoute = typeof create;
 export const update = createRoute({
   method: 'patch',
   path: '/api/sources/{id}',
+  operationId: 'updateSource',
   tags: ['Sources'],
   summary: 'Change a data source',
   description: 'Settings are merged over the stored ones and checked again as a whole; `secrets`, when given, replace the stored ones.',
@@ -140,6 +143,7 @@ export type UpdateRoute = typeof update;
 export const remove = createRoute({
   method: 'delete',
   path: '/api/sources/{id}',
+  operationId: 'deleteSource',
   tags: ['Sources'],
   summary: 'Remove a data source',
   description: 'It stops syncing and its credentials are wiped; its import history stays.',
@@ -152,6 +156,7 @@ export type RemoveRoute = typeof remove;
 export const sync = createRoute({
   method: 'post',
   path: '/api/sources/{id}/sync',
+  operationId: 'syncSource',
   tags: ['Sources'],
   summary: 'Sync a data source now',
   description: 'Runs one sync and reports each file. Only where the server can reach files (the Node server); elsewhere 501.',
