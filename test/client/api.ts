@@ -1234,6 +1234,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The database is unreachable: `db.unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     createReservation: {
@@ -1327,6 +1336,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The database is unreachable: `db.unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getReservation: {
@@ -1370,6 +1388,15 @@ export interface operations {
             };
             /** @description `reservation.not_found`. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: `db.unavailable`. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1452,6 +1479,15 @@ export interface operations {
             };
             /** @description A value the domain refuses: `input.invalid`, `amount.invalid`, `period.invalid`, `currency.mismatch`. */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: `db.unavailable`. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1550,6 +1586,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The database is unreachable: `db.unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     releaseReservation: {
@@ -1602,6 +1647,15 @@ export interface operations {
             };
             /** @description Nothing left to commit or release: `reservation.invalid_state`; more than is reserved: `amount.exceeds_reserved`. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: `db.unavailable`. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1678,6 +1732,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The database is unreachable: `db.unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getBudgetSummary: {
@@ -1736,6 +1799,15 @@ export interface operations {
             };
             /** @description A value the domain refuses: `input.invalid`, `amount.invalid`, `period.invalid`, `currency.mismatch`. */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: `db.unavailable`. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1846,6 +1918,15 @@ export interface operations {
             };
             /** @description The file cannot be read: `file.*` (empty, corrupt, encrypted, not a spreadsheet…) with `row`/`column` where known, `sheet.not_found`. */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: `db.unavailable`. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2054,6 +2135,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The database is unreachable: `db.unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     revertImport: {
@@ -2106,6 +2196,15 @@ export interface operations {
             };
             /** @description `import.not_revertible` (already reverted, changed nothing, never applied) or `import.revert_conflict` with `conflicts`. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: `db.unavailable`. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2172,6 +2271,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The database is unreachable: `db.unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getOpenApiDocument: {
@@ -2225,6 +2333,15 @@ export interface operations {
             };
             /** @description The API key lacks the scope this operation needs: `auth.forbidden`. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: `db.unavailable`. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2302,6 +2419,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The database is unreachable: `db.unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listSources: {
@@ -2335,6 +2461,15 @@ export interface operations {
             };
             /** @description The API key lacks the scope this operation needs: `auth.forbidden`. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: `db.unavailable`. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2462,6 +2597,15 @@ export interface operations {
             };
             /** @description Not found (or not in your organization). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: `db.unavailable`. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2612,6 +2756,15 @@ export interface operations {
             };
             /** @description This runtime cannot run syncs (Cloudflare Workers): `sources.sync_unavailable`. The ingest worker syncs on schedule. */
             501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: `db.unavailable`. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

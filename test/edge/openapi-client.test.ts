@@ -102,6 +102,15 @@ describe('the served OpenAPI document', () => {
     );
   });
 
+  it('documents 401, 403 and 503 on every operation that needs a key (each looks the key up in the database)', () => {
+    for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, { security?: unknown[]; responses: Doc }>>)) {
+      for (const [method, op] of Object.entries(item)) {
+        if (!op.security?.length) continue;
+        expect(Object.keys(op.responses), `${method} ${path}`).toEqual(expect.arrayContaining(['401', '403', '503']));
+      }
+    }
+  });
+
   it("lints clean with Redocly's recommended rules: 0 errors, 0 warnings, and only the three listed exceptions", () => {
     writeFileSync(join(work, 'openapi.json'), JSON.stringify(doc));
     copyFileSync(join(ROOT, 'redocly.yaml'), join(work, 'redocly.yaml'));

@@ -67,7 +67,7 @@ export const list = createRoute({
       z.object({ lines: z.array(BudgetLineSchema), nextCursor: z.string().nullable() }).openapi('BudgetLinePage'),
       'A page of lines; `nextCursor` is null on the last page.',
     ),
-    ...problems(400, 401, 403, 422),
+    ...problems(400, 401, 403, 422, 503),
   },
 });
 export type ListRoute = typeof list;
@@ -109,7 +109,7 @@ export const summary = createRoute({
         .openapi('BudgetSummary'),
       'One row per department, category or period.',
     ),
-    ...problems(400, 401, 403, 422),
+    ...problems(400, 401, 403, 422, 503),
   },
 });
 export type SummaryRoute = typeof summary;

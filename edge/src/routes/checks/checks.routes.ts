@@ -16,6 +16,6 @@ export const check = createRoute({
     'department/category): `pass`, `warn` or `fail`, with the figures of the control basis.',
   ...guard('budget:check'),
   request: { body: jsonBody(CheckRequestSchema, 'What would be spent, where and when.') },
-  responses: { 200: json(CheckResultSchema, 'The decision and the figures.'), ...problems(400, 401, 403, 413, 415, 422) },
+  responses: { 200: json(CheckResultSchema, 'The decision and the figures.'), ...problems(400, 401, 403, 413, 415, 422, 503) },
 });
 export type CheckRoute = typeof check;

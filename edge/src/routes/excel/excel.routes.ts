@@ -182,7 +182,7 @@ export const analyze = createRoute({
         .openapi('AnalyzeResult'),
       'The analysis and the diff.',
     ),
-    ...problems(400, 401, 403, 415),
+    ...problems(400, 401, 403, 415, 503),
     ...encodingProblems,
     ...fileProblems,
   },
@@ -203,7 +203,7 @@ export const importSpreadsheet = createRoute({
   responses: {
     201: json(ImportResultSchema, 'Imported.'),
     200: json(ImportResultSchema, 'The stored budget already matches the file: nothing changed (`no_changes`, recorded in history).'),
-    ...problems(400, 401, 403, 415),
+    ...problems(400, 401, 403, 415, 503),
     ...encodingProblems,
     413: fileProblems[413],
     422: problem(

@@ -72,7 +72,7 @@ export const history = createRoute({
       z.object({ imports: z.array(ImportRecordSchema), nextCursor: z.string().nullable() }).openapi('ImportPage'),
       'A page of imports; `nextCursor` is null on the last page.',
     ),
-    ...problems(400, 401, 403),
+    ...problems(400, 401, 403, 503),
   },
 });
 export type HistoryRoute = typeof history;
@@ -95,7 +95,7 @@ export const getImport = createRoute({
       }).openapi('ImportDetail'),
       'The import.',
     ),
-    ...problems(401, 403),
+    ...problems(401, 403, 503),
     404: problem('`import.not_found`.'),
   },
 });
@@ -123,7 +123,7 @@ export const revert = createRoute({
         .openapi('RevertResult'),
       'Reverted.',
     ),
-    ...problems(401, 403),
+    ...problems(401, 403, 503),
     404: problem('`import.not_found`.'),
     409: problem(
       '`import.not_revertible` (already reverted, changed nothing, never applied) or `import.revert_conflict` with `conflicts`.',

@@ -43,7 +43,7 @@ export const reserve = createRoute({
         'Idempotent-Replayed': z.string().optional().openapi({ description: '`true` when this answers a replayed request' }),
       }),
     },
-    ...problems(400, 401, 403, 413, 415, 422),
+    ...problems(400, 401, 403, 413, 415, 422, 503),
     409: problem(
       'Not enough budget under block control: `budget.insufficient`, with the figures in `check`; or the Idempotency-Key was used for a different request: `idempotency.mismatch`.',
     ),
@@ -59,7 +59,7 @@ export const getReservation = createRoute({
   summary: 'Read a reservation',
   ...guard(['budget:reserve', 'budget:read']),
   request: { params: Id },
-  responses: { 200: json(ReservationSchema, 'The reservation now.'), ...problems(401, 403), 404: problem('`reservation.not_found`.') },
+  responses: { 200: json(ReservationSchema, 'The reservation now.'), ...problems(401, 403, 503), 404: problem('`reservation.not_found`.') },
 });
 export type GetReservationRoute = typeof getReservation;
 
@@ -85,7 +85,7 @@ export const commit = createRoute({
   },
   responses: {
     200: json(ReservationSchema, 'The reservation after the commit.'),
-    ...problems(400, 401, 403, 415, 422),
+    ...problems(400, 401, 403, 415, 422, 503),
     404: problem('`reservation.not_found`.'),
     409: StateConflict,
   },
@@ -102,7 +102,7 @@ export const release = createRoute({
   request: { params: Id },
   responses: {
     200: json(ReservationSchema, 'The reservation after the release.'),
-    ...problems(401, 403),
+    ...problems(401, 403, 503),
     404: problem('`reservation.not_found`.'),
     409: StateConflict,
   },
@@ -123,7 +123,7 @@ export const actual = createRoute({
   },
   responses: {
     200: json(ReservationSchema, 'The reservation after the actual.'),
-    ...problems(400, 401, 403, 415, 422),
+    ...problems(400, 401, 403, 415, 422, 503),
     404: problem('`reservation.not_found`.'),
   },
 });

@@ -61,7 +61,7 @@ export const getSettings = createRoute({
   tags: ['Settings'],
   summary: 'Read the budget control settings',
   ...guard('budget:read'),
-  responses: { 200: json(SettingsSchema, "The organization's settings."), ...problems(401, 403) },
+  responses: { 200: json(SettingsSchema, "The organization's settings."), ...problems(401, 403, 503) },
 });
 export type GetSettingsRoute = typeof getSettings;
 
@@ -76,6 +76,6 @@ export const putSettings = createRoute({
     'overrides. Values are validated together; all problems come back in one `input.invalid` (422) with `problems`.',
   ...guard('admin'),
   request: { body: jsonBody(SettingsPatchSchema, 'The settings to change.') },
-  responses: { 200: json(SettingsSchema, 'The settings after the change.'), ...problems(400, 401, 403, 415, 422) },
+  responses: { 200: json(SettingsSchema, 'The settings after the change.'), ...problems(400, 401, 403, 415, 422, 503) },
 });
 export type PutSettingsRoute = typeof putSettings;

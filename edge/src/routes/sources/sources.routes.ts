@@ -105,7 +105,7 @@ export const list = createRoute({
   tags: ['Sources'],
   summary: 'List the data sources, each with its last run',
   ...guard('sources:admin'),
-  responses: { 200: json(z.object({ sources: z.array(SourceSchema) }), 'The data sources.'), ...problems(401, 403) },
+  responses: { 200: json(z.object({ sources: z.array(SourceSchema) }), 'The data sources.'), ...problems(401, 403, 503) },
 });
 export type ListRoute = typeof list;
 
@@ -119,7 +119,7 @@ export const create = createRoute({
   request: { body: jsonBody(SourceInputSchema, 'The source; credentials are encrypted at rest.') },
   responses: {
     201: json(SourceSchema, 'The new source.'),
-    ...problems(400, 401, 403, 415, 422),
+    ...problems(400, 401, 403, 415, 422, 503),
     503: problem(
       'Credentials cannot be stored: the server has no valid BUDGET_SYNC_SECRET_KEY (`secret.key_missing`, `secret.key_invalid`).',
     ),
@@ -149,7 +149,7 @@ export const remove = createRoute({
   description: 'It stops syncing and its credentials are wiped; its import history stays.',
   ...guard('sources:admin'),
   request: { params: Id },
-  responses: { 204: { description: 'Removed.' }, ...problems(401, 403, 404) },
+  responses: { 204: { description: 'Removed.' }, ...problems(401, 403, 404, 503) },
 });
 export type RemoveRoute = typeof remove;
 
@@ -164,7 +164,7 @@ export const sync = createRoute({
   request: { params: Id },
   responses: {
     200: json(SyncSchema, 'What happened to each file.'),
-    ...problems(401, 403, 404),
+    ...problems(401, 403, 404, 503),
     501: problem('This runtime cannot run syncs (Cloudflare Workers): `sources.sync_unavailable`. The ingest worker syncs on schedule.'),
   },
 });
