@@ -724,11 +724,14 @@ export interface components {
             missingBudget: "fail" | "warn";
             overrides: components["schemas"]["ControlOverride"][];
             /**
-             * @description Exact decimal amount as text
+             * @description Amount ("0.00": none). How far over its budget a request may still go: a percent of the budget, an amount, or both. With both set, the smaller of the two applies.
              * @example 1250.00
              */
             toleranceAmount: string;
-            /** @example 2.5 */
+            /**
+             * @description Percent of the budget ("0": none). How far over its budget a request may still go: a percent of the budget, an amount, or both. With both set, the smaller of the two applies.
+             * @example 2.5
+             */
             tolerancePercent: string;
         };
         /** @description Only the given settings change. */

@@ -9,6 +9,7 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TOLERANCE_RULE } from '@budget-sync/core';
 import { createApiKey } from '@budget-sync/db';
 import pg from 'pg';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
@@ -233,6 +234,8 @@ describe('the console', () => {
 
   it('refuses a POST without the CSRF token, or from another origin, and changes nothing', async () => {
     await page.goto(`${server.url}/settings`);
+    // The page says the tolerance rule the code applies (the smaller of percent and amount), from one source.
+    expect((await textOf(page.locator('#tolerance-hint'))).trim()).toBe(TOLERANCE_RULE);
     const token = await page.locator('input[name="_csrf"]').first().inputValue();
     const noToken = await page.request.post(`${server.url}/settings`, { form: { controlLevel: 'track' }, maxRedirects: 0 });
     expect(noToken.status()).toBe(403);

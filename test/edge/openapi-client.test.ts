@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TOLERANCE_RULE } from '@budget-sync/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateClientTypes } from '../client/generate.ts';
 import {
@@ -88,6 +89,11 @@ describe('the served OpenAPI document', () => {
     );
     expect(ids).toHaveLength(24);
     expect(new Set(ids).size).toBe(24);
+    // The settings say the tolerance rule the code applies, in the words of its one source.
+    const settings = ((doc.components as Doc).schemas as Record<string, { properties: Record<string, { description?: string }> }>)
+      .ControlSettings;
+    expect(settings?.properties.tolerancePercent?.description).toContain(TOLERANCE_RULE);
+    expect(settings?.properties.toleranceAmount?.description).toContain(TOLERANCE_RULE);
     // Integrators' generated clients are named after these: they are a contract.
     expect(ids).toEqual(
       expect.arrayContaining([

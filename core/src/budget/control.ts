@@ -47,6 +47,14 @@ export interface ControlDecision {
 }
 
 /**
+ * The tolerance rule in words, for every text that explains it (the console's settings page, the API's
+ * settings schema, the README): one source, so no text can say "the larger applies" while the code
+ * applies the smaller (toleranceOf below).
+ */
+export const TOLERANCE_RULE =
+  'How far over its budget a request may still go: a percent of the budget, an amount, or both. With both set, the smaller of the two applies.';
+
+/**
  * The tolerance in minor units. When both a percent (of the budget) and an amount are set, the SMALLER of
  * the two applies: a controller who writes "10%, at most 500.00" means both limits to hold, and the
  * percent alone would allow large absolute overruns on big budgets while the amount alone would be
@@ -93,7 +101,7 @@ export function decideControl(input: ControlInput): ControlDecision {
     };
   }
   const within = overBy <= tolerance;
-  const toleranceText = tolerance > 0n ? `the tolerance of ${m(tolerance)}` : 'no tolerance';
+  const beyond = tolerance > 0n ? `, beyond the tolerance of ${m(tolerance)}` : ' (no tolerance is set)';
   let decision: ControlDecisionKind;
   let message: string;
   if (controlLevel === 'track') {
@@ -101,15 +109,15 @@ export function decideControl(input: ControlInput): ControlDecision {
     message = `Over budget${scope} by ${m(overBy)}: ${position}. Allowed: this budget is only tracked, so the overspend is recorded, not stopped.`;
   } else if (within) {
     decision = 'warn';
-    message = `Over budget${scope} by ${m(overBy)}, within ${toleranceText}: ${position}. Allowed with a warning.`;
+    message = `Over budget${scope} by ${m(overBy)}, within the tolerance of ${m(tolerance)}: ${position}. Allowed with a warning.`;
   } else if (controlLevel === 'warn') {
     decision = 'warn';
     message =
-      `Over budget${scope} by ${m(overBy)}, beyond ${toleranceText}: ${position}. ` +
+      `Over budget${scope} by ${m(overBy)}${beyond}: ${position}. ` +
       'Allowed with a warning, because this budget is under advisory control.';
   } else {
     decision = 'fail';
-    message = `Not enough budget${scope}: ${position}. That is ${m(overBy)} over, beyond ${toleranceText}, so the request is blocked.`;
+    message = `Not enough budget${scope}: ${position}. That is ${m(overBy)} over${beyond}, so the request is blocked.`;
   }
   return { decision, available, availableAfter, tolerance, overBy, message };
 }

@@ -54,7 +54,7 @@ describe('decideControl: boundaries', () => {
     expect(d).toMatchObject({ decision: 'fail', available: 100_000n, availableAfter: -1n, overBy: 1n });
     expect(d.message).toBe(
       'Not enough budget: 1,000.01 USD requested, 1,000.00 USD of the 1,000.00 USD budget available. ' +
-        'That is 0.01 USD over, beyond no tolerance, so the request is blocked.',
+        'That is 0.01 USD over (no tolerance is set), so the request is blocked.',
     );
   });
 

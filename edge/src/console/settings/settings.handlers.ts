@@ -3,6 +3,7 @@
  * line, the control basis, and the fiscal-year start. Shown to any reader; changed by admin keys only,
  * through db's updateSettings (which validates and explains what it refuses).
  */
+import { TOLERANCE_RULE } from '@budget-sync/core';
 import { type ControlSettings, type ControlSettingsPatch, getSettings, isDomainError, updateSettings } from '@budget-sync/db';
 import { type ConsoleContext, formOf, hasScope } from '../context.ts';
 import { MONTHS } from '../format.ts';
@@ -43,7 +44,7 @@ ${select('controlLevel', 'Control level', v('controlLevel', s.controlLevel), LEV
 <div class="field"><label for="tolerancePercent">Tolerance, percent of the budget</label><input id="tolerancePercent" name="tolerancePercent" type="text" inputmode="decimal" value="${v('tolerancePercent', s.tolerancePercent)}"${admin ? '' : html` disabled`} aria-describedby="tolerance-hint"></div>
 <div class="field"><label for="toleranceAmount">Tolerance, amount</label><input id="toleranceAmount" name="toleranceAmount" type="text" inputmode="decimal" value="${v('toleranceAmount', s.toleranceAmount)}"${admin ? '' : html` disabled`} aria-describedby="tolerance-hint"></div>
 </div>
-<p id="tolerance-hint" class="hint">How far over the budget a request may still pass. With both set, the larger applies.</p>
+<p id="tolerance-hint" class="hint">${TOLERANCE_RULE}</p>
 ${select('missingBudget', 'When there is no budget line', v('missingBudget', s.missingBudget), MISSING, !admin)}
 ${select('controlBasis', 'Compare requests with', v('controlBasis', s.controlBasis), BASES, !admin)}
 ${select(

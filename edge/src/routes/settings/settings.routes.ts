@@ -1,4 +1,5 @@
 /** Contract of the budget control settings of the caller's organization (DESIGN §2, Control). */
+import { TOLERANCE_RULE } from '@budget-sync/core';
 import { createRoute, z } from '@hono/zod-openapi';
 import { guard, json, jsonBody, problems } from '../../openapi/contract.ts';
 import { AmountInputSchema, MoneySchema } from '../../schemas/common.ts';
@@ -22,8 +23,8 @@ const OverrideSchema = z
 export const SettingsSchema = z
   .object({
     controlLevel: z.enum(LEVELS),
-    tolerancePercent: z.string().openapi({ example: '2.5' }),
-    toleranceAmount: MoneySchema,
+    tolerancePercent: z.string().openapi({ example: '2.5', description: `Percent of the budget ("0": none). ${TOLERANCE_RULE}` }),
+    toleranceAmount: MoneySchema.openapi({ description: `Amount ("0.00": none). ${TOLERANCE_RULE}` }),
     missingBudget: z.enum(['fail', 'warn']),
     controlBasis: z.enum(['period', 'ytd', 'annual']).openapi({
       description:
