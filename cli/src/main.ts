@@ -4,6 +4,7 @@
  */
 import type { ImportFlags } from './commands/import.ts';
 import type { SourcesAddFlags } from './commands/sources.ts';
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { analyzeCommand } from './commands/analyze.ts';
 
@@ -17,6 +18,9 @@ const historyCommands = () => import('./commands/imports.ts');
 const sourceCommands = () => import('./commands/sources.ts');
 const workerCommands = () => import('./commands/worker.ts');
 const serveCommands = () => import('./commands/serve.ts');
+
+/** The version of Budget Sync (the project's package.json; the CLI ships with the project). */
+export const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 const DATABASE_NOTE =
   'The database commands use the Postgres named by DATABASE_URL, else the embedded one under ./.budget-sync (or BUDGET_SYNC_DATA_DIR).';
@@ -32,6 +36,7 @@ export async function main(argv: string[]): Promise<number> {
   };
   const program = new Command('budget-sync')
     .description('Budget Sync: get departmental budgets from spreadsheets into Postgres, and check budget in real time.')
+    .version(VERSION, '-V, --version', 'print the version of Budget Sync')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) })
     .showHelpAfterError()

@@ -4,7 +4,7 @@
  * explains the kind, the mapping, the lines and the issues.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +35,14 @@ const corpus = (file: string): string => join(corpusDir, file);
 
 const tmp = mkdtempSync(join(tmpdir(), 'budget-sync-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('budget-sync --version', () => {
+  it("prints the project's version and exits 0", () => {
+    const r = run('--version');
+    const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+    expect(r).toEqual({ status: 0, stdout: `${version}\n`, stderr: '' });
+  });
+});
 
 describe('budget-sync analyze --json', () => {
   const basic = run('analyze', corpus('budget-long-basic.csv'), '--json');

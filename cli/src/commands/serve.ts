@@ -56,7 +56,17 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
     });
   } catch (e) {
     const code = (e as { code?: unknown } | null)?.code;
-    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+    if (code === 'EADDRINUSE') {
+      const url = `http://${flags.host.includes(':') ? `[${flags.host}]` : flags.host}:${port}/`;
+      printError(
+        false,
+        'usage',
+        `Port ${port} on ${flags.host} is already in use: Budget Sync is probably already running there — open ${url}. ` +
+          `To run a second one, choose another port: npm start -- --port ${port + 1} (or budget-sync serve --port ${port + 1}).`,
+      );
+      return 2;
+    }
+    if (code === 'EACCES' || code === 'EADDRNOTAVAIL') {
       printError(false, 'usage', `Cannot listen on ${flags.host}:${port}: ${messageOf(e)}. Choose another --port or --host.`);
       return 2;
     }
