@@ -4,7 +4,7 @@
  * Postgres via a local WebSocket proxy), one after the other. Reporters are global, so the summary line
  * counts both.
  */
-import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
+import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 import type {} from './test/workers/fixture.ts';
 
