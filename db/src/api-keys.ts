@@ -2,10 +2,12 @@
  * API keys: `bsk_` and 43 random base64url characters. Only a SHA-256 hash is stored, with a short
  * display prefix so people can tell keys apart; the key itself is shown once, when it is made.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type pg from 'pg';
 import { DomainError } from './errors.ts';
 import { isUuid } from './ids.ts';
+import { randomToken, sameHash, sha256Hex } from './tokens.ts';
+
+export { sameHash } from './tokens.ts';
 
 export const SCOPES = ['budget:read', 'budget:check', 'budget:reserve', 'imports:read', 'imports:write', 'sources:admin', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -25,14 +27,7 @@ const KEY_PREFIX = 'bsk_';
 const DISPLAY_LENGTH = 12;
 
 export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
-}
-
-/** Constant-time comparison of two hex digests (the lookup is by hash; this guards the final check). */
-export function sameHash(a: string, b: string): boolean {
-  const x = Buffer.from(a, 'hex');
-  const y = Buffer.from(b, 'hex');
-  return x.length === y.length && timingSafeEqual(x, y);
+  return sha256Hex(key);
 }
 
 export function parseScopes(text: string): Scope[] {
@@ -56,7 +51,7 @@ export async function createApiKey(
   const name = input.name.trim();
   if (!name) throw new DomainError('input.invalid', 'An API key needs a name (what or who uses it).');
   if (!isUuid(input.orgId)) throw new DomainError('org.not_found', `There is no organization with id ${input.orgId}.`);
-  const apiKey = `${KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
+  const apiKey = `${KEY_PREFIX}${randomToken()}`;
   const r = await db.query<KeyRow>(
     `INSERT INTO api_keys (org_id, name, prefix, hash, scopes)
      SELECT id, $2, $3, $4, $5 FROM organizations WHERE id = $1
@@ -123,6 +118,11 @@ async function lookupKey(db: pg.Pool | pg.PoolClient, hash: string): Promise<Aut
   );
   const row = r.rows[0];
   if (!row || !sameHash(row.hash, hash)) return null;
+  return authenticatedKey(row);
+}
+
+/** A key row as the request's authentication (the key lookup and the console's session lookup). */
+export function authenticatedKey(row: { id: string; org_id: string; name: string; scopes: Scope[] }): Authenticated {
   return { keyId: row.id, orgId: row.org_id, name: row.name, scopes: row.scopes };
 }
 

@@ -3,6 +3,7 @@
  * Workers bundle can import it; opening a database and migrating are Node-only, in `@budget-sync/db/node`.
  */
 export * from './api-keys.ts';
+export * from './console-sessions.ts';
 export { type Database, redact } from './database.ts';
 export * from './errors.ts';
 export * from './imports/apply.ts';

@@ -90,6 +90,33 @@ export const apiKeys = pgTable(
   (t) => [uniqueIndex('api_keys_hash').on(t.hash), index('api_keys_org').on(t.orgId)],
 );
 
+/**
+ * Console sessions, on the server (DESIGN §2: signing out ends them). The cookie holds a random 256-bit
+ * token; only its SHA-256 is stored. A session is good while it is not expired, not revoked (sign-out,
+ * the key's revocation) and its key is not revoked. People (issue 15) will add a user_id beside api_key_id.
+ */
+export const consoleSessions = pgTable(
+  'console_sessions',
+  {
+    /** SHA-256 of the cookie's token, hex. The token itself is never stored. */
+    tokenHash: text('token_hash').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    apiKeyId: uuid('api_key_id')
+      .notNull()
+      .references(() => apiKeys.id, { onDelete: 'cascade' }),
+    /** The CSRF token bound to the session (the `bs_csrf` cookie and every form must carry the same). */
+    csrf: text('csrf').notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    /** Written at most once a minute per session. */
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [index('console_sessions_api_key').on(t.apiKeyId), index('console_sessions_expires').on(t.expiresAt)],
+);
+
 export const budgetLines = pgTable(
   'budget_lines',
   {

@@ -10,6 +10,7 @@ import { consoleRouter } from './console/console.index.ts';
 import type { AppDeps, AppEnv } from './env.ts';
 import { createServiceMetrics } from './metrics/latency.ts';
 import { metricsRouter, timeBudgetChecks } from './metrics/metrics.index.ts';
+import { FailureLimiter } from './middleware/auth-failures.ts';
 import { limitBody } from './middleware/body.ts';
 import { databaseLease } from './middleware/database.ts';
 import { ApiProblem, problemResponse, toProblem } from './problems.ts';
@@ -43,10 +44,14 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
 
   // One key cache per app: in Node that is the process, on Workers the isolate.
   const authenticate = cachedKeyAuthenticator({ ttlMs: config.authCacheMs });
+  // Likewise one count of failed authentications, shared by the API and the console's sign-in.
+  const authFailures = new FailureLimiter({ limit: config.authFailureLimit, windowMs: config.authFailureWindowMs });
 
   app.use('*', async (c, next) => {
     c.set('config', config);
     c.set('authenticate', authenticate);
+    c.set('authFailures', authFailures);
+    c.set('clientAddress', () => deps.clientAddress?.(c));
     await next();
   });
   app.use('/api/*', limitBody(config.maxBodyBytes));

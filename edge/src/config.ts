@@ -27,6 +27,9 @@ const EnvSchema = z.object({
       .transform((u) => u.replace(/\/+$/, ''))
       .optional(),
   ),
+  BUDGET_SYNC_AUTH_FAILURE_LIMIT: z.preprocess(blankAsUnset, z.coerce.number().int().min(1).max(10_000).default(10)),
+  BUDGET_SYNC_AUTH_FAILURE_WINDOW_SECONDS: z.preprocess(blankAsUnset, z.coerce.number().positive().max(86_400).default(60)),
+  BUDGET_SYNC_TRUSTED_PROXIES: z.preprocess(blankAsUnset, z.coerce.number().int().min(0).max(10).default(0)),
 });
 
 export interface AppConfig {
@@ -41,6 +44,18 @@ export interface AppConfig {
   authCacheMs: number;
   /** The API's public address (`servers` of the OpenAPI document); unset: the origin each request came to. */
   publicUrl?: string | undefined;
+  /**
+   * Failed authentications (wrong API keys, failed console sign-ins) a client may make per window; the
+   * next ones get 429 `auth.rate_limited` until the window has room again. Valid keys are never counted.
+   */
+  authFailureLimit: number;
+  /** The sliding window of authFailureLimit; default 60 s. */
+  authFailureWindowMs: number;
+  /**
+   * Reverse proxies in front of the Node server that append to X-Forwarded-For (0: the header is ignored
+   * and the client is the socket's peer). Workers take the client from CF-Connecting-IP instead.
+   */
+  trustedProxies: number;
 }
 
 export const DEFAULT_CONFIG: Readonly<AppConfig> = Object.freeze(parseConfig({}));
@@ -57,5 +72,8 @@ export function parseConfig(env: Record<string, unknown>): AppConfig {
     maxFileRows: r.data.BUDGET_SYNC_MAX_FILE_ROWS,
     authCacheMs: Math.round(r.data.BUDGET_SYNC_AUTH_CACHE_SECONDS * 1000),
     publicUrl: r.data.BUDGET_SYNC_PUBLIC_URL,
+    authFailureLimit: r.data.BUDGET_SYNC_AUTH_FAILURE_LIMIT,
+    authFailureWindowMs: Math.round(r.data.BUDGET_SYNC_AUTH_FAILURE_WINDOW_SECONDS * 1000),
+    trustedProxies: r.data.BUDGET_SYNC_TRUSTED_PROXIES,
   };
 }

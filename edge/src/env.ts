@@ -8,6 +8,7 @@ import type { Context } from 'hono';
 import type { AppConfig } from './config.ts';
 import type { ConsoleOptions } from './console/options.ts';
 import type { ServiceMetrics } from './metrics/latency.ts';
+import type { FailureLimiter } from './middleware/auth-failures.ts';
 
 /** A database for the duration of one request; `release` is called once the response is produced. */
 export interface DatabaseLease {
@@ -33,6 +34,12 @@ export interface AppDeps {
   console?: ConsoleOptions | undefined;
   /** What the app measures about itself (budget-check latency…); a fresh set per app when omitted. */
   metrics?: ServiceMetrics | undefined;
+  /**
+   * The address of the request's client, which failed authentications are counted by: the socket's peer
+   * on Node (or X-Forwarded-For through trusted proxies), CF-Connecting-IP on Workers. Omitted (tests
+   * calling app.request): failures are not counted per client.
+   */
+  clientAddress?: ((c: Context<AppEnv>) => string | undefined) | undefined;
 }
 
 export interface AppEnv {
@@ -42,6 +49,10 @@ export interface AppEnv {
     database: () => Promise<Database>;
     /** Looks a presented API key up (through the app's short-lived key cache). */
     authenticate: KeyAuthenticator;
+    /** Failed authentications per client (the app's, so the process's or the isolate's). */
+    authFailures: FailureLimiter;
+    /** The request's client address, when the runtime knows it (AppDeps.clientAddress). */
+    clientAddress: () => string | undefined;
     /** The authenticated API key; set by requireScope on every protected route. */
     auth: Authenticated;
   };

@@ -3,7 +3,8 @@
  * the embedded Postgres). `budget-sync serve` runs it; so does `node edge/src/node.ts` (PORT, HOST,
  * DATABASE_URL from the environment). On the first start against an empty database it creates a demo
  * organization with a sample budget (demo.ts) and hands back its admin key, which is shown once. The web
- * console is served at `/` by the same app, its session secret from loadSessionSecret.
+ * console is served at `/` by the same app. Failed authentications are counted per client: the socket's
+ * peer, or X-Forwarded-For's entry as far from the right as BUDGET_SYNC_TRUSTED_PROXIES says.
  *
  * Shutdown is ours: on SIGINT/SIGTERM the HTTP server stops taking requests, lets the running ones
  * finish, runs the steps registered with onClose (the ingest worker of `budget-sync serve`), then the
@@ -12,15 +13,16 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import { getConnInfo } from '@hono/node-server/conninfo';
 import { createOrganization, type Database, listOrganizations } from '@budget-sync/db';
 import { openDatabase } from '@budget-sync/db/node';
 import { z } from 'zod';
 import { createApp } from './app.ts';
 import { type AppConfig, parseConfig } from './config.ts';
 import type { ConsoleOptions } from './console/options.ts';
-import { loadSessionSecret } from './console/secret-file.ts';
 import { seedDemoData } from './demo.ts';
 import type { AppLogger } from './env.ts';
+import { forwardedClient } from './middleware/auth-failures.ts';
 
 export const DEFAULT_PORT = 8787;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -38,8 +40,8 @@ export interface StartOptions {
   poolSize?: number;
   config?: AppConfig;
   logger?: AppLogger;
-  /** The web console at `/` (default on, with nothing beyond the session secret); false serves the API alone. */
-  console?: Omit<ConsoleOptions, 'sessionSecret'> | false;
+  /** The web console at `/` (default on); false serves the API alone. */
+  console?: ConsoleOptions | false;
 }
 
 export interface DemoOrganization {
@@ -86,10 +88,11 @@ export async function startServer(options: StartOptions = {}): Promise<NodeServe
   const ownsDatabase = options.database === undefined;
   try {
     const demo = await ensureDemoOrganization(database, config);
-    const consoleOptions = options.console === false ? undefined : { ...options.console, sessionSecret: await loadSessionSecret() };
+    const consoleOptions = options.console === false ? undefined : { ...options.console };
     const app = createApp({
       database: async () => ({ db: database, release: async () => {} }),
       config,
+      clientAddress: (c) => forwardedClient(getConnInfo(c).remote.address, c.req.header('x-forwarded-for'), config.trustedProxies),
       ...(options.logger ? { logger: options.logger } : {}),
       ...(consoleOptions ? { console: consoleOptions } : {}),
     });

@@ -86,6 +86,7 @@ const TITLES: Record<number, string> = {
   413: 'Content too large',
   415: 'Unsupported media type',
   422: 'Unprocessable content',
+  429: 'Too many requests',
   500: 'Internal server error',
   503: 'Service unavailable',
 };
@@ -132,6 +133,12 @@ export const PROBLEM_CODES: ReadonlyArray<{ code: string; status: number; meanin
   { code: 'auth.missing_key', status: 401, meaning: 'No `Authorization: Bearer <key>` header.' },
   { code: 'auth.invalid_key', status: 401, meaning: 'The key is unknown or revoked.' },
   { code: 'auth.forbidden', status: 403, meaning: 'The key lacks the scope the operation needs (`requiredScope`).' },
+  {
+    code: 'auth.rate_limited',
+    status: 429,
+    meaning:
+      'Too many wrong API keys (or failed console sign-ins) from your address within the window (a minute by default); wait `retryAfterSeconds`, also sent as Retry-After. Valid keys are never limited.',
+  },
   ...Object.entries(DOMAIN_STATUS).map(([code, status]) => ({ code, status, meaning: DOMAIN_MEANING[code as DomainErrorCode] })),
   {
     code: 'file.*',

@@ -6,6 +6,7 @@
  *
  * Bindings: DATABASE_URL (a secret: Neon's pooled connection string), the BUDGET_SYNC_* config vars, and
  * NEON_WS_PROXY only for local runs and tests (`host:port/path` of a WebSocket→TCP proxy, no TLS).
+ * Failed authentications are counted per CF-Connecting-IP, in this isolate's memory (README: rate limits).
  */
 import type { Database } from '@budget-sync/db';
 import { neonConfig, Pool, types } from '@neondatabase/serverless';
@@ -21,6 +22,9 @@ export interface WorkerEnv {
   NEON_WS_PROXY?: string;
   BUDGET_SYNC_MAX_BODY_BYTES?: string;
   BUDGET_SYNC_MAX_FILE_ROWS?: string;
+  BUDGET_SYNC_AUTH_CACHE_SECONDS?: string;
+  BUDGET_SYNC_AUTH_FAILURE_LIMIT?: string;
+  BUDGET_SYNC_AUTH_FAILURE_WINDOW_SECONDS?: string;
 }
 
 const logger: AppLogger = { error: (message, cause) => console.error(message, cause) };
@@ -69,7 +73,13 @@ function neonDatabase(env: WorkerEnv): (c: Context<AppEnv>) => Promise<DatabaseL
 
 function build(env: WorkerEnv) {
   if (env.NEON_WS_PROXY) useLocalProxy(env.NEON_WS_PROXY);
-  return createApp({ database: neonDatabase(env), config: parseConfig(env as Record<string, unknown>), logger });
+  return createApp({
+    database: neonDatabase(env),
+    config: parseConfig(env as Record<string, unknown>),
+    logger,
+    // Cloudflare sets it to the address the request came from; a client cannot. X-Forwarded-For can be, and is never read.
+    clientAddress: (c) => c.req.header('cf-connecting-ip'),
+  });
 }
 
 // Once per isolate: the app (its routes, the OpenAPI document) is the same for every request.

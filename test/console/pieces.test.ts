@@ -1,12 +1,10 @@
 /**
- * The console's pure pieces without a browser: formula-safe CSV cells, sealed session cookies, money
- * formatting from exact decimal text, escaping in the HTML template, the latency recorder and the
- * Prometheus text.
+ * The console's pure pieces without a browser: formula-safe CSV cells, money formatting from exact
+ * decimal text, escaping in the HTML template, the latency recorder and the Prometheus text.
  */
 import { csvCell, csvRow } from '../../edge/src/console/csv.ts';
 import { money } from '../../edge/src/console/format.ts';
 import { html } from '../../edge/src/console/html.ts';
-import { SessionSealer } from '../../edge/src/console/session.ts';
 import { LatencyRecorder } from '../../edge/src/metrics/latency.ts';
 import { renderPrometheus } from '../../edge/src/metrics/prometheus.ts';
 import { describe, expect, it } from 'vitest';
@@ -26,31 +24,6 @@ describe('CSV export cells', () => {
     expect(csvCell('Marketing')).toBe('Marketing');
     expect(csvCell(null)).toBe('');
     expect(csvRow(['a, b', 'say "hi"', 2026])).toBe('"a, b","say ""hi""",2026\r\n');
-  });
-});
-
-describe('session cookies', () => {
-  const secret = 'x'.repeat(40);
-
-  it('seal the key so that it cannot be read, and open only with the same secret before expiry', async () => {
-    const sealer = new SessionSealer(secret);
-    const key = 'bsk_abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
-    const cookie = await sealer.seal({ key, csrf: 'token', exp: 2_000_000_000 });
-    expect(cookie).not.toContain('abcdefghij');
-    expect(Buffer.from(cookie, 'base64url').toString('latin1')).not.toContain('abcdefghij');
-    expect(await sealer.open(cookie, 1_999_999_999)).toEqual({ key, csrf: 'token', exp: 2_000_000_000 });
-    expect(await sealer.open(cookie, 2_000_000_000)).toBeNull();
-    expect(await new SessionSealer('y'.repeat(40)).open(cookie, 1)).toBeNull();
-  });
-
-  it('refuse a tampered cookie, garbage, and a secret that is too short', async () => {
-    const sealer = new SessionSealer(secret);
-    const cookie = await sealer.seal({ key: 'k', csrf: 'c', exp: 2_000_000_000 });
-    const flipped = `${cookie.slice(0, 20)}${cookie[20] === 'A' ? 'B' : 'A'}${cookie.slice(21)}`;
-    expect(await sealer.open(flipped, 1)).toBeNull();
-    expect(await sealer.open('not a cookie', 1)).toBeNull();
-    expect(await sealer.open(undefined, 1)).toBeNull();
-    expect(() => new SessionSealer('short')).toThrow(/at least 32/);
   });
 });
 

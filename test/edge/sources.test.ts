@@ -23,7 +23,7 @@ const node: TestApp = {
   app: createApp({
     database: async () => ({ db, release: async () => {} }),
     config: { ...DEFAULT_CONFIG, authCacheMs: 0 },
-    console: { sessionSecret: 'x'.repeat(40), syncSource: async (d, id) => syncSource(d, id, { trigger: 'api' }) },
+    console: { syncSource: async (d, id) => syncSource(d, id, { trigger: 'api' }) },
   }),
 };
 /** Like Workers: no way to reach files. */

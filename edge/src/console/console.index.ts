@@ -18,7 +18,6 @@ import { revert, showHistory, showImport } from './history/history.handlers.ts';
 import { html } from './html.ts';
 import { publicPage } from './layout.ts';
 import type { ConsoleOptions } from './options.ts';
-import { SessionSealer } from './session.ts';
 import { saveSettings, showSettings } from './settings/settings.handlers.ts';
 import { showSignIn, signIn, signOut } from './sign-in.ts';
 import { showSources, syncNow } from './sources/sources.handlers.ts';
@@ -39,7 +38,6 @@ const PAGES = ['/', '/sign-in', '/sign-out', '/upload/*', '/history/*', '/budget
 
 export function consoleRouter(deps: AppDeps, options: ConsoleOptions, metrics: ServiceMetrics): Hono<ConsoleEnv> {
   const config = deps.config;
-  const sealer = new SessionSealer(options.sessionSecret);
   const logger = deps.logger ?? { error: (message: string, cause: unknown) => console.error(message, cause) };
   const app = new Hono<ConsoleEnv>();
 
@@ -62,30 +60,30 @@ export function consoleRouter(deps: AppDeps, options: ConsoleOptions, metrics: S
     app.use(path, verifyCsrf);
   }
 
-  app.get('/', requireSession(sealer, []), (c) => c.redirect('/upload', 303));
-  app.get('/sign-in', showSignIn(sealer));
-  app.post('/sign-in', signIn(sealer));
+  app.get('/', requireSession([]), (c) => c.redirect('/upload', 303));
+  app.get('/sign-in', showSignIn);
+  app.post('/sign-in', signIn);
   app.post('/sign-out', signOut);
 
-  app.get('/upload', requireSession(sealer, 'imports:read'), showUpload);
-  app.post('/upload', requireSession(sealer, 'imports:read'), analyzeUpload(metrics));
-  app.post('/upload/import', requireSession(sealer, 'imports:write'), confirmImport(metrics));
+  app.get('/upload', requireSession('imports:read'), showUpload);
+  app.post('/upload', requireSession('imports:read'), analyzeUpload(metrics));
+  app.post('/upload/import', requireSession('imports:write'), confirmImport(metrics));
 
-  app.get('/history', requireSession(sealer, 'imports:read'), showHistory);
-  app.get('/history/:id', requireSession(sealer, 'imports:read'), (c) => showImport(c));
-  app.post('/history/:id/revert', requireSession(sealer, 'imports:write'), revert);
+  app.get('/history', requireSession('imports:read'), showHistory);
+  app.get('/history/:id', requireSession('imports:read'), (c) => showImport(c));
+  app.post('/history/:id/revert', requireSession('imports:write'), revert);
 
-  app.get('/budgets', requireSession(sealer, 'budget:read'), showBudgets);
-  app.get('/budgets/export.csv', requireSession(sealer, 'budget:read'), exportBudgetsCsv);
-  app.get('/check', requireSession(sealer, 'budget:check'), showCheck(metrics.budgetChecks));
+  app.get('/budgets', requireSession('budget:read'), showBudgets);
+  app.get('/budgets/export.csv', requireSession('budget:read'), exportBudgetsCsv);
+  app.get('/check', requireSession('budget:check'), showCheck(metrics.budgetChecks));
 
-  app.get('/sources', requireSession(sealer, 'sources:admin'), showSources(options));
-  app.post('/sources/:id/sync', requireSession(sealer, 'sources:admin'), syncNow(options));
+  app.get('/sources', requireSession('sources:admin'), showSources(options));
+  app.post('/sources/:id/sync', requireSession('sources:admin'), syncNow(options));
 
-  app.get('/settings', requireSession(sealer, 'budget:read'), showSettings);
-  app.post('/settings', requireSession(sealer, 'admin'), saveSettings);
+  app.get('/settings', requireSession('budget:read'), showSettings);
+  app.post('/settings', requireSession('admin'), saveSettings);
 
-  app.get('/health', requireSession(sealer, 'imports:read'), showHealth(metrics));
+  app.get('/health', requireSession('imports:read'), showHealth(metrics));
 
   app.onError((err, c) => {
     if (err instanceof ConsoleRefusal) {

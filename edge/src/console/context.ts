@@ -4,23 +4,23 @@
  *
  * CSRF: every POST must pass two checks. The browser must say the request is same-origin (Sec-Fetch-Site,
  * or else an Origin equal to ours), and the form must carry the token that the `bs_csrf` cookie holds
- * (and, once signed in, that the sealed session holds). Cookies are HttpOnly and SameSite=Strict, and
- * Secure whenever the console is reached over HTTPS.
+ * (and, once signed in, that the server-side session holds). Cookies are HttpOnly and SameSite=Strict,
+ * and Secure whenever the console is reached over HTTPS.
  */
-import { getOrganization, type Organization, type Scope } from '@budget-sync/db';
+import { type ConsoleSession, findConsoleSession, getOrganization, type Organization, type Scope } from '@budget-sync/db';
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../env.ts';
 import { ApiProblem } from '../problems.ts';
-import { randomToken, SESSION_COOKIE, SESSION_TTL_S, type SessionPayload, type SessionSealer, sameToken } from './session.ts';
+import { randomToken, SESSION_COOKIE, SESSION_TTL_S, sameToken } from './session.ts';
 
 export const CSRF_COOKIE = 'bs_csrf';
 export const CSRF_FIELD = '_csrf';
 
 export type ConsoleVariables = AppEnv['Variables'] & {
   csrfToken: string;
-  session: SessionPayload | null;
+  session: ConsoleSession;
   org: Organization;
 };
 
@@ -116,29 +116,37 @@ export function safeNext(next: string | undefined): string {
   return next && /^\/(?![/\\])[^\s]*$/.test(next) && !next.startsWith(SIGN_IN) ? next : '/upload';
 }
 
+/** The live session the request's cookie opens (looked up on the server, with its key), or null. */
+export async function currentSession(c: ConsoleContext): Promise<ConsoleSession | null> {
+  const token = getCookie(c, SESSION_COOKIE);
+  if (token === undefined) return null;
+  const db = await c.var.database();
+  return findConsoleSession(db.pool, token);
+}
+
 /**
  * Requires a signed-in key with one of the scopes (admin implies all; none listed: any key). Without a valid session the browser
  * goes to the sign-in page and comes back; a key that lacks the scope gets a page that says which it needs.
  */
-export function requireSession(sealer: SessionSealer, scope: Scope | readonly Scope[]) {
+export function requireSession(scope: Scope | readonly Scope[]) {
   const accepted: readonly Scope[] = typeof scope === 'string' ? [scope] : scope;
   return createMiddleware<ConsoleEnv>(async (c, next) => {
-    const session = await sealer.open(getCookie(c, SESSION_COOKIE));
-    const db = await c.var.database();
-    const auth = session ? await c.var.authenticate(db.pool, session.key) : null;
+    const session = await currentSession(c);
     // A session is only good with the CSRF cookie it was issued with.
-    if (!session || !auth || !sameToken(session.csrf, c.var.csrfToken)) {
-      if (session) clearConsoleCookie(c, SESSION_COOKIE);
+    if (!session || !sameToken(session.csrf, c.var.csrfToken)) {
+      const stale = getCookie(c, SESSION_COOKIE) !== undefined;
+      if (stale) clearConsoleCookie(c, SESSION_COOKIE);
       const back = c.req.method === 'GET' ? `${c.req.path}${new URL(c.req.url).search}` : '';
-      const why = session ? 'expired' : undefined;
+      const why = stale ? 'expired' : undefined;
       const q = new URLSearchParams();
       if (back && back !== '/') q.set('next', back);
       if (why) q.set('why', why);
       return c.redirect(`${SIGN_IN}${q.size > 0 ? `?${q}` : ''}`, 303);
     }
+    const auth = session.auth;
     c.set('session', session);
     c.set('auth', auth);
-    c.set('org', await getOrganization(db.pool, auth.orgId));
+    c.set('org', await getOrganization((await c.var.database()).pool, auth.orgId));
     if (accepted.length > 0 && !auth.scopes.includes('admin') && !accepted.some((s) => auth.scopes.includes(s))) {
       throw new ConsoleRefusal(
         'scope',

@@ -1,12 +1,20 @@
 /**
- * Signing in with an API key and out again. A good key gets a sealed session cookie and a fresh CSRF
- * token (so a token planted before sign-in is worthless after it); signing out clears both.
+ * Signing in with an API key and out again. A good key opens a session on the server, whose random token
+ * is the session cookie, with a fresh CSRF token (so a token planted before sign-in is worthless after
+ * it); signing out revokes the session on the server, so a copy of the cookie is worthless too. Failed
+ * sign-ins count against the client's address and the presented key's prefix (auth-failures.ts): past
+ * the limit they are answered 429 with Retry-After, while a valid key still signs in.
  */
+import { endConsoleSession, startConsoleSession } from '@budget-sync/db';
 import { getCookie } from 'hono/cookie';
-import { type ConsoleContext, CSRF_COOKIE, clearConsoleCookie, formOf, safeNext, setConsoleCookie } from './context.ts';
+import { recordAuthFailure } from '../middleware/auth-failures.ts';
+import { type ConsoleContext, CSRF_COOKIE, clearConsoleCookie, currentSession, formOf, safeNext, setConsoleCookie } from './context.ts';
 import { type Html, html } from './html.ts';
 import { csrfField, type Notice, publicPage } from './layout.ts';
-import { randomToken, SESSION_COOKIE, SESSION_TTL_S, type SessionSealer } from './session.ts';
+import { randomToken, SESSION_COOKIE, SESSION_TTL_S } from './session.ts';
+
+/** How much of a presented key failed sign-ins are also counted by: the display prefix `keys list` shows. */
+const KEY_PREFIX_LENGTH = 12;
 
 function form(c: ConsoleContext, next: string | undefined): Html {
   return html`<div class="sign-in">
@@ -17,47 +25,54 @@ ${next ? html`<input type="hidden" name="next" value="${next}">` : ''}
 <div class="field">
 <label for="apiKey">API key</label>
 <input id="apiKey" name="apiKey" type="password" required autocomplete="off" spellcheck="false" aria-describedby="key-hint">
-<p id="key-hint" class="hint">The key <code>budget-sync serve</code> printed on its first start, or one made with <code>budget-sync keys create</code>. It stays in this browser's session cookie, encrypted.</p>
+<p id="key-hint" class="hint">The key <code>budget-sync serve</code> printed on its first start, or one made with <code>budget-sync keys create</code>. It is checked once; the session cookie holds only a random token, which signing out ends.</p>
 </div>
 <div class="actions"><button type="submit">Sign in</button></div>
 </form>
 </div>`;
 }
 
-function page(c: ConsoleContext, next: string | undefined, notices: Notice[], status: 200 | 401 = 200) {
+function page(c: ConsoleContext, next: string | undefined, notices: Notice[], status: 200 | 401 | 429 = 200) {
   return c.html(publicPage({ title: 'Sign in', notices }, form(c, next)).value, status);
 }
 
-export function showSignIn(sealer: SessionSealer) {
-  return async (c: ConsoleContext) => {
-    // Already signed in: straight on.
-    if (await sealer.open(getCookie(c, SESSION_COOKIE))) return c.redirect(safeNext(c.req.query('next')), 303);
-    const notices: Notice[] = [];
-    if (c.req.query('why') === 'expired') notices.push({ kind: 'info', text: 'Your session ended. Sign in again.' });
-    if (c.req.query('signed') === 'out') notices.push({ kind: 'success', text: 'You are signed out.' });
-    return page(c, c.req.query('next'), notices);
-  };
+export async function showSignIn(c: ConsoleContext) {
+  // Already signed in: straight on.
+  if (await currentSession(c)) return c.redirect(safeNext(c.req.query('next')), 303);
+  const notices: Notice[] = [];
+  if (c.req.query('why') === 'expired') notices.push({ kind: 'info', text: 'Your session ended. Sign in again.' });
+  if (c.req.query('signed') === 'out') notices.push({ kind: 'success', text: 'You are signed out.' });
+  return page(c, c.req.query('next'), notices);
 }
 
-export function signIn(sealer: SessionSealer) {
-  return async (c: ConsoleContext) => {
-    const f = await formOf(c);
-    const key = f.text('apiKey')?.trim() ?? '';
-    const next = f.text('next');
-    const db = await c.var.database();
-    const auth = key ? await c.var.authenticate(db.pool, key) : null;
-    if (!auth) {
-      return page(c, next, [{ kind: 'error', text: 'That API key is unknown or revoked. Check it and try again.' }], 401);
+export async function signIn(c: ConsoleContext) {
+  const f = await formOf(c);
+  const key = f.text('apiKey')?.trim() ?? '';
+  const next = f.text('next');
+  const db = await c.var.database();
+  const auth = key ? await c.var.authenticate(db.pool, key) : null;
+  const csrf = randomToken();
+  // The key may have been revoked since the key cache last looked: the session is only opened for a live key.
+  const session = auth ? await startConsoleSession(db.pool, { apiKeyId: auth.keyId, csrf, ttlSeconds: SESSION_TTL_S }) : null;
+  if (!session) {
+    const waitS = recordAuthFailure(c, key ? [`key:${key.slice(0, KEY_PREFIX_LENGTH)}`] : []);
+    if (waitS !== null) {
+      c.header('Retry-After', String(waitS));
+      const text = `Too many failed sign-ins came from your address or with this key. Wait ${waitS} s, then try again.`;
+      return page(c, next, [{ kind: 'error', text }], 429);
     }
-    const csrf = randomToken();
-    const exp = Math.floor(Date.now() / 1000) + SESSION_TTL_S;
-    setConsoleCookie(c, SESSION_COOKIE, await sealer.seal({ key, csrf, exp }), SESSION_TTL_S);
-    setConsoleCookie(c, CSRF_COOKIE, csrf, SESSION_TTL_S);
-    return c.redirect(safeNext(next), 303);
-  };
+    return page(c, next, [{ kind: 'error', text: 'That API key is unknown or revoked. Check it and try again.' }], 401);
+  }
+  // A session this browser had before ends: one browser, one session.
+  await endConsoleSession(db.pool, getCookie(c, SESSION_COOKIE));
+  setConsoleCookie(c, SESSION_COOKIE, session.token, SESSION_TTL_S);
+  setConsoleCookie(c, CSRF_COOKIE, csrf, SESSION_TTL_S);
+  return c.redirect(safeNext(next), 303);
 }
 
 export async function signOut(c: ConsoleContext) {
+  const db = await c.var.database();
+  await endConsoleSession(db.pool, getCookie(c, SESSION_COOKIE));
   clearConsoleCookie(c, SESSION_COOKIE);
   setConsoleCookie(c, CSRF_COOKIE, randomToken(), SESSION_TTL_S);
   return c.redirect('/sign-in?signed=out', 303);

@@ -3,12 +3,14 @@
  * that each suffice); `admin` implies all.
  * The authenticated key (and so its org) is on the context for the handler: every query a handler makes
  * is scoped to `c.var.auth.orgId`, never to anything the client sends. Keys are looked up through the
- * app's key cache (config.authCacheMs): a revoked key is refused within that time.
+ * app's key cache (config.authCacheMs): a revoked key is refused within that time. A client that keeps
+ * presenting wrong keys gets 429 instead of 401 (auth-failures.ts); valid keys are never limited.
  */
 import type { Scope } from '@budget-sync/db';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../env.ts';
 import { ApiProblem } from '../problems.ts';
+import { rateLimited, recordAuthFailure } from './auth-failures.ts';
 
 const CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="budget-sync"' };
 const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
@@ -25,6 +27,8 @@ export function requireScope(scope: Scope | readonly Scope[]) {
     const db = await c.var.database();
     const auth = await c.var.authenticate(db.pool, presented);
     if (auth === null) {
+      const waitS = recordAuthFailure(c);
+      if (waitS !== null) throw rateLimited(waitS, 'requests with a wrong API key');
       throw new ApiProblem(
         401,
         'auth.invalid_key',

@@ -27,7 +27,7 @@ export function problem(description: string) {
   return { content: { 'application/problem+json': { schema: ProblemSchema } }, description };
 }
 
-const STANDARD: Record<400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 503, string> = {
+const STANDARD: Record<400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503, string> = {
   400: 'The request does not match the contract: `request.invalid` (with `errors`: field paths and messages), `request.malformed_json`.',
   401: 'No API key, or an unknown or revoked one: `auth.missing_key`, `auth.invalid_key`.',
   403: 'The API key lacks the scope this operation needs: `auth.forbidden`.',
@@ -36,13 +36,20 @@ const STANDARD: Record<400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 503, stri
   413: 'The request body is too large: `request.too_large`.',
   415: 'Unsupported Content-Type: `request.unsupported_media_type`.',
   422: 'A value the domain refuses: `input.invalid`, `amount.invalid`, `period.invalid`, `currency.mismatch`.',
+  429: 'Too many wrong API keys from your address: `auth.rate_limited`, with Retry-After. Valid keys are never limited.',
   503: 'The database is unreachable: `db.unavailable`.',
 };
 
-/** Problem responses with the standard descriptions; give a route-specific one by overriding the key. */
-export function problems<C extends keyof typeof STANDARD>(...codes: C[]): Record<C, ReturnType<typeof problem>> {
-  const out = {} as Record<C, ReturnType<typeof problem>>;
+/**
+ * Problem responses with the standard descriptions; give a route-specific one by overriding the key.
+ * An operation that can answer 401 can also answer 429 (wrong keys are rate-limited), so 401 brings 429.
+ */
+export function problems<C extends keyof typeof STANDARD>(
+  ...codes: C[]
+): Record<C | (401 extends C ? 429 : never), ReturnType<typeof problem>> {
+  const out = {} as Record<C | 429, ReturnType<typeof problem>>;
   for (const code of codes) out[code] = problem(STANDARD[code]);
+  if ((codes as number[]).includes(401)) out[429] = problem(STANDARD[429]);
   return out;
 }
 

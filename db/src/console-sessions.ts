@@ -1,0 +1,89 @@
+/**
+ * Console sessions on the server (DESIGN §2: "Sessions live on the server; signing out ends them"). The
+ * browser's cookie holds only a random 256-bit token; the table holds its SHA-256, the API key the session
+ * was opened with, its CSRF token and its expiry. Every request looks the session up together with its
+ * key, so signing out (which revokes the row), revoking the key and the expiry each end it at once, for
+ * every copy of the cookie. Plain SQL over the Pool API: the same on node-postgres and Neon (Workers).
+ */
+import type pg from 'pg';
+import { type Authenticated, authenticatedKey, type Scope } from './api-keys.ts';
+import { isUuid } from './ids.ts';
+import { randomToken, sameHash, sha256Hex } from './tokens.ts';
+
+/** What the cookie may hold: randomToken's 43 base64url characters. Anything else never reaches the database. */
+const TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
+export interface ConsoleSession {
+  /** The session's API key, as the request's authentication. */
+  auth: Authenticated;
+  /** The CSRF token bound to the session. */
+  csrf: string;
+  expiresAt: Date;
+}
+
+export interface StartedConsoleSession {
+  /** The cookie's value; shown to the browser only, never stored. */
+  token: string;
+  expiresAt: Date;
+}
+
+/**
+ * Opens a session for an API key that is not revoked (null when it is, or does not exist), and prunes the
+ * dead sessions of every org on the way (expired, revoked, or of a revoked key), so the table holds little
+ * more than live sessions.
+ */
+export async function startConsoleSession(
+  db: pg.Pool | pg.PoolClient,
+  input: { apiKeyId: string; csrf: string; ttlSeconds: number },
+): Promise<StartedConsoleSession | null> {
+  if (!isUuid(input.apiKeyId)) return null;
+  const token = randomToken();
+  // A data-modifying WITH runs whether or not the main statement reads it.
+  const r = await db.query<{ expires_at: Date }>(
+    `WITH pruned AS (DELETE FROM console_sessions s WHERE s.expires_at <= now() OR s.revoked_at IS NOT NULL
+                        OR EXISTS (SELECT FROM api_keys k WHERE k.id = s.api_key_id AND k.revoked_at IS NOT NULL))
+     INSERT INTO console_sessions (token_hash, org_id, api_key_id, csrf, expires_at)
+     SELECT $1, org_id, id, $3, now() + make_interval(secs => $4) FROM api_keys WHERE id = $2 AND revoked_at IS NULL
+     RETURNING expires_at`,
+    [sha256Hex(token), input.apiKeyId, input.csrf, input.ttlSeconds],
+  );
+  const row = r.rows[0];
+  return row ? { token, expiresAt: row.expires_at } : null;
+}
+
+/** The live session a cookie's token opens: not expired, not revoked, its key not revoked; null otherwise. */
+export async function findConsoleSession(db: pg.Pool | pg.PoolClient, token: string | undefined): Promise<ConsoleSession | null> {
+  if (token === undefined || !TOKEN.test(token)) return null;
+  const hash = sha256Hex(token);
+  // One round trip; last_seen_at is written at most once a minute, like an API key's last_used_at.
+  const r = await db.query<{
+    token_hash: string;
+    csrf: string;
+    expires_at: Date;
+    id: string;
+    org_id: string;
+    name: string;
+    scopes: Scope[];
+  }>(
+    `WITH s AS (
+       SELECT s.token_hash, s.csrf, s.expires_at, s.last_seen_at, k.id, k.org_id, k.name, k.scopes
+         FROM console_sessions s JOIN api_keys k ON k.id = s.api_key_id AND k.org_id = s.org_id
+        WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now() AND k.revoked_at IS NULL),
+          touched AS (UPDATE console_sessions SET last_seen_at = now()
+                       WHERE token_hash IN (SELECT token_hash FROM s WHERE last_seen_at < now() - interval '1 minute'))
+     SELECT token_hash, csrf, expires_at, id, org_id, name, scopes FROM s`,
+    [hash],
+  );
+  const row = r.rows[0];
+  if (!row || !sameHash(row.token_hash, hash)) return null;
+  return { auth: authenticatedKey(row), csrf: row.csrf, expiresAt: row.expires_at };
+}
+
+/** Ends the session a cookie's token opens (signing out); true when there was a live one. Ending twice is harmless. */
+export async function endConsoleSession(db: pg.Pool | pg.PoolClient, token: string | undefined): Promise<boolean> {
+  if (token === undefined || !TOKEN.test(token)) return false;
+  const r = await db.query('UPDATE console_sessions SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL', [
+    sha256Hex(token),
+  ]);
+  return (r.rowCount ?? 0) > 0;
+}

@@ -1,0 +1,172 @@
+/**
+ * Console sessions live on the server (issue 13, defect 13: "Signing out does not end the session"). Over
+ * real HTTP against the Node server: the session cookie holds only a random token (the database only its
+ * SHA-256), and a copy of the cookie, taken while it works, stops working once the person signs out, once
+ * the session's API key is revoked, and once the session expires; expired and revoked rows are pruned.
+ */
+import { createHash } from 'node:crypto';
+import { revokeApiKey } from '@budget-sync/db';
+import { DEFAULT_CONFIG } from '@budget-sync/edge';
+import { type NodeServer, startServer } from '@budget-sync/edge/node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newOrg, type TestOrg } from '../edge/helpers.ts';
+import { freshDatabase } from '../support/postgres.ts';
+
+const db = await freshDatabase();
+let server: NodeServer;
+let org: TestOrg;
+
+beforeAll(async () => {
+  // An org first, so the start makes no demo org.
+  org = await newOrg(db);
+  server = await startServer({ port: 0, database: db, config: DEFAULT_CONFIG });
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+type Jar = Record<string, string>;
+
+function cookieHeader(jar: Jar): string {
+  return Object.entries(jar)
+    .map(([k, v]) => `${k}=${v}`)
+    .join('; ');
+}
+
+/** Applies a response's Set-Cookie headers to the jar (an expired cookie leaves it). */
+function keep(jar: Jar, res: Response): void {
+  for (const line of res.headers.getSetCookie()) {
+    const [pair = '', ...attributes] = line.split(';');
+    const at = pair.indexOf('=');
+    const name = pair.slice(0, at).trim();
+    const gone = attributes.some((a) => /^\s*max-age=0\s*$/i.test(a)) || pair.slice(at + 1) === '';
+    if (gone) delete jar[name];
+    else jar[name] = pair.slice(at + 1);
+  }
+}
+
+/** A browser's request: its cookies, same-origin, no redirects followed. */
+async function browse(jar: Jar, method: 'GET' | 'POST', path: string, form?: Record<string, string>): Promise<Response> {
+  const res = await fetch(`${server.url}${path}`, {
+    method,
+    redirect: 'manual',
+    headers: {
+      cookie: cookieHeader(jar),
+      'sec-fetch-site': 'same-origin',
+      ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+    },
+    ...(form ? { body: new URLSearchParams(form).toString() } : {}),
+  });
+  keep(jar, res);
+  return res;
+}
+
+/** Signs in with the key as a browser would: the sign-in page for the CSRF cookie, then the form. */
+async function signIn(key: string): Promise<Jar> {
+  const jar: Jar = {};
+  await browse(jar, 'GET', '/sign-in');
+  const res = await browse(jar, 'POST', '/sign-in', { _csrf: jar.bs_csrf as string, apiKey: key });
+  expect({ status: res.status, location: res.headers.get('location') }).toEqual({ status: 303, location: '/upload' });
+  expect(jar.bs_session).toBeDefined();
+  return jar;
+}
+
+/** Where a page sends this cookie jar: 200 (signed in) or to the sign-in page. */
+async function budgetsPage(jar: Jar): Promise<string> {
+  const res = await browse({ ...jar }, 'GET', '/budgets');
+  await res.body?.cancel();
+  return res.status === 200 ? 'page' : `${res.status} ${res.headers.get('location')}`;
+}
+
+const SIGNED_OUT = '303 /sign-in?next=%2Fbudgets&why=expired';
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+async function sessionRow(token: string) {
+  const r = await db.pool.query<{ created_at: Date; expires_at: Date; revoked_at: Date | null; csrf: string }>(
+    'SELECT created_at, expires_at, revoked_at, csrf FROM console_sessions WHERE token_hash = $1',
+    [sha256(token)],
+  );
+  return r.rows[0];
+}
+
+describe('console sessions on the server', () => {
+  it('the cookie holds only a random token, no key material; the database only its SHA-256', async () => {
+    const key = await org.key('budget:read');
+    const jar = await signIn(key);
+    const token = jar.bs_session as string;
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    for (let i = 0; i + 8 <= key.length; i += 4) expect(token).not.toContain(key.slice(i, i + 8));
+    // A second sign-in with the same key gets an unrelated token: nothing in it derives from the key.
+    const again = (await signIn(key)).bs_session as string;
+    expect(again).not.toBe(token);
+    const row = await sessionRow(token);
+    expect(row).toBeDefined();
+    const stored = await db.pool.query<{ row: string }>('SELECT row(s.*)::text AS row FROM console_sessions s');
+    expect(stored.rows.map((r) => r.row).join('\n')).not.toContain(token);
+    // The session's CSRF token is the cookie the browser was given; it lasts 12 h.
+    expect(row?.csrf).toBe(jar.bs_csrf);
+    expect((row?.expires_at.getTime() ?? 0) - (row?.created_at.getTime() ?? 0)).toBe(12 * 3600 * 1000);
+  });
+
+  it('a copied cookie stops working once its owner signs out', async () => {
+    const jar = await signIn(await org.key('budget:read'));
+    const copy = { ...jar };
+    expect(await budgetsPage(copy)).toBe('page');
+    const out = await browse(jar, 'POST', '/sign-out', { _csrf: jar.bs_csrf as string });
+    expect({ status: out.status, location: out.headers.get('location') }).toEqual({ status: 303, location: '/sign-in?signed=out' });
+    expect(jar.bs_session).toBeUndefined();
+    expect(await budgetsPage(copy)).toBe(SIGNED_OUT);
+    expect((await sessionRow(copy.bs_session as string))?.revoked_at).toBeInstanceOf(Date);
+  });
+
+  it("a copied cookie stops working once the session's API key is revoked, at once", async () => {
+    const key = await org.key('budget:read');
+    const jar = await signIn(key);
+    expect(await budgetsPage(jar)).toBe('page');
+    await revokeApiKey(db.pool, org.orgId, key.slice(0, 12));
+    // No wait for the key cache (5 s here): the session is looked up with its key on every request.
+    expect(await budgetsPage(jar)).toBe(SIGNED_OUT);
+  });
+
+  it('a copied cookie stops working once the session expires, and the next sign-in prunes every dead session', async () => {
+    const jar = await signIn(await org.key('budget:read'));
+    const out = await signIn(await org.key('budget:read'));
+    const revokedKey = await org.key('budget:read');
+    await signIn(revokedKey);
+    expect(await budgetsPage(jar)).toBe('page');
+    // Twelve hours pass for this session: the server's clock decides, not anything the cookie says.
+    await db.pool.query("UPDATE console_sessions SET expires_at = now() - interval '1 second' WHERE token_hash = $1", [
+      sha256(jar.bs_session as string),
+    ]);
+    expect(await budgetsPage(jar)).toBe(SIGNED_OUT);
+    // Dead too: a signed-out session and one whose key was revoked.
+    await browse(out, 'POST', '/sign-out', { _csrf: out.bs_csrf as string });
+    await revokeApiKey(db.pool, org.orgId, revokedKey.slice(0, 12));
+    const DEAD = `SELECT count(*) AS n FROM console_sessions s JOIN api_keys k ON k.id = s.api_key_id
+                   WHERE s.expires_at <= now() OR s.revoked_at IS NOT NULL OR k.revoked_at IS NOT NULL`;
+    expect(Number((await db.pool.query<{ n: string }>(DEAD)).rows[0]?.n)).toBeGreaterThanOrEqual(3);
+    const live = await signIn(org.admin);
+    expect(Number((await db.pool.query<{ n: string }>(DEAD)).rows[0]?.n)).toBe(0);
+    expect(await budgetsPage(live)).toBe('page');
+  });
+
+  it('a session is only good with the CSRF cookie it was issued with, and a forged token opens nothing', async () => {
+    const jar = await signIn(await org.key('budget:read'));
+    expect(await budgetsPage({ ...jar, bs_csrf: 'A'.repeat(43) })).toBe(SIGNED_OUT);
+    expect(await budgetsPage({ bs_session: 'A'.repeat(43), bs_csrf: jar.bs_csrf as string })).toBe(SIGNED_OUT);
+    expect(await budgetsPage(jar)).toBe('page');
+  });
+
+  it('signing in again ends the session the browser had', async () => {
+    const key = await org.key('budget:read');
+    const jar = await signIn(key);
+    const before = { ...jar };
+    const res = await browse(jar, 'POST', '/sign-in', { _csrf: jar.bs_csrf as string, apiKey: key });
+    expect(res.status).toBe(303);
+    expect(jar.bs_session).not.toBe(before.bs_session);
+    expect(await budgetsPage(before)).toBe(SIGNED_OUT);
+    expect(await budgetsPage(jar)).toBe('page');
+  });
+});
