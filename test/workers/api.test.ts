@@ -5,7 +5,9 @@
  * app is tested in depth on Node (test/edge); this proves the Workers runtime gives the same answers.
  */
 import { env, exports } from 'cloudflare:workers';
+import { authenticateApiKey, endConsoleSession, findConsoleSession, startConsoleSession } from '@budget-sync/db';
 import { neonConfig, Pool } from '@neondatabase/serverless';
+import type pg from 'pg';
 import { describe, expect, inject, it } from 'vitest';
 import { BUDGET_CSV, CSV_NAME } from './fixture.ts';
 
@@ -49,18 +51,23 @@ function csvForm(text: string, name = CSV_NAME, fields: Record<string, string> =
   return form;
 }
 
-/** A query of the test's own, through the same driver and proxy as the Worker (a pool per query: workerd ties sockets to a request). */
-async function sql<T>(text: string, params: unknown[] = []): Promise<T[]> {
+/** A Neon Pool of the test's own, through the same driver and proxy as the Worker, ended after `use` (workerd ties sockets to a request). */
+async function withPool<T>(use: (pool: pg.Pool) => Promise<T>): Promise<T> {
   neonConfig.wsProxy = (host, port) => `${env.NEON_WS_PROXY}?address=${host}:${port}`;
   neonConfig.useSecureWebSocket = false;
   neonConfig.pipelineTLS = false;
   neonConfig.pipelineConnect = false;
   const pool = new Pool({ connectionString: env.DATABASE_URL, max: 1 });
   try {
-    return (await pool.query(text, params)).rows as T[];
+    // Neon's Pool is node-postgres' API, as the Worker's Database says.
+    return await use(pool as unknown as pg.Pool);
   } finally {
     await pool.end();
   }
+}
+
+async function sql<T>(text: string, params: unknown[] = []): Promise<T[]> {
+  return withPool(async (pool) => (await pool.query(text, params)).rows as T[]);
 }
 
 const admin = env.TEST_ADMIN_KEY;
@@ -86,6 +93,41 @@ describe('the Worker', () => {
       'auth.forbidden',
     );
     expect(forbidden.requiredScope).toBe('imports:write');
+  });
+
+  it('limits wrong keys per CF-Connecting-IP (10, then 429 with Retry-After), never a valid key, and ignores X-Forwarded-For', async () => {
+    const from = (ip: string, spoof?: string) => ({ 'cf-connecting-ip': ip, ...(spoof ? { 'x-forwarded-for': spoof } : {}) });
+    const statuses = [];
+    for (let i = 0; i < 12; i++) {
+      const res = await call('GET', '/api/settings', { key: `bsk_wrong${i}`, headers: from('203.0.113.77', `198.51.100.${i}`) });
+      statuses.push(res.status);
+      if (i < 11) await res.body?.cancel();
+      else {
+        expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+        await expectProblem(res, 429, 'auth.rate_limited');
+      }
+    }
+    expect(statuses).toEqual([...Array(10).fill(401), 429, 429]);
+    const valid = await call('GET', '/api/settings', { key: reader, headers: from('203.0.113.77') });
+    expect(valid.status).toBe(403); // an imports:read key: authenticated (so only its scope refuses it), not limited
+    await valid.body?.cancel();
+    const admitted = await call('GET', '/api/settings', { key: admin, headers: from('203.0.113.77') });
+    expect(admitted.status).toBe(200);
+    await admitted.body?.cancel();
+    await expectProblem(await call('GET', '/api/settings', { key: 'bsk_wrong', headers: from('203.0.113.78') }), 401, 'auth.invalid_key');
+  });
+
+  it('keeps console sessions in the database through the Neon driver: start, find, end', async () => {
+    await withPool(async (pool) => {
+      const auth = await authenticateApiKey(pool, admin);
+      expect(auth).not.toBeNull();
+      const started = await startConsoleSession(pool, { apiKeyId: auth?.keyId as string, csrf: 'c'.repeat(43), ttlSeconds: 60 });
+      expect(started?.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      const found = await findConsoleSession(pool, started?.token);
+      expect(found).toMatchObject({ csrf: 'c'.repeat(43), auth: { keyId: auth?.keyId, orgId: auth?.orgId } });
+      expect(await endConsoleSession(pool, started?.token)).toBe(true);
+      expect(await findConsoleSession(pool, started?.token)).toBeNull();
+    });
   });
 });
 
