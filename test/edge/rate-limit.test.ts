@@ -10,7 +10,7 @@
 import { DEFAULT_CONFIG, parseConfig } from '@budget-sync/edge';
 import { type NodeServer, startServer } from '@budget-sync/edge/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FailureLimiter, forwardedClient } from '../../edge/src/middleware/auth-failures.ts';
+import { clientOf, FailureLimiter, forwardedClient } from '../../edge/src/middleware/auth-failures.ts';
 import { freshDatabase } from '../support/postgres.ts';
 import { type Doc, newOrg, type TestOrg } from './helpers.ts';
 
@@ -196,6 +196,16 @@ describe('FailureLimiter', () => {
     expect(forwardedClient('10.0.0.1', '1.1.1.1, 2.2.2.2', 2)).toBe('1.1.1.1');
     expect(forwardedClient('10.0.0.1', '2.2.2.2', 2)).toBe('10.0.0.1');
     expect(forwardedClient('10.0.0.1', undefined, 1)).toBe('10.0.0.1');
+  });
+
+  it('counts an IPv6 client by its /64, and an IPv6-mapped IPv4 client as the IPv4 address', () => {
+    expect(clientOf('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
+    expect(clientOf('2001:0DB8:0001:0002:bbbb:cccc:dddd:eeee')).toBe('2001:db8:1:2::/64');
+    expect(clientOf('2001:db8::7')).toBe('2001:db8:0:0::/64');
+    expect(clientOf('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
+    expect(clientOf('::1')).toBe('0:0:0:0::/64');
+    expect(clientOf('::ffff:192.0.2.1')).toBe('192.0.2.1');
+    expect(clientOf('192.0.2.1')).toBe('192.0.2.1');
   });
 
   it('reads its settings from the environment', () => {

@@ -74,7 +74,30 @@ export function recordAuthFailure(
   extra: readonly string[] = [],
 ): number | null {
   const address = c.var.clientAddress();
-  return c.var.authFailures.fail(address ? [`client:${address}`, ...extra] : extra);
+  return c.var.authFailures.fail(address ? [`client:${clientOf(address)}`, ...extra] : extra);
+}
+
+/**
+ * Who an address counts as: an IPv4 address (also when IPv6-mapped) itself, an IPv6 address its /64,
+ * since one subscriber usually holds a whole /64 and could otherwise take a fresh address per guess.
+ */
+export function clientOf(address: string): string {
+  const plain = address.replace(/%.*$/, '').toLowerCase();
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(plain);
+  if (mapped) return mapped[1] as string;
+  if (!plain.includes(':')) return plain;
+  const [head = '', tail] = plain.split('::');
+  const groups = head ? head.split(':') : [];
+  if (tail !== undefined) {
+    const rest = tail ? tail.split(':') : [];
+    // An embedded IPv4 tail (a.b.c.d) stands for two groups; only the first four groups matter here anyway.
+    const width = rest.reduce((n, g) => n + (g.includes('.') ? 2 : 1), 0);
+    groups.push(...Array(Math.max(0, 8 - groups.length - width)).fill('0'), ...rest);
+  }
+  return `${groups
+    .slice(0, 4)
+    .map((g) => (Number.parseInt(g, 16) || 0).toString(16))
+    .join(':')}::/64`;
 }
 
 export function rateLimited(waitS: number, what: string): ApiProblem {
