@@ -27,7 +27,7 @@ const EnvSchema = z.object({
       .transform((u) => u.replace(/\/+$/, ''))
       .optional(),
   ),
-  BUDGET_SYNC_AUTH_FAILURE_LIMIT: z.preprocess(blankAsUnset, z.coerce.number().int().min(1).max(10_000).default(10)),
+  BUDGET_SYNC_AUTH_FAILURE_LIMIT: z.preprocess(blankAsUnset, z.coerce.number().int().min(1).max(100).default(10)),
   BUDGET_SYNC_AUTH_FAILURE_WINDOW_SECONDS: z.preprocess(blankAsUnset, z.coerce.number().positive().max(86_400).default(60)),
   BUDGET_SYNC_TRUSTED_PROXIES: z.preprocess(blankAsUnset, z.coerce.number().int().min(0).max(10).default(0)),
 });
@@ -47,6 +47,7 @@ export interface AppConfig {
   /**
    * Failed authentications (wrong API keys, failed console sign-ins) a client may make per window; the
    * next ones get 429 `auth.rate_limited` until the window has room again. Valid keys are never counted.
+   * At most 100: each remembered client keeps this many timestamps, which bounds the memory (10,000 clients).
    */
   authFailureLimit: number;
   /** The sliding window of authFailureLimit; default 60 s. */

@@ -218,6 +218,7 @@ describe('FailureLimiter', () => {
       }),
     ).toMatchObject({ authFailureLimit: 5, authFailureWindowMs: 500, trustedProxies: 2 });
     expect(() => parseConfig({ BUDGET_SYNC_AUTH_FAILURE_LIMIT: '0' })).toThrow(/BUDGET_SYNC_AUTH_FAILURE_LIMIT/);
+    expect(() => parseConfig({ BUDGET_SYNC_AUTH_FAILURE_LIMIT: '101' })).toThrow(/BUDGET_SYNC_AUTH_FAILURE_LIMIT/);
     expect(() => parseConfig({ BUDGET_SYNC_AUTH_FAILURE_WINDOW_SECONDS: '0' })).toThrow(/BUDGET_SYNC_AUTH_FAILURE_WINDOW_SECONDS/);
     expect(() => parseConfig({ BUDGET_SYNC_TRUSTED_PROXIES: '-1' })).toThrow(/BUDGET_SYNC_TRUSTED_PROXIES/);
   });
