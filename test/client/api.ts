@@ -1237,6 +1237,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many wrong API keys from your address: `auth.rate_limited`, with Retry-After. Valid keys are never limited. */
+            429: {
+                headers: {
+                    /** @description Seconds until wrong keys from this address are answered 401 again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database is unreachable: `db.unavailable`. */
             503: {
                 headers: {
@@ -1339,6 +1350,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many wrong API keys from your address: `auth.rate_limited`, with Retry-After. Valid keys are never limited. */
+            429: {
+                headers: {
+                    /** @description Seconds until wrong keys from this address are answered 401 again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database is unreachable: `db.unavailable`. */
             503: {
                 headers: {
@@ -1392,6 +1414,17 @@ export interface operations {
             /** @description `reservation.not_found`. */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many wrong API keys from your address: `auth.rate_limited`, with Retry-After. Valid keys are never limited. */
+            429: {
+                headers: {
+                    /** @description Seconds until wrong keys from this address are answered 401 again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1483,6 +1516,17 @@ export interface operations {
             /** @description A value the domain refuses: `input.invalid`, `amount.invalid`, `period.invalid`, `currency.mismatch`. */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many wrong API keys from your address: `auth.rate_limited`, with Retry-After. Valid keys are never limited. */
+            429: {
+                headers: {
+                    /** @description Seconds until wrong keys from this address are answered 401 again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1589,6 +1633,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many wrong API keys from your address: `auth.rate_limited`, with Retry-After. Valid keys are never limited. */
+            429: {
+                headers: {
+                    /** @description Seconds until wrong keys from this address are answered 401 again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database is unreachable: `db.unavailable`. */
             503: {
                 headers: {
@@ -1651,6 +1706,17 @@ export interface operations {
             /** @description Nothing left to commit or release: `reservation.invalid_state`; more than is reserved: `amount.exceeds_reserved`. */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many wrong API keys from your address: `auth.rate_limited`, with Retry-After. Valid keys are never limited. */
+            429: {
+                headers: {
+                    /** @description Seconds until wrong keys from this address are answered 401 again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1735,6 +1801,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many wrong API keys from your address: `auth.rate_limited`, with Retry-After. Valid keys are never limited. */
+            429: {
+                headers: {
+                    /** @description Seconds until wrong keys from this address are answered 401 again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database is unreachable: `db.unavailable`. */
             503: {
                 headers: {
@@ -1803,6 +1880,17 @@ export interface operations {
             /** @description A value the domain refuses: `input.invalid`, `amount.invalid`, `period.invalid`, `currency.mismatch`. */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many wrong API keys from your address: `auth.rate_limited`, with Retry-After. Valid keys are never limited. */
+            429: {
+                headers: {
+                    /** @description Seconds until wrong keys from this address are answered 401 again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1922,6 +2010,17 @@ export interface operations {
             /** @description The file cannot be read: `file.*` (empty, corrupt, encrypted, not a spreadsheet…) with `row`/`column` where known, `sheet.not_found`. */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many wrong API keys from your address: `auth.rate_limited`, with Retry-After. Valid keys are never limited. */
+            429: {
+                headers: {
+                    /** @description Seconds until wrong keys from this address are answered 401 again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2050,6 +2149,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many wrong API keys from your address: `auth.rate_limited`, with Retry-After. Valid keys are never limited. */
+            429: {
+                headers: {
+                    /** @description Seconds until wrong keys from this address are answered 401 again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Writing failed and nothing was written: `import.failed` with the result; or `db.unavailable`. Try again. */
             503: {
                 headers: {
@@ -2138,6 +2248,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many wrong API keys from your address: `auth.rate_limited`, with Retry-After. Valid keys are never limited. */
+            429: {
+                headers: {
+                    /** @description Seconds until wrong keys from this address are answered 401 again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database is unreachable: `db.unavailable`. */
             503: {
                 headers: {
@@ -2200,6 +2321,17 @@ export interface operations {
             /** @description `import.not_revertible` (already reverted, changed nothing, never applied) or `import.revert_conflict` with `conflicts`. */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many wrong API keys from your address: `auth.rate_limited`, with Retry-After. Valid keys are never limited. */
+            429: {
+                headers: {
+                    /** @description Seconds until wrong keys from this address are answered 401 again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2274,6 +2406,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many wrong API keys from your address: `auth.rate_limited`, with Retry-After. Valid keys are never limited. */
+            429: {
+                headers: {
+                    /** @description Seconds until wrong keys from this address are answered 401 again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database is unreachable: `db.unavailable`. */
             503: {
                 headers: {
@@ -2337,6 +2480,17 @@ export interface operations {
             /** @description The API key lacks the scope this operation needs: `auth.forbidden`. */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many wrong API keys from your address: `auth.rate_limited`, with Retry-After. Valid keys are never limited. */
+            429: {
+                headers: {
+                    /** @description Seconds until wrong keys from this address are answered 401 again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2422,6 +2576,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many wrong API keys from your address: `auth.rate_limited`, with Retry-After. Valid keys are never limited. */
+            429: {
+                headers: {
+                    /** @description Seconds until wrong keys from this address are answered 401 again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database is unreachable: `db.unavailable`. */
             503: {
                 headers: {
@@ -2465,6 +2630,17 @@ export interface operations {
             /** @description The API key lacks the scope this operation needs: `auth.forbidden`. */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many wrong API keys from your address: `auth.rate_limited`, with Retry-After. Valid keys are never limited. */
+            429: {
+                headers: {
+                    /** @description Seconds until wrong keys from this address are answered 401 again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2550,6 +2726,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many wrong API keys from your address: `auth.rate_limited`, with Retry-After. Valid keys are never limited. */
+            429: {
+                headers: {
+                    /** @description Seconds until wrong keys from this address are answered 401 again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Credentials cannot be stored: the server has no valid BUDGET_SYNC_SECRET_KEY (`secret.key_missing`, `secret.key_invalid`). */
             503: {
                 headers: {
@@ -2601,6 +2788,17 @@ export interface operations {
             /** @description Not found (or not in your organization). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many wrong API keys from your address: `auth.rate_limited`, with Retry-After. Valid keys are never limited. */
+            429: {
+                headers: {
+                    /** @description Seconds until wrong keys from this address are answered 401 again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2698,6 +2896,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many wrong API keys from your address: `auth.rate_limited`, with Retry-After. Valid keys are never limited. */
+            429: {
+                headers: {
+                    /** @description Seconds until wrong keys from this address are answered 401 again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database is unreachable: `db.unavailable`. */
             503: {
                 headers: {
@@ -2757,6 +2966,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many wrong API keys from your address: `auth.rate_limited`, with Retry-After. Valid keys are never limited. */
+            429: {
+                headers: {
+                    /** @description Seconds until wrong keys from this address are answered 401 again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description This runtime cannot run syncs (Cloudflare Workers): `sources.sync_unavailable`. The ingest worker syncs on schedule. */
             501: {
                 headers: {
@@ -2807,6 +3027,17 @@ export interface operations {
             /** @description The API key lacks the scope this operation needs: `auth.forbidden`. */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many wrong API keys from your address: `auth.rate_limited`, with Retry-After. Valid keys are never limited. */
+            429: {
+                headers: {
+                    /** @description Seconds until wrong keys from this address are answered 401 again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

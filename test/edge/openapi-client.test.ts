@@ -108,11 +108,12 @@ describe('the served OpenAPI document', () => {
     );
   });
 
-  it('documents 401, 403 and 503 on every operation that needs a key (each looks the key up in the database)', () => {
+  it('documents 401, 403, 429 (with Retry-After) and 503 on every operation that needs a key (each looks the key up in the database)', () => {
     for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, { security?: unknown[]; responses: Doc }>>)) {
       for (const [method, op] of Object.entries(item)) {
         if (!op.security?.length) continue;
-        expect(Object.keys(op.responses), `${method} ${path}`).toEqual(expect.arrayContaining(['401', '403', '503']));
+        expect(Object.keys(op.responses), `${method} ${path}`).toEqual(expect.arrayContaining(['401', '403', '429', '503']));
+        expect((op.responses['429'] as { headers?: Doc }).headers, `${method} ${path}`).toHaveProperty('Retry-After');
       }
     }
   });

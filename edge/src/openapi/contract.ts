@@ -40,6 +40,17 @@ const STANDARD: Record<400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503
   503: 'The database is unreachable: `db.unavailable`.',
 };
 
+/** 429 says when to come back. */
+const RATE_LIMITED = {
+  ...problem(STANDARD[429]),
+  headers: {
+    'Retry-After': {
+      description: 'Seconds until wrong keys from this address are answered 401 again.',
+      schema: { type: 'integer' as const, minimum: 1 },
+    },
+  },
+};
+
 /**
  * Problem responses with the standard descriptions; give a route-specific one by overriding the key.
  * An operation that can answer 401 can also answer 429 (wrong keys are rate-limited), so 401 brings 429.
@@ -49,7 +60,7 @@ export function problems<C extends keyof typeof STANDARD>(
 ): Record<C | (401 extends C ? 429 : never), ReturnType<typeof problem>> {
   const out = {} as Record<C | 429, ReturnType<typeof problem>>;
   for (const code of codes) out[code] = problem(STANDARD[code]);
-  if ((codes as number[]).includes(401)) out[429] = problem(STANDARD[429]);
+  if ((codes as number[]).includes(401)) out[429] = RATE_LIMITED;
   return out;
 }
 
