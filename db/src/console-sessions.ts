@@ -55,7 +55,8 @@ export async function startConsoleSession(
 export async function findConsoleSession(db: pg.Pool | pg.PoolClient, token: string | undefined): Promise<ConsoleSession | null> {
   if (token === undefined || !TOKEN.test(token)) return null;
   const hash = sha256Hex(token);
-  // One round trip; last_seen_at is written at most once a minute, like an API key's last_used_at.
+  // One round trip. last_seen_at is written at most once a minute, and so is the key's last_used_at
+  // (`keys list` shows a key used through the console as used).
   const r = await db.query<{
     token_hash: string;
     csrf: string;
@@ -70,7 +71,9 @@ export async function findConsoleSession(db: pg.Pool | pg.PoolClient, token: str
          FROM console_sessions s JOIN api_keys k ON k.id = s.api_key_id AND k.org_id = s.org_id
         WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now() AND k.revoked_at IS NULL),
           touched AS (UPDATE console_sessions SET last_seen_at = now()
-                       WHERE token_hash IN (SELECT token_hash FROM s WHERE last_seen_at < now() - interval '1 minute'))
+                       WHERE token_hash IN (SELECT token_hash FROM s WHERE last_seen_at < now() - interval '1 minute')),
+          key_used AS (UPDATE api_keys SET last_used_at = now()
+                        WHERE id IN (SELECT id FROM s) AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute'))
      SELECT token_hash, csrf, expires_at, id, org_id, name, scopes FROM s`,
     [hash],
   );

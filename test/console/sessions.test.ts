@@ -152,6 +152,28 @@ describe('console sessions on the server', () => {
     expect(await budgetsPage(live)).toBe('page');
   });
 
+  it("notes when a session was last seen, and its key's last use, at most once a minute", async () => {
+    const key = await org.key('budget:read');
+    const jar = await signIn(key);
+    const hash = sha256(jar.bs_session as string);
+    await db.pool.query("UPDATE console_sessions SET last_seen_at = now() - interval '2 minutes' WHERE token_hash = $1", [hash]);
+    await db.pool.query("UPDATE api_keys SET last_used_at = now() - interval '2 minutes' WHERE prefix = $1", [key.slice(0, 12)]);
+    const ages = async () =>
+      (
+        await db.pool.query<{ seen: number; used: number }>(
+          `SELECT extract(epoch FROM now() - s.last_seen_at)::float AS seen, extract(epoch FROM now() - k.last_used_at)::float AS used
+             FROM console_sessions s JOIN api_keys k ON k.id = s.api_key_id WHERE s.token_hash = $1`,
+          [hash],
+        )
+      ).rows[0];
+    expect(await ages()).toMatchObject({
+      seen: expect.toSatisfy((n: number) => n >= 120),
+      used: expect.toSatisfy((n: number) => n >= 120),
+    });
+    expect(await budgetsPage(jar)).toBe('page');
+    expect(await ages()).toMatchObject({ seen: expect.toSatisfy((n: number) => n < 60), used: expect.toSatisfy((n: number) => n < 60) });
+  });
+
   it('a session is only good with the CSRF cookie it was issued with, and a forged token opens nothing', async () => {
     const jar = await signIn(await org.key('budget:read'));
     expect(await budgetsPage({ ...jar, bs_csrf: 'A'.repeat(43) })).toBe(SIGNED_OUT);
