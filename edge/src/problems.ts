@@ -103,7 +103,8 @@ const DOMAIN_MEANING: Record<DomainErrorCode, string> = {
   'budget.insufficient': 'Not enough budget under block control; `check` carries the figures. Nothing was reserved.',
   'idempotency.mismatch': 'The Idempotency-Key was already used for a different request.',
   'import.not_revertible': 'The import cannot be reverted (already reverted, changed nothing, or never applied).',
-  'import.revert_conflict': 'Lines of the import changed since; `conflicts` lists them.',
+  'import.revert_conflict':
+    'Lines of the import changed since, or hold money that reverting would strand or overspend; `conflicts` lists them.',
   'reservation.invalid_state': 'The reservation has nothing left to commit or release.',
   'amount.exceeds_reserved': 'More than is still reserved cannot be committed.',
   'source.not_found': 'No data source with that id in this organization.',

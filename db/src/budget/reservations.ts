@@ -17,9 +17,16 @@
  * money. The group is org × lower(department) × lower(category) × lower(project), across fiscal years:
  * the brief's group adds the fiscal year, but that is only known after the line is read, and locking
  * first keeps the check to one statement; the wider group costs nothing in practice (requests hit one
- * year) and serializes at least everything the ytd/annual bases sum. Commit, release and actual lock the
+ * year) and serializes at least everything the ytd/annual bases sum. Both paths then take the org's
+ * budget-structure lock SHARED (migration 0006): reservations never wait for each other on it, but an
+ * import or revert, which takes it exclusive, waits for those in flight and holds new ones until it
+ * commits, so no reservation is decided on lines being changed. Commit, release and actual lock the
  * reservation row (FOR UPDATE) and change totals with in-place increments; they never add to what is
- * consumed except an actual beyond the reservation, which is a fact and recorded regardless.
+ * consumed except an actual beyond the reservation, which is a fact and recorded regardless. They need no
+ * structure lock: an import or revert reads consumption as committed, and what a move does in flight only
+ * shifts or lowers it — or is such a fact. A revert never removes a line with money on it (it refuses), so
+ * a move finds its line removed only after everything on it was released: commit and release then say
+ * nothing is reserved, and an actual is still recorded, on that line's ledger.
  *
  * Without a budget line (missingBudget `warn`), a reservation is still held, with line null: the caller
  * gets a handle for the later commit and actual, the amounts live on the reservation row, and no ledger
@@ -114,7 +121,10 @@ const COLUMNS =
   'id, line_id, status, amount::text AS amount, reserved::text AS reserved, committed::text AS committed, actual::text AS actual, ' +
   'currency, reference, description, request_hash, response, created_at, updated_at';
 
-/** First keys of the two-key advisory locks (the import lock is 7_352_026). */
+/**
+ * First keys of the two-key advisory locks (the import lock is 7_352_026; the org's budget-structure lock,
+ * 7_352_103, lives in budget_sync_lock_structure, migration 0006).
+ */
 export const RESERVE_GROUP_LOCK_CLASS = 7_352_101;
 export const IDEMPOTENCY_LOCK_CLASS = 7_352_102;
 
@@ -239,7 +249,8 @@ export async function reserveFunds(
   }
   if (!isUuid(orgId)) throw unknownOrg(orgId);
   const hash = key === null ? null : requestHash(query, reference, description);
-  // The arguments of budget_sync_lock_reservation (migration 0004), which both paths take the locks with.
+  // The arguments of budget_sync_lock_reservation (migrations 0004, 0006), which both paths take the locks
+  // with. The group's first element is the org: the function takes the org's budget-structure lock by it.
   const locks: LockArgs = [
     String(RESERVE_GROUP_LOCK_CLASS),
     reservationGroup(orgId, query),

@@ -1,11 +1,12 @@
 /**
  * applyImport: the one transaction that lands an analysed file in the budget.
  *
- * Under a per-org advisory lock it reads the stored lines of the file's scope, plans the diff (the same
- * plan the preview shows), decides whether the import may go ahead, and writes inserts, updates, removals
- * and one version row per changed line with COPY-class bulk statements. Nothing is half-written: either
- * the whole plan lands with its history row, or nothing does and the history row says why
- * (`rejected` before writing, `failed` when writing broke).
+ * Under a per-org advisory lock (and, unless it is a dry run, the org's budget-structure lock, which keeps
+ * reservations out until it commits) it reads the stored lines of the file's scope with what is consumed
+ * against them, plans the diff (the same plan the preview shows), decides whether the import may go
+ * ahead, and writes inserts, updates, removals and one version row per changed line with COPY-class bulk
+ * statements. Nothing is half-written: either the whole plan lands with its history row, or nothing does
+ * and the history row says why (`rejected` before writing, `failed` when writing broke).
  */
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
@@ -81,6 +82,16 @@ export async function lockOrgImports(client: pg.PoolClient, orgId: string): Prom
   await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [IMPORT_LOCK_CLASS, orgId]);
 }
 
+/**
+ * The org's budget-structure lock, exclusive (budget_sync_lock_structure, migration 0006), taken after
+ * the import lock and before anything consumed is read: reservations hold it shared, so this waits for
+ * those in flight, and the org's reservations wait until the transaction ends. What is read as consumed
+ * is then final until the commit, and no reservation is decided on lines this transaction is changing.
+ */
+export async function lockBudgetStructure(client: pg.PoolClient, orgId: string): Promise<void> {
+  await client.query('SELECT budget_sync_lock_structure($1::uuid, true)', [orgId]);
+}
+
 export async function applyImport(db: Database, req: ImportRequest): Promise<ImportResult> {
   const started = performance.now();
   const importId = crypto.randomUUID();
@@ -99,6 +110,8 @@ export async function applyImport(db: Database, req: ImportRequest): Promise<Imp
     ]);
     retention = org.rows[0]?.retention;
     if (retention === undefined) throw new DomainError('org.not_found', `There is no organization with id ${req.orgId}.`);
+    // A dry run writes nothing, so it need not hold reservations up: its plan reads consumption as it is.
+    if (!req.dryRun) await lockBudgetStructure(client, req.orgId);
     await req.onStage?.('locked');
 
     const stored = await loadScopeLines(client, req.orgId, importScope(req.analysis.lines));

@@ -1,22 +1,29 @@
 /**
  * revertImport: puts back what an import changed — inserted lines are soft-deleted, updated lines get
- * their previous values, removed lines come back — in one transaction under the org's import lock.
+ * their previous values, removed lines come back — in one transaction under the org's import lock and
+ * its budget-structure lock (exclusive: reservations in flight finish first, later ones wait for the
+ * revert, so what it reads as consumed stays true until it commits).
  * It refuses, listing the lines, when anything touched those lines since: a later import or revert, money
- * reserved, committed or spent against a line the import created, or a new line that took a removed
- * line's place.
+ * reserved, committed or spent against a line the import created (soft-deleting it would strand that
+ * money), a line the import updated whose earlier amount is below what is now consumed against it (the
+ * rule an import applies as `budget.below_consumption`; a revert has no "accept warnings": the way to
+ * lower a budget below its consumption on purpose is an import that accepts the warning), or a new line
+ * that took a removed line's place.
  */
 import { transaction } from '../checkout.ts';
 import { bulkInsert } from '../bulk.ts';
 import type { Database } from '../database.ts';
 import { DomainError } from '../errors.ts';
 import { isUuid } from '../ids.ts';
-import { VERSION_COLUMNS, lockOrgImports } from './apply.ts';
+import { lockBudgetStructure, lockOrgImports, VERSION_COLUMNS } from './apply.ts';
 import { notFound } from './history.ts';
 
 export interface RevertRequest {
   orgId: string;
   importId: string;
   actor: string;
+  /** Called once the locks are held and the conflicts checked, before anything is written (tests pause here). */
+  onChecked?: () => void | Promise<void>;
 }
 
 export interface RevertConflict {
@@ -53,6 +60,8 @@ interface VersionRow {
   project: string | null;
   period: string;
   consumed: string;
+  /** amount_before < consumed: restoring it would lower the budget below what is consumed. */
+  below_consumption: boolean | null;
   later_import: string | null;
   taken_by: string | null;
 }
@@ -68,12 +77,14 @@ export async function revertImport(db: Database, req: RevertRequest): Promise<Re
     const status = h.rows[0]?.status;
     if (status === undefined) throw notFound(req.importId);
     if (status !== 'succeeded') throw new DomainError('import.not_revertible', notRevertibleReason(req.importId, status));
+    await lockBudgetStructure(client, req.orgId);
 
     const versions = await client.query<VersionRow>(
       `SELECT v.line_id, v.change, v.version, v.amount_before::text, v.currency_before, v.owner_before, v.notes_before,
               l.version AS current_version, l.amount::text, l.currency, l.owner, l.notes,
               l.department, l.category, l.project, l.period,
               coalesce(c.reserved + c.committed + c.actual, 0)::text AS consumed,
+              v.amount_before < coalesce(c.reserved + c.committed + c.actual, 0) AS below_consumption,
               CASE WHEN l.version <> v.version THEN
                 (SELECT lh.file_name || ' (import ' || lh.id || ')' FROM line_versions lv JOIN import_history lh ON lh.id = lv.import_id
                   WHERE lv.line_id = v.line_id AND lv.version > v.version ORDER BY lv.version LIMIT 1)
@@ -95,10 +106,11 @@ export async function revertImport(db: Database, req: RevertRequest): Promise<Re
     if (conflicts.length > 0) {
       throw new DomainError(
         'import.revert_conflict',
-        `Cannot revert import ${req.importId}: ${conflicts.length === 1 ? 'one of its lines has' : `${conflicts.length} of its lines have`} changed since (first: ${describe(conflicts[0] as RevertConflict)} — ${(conflicts[0] as RevertConflict).reason}). Revert the later imports first, or fix these lines with a new import.`,
+        `Cannot revert import ${req.importId}: ${conflicts.length === 1 ? 'one of its lines cannot' : `${conflicts.length} of its lines cannot`} be put back as it was (first: ${describe(conflicts[0] as RevertConflict)} — ${(conflicts[0] as RevertConflict).reason}). Revert the later imports first, release what is reserved on these lines, or fix them with a new import.`,
         { conflicts },
       );
     }
+    await req.onChecked?.();
 
     const rows = versions.rows;
     const byChange = (c: VersionRow['change']) => rows.filter((r) => r.change === c);
@@ -148,6 +160,8 @@ function findConflicts(rows: readonly VersionRow[]): RevertConflict[] {
     if (r.current_version !== r.version) reason = `changed later by ${r.later_import ?? 'a later change'}`;
     else if (r.change === 'insert' && !/^0(\.0+)?$/.test(r.consumed))
       reason = `${r.consumed} is already reserved, committed or spent against it`;
+    else if (r.change === 'update' && r.below_consumption)
+      reason = `reverting puts its budget back to ${r.amount_before}, below the ${r.consumed} already reserved, committed or spent against it; release reservations first, or import the amount you want (accepting the warning)`;
     else if (r.change === 'remove' && r.taken_by !== null)
       reason = 'a newer line with the same department, category, project and period exists';
     if (reason === null) continue;
