@@ -14,6 +14,7 @@ import { LineKeys } from './line-keys.ts';
 import { detach } from './normalize.ts';
 import { isFormulaError } from './profile.ts';
 import { type BudgetLine, type CanonicalField, NO_DIMENSIONS } from './types.ts';
+import { overlapMessage, periodsOverlap } from './overlap.ts';
 import {
   currencyFromText,
   formatMinor,
@@ -563,6 +564,7 @@ class LineExtractor {
       direction: 'expense',
     });
     const n = this.lines.length - 1;
+    if (this.keys.bringsOtherGrain(period.grain)) reportOverlap(this.lines, this.keys, this.issues, n);
     if (n === this.amounts.length) {
       const grown = new Float64Array(n * 2);
       grown.set(this.amounts);
@@ -570,6 +572,24 @@ class LineExtractor {
     }
     this.amounts[n] = big !== null ? Number(big) : minor;
     this.total.add(minor, big);
+  }
+}
+
+/** `period.overlap` when line `n` overlaps an earlier line of its triple: at the later line, naming the earlier row. */
+function reportOverlap(lines: readonly BudgetLine[], keys: LineKeys, issues: IssueList, n: number): void {
+  for (let i = keys.previousOfTriple(n); i >= 0; i = keys.previousOfTriple(i)) {
+    const earlier = lines[i] as BudgetLine;
+    const l = lines[n] as BudgetLine;
+    if (!periodsOverlap(l, earlier)) continue;
+    issues.add(
+      'error',
+      'period.overlap',
+      overlapMessage(l, `${earlier.period} on row ${earlier.sourceRow}`, earlier.period),
+      l.sourceRow,
+      l.sourceColumn,
+      'period',
+    );
+    return;
   }
 }
 

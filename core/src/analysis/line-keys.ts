@@ -5,7 +5,14 @@
  * (the first 31 periods a file names) and a chain through its lines, newest first. A new key costs a few
  * array reads and writes where consecutive rows share a triple (sorted files); a bit already set — or a
  * 32nd period — walks the triple's chain, which holds at most one line per period.
+ *
+ * Overlapping periods (DESIGN §2, `period.overlap`: a year line and its month lines are two views of one
+ * budget) can only occur between two grains (month, fiscal quarter, fiscal year) of one triple: periods of
+ * one grain are disjoint. So each triple also keeps a bit per grain it has, and only a line whose triple
+ * already has another grain has its chain walked (by the caller, which knows the dates).
  */
+import type { PeriodGrain } from '../values/fiscal-calendar.ts';
+import { GRAIN_BITS } from './overlap.ts';
 
 const NO_LINE = -1;
 
@@ -22,6 +29,8 @@ export class LineKeys {
   private masks = new Int32Array(256);
   /** Per triple: its newest line + 1 (0: none). */
   private newest = new Int32Array(256);
+  /** Per triple: a bit per grain it has (GRAIN_BITS). */
+  private grains = new Int32Array(256);
   /** Per line: its period number, and the line before it of the same triple + 1 (0: none). */
   private linePeriod = new Int32Array(1024);
   private previous = new Int32Array(1024);
@@ -56,6 +65,22 @@ export class LineKeys {
     return NO_LINE;
   }
 
+  /**
+   * Adds `grain` to the grains of the triple of the line recorded last (firstLine returned NO_LINE), and
+   * says whether the triple already had another: only then can that line's period overlap an earlier one.
+   */
+  bringsOtherGrain(grain: PeriodGrain): boolean {
+    const bit = GRAIN_BITS[grain];
+    const had = this.grains[this.lastTriple] as number;
+    this.grains[this.lastTriple] = had | bit;
+    return (had & ~bit) !== 0;
+  }
+
+  /** The line recorded before `line` with its department, category and project, or NO_LINE (-1). */
+  previousOfTriple(line: number): number {
+    return (this.previous[line] as number) - 1;
+  }
+
   private tripleOf(dept: number, category: number, project: number): number {
     if (dept === this.lastDept && category === this.lastCategory && project === this.lastProject) return this.lastTriple;
     let byCategory = this.triples.get(dept);
@@ -75,6 +100,7 @@ export class LineKeys {
       if (triple === this.masks.length) {
         this.masks = grown(this.masks);
         this.newest = grown(this.newest);
+        this.grains = grown(this.grains);
       }
     }
     this.lastDept = dept;

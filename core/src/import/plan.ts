@@ -1,9 +1,10 @@
 /**
  * The import plan: what confirming an import would do to the stored budget — insert, update, leave
- * unchanged, remove — and the warnings only the stored data can raise (lowering a budget below what is
- * already spent). The preview shows this plan and the import applies exactly this plan, so the two
- * cannot disagree. Pure: the stored lines come in as values.
+ * unchanged, remove — and the issues only the stored data can raise (lowering a budget below what is
+ * already spent; a period overlapping a stored line's). The preview shows this plan and the import
+ * applies exactly this plan, so the two cannot disagree. Pure: the stored lines come in as values.
  */
+import { GRAIN_BITS, grainOfKey, overlapMessage, periodsOverlap } from '../analysis/overlap.ts';
 import type { BudgetLine, Issue } from '../analysis/types.ts';
 import { formatMinor, parseDecimal } from '../values/money.ts';
 
@@ -17,6 +18,9 @@ export interface StoredLine {
   project: string | null;
   period: string;
   fiscalYear: number;
+  /** First and last day of the period (`YYYY-MM-DD`), for `period.overlap`. */
+  periodStart: string;
+  periodEnd: string;
   amount: string;
   currency: string;
   owner: string | null;
@@ -47,7 +51,7 @@ export interface ImportPlan {
   unchanged: number;
   /** Stored lines in the file's scope that the file lacks (replace mode only). */
   removes: StoredLine[];
-  /** Issues found against the stored data (`budget.below_consumption`, `amount.too_large`). */
+  /** Issues found against the stored data (`budget.below_consumption`, `amount.too_large`, `period.overlap`). */
   issues: Issue[];
 }
 
@@ -61,9 +65,20 @@ export interface ImportCounts {
 /** NUMERIC(18,2) holds at most 16 digits before the point. */
 const MAX_MINOR = 10n ** 18n - 1n;
 
-/** The natural key: department × category × project × period, ignoring letter case (as duplicate detection does). */
+/** Issues of one code listed at most, as the analysis caps them (a million-line file reports the first thousand). */
+const PER_CODE_LIMIT = 1000;
+
+/**
+ * A line's identity apart from its period: department × category × project, ignoring letter case (as
+ * duplicate detection does). Lines of one identity are one budget: their periods must not overlap.
+ */
+export function identityKey(department: string, category: string, project: string | null): string {
+  return `${department.toLowerCase()}\u0000${category.toLowerCase()}\u0000${(project ?? '').toLowerCase()}`;
+}
+
+/** The natural key: the identity × period. */
 export function lineKey(department: string, category: string, project: string | null, period: string): string {
-  return `${department.toLowerCase()}\u0000${category.toLowerCase()}\u0000${(project ?? '').toLowerCase()}\u0000${period}`;
+  return `${identityKey(department, category, project)}\u0000${period}`;
 }
 
 /** The file's scope for `replace`: its fiscal years × departments. */
@@ -139,6 +154,10 @@ export function planImport(lines: readonly BudgetLine[], stored: readonly Stored
     }
   }
 
+  // In replace mode the stored lines that stay are the ones the file has: only the file's own overlaps,
+  // which the analysis reports, could remain.
+  if (mode === 'merge' && stored.length > 0) plan.issues.push(...storedOverlaps(lines, stored));
+
   if (mode === 'replace') {
     const years = new Set(scope.fiscalYears);
     const departments = new Set(scope.departments);
@@ -159,6 +178,55 @@ export function planImport(lines: readonly BudgetLine[], stored: readonly Stored
     }
   }
   return plan;
+}
+
+/**
+ * `period.overlap` between the file's lines and the stored lines a merge keeps: at the file's row, naming
+ * the stored line. Stored lines are grouped by identity with a bit per grain; periods of one grain are
+ * disjoint, so only a line whose identity is stored with another grain is compared date by date.
+ */
+function storedOverlaps(lines: readonly BudgetLine[], stored: readonly StoredLine[]): Issue[] {
+  const groups = new Map<string, { grains: number; lines: StoredLine[] }>();
+  for (const s of stored) {
+    const key = identityKey(s.department, s.category, s.project);
+    let g = groups.get(key);
+    if (g === undefined) {
+      g = { grains: 0, lines: [] };
+      groups.set(key, g);
+    }
+    g.grains |= GRAIN_BITS[grainOfKey(s.period)];
+    g.lines.push(s);
+  }
+  const issues: Issue[] = [];
+  let more = 0;
+  for (const line of lines) {
+    const g = groups.get(identityKey(line.department, line.category, line.project));
+    if (g === undefined || (g.grains & ~GRAIN_BITS[grainOfKey(line.period)]) === 0) continue;
+    const s = g.lines.find((x) => x.period !== line.period && periodsOverlap(line, x));
+    if (s === undefined) continue;
+    if (issues.length === PER_CODE_LIMIT) {
+      more++;
+      continue;
+    }
+    issues.push({
+      severity: 'error',
+      code: 'period.overlap',
+      message: `${overlapMessage(line, `the stored line ${describe(s)} (id ${s.id})`, s.period)} To swap the stored breakdown for the file's, import in replace mode.`,
+      row: line.sourceRow,
+      column: line.sourceColumn,
+      field: 'period',
+    });
+  }
+  if (more > 0) {
+    issues.push({
+      severity: 'error',
+      code: 'period.overlap',
+      message: `…and ${more} more rows overlap stored lines (period.overlap); the first ${PER_CODE_LIMIT} are listed.`,
+      row: null,
+      column: null,
+    });
+  }
+  return issues;
 }
 
 export function planCounts(plan: ImportPlan): ImportCounts {

@@ -1,11 +1,27 @@
 /**
  * Reading what is stored for an import's scope: the live lines of the file's fiscal years × departments,
- * each with what has already been consumed against it (for `budget.below_consumption`).
+ * each with what has already been consumed against it (for `budget.below_consumption`) and its period's
+ * days (for `period.overlap`).
  */
 import type { ImportScope, StoredLine } from '@budget-sync/core';
 import type pg from 'pg';
 
-type Row = [string, string, string, string | null, string, number, string, string, string | null, string | null, number, string];
+type Row = [
+  string,
+  string,
+  string,
+  string | null,
+  string,
+  number,
+  string,
+  string,
+  string | null,
+  string | null,
+  number,
+  string,
+  string,
+  string,
+];
 
 export async function loadScopeLines(client: pg.PoolClient, orgId: string, scope: ImportScope): Promise<StoredLine[]> {
   if (scope.fiscalYears.length === 0) return [];
@@ -13,7 +29,7 @@ export async function loadScopeLines(client: pg.PoolClient, orgId: string, scope
   const result = await client.query<Row>({
     text: `SELECT l.id, l.department, l.category, l.project, l.period, l.fiscal_year, l.amount::text, l.currency,
                   l.owner, l.notes, l.version,
-                  coalesce(c.reserved + c.committed + c.actual, 0)::text
+                  coalesce(c.reserved + c.committed + c.actual, 0)::text, l.period_start::text, l.period_end::text
              FROM budget_lines l
              LEFT JOIN line_consumption c ON c.line_id = l.id
             WHERE l.org_id = $1 AND l.deleted_at IS NULL
@@ -34,5 +50,7 @@ export async function loadScopeLines(client: pg.PoolClient, orgId: string, scope
     notes: r[9],
     version: r[10],
     consumed: r[11],
+    periodStart: r[12],
+    periodEnd: r[13],
   }));
 }

@@ -130,6 +130,47 @@ describe('warnings and wide layouts', () => {
   });
 });
 
+describe('overlapping periods of one budget (period.overlap, DESIGN §2)', () => {
+  const a = analyzeCsv(
+    [
+      'Department,Category,Month,Amount', // 1
+      'Ops,Travel,2026-01,100', // 2
+      'Ops,Travel,2026-02,100', // 3
+      'Ops,Travel,FY2026,600', // 4 overlaps the months
+      'ops,TRAVEL,2026-Q3,300', // 5 overlaps the year (the same budget whatever the letter case)
+      'Ops,Meals,FY2026,50', // 6 another category: its own budget
+      'Sales,Travel,2026-01,70', // 7 another department
+      'Ops,Travel,2025-12,90', // 8 a month of the year before: no overlap
+    ].join('\n'),
+  );
+
+  it('is an error at the row and amount column of the later line', () => {
+    expect(issueCells(a)).toEqual([
+      ['period.overlap', 'error', 4, 4],
+      ['period.overlap', 'error', 5, 4],
+    ]);
+    expect(a.issues.every((i) => i.code !== 'period.overlap' || i.field === 'period')).toBe(true);
+    expect(a.stats).toMatchObject({ importable: false, errors: 2 });
+  });
+
+  it('names the earlier row it overlaps and says what to do', () => {
+    const message = (row: number) => a.issues.find((i) => i.row === row)?.message;
+    expect(message(4)).toMatch(
+      /^Row 4 budgets Ops \/ Travel for FY2026, which overlaps 2026-02 on row 3: a year and a month .* Keep one breakdown/,
+    );
+    expect(message(5)).toMatch(/^Row 5 budgets ops \/ TRAVEL for 2026-Q3, which overlaps FY2026 on row 4/);
+  });
+
+  it('leaves periods of one grain alone, however many', () => {
+    const months = Array.from(
+      { length: 36 },
+      (_, i) => `Ops,Travel,${2024 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')},10`,
+    );
+    const b = analyzeCsv(['Department,Category,Month,Amount', ...months, 'Ops,Travel,FY2027,120'].join('\n'));
+    expect(issueCells(b)).toEqual([]);
+  });
+});
+
 describe('many rows with the same problem', () => {
   it('lists the first 1000 and adds one summary issue with the count of the rest', () => {
     // 250 good rows first, so the Amount column's sampled values are amounts; then 1005 bad ones.

@@ -24,6 +24,45 @@ const line = (department: string, category: string, period: string, amount: stri
 let nextId = 0;
 const stored = (l: BudgetLine, consumed = '0.00'): StoredLine => ({ ...l, id: `id-${nextId++}`, version: 1, consumed });
 
+/** A year or month line with its real days (the `line` builder's are only right for a month). */
+const dated = (department: string, category: string, period: string, amount: string, sourceRow = 2): BudgetLine =>
+  period.startsWith('FY')
+    ? line(department, category, period, amount, {
+        fiscalYear: Number(period.slice(2)),
+        periodStart: `${period.slice(2)}-01-01`,
+        periodEnd: `${period.slice(2)}-12-31`,
+        sourceRow,
+      })
+    : line(department, category, period, amount, { sourceRow });
+
+describe('planImport: periods overlapping stored lines (period.overlap)', () => {
+  const months = ['2026-01', '2026-02'].map((p) => stored(dated('Ops', 'Travel', p, '100.00')));
+
+  it('merging a year line over stored month lines is an error at its row, naming the stored line', () => {
+    const plan = planImport([dated('OPS', 'travel', 'FY2026', '600.00', 7), dated('Ops', 'Meals', 'FY2026', '50.00', 8)], months, 'merge');
+    expect(plan.issues.map((i) => [i.code, i.severity, i.row, i.column, i.field])).toEqual([['period.overlap', 'error', 7, 4, 'period']]);
+    expect(plan.issues[0]?.message).toContain(
+      `Row 7 budgets OPS / travel for FY2026, which overlaps the stored line Ops / Travel / 2026-01 (id ${months[0]?.id}):`,
+    );
+    expect(plan.issues[0]?.message).toMatch(/replace mode/);
+  });
+
+  it('merging month lines next to a stored year line is an error too; other months of the stored grain are not', () => {
+    const year = stored(dated('Ops', 'Travel', 'FY2026', '600.00'));
+    const plan = planImport([dated('Ops', 'Travel', '2026-03', '10.00', 3)], [year], 'merge');
+    expect(plan.issues.map((i) => [i.code, i.row])).toEqual([['period.overlap', 3]]);
+    expect(planImport([dated('Ops', 'Travel', '2026-03', '10.00')], months, 'merge').issues).toEqual([]);
+    expect(planImport([dated('Ops', 'Travel', 'FY2027', '10.00')], [year], 'merge').issues).toEqual([]);
+  });
+
+  it('replacing counts only the stored lines that survive: the months go, the year comes in', () => {
+    const plan = planImport([dated('Ops', 'Travel', 'FY2026', '600.00')], months, 'replace');
+    expect(plan.issues).toEqual([]);
+    expect(plan.removes.map((s) => s.period)).toEqual(['2026-01', '2026-02']);
+    expect(plan.inserts.map((l) => l.period)).toEqual(['FY2026']);
+  });
+});
+
 describe('planImport', () => {
   it('sorts file lines into inserts, updates (naming what changed) and unchanged', () => {
     const plan = planImport(
