@@ -168,7 +168,9 @@ export async function main(argv: string[]): Promise<number> {
     );
   imports
     .command('revert')
-    .description('Undo an import, unless its lines changed since (then the lines in conflict are listed).')
+    .description(
+      'Undo an import, unless its lines changed since or reverting would strand or overspend money reserved on them (then the lines in conflict are listed).',
+    )
     .argument('<id>', 'the import id')
     .option('--org <id>', 'the organization id (default: the one the import belongs to)')
     .option('--actor <name>', 'who is reverting (default BUDGET_SYNC_ACTOR or your user name)')

@@ -114,7 +114,7 @@ ${
   d.status === 'succeeded' && options.canRevert
     ? html`<form method="post" action="/history/${d.id}/revert" class="actions" data-confirm="Revert this import? Its new lines are removed and changed lines get their earlier amounts back.">
 ${csrfField(c)}<button type="submit" class="danger" id="revert">Revert this import</button>
-<span class="hint">Puts the budget back as it was before, unless its lines changed since.</span>
+<span class="hint">Puts the budget back as it was before, unless its lines changed since or hold money that reverting would strand or overspend.</span>
 </form>`
     : ''
 }
