@@ -5,7 +5,16 @@
  * fires the reservations, and resumes once they have either all finished (the old, racy behaviour) or are
  * seen waiting for the org's budget-structure lock (pg_locks) — a bounded loop, no timing assertion.
  */
-import { type DomainError, type ImportResult, reserveFunds, revertImport, updateSettings } from '@budget-sync/db';
+import {
+  commitReservation,
+  type DomainError,
+  type ImportResult,
+  recordActual,
+  releaseReservation,
+  reserveFunds,
+  revertImport,
+  updateSettings,
+} from '@budget-sync/db';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freshDatabase } from '../support/postgres.ts';
@@ -125,7 +134,20 @@ describe('an import lowering a line while reservations target it (defect 6)', ()
     const org = await newOrg(db);
     await importRows(db, org, [['Ops', 'Travel', '2026-03', '1000.00']]);
     await updateSettings(db.pool, org, { tolerancePercent: '10' });
-    const calls = Array.from({ length: RESERVATIONS }, () => reserve(org, 'Travel'));
+    // Half with idempotency keys: the key's lock, the group's, then the structure lock, as in production.
+    const calls = Array.from({ length: RESERVATIONS }, (_, i) =>
+      i % 2
+        ? reserve(org, 'Travel')
+        : () =>
+            reserveFunds(db.pool, org, {
+              department: 'Ops',
+              category: 'Travel',
+              period: '2026-03',
+              amount: '10.00',
+              actor: 'buyer@example.com',
+              idempotencyKey: `po-${i}`,
+            }),
+    );
     // The import starts among the reservations, unpaused: any interleaving the scheduler makes.
     const [results, imported] = await Promise.all([
       Promise.allSettled(calls.map((c) => c())),
@@ -198,6 +220,21 @@ describe('a revert while reservations target its lines (defect 7)', () => {
     } else {
       expect(held).toBe(0);
     }
+  });
+});
+
+describe('moves on a reservation whose line a revert removed', () => {
+  it('commit and release find nothing reserved; an actual is recorded, as every actual is', async () => {
+    const org = await newOrg(db);
+    const imported = await importRows(db, org, [['Ops', 'Travel', '2026-03', '100.00']]);
+    const { reservation } = await reserve(org, 'Travel')();
+    await releaseReservation(db.pool, org, reservation.id, 'buyer@example.com');
+    // Nothing is consumed any more, so the revert may remove the line.
+    expect((await revertImport(db, { orgId: org, importId: imported.importId as string, actor: 'x' })).counts.deleted).toBe(1);
+    const commit = await error(commitReservation(db.pool, org, reservation.id, {}, 'buyer@example.com'));
+    expect(commit.code).toBe('reservation.invalid_state');
+    const actual = await recordActual(db.pool, org, reservation.id, { amount: '4.00' }, 'buyer@example.com');
+    expect(actual).toMatchObject({ status: 'closed', actual: '4.00', line: { id: reservation.line?.id } });
   });
 });
 
