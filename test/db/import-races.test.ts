@@ -37,9 +37,9 @@ function gate(): { wait: Promise<void>; open: () => void } {
   return { wait, open };
 }
 
-/** Resolves once `when` was called (the import or revert reached the paused stage). */
+/** Resolves once `flag` is set: the import or revert reached the stage where it pauses. */
 async function reached(flag: { value: boolean }): Promise<void> {
-  for (let i = 0; i < 2000 && !flag.value; i++) await new Promise((r) => setTimeout(r, 5));
+  for (let i = 0; i < 6000 && !flag.value; i++) await new Promise((r) => setTimeout(r, 5));
   expect(flag.value).toBe(true);
 }
 
@@ -63,7 +63,7 @@ async function waitingForStructure(): Promise<number> {
 async function fire<T>(calls: Array<() => Promise<T>>): Promise<{ settled: Promise<PromiseSettledResult<T>[]>; waited: boolean }> {
   let finished = 0;
   const settled = Promise.allSettled(calls.map((c) => c().finally(() => finished++)));
-  for (let i = 0; i < 2000; i++) {
+  for (let i = 0; i < 6000; i++) {
     if (finished === calls.length) return { settled, waited: false };
     if ((await waitingForStructure()) > 0) return { settled, waited: true };
     await new Promise((r) => setTimeout(r, 5));

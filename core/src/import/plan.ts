@@ -70,7 +70,8 @@ const PER_CODE_LIMIT = 1000;
 
 /**
  * A line's identity apart from its period: department × category × project, ignoring letter case (as
- * duplicate detection does). Lines of one identity are one budget: their periods must not overlap.
+ * duplicate detection does). Lines of one identity are one budget: their periods must not overlap. Further
+ * identifying dimensions, once lines carry them, belong in this key (and so in the overlap check).
  */
 export function identityKey(department: string, category: string, project: string | null): string {
   return `${department.toLowerCase()}\u0000${category.toLowerCase()}\u0000${(project ?? '').toLowerCase()}`;
@@ -182,8 +183,10 @@ export function planImport(lines: readonly BudgetLine[], stored: readonly Stored
 
 /**
  * `period.overlap` between the file's lines and the stored lines a merge keeps: at the file's row, naming
- * the stored line. Stored lines are grouped by identity with a bit per grain; periods of one grain are
- * disjoint, so only a line whose identity is stored with another grain is compared date by date.
+ * the stored line. `stored` holds the file's fiscal years × departments, which is enough: overlapping
+ * periods of one identity lie in one fiscal year. Stored lines are grouped by identity with a bit per
+ * grain; periods of one grain are disjoint, so only a line whose identity is stored with another grain is
+ * compared date by date.
  */
 function storedOverlaps(lines: readonly BudgetLine[], stored: readonly StoredLine[]): Issue[] {
   const groups = new Map<string, { grains: number; lines: StoredLine[] }>();
