@@ -259,7 +259,7 @@ export interface paths {
         put?: never;
         /**
          * Undo an import
-         * @description Inserted lines are removed, updated lines get their earlier values, removed lines come back, in one transaction. Refused when the lines changed since (a later import, money reserved against a new line): `import.revert_conflict` with `conflicts`.
+         * @description Inserted lines are removed, updated lines get their earlier values, removed lines come back, in one transaction. Refused when the lines changed since (a later import, money reserved against a new line) or when restoring an earlier amount would put a line below what is reserved, committed or spent against it: `import.revert_conflict` with `conflicts`.
          */
         post: operations["revertImport"];
         delete?: never;
