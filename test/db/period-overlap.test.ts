@@ -3,10 +3,10 @@
  * of one budget (DESIGN §2), so an import that would store both for the same department, category and
  * project is refused — in the import's own transaction, naming the file's row and the stored line.
  */
-import { reserveFunds, updateSettings } from '@budget-sync/db';
+import { reserveFunds, revertImport, updateSettings } from '@budget-sync/db';
 import { describe, expect, it } from 'vitest';
 import { freshDatabase } from '../support/postgres.ts';
-import { countRows, importRows, liveLines, newOrg, type Row } from './helpers.ts';
+import { countRows, error, importRows, liveLines, newOrg, type Row } from './helpers.ts';
 
 const db = await freshDatabase();
 
@@ -66,5 +66,31 @@ describe('replace', () => {
     expect(r.status).toBe('succeeded');
     expect(r.counts).toEqual({ inserted: 1, updated: 0, unchanged: 0, removed: 6 });
     expect((await liveLines(db, org)).map((l) => `${l.department}/${l.period}`)).toEqual(['Ops/FY2026', 'Sales/2026-01']);
+  });
+});
+
+describe('reverting an import that removed lines', () => {
+  it('refuses to bring back month lines a later year line overlaps, naming them', async () => {
+    const org = await newOrg(db);
+    await importRows(db, org, [...MONTHS.slice(0, 2), ['Ops', 'Meals', '2026-01', '40.00']]);
+    // Replacing Ops with Meals only removes the Travel months; the year line can then come in.
+    const removing = await importRows(db, org, [['Ops', 'Meals', '2026-01', '40.00']], { mode: 'replace', fileName: 'meals.csv' });
+    expect(removing.counts.removed).toBe(2);
+    expect((await importRows(db, org, YEAR, { fileName: 'year.csv' })).status).toBe('succeeded');
+    const err = await error(revertImport(db, { orgId: org, importId: removing.importId as string, actor: 'x' }));
+    expect(err.code).toBe('import.revert_conflict');
+    const conflicts = (err.details as { conflicts: Array<{ period: string; reason: string }> }).conflicts;
+    expect(conflicts.map((c) => c.period).sort()).toEqual(['2026-01', '2026-02']);
+    expect(conflicts[0]?.reason).toMatch(/FY2026 .*overlaps its period \(period\.overlap\)/);
+    expect((await liveLines(db, org)).map((l) => `${l.category}/${l.period}`)).toEqual(['Meals/2026-01', 'Travel/FY2026']);
+  });
+
+  it('swaps back a breakdown the import itself swapped (its own year line goes as the months return)', async () => {
+    const org = await newOrg(db);
+    await importRows(db, org, MONTHS);
+    const swap = await importRows(db, org, YEAR, { mode: 'replace', fileName: 'year.csv' });
+    const reverted = await revertImport(db, { orgId: org, importId: swap.importId as string, actor: 'x' });
+    expect(reverted.counts).toEqual({ deleted: 1, restored: 0, undeleted: 6 });
+    expect((await liveLines(db, org)).map((l) => l.period)).toEqual(MONTHS.map((r) => r[2]));
   });
 });

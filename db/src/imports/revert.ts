@@ -8,7 +8,8 @@
  * money), a line the import updated whose earlier amount is below what is now consumed against it (the
  * rule an import applies as `budget.below_consumption`; a revert has no "accept warnings": the way to
  * lower a budget below its consumption on purpose is an import that accepts the warning), or a new line
- * that took a removed line's place.
+ * that took a removed line's place — the same period, or an overlapping one of another grain, which
+ * bringing the removed line back would count twice (`period.overlap`, DESIGN §2).
  */
 import { transaction } from '../checkout.ts';
 import { bulkInsert } from '../bulk.ts';
@@ -63,6 +64,10 @@ interface VersionRow {
   /** amount_before < consumed: restoring it would lower the budget below what is consumed. */
   below_consumption: boolean | null;
   later_import: string | null;
+  /**
+   * For a removed line: the period of a live line of its identity whose period overlaps its own (the same
+   * or another grain), other than the lines this import inserted (the revert removes those).
+   */
   taken_by: string | null;
 }
 
@@ -90,10 +95,13 @@ export async function revertImport(db: Database, req: RevertRequest): Promise<Re
                   WHERE lv.line_id = v.line_id AND lv.version > v.version ORDER BY lv.version LIMIT 1)
               END AS later_import,
               CASE WHEN v.change = 'remove' THEN
-                (SELECT t.id::text FROM budget_lines t
-                  WHERE t.org_id = l.org_id AND t.deleted_at IS NULL AND t.period = l.period
+                (SELECT t.period FROM budget_lines t
+                  WHERE t.org_id = l.org_id AND t.deleted_at IS NULL
                     AND lower(t.department) = lower(l.department) AND lower(t.category) = lower(l.category)
-                    AND lower(coalesce(t.project, '')) = lower(coalesce(l.project, '')) LIMIT 1)
+                    AND lower(coalesce(t.project, '')) = lower(coalesce(l.project, ''))
+                    AND t.period_start <= l.period_end AND t.period_end >= l.period_start
+                    AND NOT EXISTS (SELECT 1 FROM line_versions i WHERE i.import_id = v.import_id AND i.line_id = t.id AND i.change = 'insert')
+                  ORDER BY t.period LIMIT 1)
               END AS taken_by
          FROM line_versions v
          JOIN budget_lines l ON l.id = v.line_id
@@ -163,7 +171,10 @@ function findConflicts(rows: readonly VersionRow[]): RevertConflict[] {
     else if (r.change === 'update' && r.below_consumption)
       reason = `reverting puts its budget back to ${r.amount_before}, below the ${r.consumed} already reserved, committed or spent against it; release reservations first, or import the amount you want (accepting the warning)`;
     else if (r.change === 'remove' && r.taken_by !== null)
-      reason = 'a newer line with the same department, category, project and period exists';
+      reason =
+        r.taken_by === r.period
+          ? 'a newer line with the same department, category, project and period exists'
+          : `a newer line for ${r.taken_by} with the same department, category and project overlaps its period (period.overlap): bringing it back would count one budget twice`;
     if (reason === null) continue;
     out.push({ lineId: r.line_id, department: r.department, category: r.category, project: r.project, period: r.period, reason });
   }
