@@ -20,6 +20,10 @@ export type DomainErrorCode =
   | 'amount.exceeds_reserved'
   // Data sources and their encrypted credentials (db/src/sources).
   | 'source.not_found'
+  /** A folder outside the organization's folder on the server, or no such folder offered. */
+  | 'source.folder_refused'
+  /** A host, endpoint or URL on the server's own network (loopback, private, link-local, metadata). */
+  | 'source.address_refused'
   | 'secret.key_missing'
   | 'secret.key_invalid'
   | 'secret.undecryptable';

@@ -6,3 +6,13 @@
 export { type OpenOptions, openDatabase } from './connection.ts';
 export { redact } from './database.ts';
 export { MIGRATIONS_FOLDER, type MigrationResult, migrate } from './migrate.ts';
+export {
+  ADDRESS_REFUSED,
+  checkedLookup,
+  confinedFolder,
+  FOLDER_ROOT_VARIABLE,
+  folderRoot,
+  nodePlaceGuard,
+  organizationFolder,
+  publicAddresses,
+} from './sources/guard.ts';

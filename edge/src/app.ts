@@ -65,7 +65,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route('/', budgetsRouter);
   app.route('/', excelRouter);
   app.route('/', importsRouter);
-  app.route('/', sourcesRouter(deps.console?.syncSource));
+  app.route('/', sourcesRouter(deps.console?.syncSource, deps.placeGuard));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

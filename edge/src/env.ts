@@ -3,7 +3,7 @@
  * leased per request so that one factory fits both runtimes: Node shares one pg pool for the process,
  * Workers create a Neon Pool per request and end it with waitUntil once the response is out.
  */
-import type { Authenticated, Database, KeyAuthenticator } from '@budget-sync/db';
+import type { Authenticated, Database, KeyAuthenticator, PlaceGuard } from '@budget-sync/db';
 import type { Context } from 'hono';
 import type { AppConfig } from './config.ts';
 import type { ConsoleOptions } from './console/options.ts';
@@ -40,6 +40,11 @@ export interface AppDeps {
    * calling app.request): failures are not counted per client.
    */
   clientAddress?: ((c: Context<AppEnv>) => string | undefined) | undefined;
+  /**
+   * Checks of a data source's place that need the file system or DNS (Node: nodePlaceGuard). Without it
+   * (Workers) hosts are checked as written and organizations get no folder sources.
+   */
+  placeGuard?: PlaceGuard | undefined;
 }
 
 export interface AppEnv {

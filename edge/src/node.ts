@@ -15,7 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { createOrganization, type Database, listOrganizations } from '@budget-sync/db';
-import { openDatabase } from '@budget-sync/db/node';
+import { nodePlaceGuard, openDatabase } from '@budget-sync/db/node';
 import { z } from 'zod';
 import { createApp } from './app.ts';
 import { type AppConfig, parseConfig } from './config.ts';
@@ -93,6 +93,7 @@ export async function startServer(options: StartOptions = {}): Promise<NodeServe
       database: async () => ({ db: database, release: async () => {} }),
       config,
       clientAddress: (c) => forwardedClient(getConnInfo(c).remote.address, c.req.header('x-forwarded-for'), config.trustedProxies),
+      placeGuard: nodePlaceGuard,
       ...(options.logger ? { logger: options.logger } : {}),
       ...(consoleOptions ? { console: consoleOptions } : {}),
     });

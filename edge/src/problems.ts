@@ -62,6 +62,8 @@ const DOMAIN_STATUS: Record<DomainErrorCode, ContentfulStatusCode> = {
   'reservation.invalid_state': 409,
   'amount.exceeds_reserved': 409,
   'source.not_found': 404,
+  'source.folder_refused': 422,
+  'source.address_refused': 422,
   // The server's credential key is missing or wrong: the operator must fix the configuration.
   'secret.key_missing': 503,
   'secret.key_invalid': 503,
@@ -108,6 +110,10 @@ const DOMAIN_MEANING: Record<DomainErrorCode, string> = {
   'reservation.invalid_state': 'The reservation has nothing left to commit or release.',
   'amount.exceeds_reserved': 'More than is still reserved cannot be committed.',
   'source.not_found': 'No data source with that id in this organization.',
+  'source.folder_refused':
+    "The folder is not inside the organization's folder on the server (BUDGET_SYNC_FOLDER_ROOT), or the server offers none; `field` names the setting.",
+  'source.address_refused':
+    'The host, endpoint or URL is (or resolves to) a loopback, private, link-local or metadata address, which the server does not connect to unless its operator allows it; `field` names the setting.',
   'secret.key_missing': "The server's credential encryption key is not configured; an operator must set it.",
   'secret.key_invalid': "The server's credential encryption key is malformed; an operator must fix it.",
   'secret.undecryptable': 'Stored credentials cannot be decrypted with the configured keys; enter them again or restore the key.',

@@ -9,6 +9,8 @@
  * `X-Budget-Sync-Signature: v1=<hex>`.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import {
   claimDueEvents,
   type Database,
@@ -19,6 +21,7 @@ import {
   readWebhookTarget,
   type SecretKeyring,
 } from '@budget-sync/db';
+import { checkedLookup, publicAddresses } from '@budget-sync/db/node';
 import { backoffDelay, type RetryPolicy } from './backoff.ts';
 import { messageOf } from './errors.ts';
 
@@ -128,25 +131,50 @@ export async function deliverDueEvents(db: Database, options: DeliveryOptions = 
   return report;
 }
 
-/** Posts one event; null when the receiver took it (2xx), else why not. */
+/**
+ * Posts one event; null when the receiver took it (2xx), else why not. The receiver's host is resolved
+ * through checkedLookup, so the address checked (not on the server's own network, unless the operator
+ * allows it) is the one posted to; a literal address, which needs no lookup, is checked first. Redirects
+ * are not followed.
+ */
 async function post(target: { url: string; secret: string }, e: DueEvent, timeoutMs: number): Promise<string | null> {
   const body = deliveryBody(e);
   const timestamp = Math.floor(Date.now() / 1000);
-  const res = await fetch(target.url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'user-agent': 'budget-sync-webhooks/1',
-      'x-budget-sync-event': e.event,
-      'x-budget-sync-delivery': e.id,
-      [TIMESTAMP_HEADER]: String(timestamp),
-      [SIGNATURE_HEADER]: signDelivery(target.secret, timestamp, body),
-    },
-    body,
-    redirect: 'manual',
-    signal: AbortSignal.timeout(timeoutMs),
+  const url = new URL(target.url);
+  await publicAddresses(url.hostname);
+  const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          'user-agent': 'budget-sync-webhooks/1',
+          'x-budget-sync-event': e.event,
+          'x-budget-sync-delivery': e.id,
+          [TIMESTAMP_HEADER]: String(timestamp),
+          [SIGNATURE_HEADER]: signDelivery(target.secret, timestamp, body),
+        },
+        lookup: checkedLookup,
+        signal: AbortSignal.timeout(timeoutMs),
+      },
+      (res) => {
+        // The answer's body is read (which frees the connection), its start kept for the reason.
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          if (text.length < 200) text += chunk;
+        });
+        res.on('error', reject);
+        res.on('end', () => {
+          const status = res.statusCode ?? 0;
+          resolve(status >= 200 && status < 300 ? null : `the receiver answered ${status} ${text.slice(0, 200)}`.trim());
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
   });
-  // The answer's body is not needed; reading it frees the connection.
-  const text = await res.text().catch(() => '');
-  return res.status >= 200 && res.status < 300 ? null : `the receiver answered ${res.status} ${text.slice(0, 200)}`.trim();
 }

@@ -81,6 +81,11 @@ export interface SyncOptions {
   readyTimeoutMs?: number;
   actor?: string;
   onEvent?: (event: SyncEvent) => void | Promise<void>;
+  /**
+   * The operator's log: what a connector's client said about a failure (refused, timed out, hung up…),
+   * which the run's reason leaves out so that a tenant cannot probe the network with it.
+   */
+  log?: (line: string) => void;
 }
 
 /** A connection that is opened on first use and opened again after a passing fault. */
@@ -106,6 +111,7 @@ class Session {
       {
         isRetryable,
         onRetry: async (e, retry, delayMs) => {
+          this.note(e);
           await this.close();
           await this.options.onEvent?.({ type: 'retry', reason: messageOf(e), retry, delayMs });
         },
@@ -118,7 +124,15 @@ class Session {
         );
         return fn(this.connector);
       },
-    );
+    ).catch((e: unknown) => {
+      this.note(e);
+      throw e;
+    });
+  }
+
+  /** The client's own words about a failure, to the operator's log only. */
+  private note(e: unknown): void {
+    if (isSourceError(e) && e.detail) this.options.log?.(`source ${this.source.id} (${this.source.name}): ${e.code}: ${e.detail}`);
   }
 
   async close(): Promise<void> {

@@ -75,7 +75,7 @@ export async function startWorker(db: Database, options: WorkerOptions = {}): Pr
 
   const runJob = async (job: { id: string; data: SyncJobData }): Promise<JobResult> => {
     try {
-      const report: SyncReport = await syncSource(db, job.data.sourceId, { trigger: 'schedule', ...options.sync });
+      const report: SyncReport = await syncSource(db, job.data.sourceId, { trigger: 'schedule', log, ...options.sync });
       const counts = countStatuses(report);
       log(`source ${report.sourceId}: run ${report.status}${report.reason ? ` (${report.reason})` : ''} ${JSON.stringify(counts)}`);
       // A failed run is retried by pg-boss with backoff; files already handled are skipped then.

@@ -101,13 +101,11 @@ describe('worker', () => {
       writeFileSync(join(wdir, 'w.csv'), bigBudget(8, 'Worker Dept'));
       const t = new Date(Date.now() - 120_000);
       utimesSync(join(wdir, 'w.csv'), t, t);
-      const source = await createSource(db.pool, {
-        orgId,
-        type: 'folder',
-        config: { directory: wdir },
-        schedule: '0 6 * * *',
-        timezone: 'UTC',
-      });
+      const source = await createSource(
+        db.pool,
+        { orgId, type: 'folder', config: { directory: wdir }, schedule: '0 6 * * *', timezone: 'UTC' },
+        { by: 'operator' },
+      );
       const worker = await startWorker(db, { pollingIntervalSeconds: 0.5 });
       try {
         const schedules = await db.pool.query<{ key: string }>("SELECT key FROM pgboss.schedule WHERE name = 'source-sync'");

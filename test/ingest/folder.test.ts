@@ -27,12 +27,17 @@ async function folderSource(
   dir: string,
   extra: { afterImport?: 'leave' | 'move'; glob?: string; stabilitySeconds?: number } = {},
 ): Promise<DataSource> {
-  return createSource(db.pool, {
-    orgId,
-    type: 'folder',
-    config: { directory: dir, glob: extra.glob ?? '*.csv', stabilitySeconds: extra.stabilitySeconds ?? 0 },
-    afterImport: extra.afterImport ?? 'leave',
-  });
+  // The operator's folder (as `budget-sync sources add` makes it): anywhere on the server.
+  return createSource(
+    db.pool,
+    {
+      orgId,
+      type: 'folder',
+      config: { directory: dir, glob: extra.glob ?? '*.csv', stabilitySeconds: extra.stabilitySeconds ?? 0 },
+      afterImport: extra.afterImport ?? 'leave',
+    },
+    { by: 'operator' },
+  );
 }
 
 /** Sets a file's mtime in the past so that it counts as settled. */

@@ -37,7 +37,11 @@ describe('a worker killed mid-import', () => {
     writeFileSync(file, bigBudget(ROWS, 'Killed'));
     const old = new Date(Date.now() - 120_000);
     utimesSync(file, old, old);
-    const source = await createSource(db.pool, { orgId, type: 'folder', config: { directory: dir, glob: '*.csv', stabilitySeconds: 0 } });
+    const source = await createSource(
+      db.pool,
+      { orgId, type: 'folder', config: { directory: dir, glob: '*.csv', stabilitySeconds: 0 } },
+      { by: 'operator' },
+    );
 
     const child = spawn(process.execPath, [join(root, 'cli/bin/budget-sync.js'), 'sources', 'sync', source.id, '--json'], {
       cwd: root,

@@ -25,6 +25,8 @@ import { freshDatabase } from '../support/postgres.ts';
 import { corpus, newOrg, newSecretKey } from './helpers.ts';
 
 process.env.BUDGET_SYNC_SECRET_KEY = newSecretKey();
+// The receiver listens on 127.0.0.1: the operator's switch lets webhooks reach it.
+process.env.BUDGET_SYNC_ALLOW_PRIVATE_NETWORKS = '1';
 const db = await freshDatabase();
 const SECRET = 'receiver-secret-0123456789';
 const FAST = { attempts: 3, baseMs: 40, maxMs: 80 };

@@ -4,6 +4,7 @@
  * sealed like source credentials (BUDGET_SYNC_SECRET_KEY); one made here is shown once.
  */
 import { createOrganization, listOrganizations, parseThresholds, setWebhook } from '@budget-sync/db';
+import { nodePlaceGuard } from '@budget-sync/db/node';
 import { table } from '../output/text.ts';
 import { describeTarget, withDatabase } from '../shared/database.ts';
 import { printJson, reportError, usageError } from '../shared/report.ts';
@@ -80,12 +81,16 @@ export interface OrgWebhookFlags {
 
 export async function orgsWebhookCommand(flags: OrgWebhookFlags): Promise<number> {
   return withDatabase(flags.json, async (db) => {
-    const { webhook, secret } = await setWebhook(db.pool, {
-      orgId: flags.org,
-      url: flags.url,
-      secret: flags.secret,
-      thresholds: flags.thresholds === undefined ? undefined : parseThresholds(flags.thresholds),
-    });
+    const { webhook, secret } = await setWebhook(
+      db.pool,
+      {
+        orgId: flags.org,
+        url: flags.url,
+        secret: flags.secret,
+        thresholds: flags.thresholds === undefined ? undefined : parseThresholds(flags.thresholds),
+      },
+      { guard: nodePlaceGuard },
+    );
     if (flags.json) {
       printJson({ orgId: webhook.orgId, url: webhook.url, thresholds: webhook.thresholds, enabled: webhook.enabled, secret });
       return 0;

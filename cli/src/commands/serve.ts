@@ -50,7 +50,7 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
       host: flags.host,
       config,
       console: {
-        syncSource: async (db: Database, sourceId: string) => syncSource(db, sourceId, { trigger: 'console' }),
+        syncSource: async (db: Database, sourceId: string) => syncSource(db, sourceId, { trigger: 'console', log }),
         sourceNote: (id: string) => (id === watchedId ? `watched every ${INBOX_POLL_MS / 1000} s by budget-sync serve` : undefined),
       },
     });

@@ -4,6 +4,7 @@
  * `sync` runs one source now and reports each file; a large download shows a progress bar on stderr.
  */
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import {
   createSource,
   type DataSource,
@@ -16,7 +17,8 @@ import {
   removeSource,
   type SourceSecrets,
 } from '@budget-sync/db';
-import { openConnector, type SyncEvent, syncSource } from '@budget-sync/ingest-worker';
+import { nodePlaceGuard } from '@budget-sync/db/node';
+import { isSourceError, openConnector, type SyncEvent, syncSource } from '@budget-sync/ingest-worker';
 import cliProgress from 'cli-progress';
 import { withDatabase } from '../shared/database.ts';
 import { printJson, usageError } from '../shared/report.ts';
@@ -86,32 +88,38 @@ export async function sourcesAddCommand(flags: SourcesAddFlags): Promise<number>
       passphrase: flags.passphrase,
       secretAccessKey: flags.secretAccessKey,
     };
-    const source = await createSource(db.pool, {
-      orgId: flags.org,
-      type,
-      name: flags.name,
-      config: {
-        directory: flags.path,
-        glob: flags.glob,
-        stabilitySeconds: numberFlag(flags.stabilitySeconds, '--stability-seconds'),
-        acceptWarnings: flags.acceptWarnings,
-        host: flags.host,
-        port: numberFlag(flags.port, '--port'),
-        username: flags.username,
-        hostKeyFingerprint: flags.hostKeyFingerprint,
-        bucket: flags.bucket,
-        prefix: flags.prefix,
-        region: flags.region,
-        endpoint: flags.endpoint,
-        accessKeyId: flags.accessKeyId,
+    // The CLI is the operator's, on the server: a folder may be anywhere (relative to where it runs);
+    // hosts are checked like the API's.
+    const source = await createSource(
+      db.pool,
+      {
+        orgId: flags.org,
+        type,
+        name: flags.name,
+        config: {
+          directory: type === 'folder' && flags.path ? resolve(flags.path) : flags.path,
+          glob: flags.glob,
+          stabilitySeconds: numberFlag(flags.stabilitySeconds, '--stability-seconds'),
+          acceptWarnings: flags.acceptWarnings,
+          host: flags.host,
+          port: numberFlag(flags.port, '--port'),
+          username: flags.username,
+          hostKeyFingerprint: flags.hostKeyFingerprint,
+          bucket: flags.bucket,
+          prefix: flags.prefix,
+          region: flags.region,
+          endpoint: flags.endpoint,
+          accessKeyId: flags.accessKeyId,
+        },
+        secrets,
+        schedule: flags.schedule,
+        timezone: flags.timezone,
+        mode: flags.mode ? parseMode(flags.mode) : undefined,
+        afterImport: flags.afterImport ? parseAfterImport(flags.afterImport) : undefined,
+        enabled: flags.disabled ? false : undefined,
       },
-      secrets,
-      schedule: flags.schedule,
-      timezone: flags.timezone,
-      mode: flags.mode ? parseMode(flags.mode) : undefined,
-      afterImport: flags.afterImport ? parseAfterImport(flags.afterImport) : undefined,
-      enabled: flags.disabled ? false : undefined,
-    });
+      { by: 'operator', guard: nodePlaceGuard },
+    );
     if (flags.json) printJson({ sourceId: source.id });
     else process.stdout.write(`Added source ${source.id} (${source.name}).\n`);
     return 0;
@@ -161,7 +169,8 @@ export async function sourcesTestCommand(id: string, flags: { json?: boolean }):
       }
     } catch (e) {
       const code = (e as { code?: unknown }).code;
-      const message = e instanceof Error ? e.message : String(e);
+      // The operator may see what the client said (the API and the console do not).
+      const message = `${e instanceof Error ? e.message : String(e)}${isSourceError(e) && e.detail ? ` (${e.detail})` : ''}`;
       if (flags.json)
         printJson({ ok: false, sourceId: source.id, error: { code: typeof code === 'string' ? code : 'source.error', message } });
       process.stderr.write(`budget-sync: ${message}\n`);
@@ -199,7 +208,7 @@ export async function sourcesSyncCommand(id: string, flags: { json?: boolean }):
         process.stderr.write(`budget-sync: ${e.name} changed recently; looking again in ${Math.round(e.ms / 100) / 10} s\n`);
       }
     };
-    const report = await syncSource(db, id, { trigger: 'cli', onEvent });
+    const report = await syncSource(db, id, { trigger: 'cli', onEvent, log: (line) => process.stderr.write(`budget-sync: ${line}\n`) });
     (bar as cliProgress.SingleBar | null)?.stop();
     if (flags.json) {
       printJson({ runId: report.runId, sourceId: report.sourceId, status: report.status, reason: report.reason, files: report.files });

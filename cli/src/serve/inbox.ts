@@ -36,19 +36,27 @@ export async function ensureInbox(db: Database, dir: string): Promise<Inbox | nu
   await mkdir(directory, { recursive: true });
   const existing = (await listSources(db.pool, demo.id)).find((s) => s.type === 'folder' && s.name === INBOX_SOURCE_NAME);
   if (existing) {
-    const same = existing.type === 'folder' && existing.config.directory === directory;
-    const source = same ? existing : await updateSource(db.pool, existing.id, { config: { directory } }, { orgId: demo.id });
+    // The operator's folder (made by this command, which runs on the server); one stored before folders
+    // were told apart is made the operator's again here.
+    const same = existing.type === 'folder' && existing.config.directory === directory && existing.config.operatorPath === true;
+    const source = same
+      ? existing
+      : await updateSource(db.pool, existing.id, { config: { directory } }, { orgId: demo.id, by: 'operator' });
     return { source, directory };
   }
-  const source = await createSource(db.pool, {
-    orgId: demo.id,
-    type: 'folder',
-    name: INBOX_SOURCE_NAME,
-    config: { directory, glob: '*', stabilitySeconds: INBOX_STABILITY_SECONDS, acceptWarnings: false },
-    schedule: null,
-    mode: 'merge',
-    afterImport: 'move',
-  });
+  const source = await createSource(
+    db.pool,
+    {
+      orgId: demo.id,
+      type: 'folder',
+      name: INBOX_SOURCE_NAME,
+      config: { directory, glob: '*', stabilitySeconds: INBOX_STABILITY_SECONDS, acceptWarnings: false },
+      schedule: null,
+      mode: 'merge',
+      afterImport: 'move',
+    },
+    { by: 'operator' },
+  );
   return { source, directory };
 }
 
@@ -100,7 +108,7 @@ export function watchInbox(db: Database, inbox: Inbox, log: (line: string) => vo
       return;
     }
     if (now === synced && (retryAt === 0 || Date.now() < retryAt)) return;
-    const r = await syncSource(db, inbox.source.id, { trigger: 'inbox' });
+    const r = await syncSource(db, inbox.source.id, { trigger: 'inbox', log });
     report(r);
     synced = await fingerprint(inbox.directory);
     // A file left behind (still being written, or its import failed) is looked at again, less and less often.

@@ -6,6 +6,7 @@
 import type pg from 'pg';
 import { DomainError } from '../errors.ts';
 import { isUuid } from '../ids.ts';
+import { checkHostLiteral, type PlaceGuard, privateNetworksAllowed } from '../sources/addresses.ts';
 import { loadSecretKeyring, openSecrets, type SecretKeyring, sealSecrets } from '../sources/secrets.ts';
 
 export const DEFAULT_THRESHOLDS: readonly number[] = [80, 100];
@@ -32,6 +33,8 @@ export interface WebhookInput {
 export interface WebhookOptions {
   /** Default: loaded from BUDGET_SYNC_SECRET_KEY (and _OLD). */
   keyring?: SecretKeyring | undefined;
+  /** Resolves the URL's host and refuses private addresses (Node's nodePlaceGuard); else literal addresses only. */
+  guard?: PlaceGuard | undefined;
 }
 
 /** The additional data a webhook secret is sealed with: a ciphertext copied onto another org does not open. */
@@ -41,7 +44,11 @@ function invalid(message: string): DomainError {
   return new DomainError('input.invalid', message);
 }
 
-export function parseWebhookUrl(text: string): string {
+/**
+ * An http(s) URL without credentials whose host is not the server's own network (loopback, private,
+ * link-local, metadata), unless the operator allows it (BUDGET_SYNC_ALLOW_PRIVATE_NETWORKS).
+ */
+export function parseWebhookUrl(text: string, allowPrivateNetworks = privateNetworksAllowed()): string {
   let u: URL;
   try {
     u = new URL(text.trim());
@@ -50,6 +57,7 @@ export function parseWebhookUrl(text: string): string {
   }
   if (u.protocol !== 'https:' && u.protocol !== 'http:') throw invalid(`The webhook URL must use https (or http), not ${u.protocol}.`);
   if (u.username || u.password) throw invalid('Put no credentials in the webhook URL: deliveries are signed with the secret instead.');
+  checkHostLiteral({ field: 'url', label: 'The webhook URL (--url)' }, u.hostname, allowPrivateNetworks);
   return u.toString();
 }
 
@@ -96,6 +104,7 @@ export async function setWebhook(
 ): Promise<{ webhook: Webhook; secret: string | null }> {
   if (!isUuid(input.orgId)) throw new DomainError('org.not_found', `There is no organization with id ${input.orgId}.`);
   const url = parseWebhookUrl(input.url);
+  await options.guard?.webhookUrl(url);
   const thresholds = input.thresholds === undefined ? null : parseThresholds(input.thresholds);
   const given = input.secret?.trim() || null;
   if (given !== null && given.length < 16) throw invalid('A webhook secret needs at least 16 characters; leave it out to have one made.');

@@ -1,4 +1,5 @@
 /** Data sources: settings, encrypted credentials, the files their syncs have seen, and their runs. */
+export * from './addresses.ts';
 export * from './files.ts';
 export * from './runs.ts';
 export * from './secrets.ts';

@@ -7,6 +7,7 @@
 import type pg from 'pg';
 import { DomainError } from '../errors.ts';
 import { isUuid } from '../ids.ts';
+import { type PlaceGuard, privateNetworksAllowed } from './addresses.ts';
 import { loadSecretKeyring, openSecrets, type SecretKeyring, sealSecrets } from './secrets.ts';
 import {
   type AfterImport,
@@ -68,6 +69,27 @@ export interface SecretOptions {
   keyring?: SecretKeyring | undefined;
 }
 
+/** Who stores a source, and the runtime's checks of where it reads from. */
+export interface WriteOptions extends SecretOptions {
+  /**
+   * `tenant` (the default: the API, for the authenticated organization): a folder is one inside the
+   * organization's folder on the server. `operator` (the CLI on the server): any folder.
+   */
+  by?: 'operator' | 'tenant' | undefined;
+  /** Checks needing the file system or DNS (Node's nodePlaceGuard); without one a tenant gets no folder source. */
+  guard?: PlaceGuard | undefined;
+}
+
+/** The runtime's checks of a source's place, or the refusal of a tenant's folder where nothing can check it. */
+async function checkPlace(orgId: string, settings: SourceSettings, options: WriteOptions): Promise<void> {
+  if (options.guard) return options.guard.source(orgId, settings);
+  if (settings.type === 'folder' && !settings.config.operatorPath) {
+    throw new DomainError('source.folder_refused', 'This server offers no folders to organizations; use an SFTP or S3 source instead.', {
+      field: 'config.directory',
+    });
+  }
+}
+
 const COLUMNS =
   'id, org_id, name, type, config, secret_key_id IS NOT NULL AS has_secrets, schedule, timezone, mode, after_import, enabled, created_at, updated_at';
 
@@ -108,8 +130,9 @@ function notFound(id: string): DomainError {
   return new DomainError('source.not_found', `There is no data source ${id}. List them with "budget-sync sources list --org ID".`);
 }
 
-export async function createSource(pool: pg.Pool, input: SourceInput, options: SecretOptions = {}): Promise<DataSource> {
-  const settings = buildSettings(input.type, input.config);
+export async function createSource(pool: pg.Pool, input: SourceInput, options: WriteOptions = {}): Promise<DataSource> {
+  const settings = buildSettings(input.type, input.config, { by: options.by ?? 'tenant', allowPrivateNetworks: privateNetworksAllowed() });
+  await checkPlace(input.orgId, settings, options);
   const secrets = buildSecrets(input.type, input.secrets ?? {});
   const schedule = input.schedule ? parseSchedule(input.schedule) : null;
   const timezone = parseTimezone(input.timezone ?? 'UTC');
@@ -183,10 +206,17 @@ export async function updateSource(
   pool: pg.Pool,
   id: string,
   patch: SourcePatch,
-  options: SecretOptions & { orgId?: string } = {},
+  options: WriteOptions & { orgId?: string } = {},
 ): Promise<DataSource> {
   const current = await getSource(pool, id, options.orgId);
-  const settings = buildSettings(current.type, { ...current.config, ...(patch.config ?? {}) });
+  // A folder the operator chose stays the operator's while a change leaves it as it is.
+  const operatorFolder = current.type === 'folder' && current.config.operatorPath === true && patch.config?.directory === undefined;
+  const settings = buildSettings(
+    current.type,
+    { ...current.config, ...(patch.config ?? {}) },
+    { by: operatorFolder ? 'operator' : (options.by ?? 'tenant'), allowPrivateNetworks: privateNetworksAllowed() },
+  );
+  await checkPlace(current.orgId, settings, options);
   let sealed: { ciphertext: Buffer; keyId: string } | null | undefined;
   if (patch.secrets !== undefined) {
     const secrets = buildSecrets(current.type, patch.secrets);

@@ -3,6 +3,7 @@
  * worker can use, with a sentence saying what is wrong otherwise. No I/O here.
  */
 import { DomainError } from '../errors.ts';
+import { checkHostLiteral, type HostField } from './addresses.ts';
 
 export type SourceType = 'sftp' | 's3' | 'folder';
 export type SourceMode = 'merge' | 'replace';
@@ -36,7 +37,17 @@ export interface S3Config extends CommonConfig {
 }
 
 export interface FolderConfig extends CommonConfig {
+  /**
+   * Relative to the organization's folder under BUDGET_SYNC_FOLDER_ROOT (`.` is that folder), checked to
+   * stay inside it at every sync; absolute only with `operatorPath`.
+   */
   directory: string;
+  /**
+   * Set only by the operator's own tools (`budget-sync sources add`, the inbox of `budget-sync serve`): the
+   * folder may be anywhere on the server. Never set over the API, and absent on sources stored before it
+   * existed, so those are confined too.
+   */
+  operatorPath?: true;
 }
 
 export interface SftpSecrets {
@@ -71,6 +82,17 @@ export interface SourceConfigInput {
   region?: string | undefined;
   endpoint?: string | null | undefined;
   accessKeyId?: string | undefined;
+}
+
+/** Who gives the settings, and what the server allows them. */
+export interface SettingsRules {
+  /**
+   * `operator`: the CLI on the server, trusted with any folder. `tenant` (the default, the API): a folder
+   * is a path inside the organization's folder.
+   */
+  by?: 'operator' | 'tenant';
+  /** Loopback, private and link-local hosts are accepted (BUDGET_SYNC_ALLOW_PRIVATE_NETWORKS). */
+  allowPrivateNetworks?: boolean;
 }
 
 export const SOURCE_TYPES: readonly SourceType[] = ['sftp', 's3', 'folder'];
@@ -151,8 +173,56 @@ function parseDirectory(text: string | undefined, what: string): string {
   return d.length > 1 ? d.replace(/\/+$/, '') : d;
 }
 
+const FOLDER_FIELD = 'config.directory';
+
+/**
+ * A folder inside the organization's folder, as a tenant gives it: relative, without `..`, normalized
+ * (`./in//2026/` → `in/2026`, nothing → `.`). Where it really leads (symlinks) is for the server to check.
+ */
+export function parseOrgFolder(text: string | undefined): string {
+  const t = (text ?? '').trim();
+  const refuse = (why: string) =>
+    new DomainError(
+      'source.folder_refused',
+      `The folder (${FOLDER_FIELD}) must be a path inside your organization's folder on the server, such as "incoming" or "." for the folder itself; "${t}" ${why}.`,
+      { field: FOLDER_FIELD },
+    );
+  if (t.startsWith('/') || t.startsWith('~')) throw refuse('is an absolute path');
+  if ([...t].some((ch) => ch.charCodeAt(0) < 0x20)) throw refuse('holds a control character');
+  const parts = t.split('/').filter((p) => p !== '' && p !== '.');
+  if (parts.includes('..')) throw refuse('climbs out with ".."');
+  return parts.length === 0 ? '.' : parts.join('/');
+}
+
+const SFTP_HOST: HostField = { field: 'config.host', label: 'The SFTP host (config.host, --host)' };
+const S3_ENDPOINT: HostField = { field: 'config.endpoint', label: 'The S3 endpoint (config.endpoint, --endpoint)' };
+
+/** An S3-compatible endpoint: an http(s) URL without credentials whose host may be connected to. */
+function parseEndpoint(text: string | null | undefined, allowPrivate: boolean): string | null {
+  const endpoint = text?.trim() || null;
+  if (endpoint === null) return null;
+  let u: URL | null = null;
+  try {
+    u = /^https?:\/\/[^\s]+$/i.test(endpoint) ? new URL(endpoint) : null;
+  } catch {
+    u = null;
+  }
+  if (!u) throw invalid(`The S3 endpoint must be an http(s) URL, not "${endpoint}".`);
+  if (u.username || u.password) throw invalid('Put no credentials in the S3 endpoint: the access key and secret have their own settings.');
+  checkHostLiteral(S3_ENDPOINT, u.hostname, allowPrivate);
+  return endpoint;
+}
+
+/** An AWS region names part of the host connected to (s3.<region>.amazonaws.com): letters, digits and dashes only. */
+function parseRegion(text: string | undefined): string {
+  const r = text?.trim() || 'us-east-1';
+  if (!/^[a-z0-9-]{1,50}$/i.test(r)) throw invalid(`The S3 region must be a region name such as eu-central-1, not "${r}".`);
+  return r;
+}
+
 /** Validated settings for a new source of this type. */
-export function buildSettings(type: SourceType, input: SourceConfigInput): SourceSettings {
+export function buildSettings(type: SourceType, input: SourceConfigInput, rules: SettingsRules = {}): SourceSettings {
+  const allowPrivate = rules.allowPrivateNetworks ?? false;
   const common: CommonConfig = {
     glob: parseGlob(input.glob),
     stabilitySeconds: parseStability(input.stabilitySeconds),
@@ -160,7 +230,9 @@ export function buildSettings(type: SourceType, input: SourceConfigInput): Sourc
   };
   switch (type) {
     case 'folder':
-      return { type, config: { ...common, directory: parseDirectory(input.directory, 'The folder (--path)') } };
+      return rules.by === 'operator'
+        ? { type, config: { ...common, directory: parseDirectory(input.directory, 'The folder (--path)'), operatorPath: true } }
+        : { type, config: { ...common, directory: parseOrgFolder(input.directory) } };
     case 'sftp': {
       const port = input.port ?? 22;
       if (!Number.isInteger(port) || port < 1 || port > 65_535)
@@ -169,7 +241,7 @@ export function buildSettings(type: SourceType, input: SourceConfigInput): Sourc
         type,
         config: {
           ...common,
-          host: required(input.host, 'The SFTP host (--host)'),
+          host: checkHostLiteral(SFTP_HOST, required(input.host, 'The SFTP host (--host)'), allowPrivate),
           port,
           username: required(input.username, 'The SFTP user name (--username)'),
           directory: parseDirectory(input.directory ?? '.', 'The SFTP directory (--path)'),
@@ -178,9 +250,7 @@ export function buildSettings(type: SourceType, input: SourceConfigInput): Sourc
       };
     }
     case 's3': {
-      const endpoint = input.endpoint?.trim() || null;
-      if (endpoint !== null && !/^https?:\/\/[^\s]+$/.test(endpoint))
-        throw invalid(`The S3 endpoint must be an http(s) URL, not "${endpoint}".`);
+      const endpoint = parseEndpoint(input.endpoint, allowPrivate);
       const prefix = (input.prefix ?? '').trim().replace(/^\/+/, '');
       return {
         type,
@@ -189,7 +259,7 @@ export function buildSettings(type: SourceType, input: SourceConfigInput): Sourc
           bucket: required(input.bucket, 'The S3 bucket (--bucket)'),
           // A prefix names a folder: "incoming" and "incoming/" mean the same.
           prefix: prefix && !prefix.endsWith('/') ? `${prefix}/` : prefix,
-          region: input.region?.trim() || 'us-east-1',
+          region: parseRegion(input.region),
           endpoint,
           accessKeyId: required(input.accessKeyId, 'The S3 access key id (--access-key-id)'),
         },

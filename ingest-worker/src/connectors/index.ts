@@ -17,7 +17,7 @@ export interface ConnectOptions {
 export async function openConnector(source: DataSource, secrets: SourceSecrets, options: ConnectOptions = {}): Promise<Connector> {
   switch (source.type) {
     case 'folder':
-      return (await import('./folder.ts')).openFolder(source.config);
+      return (await import('./folder.ts')).openFolder(source.config, source.orgId);
     case 'sftp':
       return (await import('./sftp.ts')).openSftp(
         source.config,

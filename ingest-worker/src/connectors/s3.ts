@@ -1,8 +1,14 @@
 /**
  * An S3 bucket (or an S3-compatible store) as a source: the objects directly under the prefix whose
  * names match the glob. Objects appear whole, so no stability wait is needed; the ETag is the version.
+ *
+ * Every connection the SDK opens resolves its host through checkedLookup, so the address checked (no
+ * loopback, private, link-local or metadata address unless the operator allows them) is the address
+ * connected to; a literal address in the endpoint, which needs no lookup, is checked before the first.
  */
 import { createWriteStream } from 'node:fs';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
@@ -15,11 +21,13 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import type { S3Config, S3Secrets } from '@budget-sync/db';
-import { messageOf, networkError, SourceError } from '../errors.ts';
+import { checkedLookup, publicAddresses } from '@budget-sync/db/node';
+import { cannotConnect, networkError, SourceError } from '../errors.ts';
 import { byName, globMatcher } from '../glob.ts';
 import { type Connector, movedName, type ProgressListener, type RemoteFile } from './types.ts';
 
-function s3Error(e: unknown, config: S3Config): SourceError {
+/** `established`: the store has answered as S3 on this connector before. */
+function s3Error(e: unknown, config: S3Config, established: boolean): SourceError {
   const where = `s3://${config.bucket}/${config.prefix}${config.endpoint ? ` at ${config.endpoint}` : ''}`;
   if (e instanceof S3ServiceException) {
     const name = e.name;
@@ -34,10 +42,18 @@ function s3Error(e: unknown, config: S3Config): SourceError {
       return new SourceError('source.permission_denied', `${where}: access denied to access key ${config.accessKeyId}.`, { cause: e });
     }
     if ((e.$metadata.httpStatusCode ?? 0) >= 500 || name === 'SlowDown') {
-      return new SourceError('source.server_error', `${where} answered with a server error (${name}): ${e.message}.`, { cause: e });
+      return new SourceError('source.server_error', `${where} answered with a server error (${name}); the next run tries again.`, {
+        cause: e,
+        detail: e.message,
+      });
     }
   }
-  return networkError(e, where) ?? new SourceError('source.server_error', `${where}: ${messageOf(e)}.`, { cause: e });
+  return (
+    networkError(e, where, established) ??
+    (established
+      ? new SourceError('source.server_error', `${where} gave an answer Budget Sync does not understand.`, { cause: e, detail: String(e) })
+      : cannotConnect(where, e))
+  );
 }
 
 function isMissing(e: unknown): boolean {
@@ -50,8 +66,20 @@ export interface S3Options {
 }
 
 export async function openS3(config: S3Config, secrets: S3Secrets, options: S3Options = {}): Promise<Connector> {
+  let established = false;
+  if (config.endpoint) {
+    try {
+      await publicAddresses(new URL(config.endpoint).hostname);
+    } catch (e) {
+      throw s3Error(e, config, established);
+    }
+  }
   const client = new S3Client({
     region: config.region,
+    requestHandler: {
+      httpAgent: new HttpAgent({ keepAlive: true, lookup: checkedLookup }),
+      httpsAgent: new HttpsAgent({ keepAlive: true, lookup: checkedLookup }),
+    },
     ...(config.endpoint ? { endpoint: config.endpoint, forcePathStyle: true } : {}),
     credentials: { accessKeyId: config.accessKeyId, secretAccessKey: secrets.secretAccessKey ?? '' },
     // Checksums only where S3 demands them: S3-compatible stores mangle streamed aws-chunked bodies (DESIGN §4).
@@ -66,11 +94,12 @@ export async function openS3(config: S3Config, secrets: S3Secrets, options: S3Op
   const look = async (name: string): Promise<RemoteFile | null> => {
     try {
       const h = await client.send(new HeadObjectCommand({ Bucket: config.bucket, Key: keyOf(name) }));
+      established = true;
       const modifiedMs = h.LastModified?.getTime() ?? 0;
       return { name, size: h.ContentLength ?? 0, version: h.ETag ?? String(modifiedMs), modifiedMs };
     } catch (e) {
       if (isMissing(e)) return null;
-      throw s3Error(e, config);
+      throw s3Error(e, config, established);
     }
   };
 
@@ -85,6 +114,7 @@ export async function openS3(config: S3Config, secrets: S3Secrets, options: S3Op
           const page = await client.send(
             new ListObjectsV2Command({ Bucket: config.bucket, Prefix: config.prefix, Delimiter: '/', ContinuationToken: token }),
           );
+          established = true;
           for (const o of page.Contents ?? []) {
             const name = (o.Key ?? '').slice(config.prefix.length);
             if (!name || !matches(name)) continue;
@@ -94,7 +124,7 @@ export async function openS3(config: S3Config, secrets: S3Secrets, options: S3Op
           token = page.IsTruncated ? page.NextContinuationToken : undefined;
         } while (token);
       } catch (e) {
-        throw s3Error(e, config);
+        throw s3Error(e, config, established);
       }
       return byName(files);
     },
@@ -130,7 +160,7 @@ export async function openS3(config: S3Config, secrets: S3Secrets, options: S3Op
             },
           );
         }
-        throw s3Error(e, config);
+        throw s3Error(e, config, established);
       }
       if (done !== file.size) {
         throw new SourceError('source.transfer_failed', `The download of ${file.name} stopped at ${done} of ${file.size} bytes.`);
@@ -146,7 +176,7 @@ export async function openS3(config: S3Config, secrets: S3Secrets, options: S3Op
         );
         await client.send(new DeleteObjectCommand({ Bucket: config.bucket, Key: keyOf(file.name) }));
       } catch (e) {
-        throw s3Error(e, config);
+        throw s3Error(e, config, established);
       }
       return `${folder}/${name}`;
     },

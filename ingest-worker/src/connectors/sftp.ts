@@ -2,12 +2,17 @@
  * An SFTP server as a source (ssh2-sftp-client). The server's host key is pinned: the connection is
  * refused unless the key's SHA-256 fingerprint is the one configured, and the refusal names the key the
  * server offered, so a person can check it and pin it.
+ *
+ * The host is resolved first and every address checked (no loopback, private, link-local or metadata
+ * address unless the operator allows them); the connection goes to the checked address itself, so the
+ * name cannot resolve elsewhere in between.
  */
 import { stat as localStat } from 'node:fs/promises';
 import { posix } from 'node:path';
 import type { SftpConfig, SftpSecrets } from '@budget-sync/db';
+import { publicAddresses } from '@budget-sync/db/node';
 import SftpClient from 'ssh2-sftp-client';
-import { messageOf, networkError, SourceError } from '../errors.ts';
+import { cannotConnect, messageOf, networkError, SourceError } from '../errors.ts';
 import { byName, globMatcher } from '../glob.ts';
 import { hostKeyFingerprint } from './fingerprint.ts';
 import { type Connector, movedName, type ProgressListener, type RemoteFile } from './types.ts';
@@ -49,7 +54,7 @@ function connectError(e: unknown, config: SftpConfig, check: HostKeyCheck): Sour
   if (/privateKey|private key|passphrase/i.test(message)) {
     return new SourceError('source.auth_failed', `The private key of the source cannot be used: ${message}.`, { cause: e });
   }
-  return networkError(e, where) ?? new SourceError('source.server_error', `SFTP ${where}: ${message}.`, { cause: e });
+  return networkError(e, where) ?? cannotConnect(where, e);
 }
 
 /** Errors of an operation once connected: a missing path is reported by the caller (folder missing, file gone). */
@@ -61,7 +66,7 @@ function operationError(e: unknown, config: SftpConfig): SourceError | null {
     return new SourceError('source.permission_denied', `SFTP ${config.host}: permission denied: ${message}.`, { cause: e });
   }
   return (
-    networkError(e, `${config.host}:${config.port}`) ??
+    networkError(e, `${config.host}:${config.port}`, true) ??
     new SourceError('source.server_error', `SFTP ${config.host}: ${message}.`, { cause: e })
   );
 }
@@ -69,9 +74,15 @@ function operationError(e: unknown, config: SftpConfig): SourceError | null {
 export async function openSftp(config: SftpConfig, secrets: SftpSecrets, options: SftpOptions = {}): Promise<Connector> {
   const client = new SftpClient('budget-sync');
   const check: HostKeyCheck = { offered: null, refused: false };
+  let address: string;
+  try {
+    [{ address }] = await publicAddresses(config.host);
+  } catch (e) {
+    throw connectError(e, config, check);
+  }
   try {
     await client.connect({
-      host: config.host,
+      host: address,
       port: config.port,
       username: config.username,
       ...(secrets.password !== undefined ? { password: secrets.password } : {}),

@@ -5,6 +5,7 @@ import {
   getSource,
   listSourceRuns,
   listSources,
+  type PlaceGuard,
   removeSource,
   type SourceRun,
   updateSource,
@@ -43,19 +44,27 @@ export const list: AppRouteHandler<ListRoute> = async (c) => {
   return c.json({ sources: await Promise.all(sources.map((s) => withLastRun(db, s))) }, 200);
 };
 
-export const create: AppRouteHandler<CreateRoute> = async (c) => {
-  const body = c.req.valid('json');
-  const db = await c.var.database();
-  const source = await createSource(db.pool, { ...body, orgId: c.var.auth.orgId });
-  return c.json(await withLastRun(db, source), 201);
-};
+/**
+ * The API speaks for a tenant: a folder is one inside its organization's folder, checked by the
+ * runtime's guard (none on Workers: no folder sources there).
+ */
+export function create(guard: PlaceGuard | undefined): AppRouteHandler<CreateRoute> {
+  return async (c) => {
+    const body = c.req.valid('json');
+    const db = await c.var.database();
+    const source = await createSource(db.pool, { ...body, orgId: c.var.auth.orgId }, { by: 'tenant', guard });
+    return c.json(await withLastRun(db, source), 201);
+  };
+}
 
-export const update: AppRouteHandler<UpdateRoute> = async (c) => {
-  const { id } = c.req.valid('param');
-  const db = await c.var.database();
-  const source = await updateSource(db.pool, id, c.req.valid('json'), { orgId: c.var.auth.orgId });
-  return c.json(await withLastRun(db, source), 200);
-};
+export function update(guard: PlaceGuard | undefined): AppRouteHandler<UpdateRoute> {
+  return async (c) => {
+    const { id } = c.req.valid('param');
+    const db = await c.var.database();
+    const source = await updateSource(db.pool, id, c.req.valid('json'), { orgId: c.var.auth.orgId, by: 'tenant', guard });
+    return c.json(await withLastRun(db, source), 200);
+  };
+}
 
 export const remove: AppRouteHandler<RemoveRoute> = async (c) => {
   const { id } = c.req.valid('param');
