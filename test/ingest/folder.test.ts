@@ -1,13 +1,28 @@
 /**
  * The sync of a local folder source against a real database: new, unchanged, touched and changed files,
  * a payroll file refused and moved to rejected/, a file still being written waited for, a file that
- * disappears after the listing, and two runs at once importing each file exactly once.
+ * disappears after the listing, and two runs at once importing each file exactly once. An organization's
+ * folder (under BUDGET_SYNC_FOLDER_ROOT) is held inside at sync time: links out, FIFOs, a folder or file
+ * swapped for a link after configuration, a planted archive/ link and sources stored before the fix.
  */
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, rmSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  unlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { createSource, type DataSource } from '@budget-sync/db';
+import { nodePlaceGuard } from '@budget-sync/db/node';
 import { syncSource } from '@budget-sync/ingest-worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase } from '../support/postgres.ts';
@@ -198,5 +213,117 @@ describe('folder source', () => {
     expect(report.reason).toMatch(/does not exist/);
     const r = await db.pool.query('SELECT status, reason FROM source_runs WHERE id = $1', [report.runId]);
     expect(r.rows[0]).toMatchObject({ status: 'failed', reason: expect.stringMatching(/does not exist/) });
+  });
+});
+
+describe("an organization's folder (a source made over the API)", () => {
+  let root: string;
+  let orgA: string;
+  let orgB: string;
+  /** A file of org A that org B must never read. */
+  let aFile: string;
+
+  beforeAll(async () => {
+    root = newDir();
+    process.env.BUDGET_SYNC_FOLDER_ROOT = root;
+    orgA = await newOrg(db, 'Org A');
+    orgB = await newOrg(db, 'Org B');
+    mkdirSync(join(root, orgA), { recursive: true });
+    aFile = join(root, orgA, 'a-budget.csv');
+    writeFileSync(aFile, bigBudget(3, 'Org A Secret'));
+  });
+
+  /** A folder of org B, inside its folder, and its source as the API stores it. */
+  async function tenantFolder(name: string, afterImport: 'leave' | 'move' = 'leave'): Promise<{ dir: string; source: DataSource }> {
+    const dir = join(root, orgB, name);
+    mkdirSync(dir, { recursive: true });
+    const source = await createSource(
+      db.pool,
+      { orgId: orgB, type: 'folder', config: { directory: name, glob: '*', stabilitySeconds: 0 }, afterImport },
+      { guard: nodePlaceGuard },
+    );
+    return { dir, source };
+  }
+
+  /** What org B's imports kept, as text: never a byte of /etc/passwd, the environment or org A's file. */
+  async function keptByB(): Promise<string> {
+    const r = await db.pool.query<{ content_gzip: Buffer }>('SELECT content_gzip FROM import_files WHERE org_id = $1', [orgB]);
+    return r.rows.map((x) => gunzipSync(x.content_gzip).toString()).join('\n');
+  }
+
+  it("reads regular files only: links to /etc/passwd and to org A's file, and a FIFO, are not read", async () => {
+    const { dir, source } = await tenantFolder('links');
+    writeFileSync(join(dir, 'ok.csv'), bigBudget(2, 'Org B'));
+    symlinkSync('/etc/passwd', join(dir, 'passwd.csv'));
+    symlinkSync(aFile, join(dir, 'a.csv'));
+    execFileSync('mkfifo', [join(dir, 'pipe.csv')]);
+    const report = await syncSource(db, source.id, { retry: FAST_RETRY });
+    expect(report.status).toBe('succeeded');
+    expect(report.files).toMatchObject([{ name: 'ok.csv', status: 'imported' }]);
+    const kept = await keptByB();
+    expect(kept).toContain('Org B');
+    expect(kept).not.toMatch(/root:|Org A Secret/);
+  });
+
+  it('refuses a file swapped for a link between the listing and the read', async () => {
+    const { dir, source } = await tenantFolder('swap');
+    writeFileSync(join(dir, 'swap.csv'), bigBudget(2, 'Swap'));
+    const report = await syncSource(db, source.id, {
+      retry: FAST_RETRY,
+      onEvent: (e) => {
+        if (e.type !== 'listed') return;
+        unlinkSync(join(dir, 'swap.csv'));
+        symlinkSync('/etc/passwd', join(dir, 'swap.csv'));
+      },
+    });
+    expect(report.files).toMatchObject([{ name: 'swap.csv', status: 'failed', reason: expect.stringMatching(/not a regular file/) }]);
+    expect(await history(db, source.id)).toEqual([]);
+    expect(await keptByB()).not.toContain('root:');
+  });
+
+  it('refuses at sync a folder replaced by a link out after it was configured', async () => {
+    const { dir, source } = await tenantFolder('later');
+    rmSync(dir, { recursive: true });
+    symlinkSync(join(root, orgA), dir);
+    const report = await syncSource(db, source.id, { retry: FAST_RETRY });
+    expect(report).toMatchObject({ status: 'failed', files: [] });
+    expect(report.reason).toMatch(/outside your organization's folder/);
+    expect(existsSync(aFile)).toBe(true);
+  });
+
+  it('moves only into a real archive/ inside the folder: a link planted as archive/ is not followed', async () => {
+    const { dir, source } = await tenantFolder('moves', 'move');
+    const outside = newDir();
+    symlinkSync(outside, join(dir, 'archive'));
+    writeFileSync(join(dir, 'm.csv'), bigBudget(2, 'Moves'));
+    const report = await syncSource(db, source.id, { retry: FAST_RETRY });
+    expect(report.files).toEqual([{ name: 'm.csv', status: 'imported', importId: expect.any(String) }]);
+    expect(readdirSync(outside)).toEqual([]);
+    expect(existsSync(join(dir, 'm.csv'))).toBe(true);
+    // A real archive/ works as before.
+    const { dir: plain, source: plainSource } = await tenantFolder('plain', 'move');
+    writeFileSync(join(plain, 'p.csv'), bigBudget(2, 'Plain'));
+    expect((await syncSource(db, plainSource.id, { retry: FAST_RETRY })).files).toMatchObject([{ movedTo: 'archive/p.csv' }]);
+    expect(readdirSync(join(plain, 'archive'))).toEqual(['p.csv']);
+  });
+
+  it("refuses sources stored before the fix: /etc, /proc/self and org A's folder", async () => {
+    for (const [directory, glob] of [
+      ['/etc', 'passwd'],
+      ['/proc/self', 'environ'],
+      [join(root, orgA), '*'],
+      ['../../../../etc', 'passwd'],
+    ] as const) {
+      const { source } = await tenantFolder(`old-${glob}`, 'move');
+      await db.pool.query('UPDATE data_sources SET config = $2::jsonb WHERE id = $1', [
+        source.id,
+        JSON.stringify({ directory, glob, stabilitySeconds: 0, acceptWarnings: false }),
+      ]);
+      const report = await syncSource(db, source.id, { retry: FAST_RETRY });
+      expect(report, directory).toMatchObject({ status: 'failed', files: [] });
+      expect(report.reason, directory).toMatch(/outside your organization's folder/);
+    }
+    expect(existsSync(aFile)).toBe(true);
+    expect(await keptByB()).not.toMatch(/root:|DATABASE_URL|BUDGET_SYNC_SECRET_KEY|Org A Secret/);
   });
 });

@@ -7,18 +7,21 @@
 import { createHash, createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import { analyzeWorkbook } from '@budget-sync/core';
 import { readWorkbook } from '@budget-sync/core/readers';
 import {
   applyImport,
   commitReservation,
   getImportFile,
+  getWebhook,
   listEvents,
   loadSecretKeyring,
   reserveFunds,
   type SecretKeyring,
   setWebhook,
 } from '@budget-sync/db';
+import { nodePlaceGuard } from '@budget-sync/db/node';
 import { deliverDueEvents, runHousekeeping, startWorker, verifyDelivery } from '@budget-sync/ingest-worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase } from '../support/postgres.ts';
@@ -258,6 +261,63 @@ describe('the worker', () => {
       expect(mine()).toMatchObject([{ type: 'import.succeeded' }]);
     } finally {
       await worker.stop();
+    }
+  });
+});
+
+describe("webhooks to the server's own network", () => {
+  it('refuses a webhook URL on a loopback, private, link-local or metadata address, in any spelling, naming the field', async () => {
+    delete process.env.BUDGET_SYNC_ALLOW_PRIVATE_NETWORKS;
+    try {
+      const orgId = await newOrg(db);
+      const urls = [
+        'http://169.254.169.254/latest/meta-data/',
+        'http://[::ffff:169.254.169.254]/',
+        'http://2852039166/',
+        'http://0x7f.1:8080/',
+        'https://10.0.0.1/hook',
+        'http://[fe80::1]/',
+        'http://[fd00:ec2::254]/',
+        'http://localhost:6379/',
+        receiver.url,
+        // A name that is not one of these addresses until it is resolved: this machine's own.
+        receiver.url.replace('127.0.0.1', hostname()),
+      ];
+      for (const url of urls) {
+        const e = await setWebhook(db.pool, { orgId, url, secret: SECRET }, { keyring, guard: nodePlaceGuard }).then(
+          () => null,
+          (x: unknown) => x,
+        );
+        expect(e, url).toMatchObject({ code: 'source.address_refused', details: { field: 'url' } });
+        expect((e as Error).message, url).toMatch(/BUDGET_SYNC_ALLOW_PRIVATE_NETWORKS=1/);
+      }
+      expect(await getWebhook(db.pool, orgId)).toBeNull();
+    } finally {
+      process.env.BUDGET_SYNC_ALLOW_PRIVATE_NETWORKS = '1';
+    }
+  });
+
+  it('refuses at delivery a stored URL whose host is on the server: nothing is posted', async () => {
+    // Stored while the operator allowed private networks; delivered after the switch is off.
+    const literal = await orgWithWebhook();
+    const named = await orgWithWebhook(receiver.url.replace('127.0.0.1', hostname()));
+    for (const orgId of [literal, named]) {
+      await importText(orgId, 'Department,Category,Month,Budget Amount\nOps,Rent,2026-07,9.00\n', 'budget.csv');
+    }
+    const before = receiver.received.length;
+    delete process.env.BUDGET_SYNC_ALLOW_PRIVATE_NETWORKS;
+    try {
+      const log: string[] = [];
+      await deliverDueEvents(db, { keyring, retry: FAST, log: (line) => log.push(line) });
+      expect(receiver.received.length).toBe(before);
+      for (const orgId of [literal, named]) {
+        const [event] = await listEvents(db.pool, orgId);
+        expect(event).toMatchObject({ deliveredAt: null, attempts: 1 });
+        expect(event?.lastError).toMatch(/does not connect to/);
+      }
+      expect(log.filter((l) => /does not connect to/.test(l))).toHaveLength(2);
+    } finally {
+      process.env.BUDGET_SYNC_ALLOW_PRIVATE_NETWORKS = '1';
     }
   });
 });

@@ -4,11 +4,15 @@
  * middle of a download (retried on a fresh connection; nothing partial is imported).
  */
 import { chownSync, existsSync, writeFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { createSource } from '@budget-sync/db';
+import { checkedLookup } from '@budget-sync/db/node';
 import { syncSource } from '@budget-sync/ingest-worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../support/ports.ts';
 import { freshDatabase } from '../support/postgres.ts';
 import { type S3Server, startS3rver } from '../support/s3rver.ts';
 import { type SshServer, startSshd } from '../support/sshd.ts';
@@ -202,5 +206,115 @@ describe('s3 source', () => {
     const report = await syncSource(db, source.id, { retry: FAST_RETRY });
     expect(report.status).toBe('failed');
     expect(report.reason).toMatch(/refused the credentials/);
+  });
+});
+
+describe("sources on the server's own network", () => {
+  /** Runs `fn` with the operator's switch off, as on a server that did not set it. */
+  async function switchOff<T>(fn: () => Promise<T>): Promise<T> {
+    delete process.env.BUDGET_SYNC_ALLOW_PRIVATE_NETWORKS;
+    try {
+      return await fn();
+    } finally {
+      process.env.BUDGET_SYNC_ALLOW_PRIVATE_NETWORKS = '1';
+    }
+  }
+
+  function s3Source(endpoint: string) {
+    return createSource(db.pool, {
+      orgId,
+      type: 's3',
+      config: { bucket: s3.bucket, region: s3.region, endpoint, accessKeyId: s3.accessKeyId, glob: '*.csv' },
+      secrets: { secretAccessKey: s3.secretAccessKey },
+    });
+  }
+
+  it('refuses at connect time a stored SFTP host or S3 endpoint that is (or now resolves to) a private address, without retrying', async () => {
+    putSftpFile('never-read.csv', bigBudget(3, 'Never'));
+    // Stored while the operator allowed private networks: by address and by a name that resolves to this machine.
+    const sources = [
+      await sftpSource(),
+      await createSource(db.pool, {
+        orgId,
+        type: 'sftp',
+        config: { host: hostname(), port: sshd.port, username: sshd.username, hostKeyFingerprint: sshd.hostKeyFingerprint },
+        secrets: { privateKey: sshd.clientKey },
+      }),
+      await s3Source(s3.endpoint),
+      await s3Source(s3.endpoint.replace('127.0.0.1', hostname())),
+    ];
+    for (const source of sources) {
+      const retries: number[] = [];
+      const report = await switchOff(() =>
+        syncSource(db, source.id, { retry: FAST_RETRY, onEvent: (e) => void (e.type === 'retry' && retries.push(e.retry)) }),
+      );
+      expect(report.status, source.name).toBe('failed');
+      expect(report.reason, source.name).toMatch(/does not connect to/);
+      expect(report.reason, source.name).toMatch(/BUDGET_SYNC_ALLOW_PRIVATE_NETWORKS=1/);
+      expect(report.files).toEqual([]);
+      expect(retries).toEqual([]);
+    }
+    // With the switch on, the same source reads.
+    expect((await syncSource(db, (sources[0] as { id: string }).id, { retry: FAST_RETRY })).status).toBe('succeeded');
+  });
+
+  it('checks the address a connection really uses: a name resolving to loopback is refused inside the lookup', async () => {
+    const refused = await switchOff(
+      () =>
+        new Promise<unknown>((resolve) => {
+          const req = httpGet({ host: hostname(), port: s3.endpoint.split(':').pop(), path: '/', lookup: checkedLookup }, () =>
+            resolve(null),
+          );
+          req.on('error', resolve);
+        }),
+    );
+    expect(refused).toMatchObject({ code: 'BUDGET_SYNC_ADDRESS_REFUSED' });
+  });
+
+  it('tells the tenant one sentence whatever the port answers (closed, another protocol), and the operator the details', async () => {
+    const closed = await freePort();
+    const cases = [
+      // S3 to a closed port (ECONNREFUSED) and to sshd (not HTTP: a hang-up or a parse error).
+      await s3Source(`http://127.0.0.1:${closed}`),
+      await s3Source(`http://127.0.0.1:${sshd.port}`),
+      // SFTP to a closed port and to s3rver (HTTP, not SSH).
+      await createSource(db.pool, {
+        orgId,
+        type: 'sftp',
+        config: { host: '127.0.0.1', port: closed, username: 'u', hostKeyFingerprint: sshd.hostKeyFingerprint },
+        secrets: { password: 'p' },
+      }),
+      await createSource(db.pool, {
+        orgId,
+        type: 'sftp',
+        config: {
+          host: '127.0.0.1',
+          port: Number(s3.endpoint.split(':').pop()),
+          username: 'u',
+          hostKeyFingerprint: sshd.hostKeyFingerprint,
+        },
+        secrets: { password: 'p' },
+      }),
+    ];
+    const reasons: string[] = [];
+    const log: string[] = [];
+    for (const source of cases) {
+      const report = await syncSource(db, source.id, {
+        retry: { attempts: 1, baseMs: 10, maxMs: 10 },
+        readyTimeoutMs: 3000,
+        log: (line) => log.push(line),
+      });
+      expect(report.status).toBe('failed');
+      reasons.push((report.reason ?? '').replace(/:\d+/g, ':PORT'));
+    }
+    expect(new Set(reasons.slice(0, 2)).size).toBe(1);
+    expect(new Set(reasons.slice(2)).size).toBe(1);
+    for (const r of reasons) {
+      expect(r).toMatch(/^Could not connect to .*: check the host, the port and that it accepts connections from Budget Sync\.$/);
+      expect(r).not.toMatch(/ECONNREFUSED|hang up|reset|XML|pars|protocol|handshake|timed out/i);
+    }
+    // The operator's log has what the clients said, without secrets.
+    expect(log.some((l) => /ECONNREFUSED/.test(l))).toBe(true);
+    expect(log.join('\n')).not.toContain(s3.secretAccessKey);
   });
 });
