@@ -153,8 +153,9 @@ describe('data sources over the API', () => {
 });
 
 describe("folder sources stay inside the org's folder", () => {
-  const addFolder = (key: string, directory: string) =>
-    call(node, 'POST', '/api/sources', { key, json: { type: 'folder', config: { directory, stabilitySeconds: 0 }, afterImport: 'move' } });
+  // "leave": run without the fix, these tests must not move a file of the machine (only tmp files).
+  const addFolder = (key: string, directory: string, afterImport: 'leave' | 'move' = 'leave') =>
+    call(node, 'POST', '/api/sources', { key, json: { type: 'folder', config: { directory, stabilitySeconds: 0 }, afterImport } });
   const sourcesOf = async (key: string) => (await jsonOf(await call(node, 'GET', '/api/sources', { key }))).sources as Doc[];
 
   /** Org A's folder, holding a file that org B must never see. */
@@ -219,7 +220,7 @@ describe("folder sources stay inside the org's folder", () => {
     const aDir = orgAFolder();
     const dir = join(root, other.orgId, 'swapped');
     mkdirSync(dir, { recursive: true });
-    const created = await jsonOf(await addFolder(other.admin, 'swapped'));
+    const created = await jsonOf(await addFolder(other.admin, 'swapped', 'move'));
     expect(created.id).toEqual(expect.any(String));
     // Later the folder becomes a link to org A's folder.
     rmSync(dir, { recursive: true });

@@ -307,14 +307,19 @@ describe("an organization's folder (a source made over the API)", () => {
     expect(readdirSync(join(plain, 'archive'))).toEqual(['p.csv']);
   });
 
-  it("refuses sources stored before the fix: /etc, /proc/self and org A's folder", async () => {
-    for (const [directory, glob] of [
-      ['/etc', 'passwd'],
-      ['/proc/self', 'environ'],
-      [join(root, orgA), '*'],
-      ['../../../../etc', 'passwd'],
+  it("refuses sources stored before the fix: /etc, /proc/self, org A's folder, and a folder outside whose file it would move", async () => {
+    // System paths are only read by the code before the fix (afterImport "leave"): run without the fix,
+    // this test must not move a file of the machine. The move is shown on a decoy folder of its own.
+    const decoy = newDir();
+    writeFileSync(join(decoy, 'victim.csv'), bigBudget(2, 'Victim'));
+    for (const [directory, glob, afterImport] of [
+      ['/etc', 'passwd', 'leave'],
+      ['/proc/self', 'environ', 'leave'],
+      ['../../../../etc', 'passwd', 'leave'],
+      [join(root, orgA), '*', 'move'],
+      [decoy, '*', 'move'],
     ] as const) {
-      const { source } = await tenantFolder(`old-${glob}`, 'move');
+      const { source } = await tenantFolder('old', afterImport);
       await db.pool.query('UPDATE data_sources SET config = $2::jsonb WHERE id = $1', [
         source.id,
         JSON.stringify({ directory, glob, stabilitySeconds: 0, acceptWarnings: false }),
@@ -324,6 +329,7 @@ describe("an organization's folder (a source made over the API)", () => {
       expect(report.reason, directory).toMatch(/outside your organization's folder/);
     }
     expect(existsSync(aFile)).toBe(true);
-    expect(await keptByB()).not.toMatch(/root:|DATABASE_URL|BUDGET_SYNC_SECRET_KEY|Org A Secret/);
+    expect(readdirSync(decoy)).toEqual(['victim.csv']);
+    expect(await keptByB()).not.toMatch(/root:|DATABASE_URL|BUDGET_SYNC_SECRET_KEY|Org A Secret|Victim/);
   });
 });
