@@ -26,7 +26,7 @@ const ConfigInput = z
   })
   .openapi('SourceConfigInput', {
     description:
-      'Settings by type: sftp (host, port, username, directory, hostKeyFingerprint), s3 (bucket, prefix, region, endpoint, accessKeyId), folder (directory); all: glob, stabilitySeconds, acceptWarnings.',
+      'Settings by type: sftp (host, port, username, directory, hostKeyFingerprint), s3 (bucket, prefix, region, endpoint, accessKeyId), folder (directory: a path inside the organization\'s folder on the server, such as "incoming"; only where the operator set BUDGET_SYNC_FOLDER_ROOT); all: glob, stabilitySeconds, acceptWarnings. Hosts and endpoints on the server\'s own network (loopback, private, link-local, metadata) are refused with `source.address_refused` unless the operator allows them.',
   });
 
 const SecretsInput = z
