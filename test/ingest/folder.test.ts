@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import {
   appendFileSync,
   existsSync,
+  linkSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -263,6 +264,14 @@ describe("an organization's folder (a source made over the API)", () => {
     const kept = await keptByB();
     expect(kept).toContain('Org B');
     expect(kept).not.toMatch(/root:|Org A Secret/);
+  });
+
+  it("refuses a hard link to org A's file", async () => {
+    const { dir, source } = await tenantFolder('hard');
+    linkSync(aFile, join(dir, 'a-linked.csv'));
+    const report = await syncSource(db, source.id, { retry: FAST_RETRY });
+    expect(report.files).toMatchObject([{ name: 'a-linked.csv', status: 'failed', reason: expect.stringMatching(/hard links/) }]);
+    expect(await keptByB()).not.toContain('Org A Secret');
   });
 
   it('refuses a file swapped for a link between the listing and the read', async () => {

@@ -6,8 +6,13 @@
  * a folder swapped for a symbolic link after it was configured is refused then, not followed. For every
  * source, operator's or not, only regular files are read: a listed symlink, FIFO or device is not a file
  * here; a file is opened with O_NOFOLLOW (and O_NONBLOCK, so a FIFO slipped in cannot hang the read),
- * checked to be a regular file on the opened descriptor, and, on Linux, checked through /proc/self/fd to be
- * the file in the checked folder. archive/ and rejected/ must be real folders of the checked folder.
+ * checked to be a regular file on the opened descriptor (in an organization's folder, one without other
+ * hard links), and, on Linux, checked through /proc/self/fd to be the file in the checked folder.
+ * archive/ and rejected/ must be real folders of the checked folder.
+ *
+ * What is left: Node has no openat/renameat, so a folder swapped for a link in the instant between a
+ * check and the rename into archive/ or rejected/ is not seen; run the worker as a user that can write
+ * only below the folder root.
  */
 import { constants, createWriteStream } from 'node:fs';
 import { lstat, mkdir, open, readdir, readlink, realpath, rename } from 'node:fs/promises';
@@ -110,6 +115,13 @@ export async function openFolder(config: FolderConfig, orgId: string): Promise<C
       try {
         const st = await handle.stat();
         if (!st.isFile()) throw notRegular(file.name, what.toLowerCase());
+        // A hard link is another name of a file that may live anywhere on the same disk (another org's).
+        if (!config.operatorPath && st.nlink > 1) {
+          throw new SourceError(
+            'source.folder_refused',
+            `${file.name} in ${what.toLowerCase()} has other hard links, so it may be another file of the server; it is not read. Copy the file in instead of linking it.`,
+          );
+        }
         if (!(await isOpenedAt(handle.fd, path, st))) {
           throw new SourceError(
             'source.folder_refused',
