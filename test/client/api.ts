@@ -1070,7 +1070,7 @@ export interface components {
             /** @description Range.getValues(): rows of cells; dates as ISO timestamps */
             values: (string | number | boolean | null)[][];
         };
-        /** @description Settings by type: sftp (host, port, username, directory, hostKeyFingerprint), s3 (bucket, prefix, region, endpoint, accessKeyId), folder (directory); all: glob, stabilitySeconds, acceptWarnings. */
+        /** @description Settings by type: sftp (host, port, username, directory, hostKeyFingerprint), s3 (bucket, prefix, region, endpoint, accessKeyId), folder (directory: a path inside the organization's folder on the server, such as "incoming"; only where the operator set BUDGET_SYNC_FOLDER_ROOT); all: glob, stabilitySeconds, acceptWarnings. Hosts and endpoints on the server's own network (loopback, private, link-local, metadata) are refused with `source.address_refused` unless the operator allows them. */
         SourceConfigInput: {
             acceptWarnings?: boolean;
             accessKeyId?: string;
