@@ -77,5 +77,10 @@ describe('budget-sync orgs webhook', () => {
     const badUrl = await run(['orgs', 'webhook', '--org', orgId, '--url', 'ftp://x.example.com']);
     expect(badUrl.status).toBe(2);
     expect(badUrl.stderr).toMatch(/https/);
+    // The cloud's metadata service (and the server's own network) is no receiver, unless the operator allows it.
+    const metadata = await run(['orgs', 'webhook', '--org', orgId, '--url', 'http://169.254.169.254/latest/meta-data/', '--json']);
+    expect(metadata.status).toBe(1);
+    expect(JSON.parse(metadata.stdout)).toMatchObject({ error: { code: 'source.address_refused' } });
+    expect(metadata.stderr + metadata.stdout).toMatch(/BUDGET_SYNC_ALLOW_PRIVATE_NETWORKS=1/);
   });
 });
