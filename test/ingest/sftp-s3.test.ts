@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { PutObjectCommand, S3Client, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { createSource } from '@budget-sync/db';
 import { checkedLookup } from '@budget-sync/db/node';
-import { syncSource } from '@budget-sync/ingest-worker';
+import { openConnector, syncSource } from '@budget-sync/ingest-worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/ports.ts';
 import { freshDatabase } from '../support/postgres.ts';
@@ -269,6 +269,30 @@ describe("sources on the server's own network", () => {
         }),
     );
     expect(refused).toMatchObject({ code: 'BUDGET_SYNC_ADDRESS_REFUSED' });
+  });
+
+  it("checks again on the S3 client's own connections: a name allowed when the source opened is refused when it connects", async () => {
+    const source = await s3Source(s3.endpoint.replace('127.0.0.1', hostname()));
+    const connector = await openConnector(source, { secretAccessKey: s3.secretAccessKey });
+    try {
+      // With the switch on, the SDK connects by the name (through checkedLookup) and lists.
+      expect(Array.isArray(await connector.list())).toBe(true);
+      const fresh = await openConnector(source, { secretAccessKey: s3.secretAccessKey });
+      try {
+        // Opened while allowed; its first connection is made after the switch is off.
+        const refused = await switchOff(() =>
+          fresh.list().then(
+            () => null,
+            (e: unknown) => e,
+          ),
+        );
+        expect(refused).toMatchObject({ code: 'source.address_refused' });
+      } finally {
+        await fresh.close();
+      }
+    } finally {
+      await connector.close();
+    }
   });
 
   it('tells the tenant one sentence whatever the port answers (closed, another protocol), and the operator the details', async () => {
