@@ -8,6 +8,7 @@
  * parse error), which would tell a closed port from an open one that speaks another protocol and so
  * turn a source into a port scanner. Those go to `detail`, for the operator's log only.
  */
+import { ADDRESS_REFUSED } from '@budget-sync/db/node';
 
 export type SourceErrorCode =
   | 'source.unreachable'
@@ -66,9 +67,6 @@ export function messageOf(e: unknown): string {
   }
   return e instanceof Error ? e.message : String(e);
 }
-
-/** Set by db's checkedLookup and publicAddresses on a refused address. */
-const ADDRESS_REFUSED = 'BUDGET_SYNC_ADDRESS_REFUSED';
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
 const DROPPED = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ERR_NOT_CONNECTED']);
