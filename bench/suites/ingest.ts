@@ -45,6 +45,8 @@ export const ingestSuite: Suite = async (log) => {
   // The sources' credentials are sealed with this key here and opened with it in the children.
   const secretKey = randomBytes(32).toString('base64');
   process.env.BUDGET_SYNC_SECRET_KEY = secretKey;
+  // sshd and s3rver listen on 127.0.0.1: the operator's switch lets the sources (and the children) reach them.
+  process.env.BUDGET_SYNC_ALLOW_PRIVATE_NETWORKS = '1';
   log(`  generating a ${ROWS.toLocaleString('en')}-row CSV; starting sshd and s3rver`);
   const path = join(outDir, FILE);
   writeFileSync(path, budgetCsv(ROWS));
