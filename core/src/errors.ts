@@ -15,6 +15,8 @@ export type FileErrorCode =
   | 'file.line_too_long'
   | 'file.too_many_rows'
   | 'file.no_sheets'
+  /** Reading and analysing it took more time or memory than one file may (the server's analysis pool). */
+  | 'file.too_complex'
   | 'sheet.not_found';
 
 export class FileReadError extends Error {

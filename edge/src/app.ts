@@ -5,6 +5,7 @@
  */
 import { cachedKeyAuthenticator } from '@budget-sync/db';
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { analyzeInProcess } from './analysis/analyzer.ts';
 import { DEFAULT_CONFIG } from './config.ts';
 import { consoleRouter } from './console/console.index.ts';
 import type { AppDeps, AppEnv } from './env.ts';
@@ -40,6 +41,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   const config = deps.config ?? DEFAULT_CONFIG;
   const logger = deps.logger ?? { error: (message: string, cause: unknown) => console.error(message, cause) };
   const metrics = deps.metrics ?? createServiceMetrics();
+  const analyzer = deps.analyzer ?? analyzeInProcess;
   const app = new OpenAPIHono<AppEnv>();
 
   // One key cache per app: in Node that is the process, on Workers the isolate.
@@ -52,6 +54,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     c.set('authenticate', authenticate);
     c.set('authFailures', authFailures);
     c.set('clientAddress', () => deps.clientAddress?.(c));
+    c.set('analyzer', analyzer);
     await next();
   });
   app.use('/api/*', limitBody(config.maxBodyBytes));

@@ -7,6 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { commitReservation, type Database, recordActual, reserveFunds } from '@budget-sync/db';
+import { analyzeInProcess } from './analysis/analyzer.ts';
 import type { AppConfig } from './config.ts';
 import { importSpreadsheetFor, spreadsheetOf } from './routes/excel/excel.workflow.ts';
 
@@ -32,7 +33,7 @@ const CONSUMPTION: ReadonlyArray<readonly [string, string, string, string, strin
 export async function seedDemoData(db: Database, orgId: string, config: AppConfig): Promise<void> {
   const bytes = new Uint8Array(await readFile(DEMO_SAMPLE));
   const file = new File([bytes], 'demo-budget-fy2026.csv', { type: 'text/csv' });
-  const sheet = await spreadsheetOf({}, { file });
+  const sheet = await spreadsheetOf({}, { file }, analyzeInProcess);
   const result = await importSpreadsheetFor(db, orgId, sheet, config, {
     mode: 'merge',
     acceptWarnings: true,

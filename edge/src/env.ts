@@ -5,6 +5,7 @@
  */
 import type { Authenticated, Database, KeyAuthenticator, PlaceGuard } from '@budget-sync/db';
 import type { Context } from 'hono';
+import type { Analyzer } from './analysis/analyzer.ts';
 import type { AppConfig } from './config.ts';
 import type { ConsoleOptions } from './console/options.ts';
 import type { ServiceMetrics } from './metrics/latency.ts';
@@ -45,6 +46,11 @@ export interface AppDeps {
    * (Workers) hosts are checked as written and organizations get no folder sources.
    */
   placeGuard?: PlaceGuard | undefined;
+  /**
+   * Reads and analyses uploaded files; default in the request's own thread (Workers, tests). The Node
+   * server gives its pool of worker threads (analysis/pool.ts), so a slow file never stalls other requests.
+   */
+  analyzer?: Analyzer | undefined;
 }
 
 export interface AppEnv {
@@ -58,6 +64,8 @@ export interface AppEnv {
     authFailures: FailureLimiter;
     /** The request's client address, when the runtime knows it (AppDeps.clientAddress). */
     clientAddress: () => string | undefined;
+    /** Reads and analyses an uploaded file (AppDeps.analyzer). */
+    analyzer: Analyzer;
     /** The authenticated API key; set by requireScope on every protected route. */
     auth: Authenticated;
   };

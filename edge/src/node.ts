@@ -17,6 +17,8 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { createOrganization, type Database, listOrganizations } from '@budget-sync/db';
 import { nodePlaceGuard, openDatabase } from '@budget-sync/db/node';
 import { z } from 'zod';
+import type { Analyzer } from './analysis/analyzer.ts';
+import { sharedAnalysisPool } from './analysis/pool.ts';
 import { createApp } from './app.ts';
 import { type AppConfig, parseConfig } from './config.ts';
 import type { ConsoleOptions } from './console/options.ts';
@@ -40,6 +42,8 @@ export interface StartOptions {
   poolSize?: number;
   config?: AppConfig;
   logger?: AppLogger;
+  /** Reads and analyses uploads; default: the process's pool of worker threads (analysis/pool.ts). */
+  analyzer?: Analyzer;
   /** The web console at `/` (default on); false serves the API alone. */
   console?: ConsoleOptions | false;
 }
@@ -83,6 +87,7 @@ export async function ensureDemoOrganization(db: Database, config: AppConfig = p
 export async function startServer(options: StartOptions = {}): Promise<NodeServer> {
   // Configuration first: a bad variable should stop the start before a database is opened.
   const config = options.config ?? parseConfig(process.env);
+  const analyzer = options.analyzer ?? sharedAnalysisPool().analyze;
   const before = options.database ? undefined : signalListeners();
   const database = options.database ?? (await openDatabase({ max: options.poolSize ?? 20 }));
   const ownsDatabase = options.database === undefined;
@@ -94,6 +99,7 @@ export async function startServer(options: StartOptions = {}): Promise<NodeServe
       config,
       clientAddress: (c) => forwardedClient(getConnInfo(c).remote.address, c.req.header('x-forwarded-for'), config.trustedProxies),
       placeGuard: nodePlaceGuard,
+      analyzer,
       ...(options.logger ? { logger: options.logger } : {}),
       ...(consoleOptions ? { console: consoleOptions } : {}),
     });

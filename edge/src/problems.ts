@@ -77,6 +77,7 @@ const OPERATOR_CODES: ReadonlySet<DomainErrorCode> = new Set(['secret.key_missin
 const FILE_STATUS: Partial<Record<FileErrorCode, ContentfulStatusCode>> = {
   'file.too_large': 413,
   'file.too_many_rows': 413,
+  'file.too_complex': 413,
 };
 
 const TITLES: Record<number, string> = {
@@ -154,6 +155,11 @@ export const PROBLEM_CODES: ReadonlyArray<{ code: string; status: number; meanin
   },
   { code: 'file.too_large', status: 413, meaning: 'The file is larger than the reader accepts.' },
   { code: 'file.too_many_rows', status: 413, meaning: 'A sheet has more rows than the reader accepts.' },
+  {
+    code: 'file.too_complex',
+    status: 413,
+    meaning: 'Reading and analysing the file took more time or memory than one file may (Node server: the analysis pool limits).',
+  },
   {
     code: 'import.rejected',
     status: 422,

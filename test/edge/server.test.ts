@@ -7,13 +7,15 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, dropDatabase } from '../support/postgres.ts';
-import { budgetCsv, csvUpload } from './helpers.ts';
+import { deflatedPart, encode, lyingZipBomb, makeWorkbook, makeZip, zipParts } from '../core/readers/helpers.ts';
+import { budgetCsv, csvUpload, fileUpload } from './helpers.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const bin = join(root, 'cli/bin/budget-sync.js');
@@ -116,6 +118,93 @@ describe('budget-sync serve', () => {
     expect(res.status).toBe(413);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(await res.json()).toMatchObject({ code: 'request.too_large', status: 413 });
+  });
+});
+
+/**
+ * A workbook that is slow to read and then refused: `rows` rows of 20 numbers, the last row with a cell in
+ * column 1,001 (over the column limit, found only once the whole sheet is parsed). Built by hand (a
+ * SheetJS-written workbook with the sheet part swapped), as SheetJS would take as long to write it.
+ */
+function slowWideWorkbook(rows: number): Uint8Array {
+  const cells = (r: number) =>
+    Array.from(
+      { length: 20 },
+      (_, c) => `<c r="${String.fromCharCode(65 + c)}${r}"><v>${(r * 7919 + c * 104_729) % 1_000_003}</v></c>`,
+    ).join('');
+  const xml = [
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>',
+    ...Array.from({ length: rows }, (_, i) => `<row r="${i + 1}">${cells(i + 1)}</row>`),
+    `<row r="${rows + 1}"><c r="ALM${rows + 1}"><v>1</v></c></row></sheetData></worksheet>`,
+  ].join('');
+  const small = makeWorkbook([{ name: 'Budget', rows: [['x']] }]);
+  return makeZip(zipParts(small).map((p) => deflatedPart(p.name, p.name === 'xl/worksheets/sheet1.xml' ? encode(xml) : p.content)));
+}
+
+/** POSTs a multipart body with node:http; `sent` resolves once the whole body has gone out. */
+function postMultipart(path: string, form: FormData): { sent: Promise<void>; answered: Promise<{ status: number; body: string }> } {
+  const encoded = new Response(form);
+  let sent!: () => void;
+  const sentPromise = new Promise<void>((resolve) => {
+    sent = resolve;
+  });
+  const answered = (async () => {
+    const body = Buffer.from(await encoded.arrayBuffer());
+    return new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(`${server.url}${path}`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${key}`,
+          'content-type': encoded.headers.get('content-type') ?? '',
+          'content-length': body.length,
+        },
+      });
+      req.on('response', (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => {
+          text += d.toString();
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      });
+      req.on('error', reject);
+      req.end(body, () => sent());
+    });
+  })();
+  return { sent: sentPromise, answered };
+}
+
+describe('hostile uploads', () => {
+  it('refuses a zip bomb whose headers lie about its size with 422 file.zip_bomb naming the file and the limit', async () => {
+    const res = await api('/api/excel/analyze', { method: 'POST', body: fileUpload(lyingZipBomb(64 * 1024 * 1024), 'bomb.xlsx') });
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(res.status, JSON.stringify(body)).toBe(422);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(body).toMatchObject({ code: 'file.zip_bomb', file: 'bomb.xlsx' });
+    expect(body.detail).toMatch(
+      /"bomb\.xlsx" is a zip bomb: its part xl\/worksheets\/sheet1\.xml unpacks to more than the 879 KB its headers declare/,
+    );
+  });
+
+  it('answers /api/health while a slow upload is being read: health answers before the upload does', async () => {
+    const order: string[] = [];
+    const upload = postMultipart('/api/excel/analyze', fileUpload(slowWideWorkbook(40_000), 'wide.xlsx'));
+    await upload.sent;
+    // The server still parses the form and looks the key and the organization up (a few ms) before it
+    // reads the workbook (seconds): the probe goes out once that reading has begun.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const health = fetch(`${server.url}/api/health`).then(async (r) => {
+      order.push('health');
+      return r.status;
+    });
+    const refused = upload.answered.then((r) => {
+      order.push('upload');
+      return r;
+    });
+    const [healthStatus, answer] = await Promise.all([health, refused]);
+    expect(healthStatus).toBe(200);
+    expect(answer.status, answer.body).toBe(422);
+    expect(JSON.parse(answer.body)).toMatchObject({ code: 'file.too_many_columns', file: 'wide.xlsx' });
+    expect(order).toEqual(['health', 'upload']);
   });
 });
 

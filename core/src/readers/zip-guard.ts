@@ -1,7 +1,13 @@
 /**
- * Checks a zip (xlsx) container before anything inflates it: SheetJS unpacks every part eagerly, so a
- * zip bomb or a lying header must be refused here, from the central directory alone.
+ * Checks a zip (xlsx) container and unpacks it ourselves before SheetJS sees it. The central directory's
+ * sizes are checked first (a bomb that admits its size is refused before any inflating); then every part
+ * is inflated with a byte counter that stops at the size the directory declared, so a part whose headers
+ * lie (900 kB declared, gigabytes of zeros inside) is refused after at most that many bytes plus one
+ * slice, instead of SheetJS inflating all of it (its inflate keeps decoding past a too-small buffer).
+ * SheetJS then reads a rebuilt zip of stored (uncompressed) parts and inflates nothing itself.
+ * Pure JavaScript (fflate's streaming inflate): the same in Node, Workers, browsers and Apps Script.
  */
+import { Inflate } from 'fflate';
 import { type Limits, fail, formatCount, formatSize, quoted } from './options.ts';
 
 const EOCD_SIG = 0x06054b50;
@@ -21,12 +27,14 @@ export interface ZipCheck {
   /** Part names as listed in the central directory. */
   names: string[];
   /**
-   * The bytes to hand to the unzipper: the input itself, or a copy whose local headers carry the sizes
-   * checked here (parts written with a trailing data descriptor have zero sizes in their local header,
-   * and SheetJS would then inflate them without any bound).
+   * The bytes to hand to SheetJS: a zip of the same parts, each stored uncompressed after it was inflated
+   * here within the size its directory entry declared (so SheetJS has nothing left to inflate).
    */
   bytes: Uint8Array;
 }
+
+/** Compressed bytes pushed to the inflater at a time: at most ~1,032 times this comes out of one push. */
+const INFLATE_SLICE = 16 * 1024;
 
 export function isZip(bytes: Uint8Array): boolean {
   return bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
@@ -56,32 +64,31 @@ export function listZipNames(bytes: Uint8Array): string[] | null {
 }
 
 export function checkZip(bytes: Uint8Array, fileName: string, limits: Limits): ZipCheck {
-  const patches: Patch[] = [];
-  const names = walk(bytes, { limits, patches }, fileName);
-  if (patches.length === 0) return { names, bytes };
-  const copy = bytes.slice();
-  const view = new DataView(copy.buffer, copy.byteOffset, copy.byteLength);
-  for (const p of patches) {
-    view.setUint16(p.local + 6, view.getUint16(p.local + 6, true) & ~8, true);
-    view.setUint32(p.local + 18, p.compressed, true);
-    view.setUint32(p.local + 22, p.uncompressed, true);
-  }
-  return { names, bytes: copy };
+  const parts: Part[] = [];
+  const names = walk(bytes, { limits, parts }, fileName);
+  return { names, bytes: storedZip(bytes, parts, fileName) };
 }
 
-interface Patch {
-  local: number;
+/** A part as the central directory lists it, with where its data starts. */
+interface Part {
+  name: string;
+  nameBytes: Uint8Array;
+  method: number;
+  crc: number;
   compressed: number;
-  uncompressed: number;
+  declared: number;
+  dataStart: number;
 }
 
-function walk(bytes: Uint8Array, check: { limits: Limits; patches: Patch[] } | null, fileName: string): string[] {
-  const damaged = (why: string): never =>
-    fail(
-      'file.unreadable',
-      fileName,
-      `${quoted(fileName)} could not be read: the file is truncated or damaged (${why}). Save it again from Excel and upload the new copy.`,
-    );
+const damagedFile = (fileName: string, why: string): never =>
+  fail(
+    'file.unreadable',
+    fileName,
+    `${quoted(fileName)} could not be read: the file is truncated or damaged (${why}). Save it again from Excel and upload the new copy.`,
+  );
+
+function walk(bytes: Uint8Array, check: { limits: Limits; parts: Part[] } | null, fileName: string): string[] {
+  const damaged = (why: string): never => damagedFile(fileName, why);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const eocd = findEndOfCentralDirectory(bytes);
   if (eocd < 0 || view.getUint32(eocd, true) !== EOCD_SIG) damaged('its table of contents is missing');
@@ -110,8 +117,10 @@ function walk(bytes: Uint8Array, check: { limits: Limits; patches: Patch[] } | n
     const nameLength = view.getUint16(p + 28, true);
     const extraLength = view.getUint16(p + 30, true);
     const commentLength = view.getUint16(p + 32, true);
+    const crc = view.getUint32(p + 16, true);
     const local = view.getUint32(p + 42, true);
-    const name = latin1(bytes.subarray(p + CENTRAL_SIZE, Math.min(eocd, p + CENTRAL_SIZE + nameLength)));
+    const nameBytes = bytes.subarray(p + CENTRAL_SIZE, Math.min(eocd, p + CENTRAL_SIZE + nameLength));
+    const name = latin1(nameBytes);
     names.push(name);
     p += CENTRAL_SIZE + nameLength + extraLength + commentLength;
     if (!check) continue;
@@ -141,9 +150,11 @@ function walk(bytes: Uint8Array, check: { limits: Limits; patches: Patch[] } | n
     const localDeclared = view.getUint32(local + 22, true);
     const dataStart = local + LOCAL_SIZE + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
     if (compressed !== ZIP64_MARK && dataStart + compressed > bytes.length) damaged(`part ${name} is cut short`);
-    if (localCompressed === compressed && localDeclared === declared) continue;
-    if (localFlags & 8) check.patches.push({ local, compressed, uncompressed: declared });
-    else damaged(`part ${name} has two different sizes`);
+    // Parts written with a trailing data descriptor have zero sizes in their local header.
+    if ((localCompressed !== compressed || localDeclared !== declared) && !(localFlags & 8)) {
+      damaged(`part ${name} has two different sizes`);
+    }
+    check.parts.push({ name, nameBytes, method, crc, compressed, declared, dataStart });
   }
   if (!check) return names;
 
@@ -165,4 +176,105 @@ function walk(bytes: Uint8Array, check: { limits: Limits; patches: Patch[] } | n
     bomb(` (more than ${formatCount(maxCompressionRatio)} times its size)`);
   }
   return names;
+}
+
+/**
+ * Inflates every part within its declared size and writes them, stored, into one new zip: local header
+ * and data per part, then the central directory and its end record. A part that inflates to more than it
+ * declared is a bomb; one that cannot be inflated is damaged.
+ */
+function storedZip(bytes: Uint8Array, parts: Part[], fileName: string): Uint8Array {
+  let size = EOCD_SIZE;
+  for (const part of parts) size += LOCAL_SIZE + CENTRAL_SIZE + 2 * part.nameBytes.length + part.declared;
+  const out = new Uint8Array(size);
+  const view = new DataView(out.buffer);
+  const offsets: number[] = [];
+  const lengths: number[] = [];
+  let at = 0;
+  for (const part of parts) {
+    offsets.push(at);
+    const dataAt = at + LOCAL_SIZE + part.nameBytes.length;
+    const data = bytes.subarray(part.dataStart, part.dataStart + part.compressed);
+    const length =
+      part.method === 0
+        ? copyStored(data, out, dataAt, part.declared)
+        : inflateInto(
+            data,
+            out,
+            dataAt,
+            part.declared,
+            () => lyingPart(fileName, part),
+            () => damagedFile(fileName, `part ${part.name} cannot be unpacked`),
+          );
+    lengths.push(length);
+    view.setUint32(at, LOCAL_SIG, true);
+    view.setUint16(at + 4, 20, true);
+    view.setUint32(at + 14, part.crc, true);
+    view.setUint32(at + 18, length, true);
+    view.setUint32(at + 22, length, true);
+    view.setUint16(at + 26, part.nameBytes.length, true);
+    out.set(part.nameBytes, at + LOCAL_SIZE);
+    // A part shorter than declared (a sloppy writer) just takes less room: the next one starts after it.
+    at = dataAt + length;
+  }
+  const dirStart = at;
+  parts.forEach((part, i) => {
+    view.setUint32(at, CENTRAL_SIG, true);
+    view.setUint16(at + 4, 20, true);
+    view.setUint16(at + 6, 20, true);
+    view.setUint32(at + 16, part.crc, true);
+    view.setUint32(at + 20, lengths[i] as number, true);
+    view.setUint32(at + 24, lengths[i] as number, true);
+    view.setUint16(at + 28, part.nameBytes.length, true);
+    view.setUint32(at + 42, offsets[i] as number, true);
+    out.set(part.nameBytes, at + CENTRAL_SIZE);
+    at += CENTRAL_SIZE + part.nameBytes.length;
+  });
+  view.setUint32(at, EOCD_SIG, true);
+  view.setUint16(at + 8, parts.length, true);
+  view.setUint16(at + 10, parts.length, true);
+  view.setUint32(at + 12, at - dirStart, true);
+  view.setUint32(at + 16, dirStart, true);
+  return out.subarray(0, at + EOCD_SIZE);
+}
+
+function copyStored(data: Uint8Array, out: Uint8Array, at: number, declared: number): number {
+  const length = Math.min(data.length, declared);
+  out.set(data.subarray(0, length), at);
+  return length;
+}
+
+/**
+ * Inflates `data` into `out` at `at`, counting what comes out: the inflater is fed a slice at a time, and
+ * the first output past `limit` stops it (`tooLarge` throws). Returns the number of bytes inflated.
+ */
+function inflateInto(data: Uint8Array, out: Uint8Array, at: number, limit: number, tooLarge: () => never, broken: () => never): number {
+  let written = 0;
+  let over = false;
+  const inflater = new Inflate((chunk) => {
+    if (written + chunk.length > limit) {
+      over = true;
+      return;
+    }
+    out.set(chunk, at + written);
+    written += chunk.length;
+  });
+  try {
+    for (let i = 0; i < data.length && !over; i += INFLATE_SLICE) {
+      const end = Math.min(data.length, i + INFLATE_SLICE);
+      inflater.push(data.subarray(i, end), end === data.length);
+    }
+  } catch {
+    if (!over) broken();
+  }
+  if (over) tooLarge();
+  return written;
+}
+
+function lyingPart(fileName: string, part: Part): never {
+  return fail(
+    'file.zip_bomb',
+    fileName,
+    `${quoted(fileName)} is a zip bomb: its part ${part.name} unpacks to more than the ${formatSize(part.declared)} its headers declare, the limit for that part (unpacking stopped there). Save the workbook again from Excel and upload the new copy.`,
+  );
 }

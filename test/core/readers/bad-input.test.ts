@@ -6,7 +6,7 @@ import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { readWorkbook } from '@budget-sync/core/readers';
 import { corpusBytes } from '../../support/corpus.ts';
-import { CFB, allRows, deflatedPart, encode, expectFileError, makeWorkbook, makeZip, seededBytes } from './helpers.ts';
+import { CFB, allRows, deflatedPart, encode, expectFileError, lyingZipBomb, makeWorkbook, makeZip, seededBytes } from './helpers.ts';
 
 const realXlsx = corpusBytes('budget-wide-fy2026.xlsx');
 
@@ -41,6 +41,16 @@ describe('damaged and hostile workbooks', () => {
     ]);
     const err = expectFileError(() => readWorkbook(zip, 'zeros.xlsx'), 'file.zip_bomb');
     expect(err.message).toMatch(/"zeros\.xlsx" declares 200 MB uncompressed from a \d+ KB file.*sheet1\.xml.*refused before unpacking/);
+  });
+
+  it('refuses a zip bomb whose headers lie about its size, stopping the inflate at the declared size', () => {
+    // 64 MB of zeros inside, 900 kB declared in both headers: no check of the declared sizes can see it.
+    const bomb = lyingZipBomb(64 * 1024 * 1024);
+    expect(bomb.length).toBeLessThan(100 * 1024);
+    const err = expectFileError(() => readWorkbook(bomb, 'liar-bomb.xlsx'), 'file.zip_bomb');
+    expect(err.message).toMatch(
+      /"liar-bomb\.xlsx" is a zip bomb: its part xl\/worksheets\/sheet1\.xml unpacks to more than the 879 KB its headers declare/,
+    );
   });
 
   it('refuses a zip with more parts than any workbook has', () => {

@@ -175,6 +175,17 @@ export function makeZip(parts: ZipPart[]): Uint8Array {
   return out;
 }
 
+/**
+ * A zip bomb whose headers lie: its sheet part is a real deflate stream of `zeros` bytes of zeros, while
+ * its local header and its directory entry both declare `declared` bytes.
+ */
+export function lyingZipBomb(zeros: number, declared = 900 * 1000): Uint8Array {
+  return makeZip([
+    deflatedPart('[Content_Types].xml', encode('<Types/>')),
+    { name: 'xl/worksheets/sheet1.xml', data: new Uint8Array(deflateRawSync(new Uint8Array(zeros))), uncompressedSize: declared },
+  ]);
+}
+
 /** A real, deflated zip part. */
 export function deflatedPart(name: string, content: Uint8Array, dataDescriptor = false): ZipPart {
   return {

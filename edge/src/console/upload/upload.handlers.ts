@@ -59,12 +59,13 @@ function choicesOf(form: Form): { choices: Map<number, ColumnChoice>; overrides:
 }
 
 async function spreadsheetFrom(
+  c: ConsoleContext,
   file: { name: string; bytes: Uint8Array },
   sheet: string | undefined,
   overrides: MappingMemory,
 ): Promise<Spreadsheet> {
   const upload = new File([file.bytes as Uint8Array<ArrayBuffer>], file.name);
-  return spreadsheetOf({}, { file: upload, sheet, mappingOverrides: overrides });
+  return spreadsheetOf({}, { file: upload, sheet, mappingOverrides: overrides }, c.var.analyzer);
 }
 
 function uploadPage(c: ConsoleContext, status: 200 | 400 | 413 | 422, notices: Notice[] = []) {
@@ -94,13 +95,13 @@ async function review(c: ConsoleContext, metrics: ServiceMetrics, form: Form, st
   const db = await c.var.database();
   let preview: Awaited<ReturnType<typeof previewSpreadsheet>>;
   try {
-    const sheet = await spreadsheetFrom(file, sheetName, overrides);
+    const sheet = await spreadsheetFrom(c, file, sheetName, overrides);
     preview = await previewSpreadsheet(db, c.var.auth.orgId, sheet, c.var.config, { actor: c.var.auth.name, source: 'console' });
   } catch (e) {
     if (!isFileReadError(e)) throw e;
     metrics.unreadableUploads++;
     const where = e.row !== null && e.row !== undefined ? ` (row ${e.row})` : '';
-    return uploadPage(c, e.code === 'file.too_large' || e.code === 'file.too_many_rows' ? 413 : 422, [
+    return uploadPage(c, e.code === 'file.too_large' || e.code === 'file.too_many_rows' || e.code === 'file.too_complex' ? 413 : 422, [
       { kind: 'error', text: `${file.name} cannot be read${where}: ${e.message}` },
     ]);
   }
@@ -145,7 +146,7 @@ export function confirmImport(metrics: ServiceMetrics) {
     const file = await pending;
     const { overrides } = choicesOf(form);
     const db = await c.var.database();
-    const sheet = await spreadsheetFrom(file, form.text('sheet')?.trim() || undefined, overrides);
+    const sheet = await spreadsheetFrom(c, file, form.text('sheet')?.trim() || undefined, overrides);
     const result = await importSpreadsheetFor(db, c.var.auth.orgId, sheet, c.var.config, {
       mode,
       acceptWarnings: form.text('acceptWarnings') === 'true',

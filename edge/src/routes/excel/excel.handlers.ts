@@ -8,7 +8,7 @@ import type { AnalyzeRoute, ImportRoute } from './excel.routes.ts';
 import { importSpreadsheetFor, previewSpreadsheet, spreadsheetOf } from './excel.workflow.ts';
 
 export const analyze: AppRouteHandler<AnalyzeRoute> = async (c) => {
-  const sheet = await spreadsheetOf(c.req.valid('json'), c.req.valid('form'));
+  const sheet = await spreadsheetOf(c.req.valid('json'), c.req.valid('form'), c.var.analyzer);
   const db = await c.var.database();
   return c.json(await previewSpreadsheet(db, c.var.auth.orgId, sheet, c.var.config, { actor: c.var.auth.name, source: 'api' }), 200);
 };
@@ -16,7 +16,7 @@ export const analyze: AppRouteHandler<AnalyzeRoute> = async (c) => {
 export const importSpreadsheet: AppRouteHandler<ImportRoute> = async (c) => {
   const json = c.req.valid('json');
   const form = c.req.valid('form');
-  const sheet = await spreadsheetOf(json, form);
+  const sheet = await spreadsheetOf(json, form, c.var.analyzer);
   const choices = 'values' in json ? json : form;
   const db = await c.var.database();
   const result = await importSpreadsheetFor(db, c.var.auth.orgId, sheet, c.var.config, {

@@ -6,6 +6,7 @@
  */
 import {
   type Analysis,
+  type AnalyzeOptions,
   analyzeWorkbook,
   type CanonicalField,
   decideImport,
@@ -15,9 +16,8 @@ import {
   importDiff,
   normalizeHeader,
   planCounts,
-  type Workbook,
 } from '@budget-sync/core';
-import { type ReadOptions, readWorkbook, workbookFromSheetValues } from '@budget-sync/core/readers';
+import { type ReadOptions, workbookFromSheetValues } from '@budget-sync/core/readers';
 import {
   applyImport,
   type Database,
@@ -27,6 +27,7 @@ import {
   type MappingMemory,
   rememberMappings,
 } from '@budget-sync/db';
+import type { Analyzer } from '../../analysis/analyzer.ts';
 import type { AppConfig } from '../../config.ts';
 import { ApiProblem } from '../../problems.ts';
 
@@ -34,9 +35,12 @@ export const DIFF_LIMIT = 100;
 
 export interface Spreadsheet {
   fileName: string;
-  /** What is kept with the import and hashed: the uploaded file, or the values as JSON. */
+  /**
+   * What is kept with the import and hashed: the uploaded file, or the values as JSON. Read it after
+   * analyze(): the analyzer may have moved the upload's buffer to another thread and back.
+   */
   bytes: Uint8Array;
-  read(options: ReadOptions): Workbook;
+  analyze(read: ReadOptions, options: AnalyzeOptions): Promise<Analysis>;
   sheet: string | undefined;
   mappingOverrides: MappingMemory;
 }
@@ -65,9 +69,9 @@ function isUpload(body: object): body is UploadFields {
 }
 
 /** Which of the two bodies the request sent: zod-openapi hands the one of the other media type over as `{}`. */
-export async function spreadsheetOf(json: object, form: object): Promise<Spreadsheet> {
+export async function spreadsheetOf(json: object, form: object, analyzer: Analyzer): Promise<Spreadsheet> {
   if (isSheetValues(json)) return fromSheetValues(json);
-  if (isUpload(form)) return fromUpload(form);
+  if (isUpload(form)) return fromUpload(form, analyzer);
   throw new ApiProblem(
     400,
     'request.invalid',
@@ -76,16 +80,20 @@ export async function spreadsheetOf(json: object, form: object): Promise<Spreads
   );
 }
 
-async function fromUpload(form: UploadFields): Promise<Spreadsheet> {
-  const bytes = new Uint8Array(await form.file.arrayBuffer());
+async function fromUpload(form: UploadFields, analyzer: Analyzer): Promise<Spreadsheet> {
   const fileName = form.file.name || 'upload';
-  return {
+  const sheet: Spreadsheet = {
     fileName,
-    bytes,
-    read: (options) => readWorkbook(bytes, fileName, options),
+    bytes: new Uint8Array(await form.file.arrayBuffer()),
+    analyze: async (read, analyze) => {
+      const done = await analyzer({ bytes: sheet.bytes, fileName, read, analyze });
+      sheet.bytes = done.bytes;
+      return done.analysis;
+    },
     sheet: form.sheet,
     mappingOverrides: form.mappingOverrides ?? {},
   };
+  return sheet;
 }
 
 function fromSheetValues(body: SheetValuesFields): Spreadsheet {
@@ -94,7 +102,7 @@ function fromSheetValues(body: SheetValuesFields): Spreadsheet {
   return {
     fileName,
     bytes: new TextEncoder().encode(JSON.stringify({ sheetName: body.sheetName, values: body.values, displayValues: body.displayValues })),
-    read: (options) => workbookFromSheetValues(input, options),
+    analyze: async (read, options) => analyzeWorkbook(workbookFromSheetValues(input, read), options),
     sheet: body.sheet,
     mappingOverrides: body.mappingOverrides ?? {},
   };
@@ -121,8 +129,7 @@ export async function analyzeForOrg(
     overrides[header] = field;
     overrides[normalizeHeader(header)] = field;
   }
-  const workbook = sheet.read(config.maxFileRows === undefined ? {} : { maxRows: config.maxFileRows });
-  const analysis = analyzeWorkbook(workbook, {
+  const analysis = await sheet.analyze(config.maxFileRows === undefined ? {} : { maxRows: config.maxFileRows }, {
     fiscalYearStartMonth: org.fiscalYearStartMonth,
     defaultCurrency: org.baseCurrency,
     rememberedMappings: remembered,

@@ -1,0 +1,38 @@
+/**
+ * A thread of the analysis pool (pool.ts): analyses one file per message with core's reader and analysis
+ * (analyzer.ts's analyzeBytes, as every door) and posts the result back. The file's buffer arrives
+ * transferred and goes back transferred (or, for a kept copy, its gzip does), so nothing is copied but
+ * the analysis itself.
+ */
+import { promisify } from 'node:util';
+import { parentPort } from 'node:worker_threads';
+import { gzip } from 'node:zlib';
+import { isFileReadError } from '@budget-sync/core';
+import { analyzeBytes, ownBuffer } from './analyzer.ts';
+import type { PoolReply, PoolRequest } from './pool.ts';
+
+const gzipAsync = promisify(gzip);
+
+async function handle(job: PoolRequest): Promise<{ reply: PoolReply; transfer: ArrayBuffer[] }> {
+  const bytes = new Uint8Array(job.buffer);
+  // The kept copy is compressed on the thread pool while this thread analyses (as the ingest did in-process).
+  const kept = job.keep === 'gzip' ? gzipAsync(bytes, { level: 1 }) : null;
+  kept?.catch(() => {});
+  try {
+    const analysis = analyzeBytes({ bytes, fileName: job.fileName, read: job.read, analyze: job.analyze });
+    if (kept) {
+      const gz = ownBuffer(await kept);
+      return { reply: { id: job.id, analysis, gzip: gz.buffer, size: bytes.byteLength }, transfer: [gz.buffer] };
+    }
+    return { reply: { id: job.id, analysis, buffer: job.buffer }, transfer: [job.buffer] };
+  } catch (e) {
+    const error = isFileReadError(e)
+      ? { file: true as const, code: e.code, fileName: e.file, message: e.message, row: e.row, column: e.column }
+      : { file: false as const, message: e instanceof Error ? (e.stack ?? e.message) : String(e) };
+    return { reply: { id: job.id, error }, transfer: [] };
+  }
+}
+
+parentPort?.on('message', (job: PoolRequest) => {
+  void handle(job).then(({ reply, transfer }) => parentPort?.postMessage(reply, transfer));
+});
