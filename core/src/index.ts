@@ -15,6 +15,7 @@ export { normalizeHeader } from './analysis/normalize.ts';
 export { columnName } from './analysis/issues.ts';
 export * from './values/money.ts';
 export * from './values/period.ts';
+export * from './values/text.ts';
 export * from './import/plan.ts';
 export * from './import/diff.ts';
 export * from './import/decision.ts';

@@ -11,11 +11,10 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type AnalyzeOptions, analyzeWorkbook, isFileReadError } from '@budget-sync/core';
-import { readWorkbook } from '@budget-sync/core/readers';
+import { type AnalyzeOptions, isFileReadError } from '@budget-sync/core';
+import { type AnalyzedKept, sharedAnalysisPool } from '@budget-sync/edge/analysis-pool';
 import {
   applyImport,
-  keepFile,
   checkout,
   claimSourceFile,
   type DataSource,
@@ -322,7 +321,7 @@ async function readAndImport(
       return { status: 'failed', sha256: null, importId: null, reason: messageOf(e) };
     }
     // The file's own buffer (a Buffer is a Uint8Array), not a copy of it, and the only reference to it.
-    let bytes: Uint8Array | null = await readFile(target);
+    const bytes: Uint8Array = await readFile(target);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
 
     // A worker that died after its import committed, before its claim did: adopt that import.
@@ -335,22 +334,19 @@ async function readAndImport(
       return { status: 'unchanged', sha256, importId: last.importId, reason: 'content unchanged (only the modification time changed)' };
     }
 
-    // The kept copy is compressed on the thread pool while the main thread analyses the file (level 1:
-    // about 10 MB for a 73 MB CSV). Then nothing needs the bytes: the import starts once the compression
-    // is done and the bytes' buffer is detached, so that they are not held through it (a 73 MB file's
-    // bytes next to the plan made the import's start the memory peak; the wait is what is left of the
-    // compression after the analysis, ~0.7 s for 1M rows).
-    const kept = keepFile(bytes);
-    let analysis: ReturnType<typeof analyzeWorkbook>;
+    // The file is read and analysed in a worker thread of the analysis pool (so that `budget-sync serve`
+    // keeps answering while a large or hostile file is parsed), its buffer transferred there, not
+    // copied. The kept copy is compressed there on the thread pool while the thread analyses the file
+    // (level 1: about 10 MB for a 73 MB CSV); only the gzip comes back, so the bytes are not held through
+    // the import (a 73 MB file's bytes next to the plan made the import's start the memory peak).
+    let done: AnalyzedKept;
     try {
-      analysis = analyzeWorkbook(readWorkbook(bytes, file.name), ctx.analyzeOptions);
+      done = await sharedAnalysisPool().analyzeAndKeep({ bytes, fileName: file.name, read: {}, analyze: ctx.analyzeOptions });
     } catch (e) {
       if (isFileReadError(e)) return { status: 'rejected', sha256, importId: null, reason: e.message };
       throw e;
     }
-    await kept.gzip.catch(() => {}); // a failure is the import's to report, where the file is stored
-    release(bytes);
-    bytes = null;
+    const { analysis, kept } = done;
     const result = await applyImport(db, {
       orgId: source.orgId,
       analysis,
@@ -375,14 +371,4 @@ async function readAndImport(
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-/**
- * Detaches the buffer of bytes nothing will read again, which returns its memory at once instead of at
- * the next full garbage collection — which a steady import may not run for a long while. Only a buffer
- * the bytes fill alone (readFile's own) is detached.
- */
-function release(bytes: Uint8Array): void {
-  const buffer = bytes.buffer as ArrayBuffer & { transfer?: (length: number) => ArrayBuffer };
-  if (bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength) buffer.transfer?.(0);
 }

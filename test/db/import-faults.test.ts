@@ -3,7 +3,7 @@ import { getImport, IMPORT_LOCK_CLASS, listImports, revertImport } from '@budget
 import { MIGRATIONS_FOLDER, migrate } from '@budget-sync/db/node';
 import { describe, expect, it } from 'vitest';
 import { freshDatabase } from '../support/postgres.ts';
-import { countRows, importRows, liveLines, newOrg, type Row } from './helpers.ts';
+import { analyzeText, budgetCsv, countRows, importRows, liveLines, newOrg, type Row } from './helpers.ts';
 
 const db = await freshDatabase({ max: 6 });
 
@@ -43,6 +43,23 @@ describe('a connection killed in the middle of an import', () => {
     expect(h.reason).toBe(result.reason);
     // The pool still works afterwards.
     expect((await importRows(db, org, rows('200.00'))).status).toBe('succeeded');
+  });
+});
+
+describe('a value the database cannot store', () => {
+  it("is the input's fault: the import is rejected (never failed, so never retried), nothing written, and says what to fix", async () => {
+    const org = await newOrg(db);
+    // Past the analysis (which reports a NUL at its cell): a line carrying one reaches the database.
+    const { analysis } = analyzeText(budgetCsv(rows('100.00')));
+    const lines = analysis.lines.map((l, i) => (i === 1 ? { ...l, notes: 'a\u0000b' } : l));
+    const result = await importRows(db, org, rows('100.00'), { analysis: { ...analysis, lines } });
+    expect(result.status).toBe('rejected');
+    expect(result.reason).toMatch(
+      /refused and nothing was written: the file holds a value the database cannot store .*Correct it in the file/,
+    );
+    expect(result.reason).not.toMatch(/connection/);
+    expect(await liveLines(db, org)).toEqual([]);
+    expect(await getImport(db.pool, org, result.importId as string)).toMatchObject({ status: 'rejected' });
   });
 });
 

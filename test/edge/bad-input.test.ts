@@ -276,6 +276,77 @@ describe('files', () => {
   });
 });
 
+describe('NUL characters', () => {
+  // Imports write history rows: an organization of their own, so that the footprint check above holds.
+  let other: TestOrg;
+  beforeAll(async () => {
+    other = await newOrg(db, 'NUL test');
+  });
+  const NUL_CSV =
+    'Department,Category,Month,Budget Amount,Notes\nMarketing,Travel,2026-01,100.00,ok\nMar\u0000keting,Events,2026-02,200.00,ok\nSales,Travel,2026-01,50.00,a\u0000b\n';
+
+  it('a NUL in a cell is an error at its row and column in the analysis, and the import is refused (never a 503)', async () => {
+    const analyzed = await call(t, 'POST', '/api/excel/analyze', { key: other.admin, body: csvUpload(NUL_CSV, 'nul.csv') });
+    expect(analyzed.status).toBe(200);
+    const preview = (await analyzed.json()) as {
+      importable: boolean;
+      analysis: { issues: Array<Record<string, unknown>>; lines: unknown[] };
+    };
+    expect(preview.importable).toBe(false);
+    const nul = preview.analysis.issues.filter((i) => i.code === 'value.invalid_character');
+    expect(nul).toMatchObject([
+      { severity: 'error', row: 3, column: 1, field: 'department' },
+      { severity: 'error', row: 4, column: 5, field: 'notes' },
+    ]);
+    expect(String(nul[0]?.message)).toMatch(/^cell A3 \(department\) contains a NUL character/);
+    expect(JSON.stringify(preview)).not.toContain('\\u0000');
+
+    const imported = await call(t, 'POST', '/api/excel/import', { key: other.admin, body: csvUpload(NUL_CSV, 'nul.csv') });
+    const body = await expectProblem(imported, 422, 'import.rejected');
+    expect(body.status).toBe(422);
+    const history = await db.pool.query<{ status: string; file_name: string }>(
+      "SELECT status, file_name FROM import_history WHERE org_id = $1 AND file_name = 'nul.csv'",
+      [other.orgId],
+    );
+    expect(history.rows).toEqual([{ status: 'rejected', file_name: 'nul.csv' }]);
+  });
+
+  it('a NUL in the file name or a sheet name is replaced (U+FFFD), never a 500; the import writes its history row', async () => {
+    const csv = 'Department,Category,Month,Budget Amount\nOps,Travel,2026-01,10.00';
+    const analyzed = await call(t, 'POST', '/api/excel/analyze', { key: other.admin, body: csvUpload(csv, 'bud\u0000get.csv') });
+    expect(analyzed.status).toBe(200);
+    expect(((await analyzed.json()) as { analysis: { file: string } }).analysis.file).toBe('bud\uFFFDget.csv');
+    const imported = await call(t, 'POST', '/api/excel/import', { key: other.admin, body: csvUpload(csv, 'bud\u0000get.csv') });
+    expect(imported.status).toBe(201);
+    const { importId } = (await imported.json()) as { importId: string };
+    const row = await db.pool.query<{ file_name: string }>('SELECT file_name FROM import_history WHERE id = $1', [importId]);
+    expect(row.rows).toEqual([{ file_name: 'bud\uFFFDget.csv' }]);
+
+    // A sheet asked for by a name with NUL: not there, said so without the NUL.
+    const missing = await expectProblem(
+      await call(t, 'POST', '/api/excel/analyze', { key: other.admin, body: csvUpload(csv, 'b.csv', { sheet: 'Bud\u0000get' }) }),
+      422,
+      'sheet.not_found',
+    );
+    expect(String(missing.detail)).toContain('"Bud\uFFFDget"');
+    // Sheets values whose sheet (and so file) name holds a NUL: imported under the replaced name.
+    const values = {
+      sheetName: 'FY\u00002026',
+      values: [
+        ['Department', 'Category', 'Month', 'Budget Amount'],
+        ['Ops', 'Events', '2026-02', 5],
+      ],
+    };
+    const fromSheets = await call(t, 'POST', '/api/excel/import', { key: other.admin, json: values });
+    expect(fromSheets.status).toBe(201);
+    const sheetsImport = (await fromSheets.json()) as { importId: string };
+    const sheetsRow = await db.pool.query<{ file_name: string }>('SELECT file_name FROM import_history WHERE id = $1', [
+      sheetsImport.importId,
+    ]);
+    expect(sheetsRow.rows).toEqual([{ file_name: 'FY\uFFFD2026' }]);
+  });
+});
+
 describe('routes', () => {
   it('unknown routes and methods are 404 route.not_found, with or without a key', async () => {
     for (const [method, p] of [

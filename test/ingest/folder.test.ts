@@ -26,6 +26,7 @@ import { createSource, type DataSource } from '@budget-sync/db';
 import { nodePlaceGuard } from '@budget-sync/db/node';
 import { syncSource } from '@budget-sync/ingest-worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lyingZipBomb } from '../core/readers/helpers.ts';
 import { freshDatabase } from '../support/postgres.ts';
 import { bigBudget, corpus, FAST_RETRY, history, lineCount, newOrg } from './helpers.ts';
 
@@ -131,6 +132,40 @@ describe('folder source', () => {
     expect(rejected?.reason).toBeTruthy();
     // Nothing is left to do on the next run.
     expect((await syncSource(db, source.id, { retry: FAST_RETRY })).files).toEqual([]);
+  });
+
+  it('refuses a file with a NUL in a cell once, at its row and column, and never tries it again', async () => {
+    const dir = newDir();
+    const source = await folderSource(dir, { afterImport: 'move' });
+    const path = join(dir, 'nul.csv');
+    writeFileSync(path, 'Department,Category,Month,Budget Amount\nMarketing,Travel,2026-01,100.00\nSa\u0000les,Travel,2026-01,50.00\n');
+    age(path);
+    const report = await syncSource(db, source.id, { retry: FAST_RETRY });
+    expect(report.status).toBe('succeeded');
+    expect(report.files).toMatchObject([{ name: 'nul.csv', status: 'rejected', movedTo: 'rejected/nul.csv' }]);
+    const rows = await history(db, source.id);
+    expect(rows.map((r) => r.status)).toEqual(['rejected']);
+    const issues = await db.pool.query<{ issues: Array<{ code: string; row: number; column: number }> }>(
+      'SELECT issues FROM import_history WHERE source_id = $1',
+      [source.id],
+    );
+    expect(issues.rows[0]?.issues.filter((i) => i.code === 'value.invalid_character')).toMatchObject([{ row: 3, column: 1 }]);
+    // Not a failure to retry: the next runs find nothing to do.
+    expect((await syncSource(db, source.id, { retry: FAST_RETRY })).files).toEqual([]);
+    expect(await history(db, source.id)).toHaveLength(1);
+  });
+
+  it('refuses a zip bomb whose headers lie about its size, naming the part and the limit', async () => {
+    const dir = newDir();
+    const source = await folderSource(dir, { glob: '*.xlsx' });
+    const path = join(dir, 'bomb.xlsx');
+    writeFileSync(path, lyingZipBomb(64 * 1024 * 1024));
+    age(path);
+    const report = await syncSource(db, source.id, { retry: FAST_RETRY });
+    expect(report.files).toMatchObject([{ name: 'bomb.xlsx', status: 'rejected' }]);
+    expect(report.files[0]?.reason).toMatch(
+      /"bomb\.xlsx" is a zip bomb: its part xl\/worksheets\/sheet1\.xml unpacks to more than the 879 KB its headers declare/,
+    );
   });
 
   it('waits for a file that is still being written and imports it whole', async () => {

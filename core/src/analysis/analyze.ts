@@ -5,6 +5,7 @@
  */
 import { FileReadError } from '../errors.ts';
 import { currencyFromText, formatMinor } from '../values/money.ts';
+import { withoutNul } from '../values/text.ts';
 import { findFiscalYearInText, monthPeriod, quarterPeriod, type Period } from '../values/period.ts';
 import type { Row, SheetSource, Workbook } from '../workbook.ts';
 import { extractLines, type WidePeriodColumn } from './extract.ts';
@@ -93,7 +94,7 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
       throw new FileReadError(
         'sheet.not_found',
         workbook.fileName,
-        `${workbook.fileName} has no sheet named "${options.sheet}". Its sheets are: ${workbook.sheets.map((s) => `"${s.name}"`).join(', ')}.`,
+        `${workbook.fileName} has no sheet named "${withoutNul(options.sheet)}". Its sheets are: ${workbook.sheets.map((s) => `"${s.name}"`).join(', ')}.`,
       );
     }
     choices = [scoreSheet(named, fysm)];

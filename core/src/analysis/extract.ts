@@ -197,7 +197,7 @@ class LineExtractor {
     this.rowInvalid = false;
     const fiscalYear = this.rowFiscalYear(row, r1);
     const currency = this.rowCurrency(row, r1);
-    const rowHasError = department === null || category === null || this.rowInvalid;
+    const rowHasError = department === null || category === null || this.rowInvalid || this.hasNul(row, r1, dept, cat, proj);
     if (this.plan.layout === 'long') this.longRow(row, r1, department, category, proj, fiscalYear, currency, rowHasError);
     else this.wideRow(row, r1, department, category, proj, fiscalYear, currency, rowHasError);
   }
@@ -217,6 +217,35 @@ class LineExtractor {
       only + 1,
     );
     return true;
+  }
+
+  /**
+   * Whether a text cell of the row's line holds a NUL character (a database cannot store it; it is
+   * reported at its cell, so every door shows it before an import is tried). Reports each such cell.
+   */
+  private hasNul(row: Row, r1: number, dept: LabelInfo, cat: LabelInfo, proj: LabelInfo): boolean {
+    const { department, category, project, owner, notes } = this.plan.fields;
+    const cells: [CanonicalField, number | undefined, LabelInfo | null][] = [
+      ['department', department, dept],
+      ['category', category, cat],
+      ['project', project, proj],
+      ['owner', owner, null],
+      ['notes', notes, null],
+    ];
+    let found = false;
+    for (const [field, col, known] of cells) {
+      if (col === undefined || !(known ?? this.labels.infoAt(col, row[col])).nul) continue;
+      found = true;
+      this.issues.add(
+        'error',
+        'value.invalid_character',
+        `${cellRef(r1, col + 1)} (${field}) contains a NUL character (an invisible control character, shown here as \uFFFD), which cannot be stored. Delete it from the cell and export again.`,
+        r1,
+        col + 1,
+        field,
+      );
+    }
+    return found;
   }
 
   /** A department or category cell: its label, or null after reporting what is wrong with it. */

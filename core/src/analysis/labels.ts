@@ -5,6 +5,7 @@
  */
 import { cellText, detach, foldAccents } from './normalize.ts';
 import { TOTAL_WORDS } from './synonyms.ts';
+import { withoutNul } from '../values/text.ts';
 import type { CellValue } from '../workbook.ts';
 
 /** What a label cell says, computed once per distinct text. */
@@ -14,9 +15,11 @@ export interface LabelInfo {
   readonly total: 'exact' | 'edge' | null;
   /** Number of `text` in lower case (labels that differ only in case share it); -1 until `keyOf` asks. */
   key: number;
+  /** The cell held a NUL character (replaced in `text`): no line may carry it. */
+  readonly nul: boolean;
 }
 
-export const NO_LABEL: LabelInfo = { text: '', total: null, key: 0 };
+export const NO_LABEL: LabelInfo = { text: '', total: null, key: 0, nul: false };
 
 /** Distinct texts remembered; past this (a column of unique notes), labels are still cleaned, not kept. */
 const MAX_LABELS = 200_000;
@@ -70,8 +73,9 @@ export class LabelTable {
     if (hit !== undefined) return hit;
     // Cut loose from the parsed text the cell was sliced from, so the table keeps only the label itself.
     const own = detach(raw);
-    const text = own.trim().replace(/\s+/g, ' ');
-    const info: LabelInfo = { text, total: typeof v === 'string' ? totalLabel(text) : null, key: -1 };
+    const nul = own.includes('\u0000');
+    const text = withoutNul(own.trim().replace(/\s+/g, ' '));
+    const info: LabelInfo = { text, total: typeof v === 'string' ? totalLabel(text) : null, key: -1, nul };
     if (this.byRaw.size < MAX_LABELS) this.byRaw.set(own, info);
     return info;
   }

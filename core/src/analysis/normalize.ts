@@ -2,6 +2,7 @@
  * Header text normalization shared by mapping, kind detection and header-row detection:
  * lower case, accents folded, `&`/`#` spelled out, punctuation to spaces, currency annotations removed.
  */
+import { withoutNul } from '../values/text.ts';
 
 const COMBINING_MARKS = /[\u0300-\u036f]/g;
 const CURRENCY_ANNOTATION = /\((?:in\s+)?(?:[a-z]{3}|[$€£¥₹])\)|\bin\s+(?:[$€£¥₹]|[a-z]{3}\b)/g;
@@ -26,7 +27,7 @@ export function tokens(normalized: string): string[] {
 /** Trimmed display form of a cell for use as a label (department, category…). */
 export function cellText(value: unknown): string {
   if (value === null || value === undefined) return '';
-  if (typeof value === 'string') return value.trim();
+  if (typeof value === 'string') return withoutNul(value.trim());
   // The day the sheet shows is the Date's nearest UTC midnight (see workbook.ts): Google Sheets gives
   // local midnight, which east of UTC is the evening before in UTC.
   if (value instanceof Date) return new Date(Math.round(value.getTime() / 86_400_000) * 86_400_000).toISOString().slice(0, 10);

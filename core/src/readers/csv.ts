@@ -6,6 +6,7 @@
  */
 import Papa from 'papaparse';
 import type { CellValue, RowVisitor, SheetSource, Workbook } from '../workbook.ts';
+import { withoutNul } from '../values/text.ts';
 import { looksBinary } from './decode.ts';
 import { type Limits, SUPPORTED, extensionOf, fail, formatCount, formatSize, quoted, stem } from './options.ts';
 import { charLength, decodeRange, isBlankText, openText, PIECE_BYTES, pieceEnd, type TextBytes } from './text-bytes.ts';
@@ -65,9 +66,9 @@ export function readCsv(bytes: Uint8Array, fileName: string, limits: Limits, not
   if (hasQuotes) refuseLongQuotedField(text, delimiter, shape.newline, fileName, limits.maxCellChars);
 
   return {
-    fileName,
+    fileName: withoutNul(fileName),
     format: delimiter === '\t' ? 'tsv' : 'csv',
-    sheets: [new CsvSheet(stem(fileName), text, delimiter, shape.newline, fileName, limits, notes)],
+    sheets: [new CsvSheet(withoutNul(stem(fileName)), text, delimiter, shape.newline, fileName, limits, notes)],
     notes,
   };
 }

@@ -1,5 +1,6 @@
 /** Limits every reader enforces, and the small helpers the readers share (messages, names). */
 import { type FileErrorCode, FileReadError } from '../errors.ts';
+import { withoutNul } from '../values/text.ts';
 
 export interface ReadOptions {
   /** Largest input accepted, in bytes. Default 200 MiB. */
@@ -58,7 +59,7 @@ export function fail(
 
 /** `"budget.xlsx"` — the way messages name a file. */
 export function quoted(fileName: string): string {
-  return `"${baseName(fileName) || 'the file'}"`;
+  return `"${withoutNul(baseName(fileName)) || 'the file'}"`;
 }
 
 export function baseName(fileName: string): string {

@@ -4,6 +4,7 @@
  * strings, booleans, Dates or ISO timestamps; `''` is a blank cell.
  */
 import type { CellValue, Row, RowVisitor, SheetSource, Workbook } from '../workbook.ts';
+import { withoutNul } from '../values/text.ts';
 import { type ReadOptions, fail, formatCount, resolveLimits } from './options.ts';
 
 /** Google Sheets' own per-cell limit; Excel's 32,767 would refuse cells Sheets accepts. */
@@ -19,8 +20,8 @@ export interface SheetValuesInput {
 }
 
 export function workbookFromSheetValues(input: SheetValuesInput, options?: ReadOptions): Workbook {
-  const sheetName = typeof input?.sheetName === 'string' && input.sheetName !== '' ? input.sheetName : 'Sheet1';
-  const fileName = typeof input?.fileName === 'string' && input.fileName !== '' ? input.fileName : sheetName;
+  const sheetName = typeof input?.sheetName === 'string' && input.sheetName !== '' ? withoutNul(input.sheetName) : 'Sheet1';
+  const fileName = typeof input?.fileName === 'string' && input.fileName !== '' ? withoutNul(input.fileName) : sheetName;
   const limits = resolveLimits({ maxCellChars: SHEETS_MAX_CELL_CHARS, ...options });
   const where = `the values of sheet "${sheetName}"`;
   const bad = (message: string, row?: number, column?: number): never =>

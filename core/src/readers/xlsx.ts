@@ -7,6 +7,7 @@ import * as XLSX from '@e965/xlsx';
 import type { CellValue, RowVisitor, SheetSource, Workbook } from '../workbook.ts';
 import { FileReadError } from '../errors.ts';
 import { type Limits, SUPPORTED, columnLetters, fail, formatCount, quoted } from './options.ts';
+import { withoutNul } from '../values/text.ts';
 import { checkZip } from './zip-guard.ts';
 
 const DAY_MS = 86_400_000;
@@ -80,13 +81,13 @@ export function readExcel(bytes: Uint8Array, fileName: string, container: 'zip' 
     const data = ws?.['!data'];
     if (!ws || !data || ws['!type'] === 'chart') return;
     const hiddenFlag = wb.Workbook?.Sheets?.[i]?.Hidden ?? 0;
-    sheets.push(new ExcelSheet(name, hiddenFlag !== 0, ws, data, fileName, limits));
+    sheets.push(new ExcelSheet(withoutNul(name), hiddenFlag !== 0, ws, data, fileName, limits));
   });
   if (sheets.length === 0) {
     fail('file.no_sheets', fileName, `${quoted(fileName)} contains no worksheets (only charts or nothing at all).`);
   }
   notes.push(container === 'zip' ? 'Read as an Excel workbook (.xlsx).' : 'Read as an Excel 97-2003 workbook (.xls).');
-  return { fileName, format: container === 'zip' ? 'xlsx' : 'xls', sheets, notes };
+  return { fileName: withoutNul(fileName), format: container === 'zip' ? 'xlsx' : 'xls', sheets, notes };
 }
 
 function sheetJsFailure(e: unknown, fileName: string): FileReadError {

@@ -414,10 +414,14 @@ async function recordFailure(
   retentionDays: number | undefined,
   kept: KeptFile | null,
 ): Promise<ImportResult> {
-  const reason = `The import was not applied and nothing was written: ${describeDbError(error)}. Try again; if it keeps failing, check the database connection.`;
+  // A value the database refuses (SQLSTATE class 22) is the file's fault: trying again cannot help.
+  const input = isInputError(error);
+  const reason = input
+    ? `The import was refused and nothing was written: the file holds a value the database cannot store (${describeDbError(error)}). Correct it in the file and import it again.`
+    : `The import was not applied and nothing was written: ${describeDbError(error)}. Try again; if it keeps failing, check the database connection.`;
   const failed: ImportResult = {
     importId,
-    status: 'failed',
+    status: input ? 'rejected' : 'failed',
     counts: NOTHING,
     issues: req.analysis.issues,
     reason,
@@ -437,6 +441,12 @@ async function recordFailure(
     client.done();
   }
   return failed;
+}
+
+/** A data exception (SQLSTATE class 22: invalid text, a number out of range…): the input is wrong, not the database. */
+function isInputError(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('22');
 }
 
 function describeDbError(e: unknown): string {

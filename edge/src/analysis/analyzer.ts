@@ -33,5 +33,6 @@ export const analyzeInProcess: Analyzer = async (input) => ({ analysis: analyzeB
 /** A buffer filled by the bytes alone can be transferred as is; other bytes are copied into one that is. */
 export function ownBuffer(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   const whole = bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-  return whole ? (bytes as Uint8Array<ArrayBuffer>) : bytes.slice();
+  // A copy into a buffer of its own (a Buffer's slice() would share the pooled memory).
+  return whole ? (bytes as Uint8Array<ArrayBuffer>) : new Uint8Array(bytes);
 }

@@ -16,6 +16,7 @@ import {
   importDiff,
   normalizeHeader,
   planCounts,
+  withoutNul,
 } from '@budget-sync/core';
 import { type ReadOptions, workbookFromSheetValues } from '@budget-sync/core/readers';
 import {
@@ -81,7 +82,8 @@ export async function spreadsheetOf(json: object, form: object, analyzer: Analyz
 }
 
 async function fromUpload(form: UploadFields, analyzer: Analyzer): Promise<Spreadsheet> {
-  const fileName = form.file.name || 'upload';
+  // The name is kept in the history: a NUL (which no text column can hold) is replaced, as the reader does.
+  const fileName = withoutNul(form.file.name) || 'upload';
   const sheet: Spreadsheet = {
     fileName,
     bytes: new Uint8Array(await form.file.arrayBuffer()),
@@ -97,7 +99,7 @@ async function fromUpload(form: UploadFields, analyzer: Analyzer): Promise<Sprea
 }
 
 function fromSheetValues(body: SheetValuesFields): Spreadsheet {
-  const fileName = body.fileName?.trim() || body.sheetName;
+  const fileName = withoutNul(body.fileName?.trim() || body.sheetName);
   const input = { sheetName: body.sheetName, values: body.values, displayValues: body.displayValues, fileName };
   return {
     fileName,
