@@ -107,6 +107,36 @@ describe('the console', () => {
     expect(cookies.find((c) => c.name === 'bs_csrf')).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
   });
 
+  it('sends a signed-in user on only to same-origin paths: control characters, other hosts and schemes go to /upload (never a 500)', async () => {
+    const hostile = [
+      '/budgets\u0001x',
+      '/history\u0000',
+      '/check\u007f',
+      '/a\u0085b',
+      '/caf\u00e9',
+      '/\u2028x',
+      '//evil.example/',
+      '/\\evil.example',
+      'https://evil.example/',
+    ];
+    for (const next of hostile) {
+      const res = await page.request.get(`${server.url}/sign-in?next=${encodeURIComponent(next)}`, { maxRedirects: 0 });
+      expect({ next, status: res.status(), location: res.headers().location }).toEqual({ next, status: 303, location: '/upload' });
+    }
+    const fine = await page.request.get(`${server.url}/sign-in?next=${encodeURIComponent('/history?page=2')}`, { maxRedirects: 0 });
+    expect(fine.headers().location).toBe('/history?page=2');
+    // Signing in again with such a `next` in the form: the same.
+    await page.goto(`${server.url}/settings`);
+    const token = await page.locator('input[name="_csrf"]').first().inputValue();
+    const signedIn = await page.request.post(`${server.url}/sign-in`, {
+      form: { _csrf: token, apiKey: server.key, next: '/budgets\u0001\r\nX-Evil: 1' },
+      headers: { Origin: server.url },
+      maxRedirects: 0,
+    });
+    expect({ status: signedIn.status(), location: signedIn.headers().location }).toEqual({ status: 303, location: '/upload' });
+    expect(signedIn.headers()['x-evil']).toBeUndefined();
+  });
+
   it('shows the issues of budget-dirty.xlsx at their rows and columns, and offers no import', async () => {
     await page.goto(`${server.url}/upload`);
     shots.push(...(await screenshots(page, 'upload')));

@@ -113,7 +113,8 @@ const SIGN_IN = '/sign-in';
 
 /** Where to go after signing in: only a path of this site. */
 export function safeNext(next: string | undefined): string {
-  return next && /^\/(?![/\\])[^\s]*$/.test(next) && !next.startsWith(SIGN_IN) ? next : '/upload';
+  // Printable ASCII only: a control character (or any non-Latin-1 one) cannot go into a Location header.
+  return next && /^\/(?![/\\])[\x21-\x7e]*$/.test(next) && !next.startsWith(SIGN_IN) ? next : '/upload';
 }
 
 /** The live session the request's cookie opens (looked up on the server, with its key), or null. */
