@@ -170,6 +170,11 @@ export const PROBLEM_CODES: ReadonlyArray<{ code: string; status: number; meanin
     status: 503,
     meaning: 'Writing the import failed and nothing was written; the body carries the result. Try again.',
   },
+  {
+    code: 'amount.out_of_range',
+    status: 422,
+    meaning: 'A running total (a line’s consumption, a reservation’s) would exceed what Budget Sync can hold; nothing was changed.',
+  },
   { code: 'db.unavailable', status: 503, meaning: 'The database cannot be reached right now. Try again shortly.' },
   { code: 'internal', status: 500, meaning: 'An unexpected error; it was logged on the server.' },
 ];
@@ -218,6 +223,9 @@ const CONNECTION_CODES = new Set([
   'EPIPE',
 ]);
 
+/** Postgres's numeric_value_out_of_range. */
+const NUMERIC_OVERFLOW = '22003';
+
 /** The database is unreachable or going away: connection refused, 08xxx, shutting down, too many connections. */
 function isDatabaseUnavailable(e: unknown): boolean {
   if (e instanceof AggregateError) return e.errors.some(isDatabaseUnavailable);
@@ -249,6 +257,13 @@ export function toProblem(e: unknown): ResolvedProblem {
     };
     const known = byStatus[e.status];
     if (known) return { body: problemBody(e.status, known[0], known[1]), headers: {}, unexpected: false };
+  }
+  if ((e as { code?: unknown } | null)?.code === NUMERIC_OVERFLOW) {
+    // Amounts are bounded where they come in (999,999,999,999.99 each); a running total can still reach
+    // what a column holds after thousands of the largest ones. The client's figures, not our failure.
+    const detail =
+      'A total would be larger than Budget Sync can hold (9,999,999,999,999,999.99); nothing was changed. Check the amounts sent: each may be at most 999,999,999,999.99.';
+    return { body: problemBody(422, 'amount.out_of_range', detail), headers: {}, unexpected: false };
   }
   if (isDatabaseUnavailable(e)) {
     return {

@@ -1,4 +1,4 @@
-import { budgetSummary, commitReservation, listBudgets, recordActual, reserveFunds } from '@budget-sync/db';
+import { budgetSummary, commitReservation, listBudgets, recordActual, reserveFunds, updateSettings } from '@budget-sync/db';
 import { describe, expect, it } from 'vitest';
 import { freshDatabase } from '../support/postgres.ts';
 import { error, importText, newOrg } from './helpers.ts';
@@ -124,5 +124,52 @@ describe('budgetSummary', () => {
     ]);
     expect((await budgetSummary(db.pool, org, { by: 'period', period: '2026-01' })).rows).toHaveLength(1);
     expect((await error(budgetSummary(db.pool, org, { by: 'owner' as 'period' }))).code).toBe('input.invalid');
+  });
+});
+
+describe('amounts at and beyond the limit', () => {
+  it('refuses a request amount over 999,999,999,999.99 with amount.invalid naming the limit', async () => {
+    const org = await newOrg(db);
+    expect((await importText(db, org, 'Department,Category,Period,Budget Amount\nOps,Travel,2026-01,100.00')).status).toBe('succeeded');
+    await updateSettings(db.pool, org, { controlLevel: 'track' });
+    const { reservation } = await reserveFunds(db.pool, org, {
+      department: 'Ops',
+      category: 'Travel',
+      period: '2026-01',
+      amount: '10',
+      actor: 't',
+    });
+    for (const amount of ['9999999999999999.99', '1000000000000.00']) {
+      const e = await error(recordActual(db.pool, org, reservation.id, { amount }, 't'));
+      expect(e.code).toBe('amount.invalid');
+      expect(e.message).toContain('more than 999,999,999,999.99, the largest amount Budget Sync accepts');
+      const r = await error(reserveFunds(db.pool, org, { department: 'Ops', category: 'Travel', period: '2026-01', amount, actor: 't' }));
+      expect(r.code).toBe('amount.invalid');
+    }
+  });
+
+  it('keeps the summary readable when the largest amounts land on a 0.01 line: the utilization is capped, never an overflow', async () => {
+    const org = await newOrg(db);
+    const csv = 'Department,Category,Period,Budget Amount\nOps,Travel,2026-01,0.01\nOps,Events,2026-01,100.00';
+    expect((await importText(db, org, csv)).status).toBe('succeeded');
+    await updateSettings(db.pool, org, { controlLevel: 'track' });
+    const max = '999999999999.99';
+    const { reservation } = await reserveFunds(db.pool, org, {
+      department: 'Ops',
+      category: 'Travel',
+      period: '2026-01',
+      amount: max,
+      actor: 't',
+    });
+    await commitReservation(db.pool, org, reservation.id, { amount: max }, 't');
+    await recordActual(db.pool, org, reservation.id, { amount: max }, 't');
+    await recordActual(db.pool, org, reservation.id, { amount: max }, 't');
+    const byCategory = await budgetSummary(db.pool, org, { by: 'category' });
+    expect(byCategory.rows.map((r) => [r.key, r.budget, r.actual, r.utilizationPercent])).toEqual([
+      ['Events', '100.00', '0.00', '0.00'],
+      ['Travel', '0.01', '1999999999999.98', '999999.99'],
+    ]);
+    const byDepartment = await budgetSummary(db.pool, org, { by: 'department' });
+    expect(byDepartment.rows[0]?.utilizationPercent).toBe('999999.99');
   });
 });

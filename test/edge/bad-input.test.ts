@@ -194,6 +194,55 @@ describe('values the domain refuses', () => {
     );
   });
 
+  it('amounts over 999,999,999,999.99 are 422 amount.invalid naming the limit, in requests and in files', async () => {
+    for (const [path, amount] of [
+      ['/api/budget/reservations', '9999999999999999.99'],
+      ['/api/budget/reservations', '1000000000000.00'],
+      [`/api/budget/reservations/${reservationId}/actual`, '9999999999999999.99'],
+      [`/api/budget/reservations/${reservationId}/commit`, '1000000000000'],
+    ] as const) {
+      const body = await expectProblem(
+        await call(t, 'POST', path, { key: org.admin, json: { ...ask, period: '2026-03', amount } }),
+        422,
+        'amount.invalid',
+      );
+      expect(String(body.detail)).toContain('more than 999,999,999,999.99, the largest amount Budget Sync accepts');
+    }
+    const csv = 'Department,Category,Month,Budget Amount\nOps,Travel,2026-01,1000000000000.00\nOps,Events,2026-01,999999999999.99';
+    const res = await call(t, 'POST', '/api/excel/analyze', { key: org.admin, body: csvUpload(csv, 'huge.csv') });
+    expect(res.status).toBe(200);
+    const { analysis, importable } = (await res.json()) as {
+      analysis: { issues: Array<Record<string, unknown>>; lines: unknown[] };
+      importable: boolean;
+    };
+    expect(importable).toBe(false);
+    expect(analysis.lines).toHaveLength(1);
+    expect(analysis.issues.filter((i) => i.code === 'amount.invalid')).toMatchObject([
+      { severity: 'error', row: 2, column: 4, message: expect.stringContaining('more than 999,999,999,999.99') },
+    ]);
+  });
+
+  it('a running total past what a column holds is 422 amount.out_of_range, never a 500, and changes nothing', async () => {
+    const other = await newOrg(db, 'Overflow');
+    await importRows(t, other.admin, [['Ops', 'Travel', '2026-03', '100.00']]);
+    await call(t, 'PUT', '/api/settings', { key: other.admin, json: { controlLevel: 'track' } });
+    // A line whose reservations already total the most NUMERIC(18,2) holds (as thousands of the largest
+    // requests would make it): set directly, as no single request may.
+    await db.pool.query(
+      `INSERT INTO line_consumption (line_id, org_id, reserved) SELECT id, org_id, 9999999999999999.99 FROM budget_lines WHERE org_id = $1
+       ON CONFLICT (line_id) DO UPDATE SET reserved = excluded.reserved`,
+      [other.orgId],
+    );
+    const res = await call(t, 'POST', '/api/budget/reservations', {
+      key: other.admin,
+      json: { department: 'Ops', category: 'Travel', period: '2026-03', amount: '999999999999.99' },
+    });
+    const body = await expectProblem(res, 422, 'amount.out_of_range');
+    expect(String(body.detail)).toContain('nothing was changed');
+    const held = await db.pool.query('SELECT count(*)::int AS n FROM reservations WHERE org_id = $1', [other.orgId]);
+    expect(held.rows).toEqual([{ n: 0 }]);
+  });
+
   it('bad query parameters are 400 request.invalid, in the query', async () => {
     for (const q of ['/api/budgets?limit=0', '/api/budgets?limit=abc', '/api/budgets?fiscalYear=twenty', '/api/budgets/summary?by=week']) {
       const body = await expectProblem(await call(t, 'GET', q, { key: org.admin }), 400, 'request.invalid');

@@ -7,6 +7,7 @@
  * already is canonical. Amounts are exact integers in minor units: JavaScript numbers up to 2^52
  * (no allocation per row), bigints beyond.
  */
+import { MAX_AMOUNT_MINOR, MAX_AMOUNT_TEXT } from '../budget/amounts.ts';
 import { cellRef } from './issues.ts';
 import type { IssueList } from './issues.ts';
 import { type LabelInfo, LabelTable, NO_LABEL } from './labels.ts';
@@ -118,6 +119,9 @@ function totalBits(v: CellValue | undefined, label: LabelInfo): number {
   if (typeof v !== 'string' || isBlank(v)) return 0;
   return label.total === 'exact' ? EXACT_TOTAL : label.total === 'edge' ? EDGE_TOTAL : OTHER_LABEL;
 }
+
+/** MAX_AMOUNT_MINOR as a number, for amounts read the quick way (it is below 2^53: exact). */
+const MAX_AMOUNT = Number(MAX_AMOUNT_MINOR);
 
 class LineExtractor {
   readonly lines: BudgetLine[] = [];
@@ -467,6 +471,7 @@ class LineExtractor {
     const out = this.amount;
     const quick = quickMinor(v);
     if (!Number.isNaN(quick)) {
+      if (quick > MAX_AMOUNT || quick < -MAX_AMOUNT) return this.outOfRange(r1, col, formatMinorNumber(quick));
       out.minor = quick;
       out.big = null;
       out.currency = null;
@@ -475,6 +480,7 @@ class LineExtractor {
     }
     const a = parseAmount(v, this.plan.numberStyle ?? undefined);
     if (a.ok) {
+      if (a.minor > MAX_AMOUNT_MINOR || a.minor < -MAX_AMOUNT_MINOR) return this.outOfRange(r1, col, formatMinor(a.minor));
       if (a.rounded) {
         this.issues.add(
           'warning',
@@ -513,6 +519,19 @@ class LineExtractor {
       'error',
       'amount.invalid',
       `${cellRef(r1, col + 1)} should be an amount but holds "${this.labels.info(v).text}". Enter a number such as 1234.50.`,
+      r1,
+      col + 1,
+      'amount',
+    );
+    return false;
+  }
+
+  /** An amount beyond the largest one Budget Sync takes (so that sums of them stay storable): reported, no line. */
+  private outOfRange(r1: number, col: number, shown: string): false {
+    this.issues.add(
+      'error',
+      'amount.invalid',
+      `${cellRef(r1, col + 1)} holds ${shown}, more than ${MAX_AMOUNT_TEXT}, the largest amount Budget Sync accepts. Check the cell for extra digits.`,
       r1,
       col + 1,
       'amount',

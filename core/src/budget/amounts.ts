@@ -9,6 +9,14 @@ import { BudgetInputError } from './errors.ts';
 export const MAX_MINOR = 10n ** 18n - 1n;
 
 /**
+ * The largest single amount Budget Sync takes — a request's, or a budget line's from a file — in minor
+ * units: 999,999,999,999.99. Ten thousand of them still fit one NUMERIC(18,2) total, so no figure a
+ * client can send makes a later sum (a line's consumption, a summary) overflow.
+ */
+export const MAX_AMOUNT_MINOR = 10n ** 14n - 1n;
+export const MAX_AMOUNT_TEXT = '999,999,999,999.99';
+
+/**
  * A requested amount: a positive decimal with at most 2 decimals and no separators (`"1250"`, `"99.5"`).
  * Throws BudgetInputError `amount.invalid` otherwise, with a message saying what was wrong.
  */
@@ -22,7 +30,12 @@ export function parseRequestAmount(text: unknown, what = 'The amount'): bigint {
     );
   }
   if (minor <= 0n) throw new BudgetInputError('amount.invalid', `${what} must be more than zero, not ${JSON.stringify(text)}.`);
-  if (minor > MAX_MINOR) throw new BudgetInputError('amount.invalid', `${what} ${JSON.stringify(text)} is too large.`);
+  if (minor > MAX_AMOUNT_MINOR) {
+    throw new BudgetInputError(
+      'amount.invalid',
+      `${what} ${JSON.stringify(text)} is more than ${MAX_AMOUNT_TEXT}, the largest amount Budget Sync accepts.`,
+    );
+  }
   return minor;
 }
 

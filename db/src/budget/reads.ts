@@ -48,7 +48,10 @@ export interface BudgetSummaryRow {
   committed: string;
   actual: string;
   available: string;
-  /** (reserved + committed + actual) / budget × 100, 2 decimals; "0.00" when the budget is zero. */
+  /**
+   * (reserved + committed + actual) / budget × 100, 2 decimals, held within ±MAX_UTILIZATION_PERCENT
+   * (a tiny budget under a huge actual); "0.00" when the budget is zero.
+   */
   utilizationPercent: string;
 }
 
@@ -139,6 +142,9 @@ export async function listBudgets(
   return { lines, nextCursor: r.rows.length > limit ? (lines[lines.length - 1]?.id ?? null) : null };
 }
 
+/** The utilization a summary shows at most (either sign): beyond it the figure says nothing more. */
+export const MAX_UTILIZATION_PERCENT = '999999.99';
+
 const GROUPS = {
   // Names group case-insensitively, as lines match; the key shows the first spelling in sort order.
   department: { key: 'min(b.department)', group: 'lower(b.department)', order: 'lower(min(b.department))' },
@@ -162,7 +168,7 @@ export async function budgetSummary(
   const r = await pool.query<BudgetSummaryRow>(
     `SELECT key, budget::text AS budget, reserved::text AS reserved, committed::text AS committed, actual::text AS actual,
             (budget - reserved - committed - actual)::text AS available,
-            coalesce(round((reserved + committed + actual) * 100 / nullif(budget, 0), 2), 0.00)::numeric(18, 2)::text AS "utilizationPercent"
+            coalesce(round(least(greatest((reserved + committed + actual) * 100 / nullif(budget, 0), -${MAX_UTILIZATION_PERCENT}), ${MAX_UTILIZATION_PERCENT}), 2), 0.00)::numeric(18, 2)::text AS "utilizationPercent"
        FROM (SELECT ${g.key} AS key, sum(b.amount) AS budget, coalesce(sum(c.reserved), 0.00) AS reserved,
                     coalesce(sum(c.committed), 0.00) AS committed, coalesce(sum(c.actual), 0.00) AS actual, row_number() OVER (ORDER BY ${g.order}) AS n
                FROM budget_lines b LEFT JOIN line_consumption c ON c.line_id = b.id
