@@ -193,7 +193,7 @@ function rebuildError(error: WorkerError): Error {
 }
 
 function formatSeconds(ms: number): string {
-  return `${Math.round(ms / 1000)} s`;
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
 }
 
 function tooComplex(fileName: string, what: string): FileReadError {
