@@ -53,6 +53,18 @@ describe('the analysis pool', () => {
     expect(err).toMatchObject({ code: 'file.unsupported', file: 'scan.pdf' });
   });
 
+  it('brings a large analysis back whole (its lines encoded on the way, its thread replaced after it)', async () => {
+    const p = pool({ threads: 1 });
+    const bytes = bigCsv(120_000);
+    const input = { fileName: 'big.csv', read: {}, analyze: {} };
+    const here = await analyzeInProcess({ ...input, bytes: bytes.slice() });
+    const there = await p.analyze({ ...input, bytes: bytes.slice() });
+    expect(there.analysis.lines).toHaveLength(120_000);
+    expect(there.analysis).toEqual(here.analysis);
+    // The next file goes to a fresh thread.
+    expect((await p.analyze({ ...input, bytes: CSV.slice() })).analysis.lines).toHaveLength(2);
+  });
+
   it('refuses a file that takes longer than the time limit as file.too_complex, then goes on', async () => {
     const p = pool({ threads: 1, timeoutMs: 50 });
     const err = await refusal(p.analyze({ bytes: bigCsv(300_000), fileName: 'slow.csv', read: {}, analyze: {} }));

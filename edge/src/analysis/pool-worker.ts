@@ -9,6 +9,7 @@ import { parentPort } from 'node:worker_threads';
 import { gzip } from 'node:zlib';
 import { isFileReadError } from '@budget-sync/core';
 import { analyzeBytes, ownBuffer } from './analyzer.ts';
+import { encodeLines } from './lines-codec.ts';
 import type { PoolReply, PoolRequest } from './pool.ts';
 
 const gzipAsync = promisify(gzip);
@@ -19,12 +20,16 @@ async function handle(job: PoolRequest): Promise<{ reply: PoolReply; transfer: A
   const kept = job.keep === 'gzip' ? gzipAsync(bytes, { level: 1 }) : null;
   kept?.catch(() => {});
   try {
-    const analysis = analyzeBytes({ bytes, fileName: job.fileName, read: job.read, analyze: job.analyze });
+    const full = analyzeBytes({ bytes, fileName: job.fileName, read: job.read, analyze: job.analyze });
+    // The lines go back encoded (lines-codec.ts), the rest of the analysis as it is.
+    const lines = encodeLines(full.lines);
+    const analysis = { ...full, lines: [] };
     if (kept) {
       const gz = ownBuffer(await kept);
-      return { reply: { id: job.id, analysis, gzip: gz.buffer, size: bytes.byteLength }, transfer: [gz.buffer] };
+      const reply: PoolReply = { id: job.id, analysis, lines, gzip: gz.buffer, size: bytes.byteLength };
+      return { reply, transfer: [gz.buffer, lines.columns.buffer] };
     }
-    return { reply: { id: job.id, analysis, buffer: job.buffer }, transfer: [job.buffer] };
+    return { reply: { id: job.id, analysis, lines, buffer: job.buffer }, transfer: [job.buffer, lines.columns.buffer] };
   } catch (e) {
     const error = isFileReadError(e)
       ? { file: true as const, code: e.code, fileName: e.file, message: e.message, row: e.row, column: e.column }
