@@ -9,6 +9,7 @@ import { authenticateApiKey, endConsoleSession, findConsoleSession, startConsole
 import { neonConfig, Pool } from '@neondatabase/serverless';
 import type pg from 'pg';
 import { describe, expect, inject, it } from 'vitest';
+import { lyingZipBomb } from '../core/readers/helpers.ts';
 import { BUDGET_CSV, CSV_NAME } from './fixture.ts';
 
 type Doc = Record<string, unknown>;
@@ -133,6 +134,16 @@ describe('the Worker', () => {
 
 describe('spreadsheets', () => {
   let importId: string;
+
+  it('refuses a zip bomb whose headers lie about its size inside the isolate, stopping at the declared size', async () => {
+    const form = new FormData();
+    form.set('file', new File([lyingZipBomb(32 * 1024 * 1024) as Uint8Array<ArrayBuffer>], 'bomb.xlsx'));
+    const body = await expectProblem(await call('POST', '/api/excel/analyze', { key: reader, body: form }), 422, 'file.zip_bomb');
+    expect(body.file).toBe('bomb.xlsx');
+    expect(body.detail).toMatch(
+      /"bomb\.xlsx" is a zip bomb: its part xl\/worksheets\/sheet1\.xml unpacks to more than the 879 KB its headers declare/,
+    );
+  });
 
   it('analyze of a CSV upload gives exactly the answer the app gives on Node', async () => {
     const res = await call('POST', '/api/excel/analyze', { key: reader, body: csvForm(BUDGET_CSV) });

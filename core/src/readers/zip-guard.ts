@@ -34,11 +34,15 @@ export interface ZipCheck {
 }
 
 /**
- * Compressed bytes pushed to the inflater at a time: at most ~1,032 times this (66 MB) comes out of one
- * push, so a bomb is stopped within that of its declared size. Smaller slices cost more pushes (16 KB:
- * about twice the unpacking time of SheetJS's own inflate on a 100k-row workbook; 64 KB: about 1.5×).
+ * How much packed data the inflater is fed at a time. The first slice is small; then each slice is sized
+ * from the part's ratio so far so that one push yields about PUSH_OUTPUT bytes: large slices for XML
+ * (few pushes: 16 KB slices throughout cost twice SheetJS's own unpacking time), 4 KB ones for a stream of
+ * zeros (at most ~4 MB out of one push, so a bomb is stopped within that of its declared size and the
+ * inflater's buffer stays small, also inside a 128 MB Worker).
  */
-const INFLATE_SLICE = 64 * 1024;
+const MIN_SLICE = 4 * 1024;
+const MAX_SLICE = 1024 * 1024;
+const PUSH_OUTPUT = 4 * 1024 * 1024;
 
 export function isZip(bytes: Uint8Array): boolean {
   return bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
@@ -264,9 +268,13 @@ function inflateInto(data: Uint8Array, out: Uint8Array, at: number, limit: numbe
     written += chunk.length;
   });
   try {
-    for (let i = 0; i < data.length && !over; i += INFLATE_SLICE) {
-      const end = Math.min(data.length, i + INFLATE_SLICE);
+    let slice = MIN_SLICE;
+    for (let i = 0; i < data.length && !over; ) {
+      const end = Math.min(data.length, i + slice);
       inflater.push(data.subarray(i, end), end === data.length);
+      i = end;
+      const ratio = Math.max(1, written / i);
+      slice = Math.min(MAX_SLICE, Math.max(MIN_SLICE, Math.floor(PUSH_OUTPUT / ratio)));
     }
   } catch {
     if (!over) broken();
