@@ -14,6 +14,7 @@ import { createApiKey } from '@budget-sync/db';
 import pg from 'pg';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lyingZipBomb } from '../core/readers/helpers.ts';
 import { createDatabase, dropDatabase } from '../support/postgres.ts';
 import { horizontalOverflow, launchBrowser, ROOT, type Served, screenshots, serve } from './helpers.ts';
 
@@ -135,6 +136,17 @@ describe('the console', () => {
     });
     expect({ status: signedIn.status(), location: signedIn.headers().location }).toEqual({ status: 303, location: '/upload' });
     expect(signedIn.headers()['x-evil']).toBeUndefined();
+  });
+
+  it('refuses an uploaded zip bomb whose headers lie about its size, naming the part and the limit', async () => {
+    const bomb = join(mkdtempSync(join(tmpdir(), 'bs-bomb-')), 'bomb.xlsx');
+    writeFileSync(bomb, lyingZipBomb(64 * 1024 * 1024));
+    await page.goto(`${server.url}/upload`);
+    await page.setInputFiles('#file', bomb);
+    await submitAndWait(() => page.click('button:has-text("Analyze")'));
+    expect(await textOf(page.locator('.notice.error'))).toMatch(
+      /bomb\.xlsx cannot be read: "bomb\.xlsx" is a zip bomb: its part xl\/worksheets\/sheet1\.xml unpacks to more than the 879 KB its headers declare/,
+    );
   });
 
   it('shows the issues of budget-dirty.xlsx at their rows and columns, and offers no import', async () => {
