@@ -229,17 +229,19 @@ class LineExtractor {
    */
   private hasNul(row: Row, r1: number, dept: LabelInfo, cat: LabelInfo, proj: LabelInfo): boolean {
     const { department, category, project, owner, notes } = this.plan.fields;
-    const cells: [CanonicalField, number | undefined, LabelInfo | null][] = [
+    // The common case without an allocation: no flag set on the row's line texts.
+    const ownerInfo = owner === undefined ? NO_LABEL : this.labels.infoAt(owner, row[owner]);
+    const notesInfo = notes === undefined ? NO_LABEL : this.labels.infoAt(notes, row[notes]);
+    if (!dept.nul && !cat.nul && !proj.nul && !ownerInfo.nul && !notesInfo.nul) return false;
+    const cells: [CanonicalField, number | undefined, LabelInfo][] = [
       ['department', department, dept],
       ['category', category, cat],
       ['project', project, proj],
-      ['owner', owner, null],
-      ['notes', notes, null],
+      ['owner', owner, ownerInfo],
+      ['notes', notes, notesInfo],
     ];
-    let found = false;
-    for (const [field, col, known] of cells) {
-      if (col === undefined || !(known ?? this.labels.infoAt(col, row[col])).nul) continue;
-      found = true;
+    for (const [field, col, info] of cells) {
+      if (col === undefined || !info.nul) continue;
       this.issues.add(
         'error',
         'value.invalid_character',
@@ -249,7 +251,7 @@ class LineExtractor {
         field,
       );
     }
-    return found;
+    return true;
   }
 
   /** A department or category cell: its label, or null after reporting what is wrong with it. */
