@@ -78,10 +78,10 @@ describe('the analysis pool', () => {
   });
 
   it('refuses a file that needs more memory than a thread may use as file.too_complex, then goes on', async () => {
-    const p = pool({ threads: 1, memoryMb: 16 });
+    const p = pool({ threads: 1, memoryMb: 24 });
     const err = await refusal(p.analyze({ bytes: bigCsv(400_000), fileName: 'huge.csv', read: {}, analyze: {} }));
     expect(err.code).toBe('file.too_complex');
-    expect(err.message).toMatch(/^"huge\.csv" needed more than 16 MB of memory to read and analyse, the limit for one file/);
+    expect(err.message).toMatch(/^"huge\.csv" needed more than 24 MB of memory to read and analyse, the limit for one file/);
     // The same pool replaces the thread it lost.
     const next = await p.analyze({ bytes: CSV.slice(), fileName: 'small.csv', read: {}, analyze: {} });
     expect(next.analysis.lines).toHaveLength(2);
