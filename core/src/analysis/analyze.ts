@@ -202,6 +202,7 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
     profiles,
     mapping,
     context: `${titleText} ${sheet.name} ${workbook.fileName}`,
+    rows: dataSample,
   });
   const treatAsBudget = kind.kind === 'budget' || options.treatAsBudget === true;
   if (kind.kind !== 'budget') {

@@ -1,239 +1,26 @@
 /**
- * What kind of file this is — budget, payroll, expenses, invoices, bank statement or unknown — from the
- * column titles AND the values, with reasons a person can read. Only budgets import.
+ * What kind of file this is (DESIGN §2): a budget, or actuals, a general ledger, payroll, expenses,
+ * invoices, purchase orders, sales, a bank statement, a timesheet, an inventory — or unknown — with reasons
+ * a finance person can read. Only budgets import.
  *
- * Column titles carry most of the evidence; values confirm it: day-level dates are transactions, not
- * budget periods; SSNs and personal names are people; a running balance is a bank account. Category
- * VALUES such as "Salaries & Wages" are never evidence: only titles and value patterns are.
+ * A kind is read from the file's STRUCTURE first: what its figures do row by row (kind-structure.ts: a
+ * balance that runs, debits and credits that balance, quantity × unit price, posting periods 13–16, hours
+ * per person per day) and which roles its columns play together (kind-words.ts: a voucher number beside
+ * an account and a debit/credit pair; an order number beside a customer and a product). No single word
+ * decides. A budget holds PLANNED amounts: a file whose only figures are actual (executed, Ist, Ergebnis,
+ * realizado) is actuals, whatever it is called. Category VALUES such as "Salaries & Wages" are never
+ * evidence: only titles, value patterns and structure are.
  */
-import { normalizeHeader } from './normalize.ts';
+import { type Concept, conceptsOf, foldTitle, measureOf, PLAN_WORDS, ACTUAL_WORDS, STATEMENT_WORDS } from './kind-words.ts';
+import { type Structure, tableStructure } from './kind-structure.ts';
 import type { ColumnMapping } from './mapping.ts';
 import { type ColumnProfile, ratio } from './profile.ts';
 import { FILE_KINDS, type FileKind, type KindVerdict } from './types.ts';
+import type { Row } from '../workbook.ts';
 
 type Scored = Exclude<FileKind, 'unknown'>;
 
 const SCORED = FILE_KINDS.filter((k): k is Scored => k !== 'unknown');
-
-/** Title phrases (normalized) and the weight they lend to each kind. */
-const TITLE_EVIDENCE: Record<Exclude<Scored, 'budget'>, Record<string, number>> = {
-  actuals: {},
-  general_ledger: {},
-  purchase_orders: {},
-  sales: {},
-  timesheet: {},
-  inventory: {},
-  payroll: {
-    'employee id': 3,
-    'employee no': 3,
-    'employee number': 3,
-    'emp id': 3,
-    'staff id': 3,
-    'personnel number': 3,
-    'employee name': 3,
-    employee: 2,
-    ssn: 4,
-    'social security': 4,
-    'national insurance': 4,
-    'ni number': 4,
-    'tax id': 2,
-    'gross pay': 4,
-    'net pay': 4,
-    'gross salary': 4,
-    'net salary': 4,
-    salary: 3,
-    'annual salary': 4,
-    'base salary': 4,
-    'base pay': 4,
-    wage: 3,
-    wages: 3,
-    'hourly rate': 3,
-    'pay rate': 3,
-    'hours worked': 3,
-    overtime: 2,
-    'pay period': 3,
-    'pay date': 3,
-    'federal tax': 3,
-    'state tax': 2,
-    withholding: 3,
-    deductions: 2,
-    '401k': 2,
-    'job title': 3,
-    position: 1,
-    'position title': 3,
-    title: 1,
-    'hire date': 3,
-    'date of hire': 3,
-    grade: 1,
-    'pay grade': 3,
-    'pay scale': 3,
-    'first name': 2,
-    'last name': 2,
-    surname: 2,
-    'full name': 2,
-    name: 1,
-    fte: 1,
-    bonus: 1,
-    benefits: 1,
-    personalnummer: 3,
-    gehalt: 3,
-    brutto: 3,
-    netto: 3,
-    mitarbeiter: 2,
-    salaire: 3,
-    salario: 3,
-    sueldo: 3,
-    empleado: 2,
-    employe: 2,
-    nomina: 3,
-  },
-  expenses: {
-    merchant: 4,
-    receipt: 4,
-    'receipt attached': 4,
-    reimbursable: 4,
-    reimbursement: 3,
-    claimant: 3,
-    'expense date': 3,
-    'expense report': 4,
-    'report id': 2,
-    'card number': 3,
-    card: 2,
-    cardholder: 3,
-    mileage: 3,
-    purpose: 2,
-    'business purpose': 3,
-    trip: 2,
-    'transaction date': 1,
-    employee: 2,
-    'spent by': 3,
-    beleg: 3,
-    quittung: 3,
-    justificatif: 3,
-    recibo: 3,
-    comercio: 3,
-  },
-  invoices: {
-    invoice: 4,
-    'invoice no': 4,
-    'invoice number': 4,
-    'invoice date': 4,
-    'invoice id': 4,
-    'due date': 3,
-    vendor: 2,
-    'vendor name': 2,
-    supplier: 2,
-    'supplier name': 2,
-    payee: 2,
-    'po number': 2,
-    'purchase order': 2,
-    'po no': 2,
-    'amount due': 3,
-    'balance due': 3,
-    terms: 2,
-    'payment terms': 2,
-    'paid date': 2,
-    'payment date': 2,
-    status: 1,
-    'net amount': 1,
-    'gross amount': 1,
-    vat: 1,
-    'tax amount': 1,
-    'transaction number': 2,
-    'transaction no': 2,
-    'payment reference': 2,
-    'document number': 1,
-    'expense area': 1,
-    rechnung: 4,
-    rechnungsnummer: 4,
-    lieferant: 2,
-    facture: 4,
-    fournisseur: 2,
-    factura: 4,
-    proveedor: 2,
-    creditor: 2,
-    beneficiary: 2,
-    'date paid': 2,
-    'body name': 1,
-    'supplier id': 2,
-    'vendor id': 2,
-    'payment amount': 2,
-    'amount paid': 2,
-    remittance: 3,
-    'cheque no': 2,
-    voucher: 2,
-    'voucher number': 3,
-  },
-  bank_statement: {
-    debit: 3,
-    credit: 3,
-    balance: 3,
-    'running balance': 4,
-    'closing balance': 4,
-    'available balance': 4,
-    withdrawal: 3,
-    withdrawals: 3,
-    deposit: 3,
-    deposits: 3,
-    'value date': 4,
-    'booking date': 4,
-    'posting date': 2,
-    'transaction date': 2,
-    transaction: 1,
-    reference: 1,
-    description: 1,
-    'transaction type': 2,
-    iban: 3,
-    'account number': 1,
-    'check number': 3,
-    'cheque number': 3,
-    buchungstag: 4,
-    valuta: 4,
-    soll: 2,
-    haben: 2,
-    saldo: 4,
-    verwendungszweck: 4,
-    debe: 2,
-    haber: 2,
-    solde: 4,
-    libelle: 2,
-    'debit amount': 3,
-    'credit amount': 3,
-    'money in': 3,
-    'money out': 3,
-    'paid in': 3,
-    'paid out': 3,
-  },
-};
-
-const BUDGET_TITLE_WORDS = new Set([
-  'budget',
-  'budgeted',
-  'plan',
-  'planned',
-  'allocation',
-  'appropriation',
-  'forecast',
-  'adopted',
-  'approved',
-  'proposed',
-  'fiscal',
-  'fy',
-  'presupuesto',
-  'haushalt',
-  'planwert',
-  'ansatz',
-]);
-
-function phrases(normalized: string): string[] {
-  const w = normalized.split(' ');
-  const out = [normalized];
-  for (let i = 0; i < w.length; i++) {
-    out.push(w[i] as string);
-    if (i + 1 < w.length) out.push(`${w[i]} ${w[i + 1]}`);
-  }
-  return out;
-}
 
 export interface KindInput {
   labels: readonly string[];
@@ -241,110 +28,562 @@ export interface KindInput {
   mapping: ColumnMapping;
   /** Title rows, sheet name and file name: "Operating Budget" there is evidence too. */
   context: string;
+  /** Data rows below the header (a sample): what the figures do from row to row. */
+  rows?: readonly Row[] | undefined;
+}
+
+/** Title words of a column of codes or identifiers, not of amounts. */
+const CODE_WORDS = new Set([
+  'code',
+  'codes',
+  'id',
+  'no',
+  'nr',
+  'number',
+  'num',
+  'type',
+  'key',
+  'ref',
+  'codigo',
+  'code',
+  'nummer',
+  'numero',
+  'kennzeichen',
+  'cod',
+]);
+
+/** Plan and actual words of scripts written without spaces (Chinese, Japanese). */
+const PLAN_INSIDE = /预算|預算|计划|計畫|予算|計画/;
+const ACTUAL_INSIDE = /决算|決算|实际|實際|実績/;
+
+/** What the detector knows about the table, computed once. */
+interface Facts {
+  input: KindInput;
+  concepts: ReadonlySet<Concept>[];
+  structure: Structure;
+  dayDates: number[];
+  persons: number[];
+  companies: number[];
+  ibans: number[];
+  cards: number[];
+  ssns: number[];
+  uniqueIds: number[];
+  accounts: number[];
+  /** Figure columns holding money, by what their titles call them. */
+  amounts: number[];
+  plan: number[];
+  actual: number[];
+  /** Wide layout: the amounts are in period columns that are not actuals. */
+  widePlan: boolean;
+  contextPlan: boolean;
+  contextActual: boolean;
+  statement: boolean;
+}
+
+class Evidence {
+  readonly score = Object.fromEntries(SCORED.map((k) => [k, 0])) as Record<Scored, number>;
+  private readonly said = Object.fromEntries(SCORED.map((k) => [k, [] as { why: string; points: number }[]])) as Record<
+    Scored,
+    { why: string; points: number }[]
+  >;
+  add(kind: Scored, points: number, why: string): void {
+    this.score[kind] += points;
+    if (!this.said[kind].some((r) => r.why === why)) this.said[kind].push({ why, points });
+  }
+  /** Counter-evidence: lowers the kind, and is said (last) only when that kind still wins. */
+  against(kind: Scored, points: number, why: string): void {
+    this.score[kind] -= points;
+    this.said[kind].push({ why: `but ${why}`, points: -points });
+  }
+  /** The reasons for a kind, strongest first. */
+  reasons(kind: Scored): string[] {
+    return [...this.said[kind]].sort((a, b) => b.points - a.points).map((r) => r.why);
+  }
+}
+
+/** A column as a finance person sees it: its title, tidied, or its position when the title is no help. */
+function columnName(f: Facts, col: number): string {
+  const raw = (f.input.labels[col] ?? '').replace(/\s+/g, ' ').trim();
+  if (raw === '' || raw.length > 40 || /^https?:|^www\./i.test(raw)) return `column ${col + 1}`;
+  return `"${raw}"`;
+}
+
+/** Up to three columns by name, each title once (a title spanning merged cells is one column to a reader). */
+function names(f: Facts, cols: readonly number[]): string {
+  const list = [...new Set(cols.map((c) => columnName(f, c)))].slice(0, 3);
+  return list.length <= 1 ? (list[0] ?? '') : `${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}`;
+}
+
+/** `"Date" holds` or `"Date" and "Due" hold`: the columns as the subject of a verb. */
+function said(f: Facts, cols: readonly number[], verb: string): string {
+  const many = new Set(cols.map((c) => columnName(f, c))).size > 1;
+  return `${names(f, cols)} ${many ? (verb === 'is' ? 'are' : verb === 'has' ? 'have' : verb.replace(/s$/, '')) : verb}`;
+}
+
+function readFacts(input: KindInput): Facts {
+  const { labels, profiles, mapping } = input;
+  const rows = input.rows ?? [];
+  const width = Math.max(labels.length, profiles.length);
+  const concepts = Array.from({ length: width }, (_, c) => conceptsOf(labels[c] ?? ''));
+  const wideCols = new Set(mapping.periodColumns.map((p) => p.col));
+  const structure = tableStructure(rows, profiles, new Set([...wideCols, ...mapping.totalColumns]));
+  const mappedDims = new Set(
+    (['department', 'category', 'project'] as const).map((f) => mapping.fields[f]).filter((c): c is number => c !== undefined),
+  );
+  const share = (p: ColumnProfile, part: number) => ratio(part, p.nonEmpty);
+  const cols = (test: (p: ColumnProfile) => boolean) => profiles.filter((p) => p.nonEmpty >= 2 && test(p)).map((p) => p.col);
+  const figures = new Set(structure.figures);
+  const amounts = [...structure.figures, ...wideCols].filter((c, i, all) => {
+    const p = profiles[c];
+    if (!p || all.indexOf(c) !== i || structure.hours.includes(c)) return false;
+    const q = conceptsOf(labels[c] ?? '');
+    if (q.has('quantity') || q.has('onHand') || q.has('hours') || q.has('postingPeriod')) return false;
+    if (wideCols.has(c) || mapping.fields.amount === c || share(p, p.moneyLike) >= 0.3) return true;
+    // "Budget" in the title of a column of codes ("Budget Type", "Budget Code") does not make it money.
+    return (
+      measureOf(labels[c] ?? '') !== null &&
+      !foldTitle(labels[c] ?? '')
+        .split(' ')
+        .some((w) => CODE_WORDS.has(w))
+    );
+  });
+  const contextWords = new Set(foldTitle(input.context).split(' '));
+  const contextPlan = [...contextWords].some((w) => PLAN_WORDS.has(w) || /^fy\d{2,4}$/.test(w)) || PLAN_INSIDE.test(input.context);
+  const contextActual = [...contextWords].some((w) => ACTUAL_WORDS.has(w)) || ACTUAL_INSIDE.test(input.context);
+  return {
+    input,
+    concepts,
+    structure,
+    dayDates: cols((p) => share(p, p.dayDates) >= 0.5 && p.distinct >= Math.min(4, p.nonEmpty)),
+    persons: cols(
+      (p) =>
+        !mappedDims.has(p.col) &&
+        !figures.has(p.col) &&
+        p.distinct >= 2 &&
+        share(p, p.companyNames) < 0.3 &&
+        (share(p, p.personName) >= 0.6 || (concepts[p.col]?.has('person') === true && share(p, p.text) >= 0.8)),
+    ),
+    companies: cols((p) => share(p, p.companyNames) >= 0.5),
+    ibans: cols((p) => share(p, p.iban + p.ibanLike) >= 0.5),
+    cards: cols((p) => share(p, p.maskedCard) >= 0.5),
+    ssns: cols((p) => share(p, p.ssn) >= 0.5),
+    uniqueIds: cols((p) => share(p, p.referenceIds) >= 0.8 && p.distinct === p.nonEmpty && p.nonEmpty >= 3),
+    accounts: cols((p) => concepts[p.col]?.has('account') === true && p.distinct >= 2 && !(concepts[p.col]?.has('bankId') ?? false)),
+    amounts,
+    plan: amounts.filter((c) => measureOf(labels[c] ?? '') === 'plan'),
+    actual: amounts.filter((c) => measureOf(labels[c] ?? '') === 'actual'),
+    widePlan: mapping.layout === 'wide' && mapping.periodColumns.length > 0,
+    contextPlan,
+    contextActual,
+    statement: STATEMENT_WORDS.test(foldTitle(input.context)),
+  };
+}
+
+/** Columns whose titles name the concept. */
+function titled(f: Facts, concept: Concept): number[] {
+  const out: number[] = [];
+  f.concepts.forEach((set, col) => {
+    if (set.has(concept)) out.push(col);
+  });
+  return out;
+}
+
+/** A column role and what it lends a kind: `[concept, points, what the column does]`. */
+type TitleEvidence = readonly [Concept, number, string];
+
+/** Adds the kind's points for each role some column's title names; returns how many roles were found. */
+function titleEvidence(f: Facts, e: Evidence, kind: Scored, list: readonly TitleEvidence[]): number {
+  let found = 0;
+  for (const [concept, points, says] of list) {
+    const cols = titled(f, concept);
+    if (cols.length === 0) continue;
+    found++;
+    e.add(kind, points, `${columnName(f, cols[0] as number)} ${says}`);
+  }
+  return found;
+}
+
+function budgetEvidence(f: Facts, e: Evidence): void {
+  const m = f.input.mapping;
+  if (f.plan.length > 0) {
+    e.add('budget', 3 + Math.min(f.plan.length - 1, 2) * 0.5, `${said(f, f.plan, 'holds')} planned amounts`);
+  }
+  if (f.widePlan && !f.statement) {
+    e.add(
+      'budget',
+      3 + Math.min(m.periodColumns.length, 12) * 0.25,
+      `amounts are laid out by period in ${m.periodColumns.length} column${m.periodColumns.length === 1 ? '' : 's'}, as budgets are`,
+    );
+  }
+  const has = (field: keyof typeof m.fields) => m.fields[field] !== undefined;
+  if (has('department')) e.add('budget', 1, 'it has a department or cost center column');
+  if (has('category')) e.add('budget', 1.5, 'it has a budget category or account column');
+  if (has('fiscal_year')) e.add('budget', 1.5, 'it has a fiscal year column');
+  if (has('project')) e.add('budget', 0.5, 'it has a project or programme column');
+  if (has('period')) {
+    const p = f.input.profiles[m.fields.period as number];
+    if (p && ratio(p.dayDates, p.nonEmpty) < 0.3) e.add('budget', 2, 'its periods are months, quarters or years, not days');
+  }
+  if ((has('amount') || m.layout === 'wide') && has('department') && has('category')) {
+    e.add('budget', 2, 'each row is a department × category amount');
+  }
+  if (f.contextPlan) e.add('budget', 2, 'the title or file name speaks of a budget or plan');
+  const transactional = f.dayDates.length > 0 || f.uniqueIds.length > 0 || f.persons.length > 0 || f.structure.exclusivePairs.length > 0;
+  const dims = [...new Set(Object.values(m.fields))].filter((c) => !f.amounts.includes(c)).length;
+  if (!transactional && m.layout === 'long' && has('amount') && dims >= 2 && f.actual.length === 0) {
+    e.add(
+      'budget',
+      1,
+      'each row is one amount for a set of organisation and classification codes, with no transaction dates, numbers or people',
+    );
+  }
+  const qp = f.structure.quantityTimesPrice;
+  const trading = ['customer', 'supplier', 'order', 'purchaseOrder', 'onHand', 'invoice'].some((c) => titled(f, c as Concept).length > 0);
+  if (qp && !transactional && !trading) {
+    e.add(
+      'budget',
+      1.5,
+      `each line is costed as ${columnName(f, qp.quantity)} × ${columnName(f, qp.price)} = ${columnName(f, qp.total)}, with no order, customer, supplier or date: a cost estimate`,
+    );
+  }
+  if (f.dayDates.length > 0) {
+    const why = `${said(f, f.dayDates, 'holds')} dates of single days, as transaction lists do`;
+    e.against('budget', 2, why);
+  }
+  if (f.persons.length > 0) e.against('budget', 1, `${said(f, f.persons, 'holds')} people's names`);
+  if (f.companies.length > 0) e.against('budget', 1, `${said(f, f.companies, 'holds')} company names`);
+  if (f.uniqueIds.length > 0) e.against('budget', 1, `${said(f, f.uniqueIds, 'holds')} a different reference number on every row`);
+}
+
+function bankEvidence(f: Facts, e: Evidence): void {
+  const s = f.structure;
+  const rb = s.runningBalance;
+  if (rb && (f.dayDates.length > 0 || f.concepts[rb.balance]?.has('balance'))) {
+    e.add(
+      'bank_statement',
+      5,
+      `the balance in ${columnName(f, rb.balance)} carries from row to row: each row's balance is the previous one plus or minus its amount`,
+    );
+  }
+  if (s.debitCreditMark) {
+    const mark = s.debitCreditMark;
+    e.add(
+      'bank_statement',
+      3,
+      `${columnName(f, mark.col)} marks each amount as money out or in (${mark.values.map((v) => `"${v}"`).join(', ')})`,
+    );
+  }
+  const moneyInOut = s.exclusivePairs.length > 0 || (titled(f, 'debit').length > 0 && titled(f, 'credit').length > 0);
+  if (moneyInOut && f.dayDates.length > 0 && f.accounts.length === 0) {
+    e.add('bank_statement', 2, 'money out and money in are kept in two columns, one of them filled on each dated row');
+  }
+  if (f.ibans.length > 0) e.add('bank_statement', 2.5, `${said(f, f.ibans, 'holds')} bank account numbers (IBANs)`);
+  if (f.cards.length > 0) e.add('bank_statement', 3, `${said(f, f.cards, 'holds')} masked card numbers, as card statements print them`);
+  titleEvidence(f, e, 'bank_statement', [
+    ['valueDate', 2.5, 'gives the value date of each booking'],
+    ['counterparty', 2, 'names the other party of each payment'],
+    ['purpose', 1.5, 'holds the payment text'],
+    ['bankId', 1.5, 'holds bank account or payment references'],
+    ['txType', 1, 'holds the kind of each transaction'],
+    ['card', 1.5, 'names the card used'],
+    ['balance', 1.5, 'holds a balance'],
+  ]);
+  if (f.dayDates.length > 0) e.add('bank_statement', 1, `${said(f, f.dayDates, 'holds')} the day of each booking`);
+  if (f.accounts.length > 0 && titled(f, 'voucher').length > 0) {
+    e.against('bank_statement', 2, 'it posts to several ledger accounts with voucher numbers, as a ledger does');
+  }
+}
+
+function ledgerEvidence(f: Facts, e: Evidence): void {
+  const s = f.structure;
+  if (s.balancedEntries) {
+    e.add(
+      'general_ledger',
+      6,
+      `the debits and credits of each entry balance: the rows sharing a number in ${columnName(f, s.balancedEntries.col)} add up to zero`,
+    );
+  }
+  if (s.debitsEqualCredits) {
+    const { a, b } = s.debitsEqualCredits;
+    e.add(
+      'general_ledger',
+      5,
+      `the totals of ${columnName(f, a)} and ${columnName(f, b)} are equal, as debits and credits are in a trial balance or journal`,
+    );
+  }
+  const opening = titled(f, 'opening');
+  const closing = titled(f, 'closing');
+  if (opening.length > 0 && closing.length > 0) {
+    e.add(
+      'general_ledger',
+      3,
+      `it carries ${columnName(f, opening[0] as number)} through the period's movements to ${columnName(f, closing[0] as number)}, as a trial balance does`,
+    );
+  }
+  const vouchers = titled(f, 'voucher').filter((c) => !f.amounts.includes(c));
+  if (vouchers.length > 0) {
+    const grouped = vouchers.find((c) => s.groupedColumns.includes(c));
+    e.add(
+      'general_ledger',
+      grouped !== undefined ? 3 : 2,
+      grouped !== undefined
+        ? `${columnName(f, grouped)} numbers entries that span several rows, as journal vouchers do`
+        : `${columnName(f, vouchers[0] as number)} holds voucher, journal or document numbers`,
+    );
+  }
+  const debitCredit =
+    s.exclusivePairs.length > 0 || (titled(f, 'debit').length > 0 && titled(f, 'credit').length > 0) || s.debitCreditMark !== null;
+  if (f.accounts.length > 0 && debitCredit) {
+    e.add('general_ledger', 3, `amounts are posted as debits and credits to the accounts in ${columnName(f, f.accounts[0] as number)}`);
+  } else if (f.accounts.length > 0 && (f.dayDates.length > 0 || vouchers.length > 0)) {
+    e.add('general_ledger', 1.5, `each row posts an amount to an account in ${columnName(f, f.accounts[0] as number)}`);
+  }
+  if (s.runningBalance && f.accounts.length > 0)
+    e.add('general_ledger', 2, 'a running balance is kept per ledger account, as in a general ledger detail');
+  titleEvidence(f, e, 'general_ledger', [
+    ['contraAccount', 2, 'names the contra account of each posting'],
+    ['postingDate', 1.5, 'gives the posting date'],
+  ]);
+  if (s.debitCreditMark) e.add('general_ledger', 1.5, `${columnName(f, s.debitCreditMark.col)} marks each posting as debit or credit`);
+  if (s.postingPeriods)
+    e.add('general_ledger', 1.5, `${columnName(f, s.postingPeriods.col)} holds posting periods up to ${s.postingPeriods.max}`);
+}
+
+function actualsEvidence(f: Facts, e: Evidence): void {
+  const s = f.structure;
+  const noPlan = f.plan.length === 0 && !f.contextPlan;
+  if (f.actual.length > 0 && f.plan.length === 0) {
+    e.add('actuals', 5, `its amounts (${names(f, f.actual)}) are actual, executed figures, and no column holds a plan`);
+  }
+  if (f.contextActual && noPlan) e.add('actuals', 3, 'the title or file name says the figures are actual (executed) results');
+  if (s.postingPeriods) {
+    e.add(
+      'actuals',
+      3,
+      `${columnName(f, s.postingPeriods.col)} runs to period ${s.postingPeriods.max}: periods 13–16 are the closing periods of a ledger, so these are posted amounts`,
+    );
+  }
+  if (f.statement && noPlan) e.add('actuals', 3, 'the title says it is a profit and loss statement, with no plan or budget figures');
+  const pnl = titled(f, 'revenue').length > 0 && (titled(f, 'cogs').length > 0 || titled(f, 'margin').length > 0);
+  if (pnl && f.plan.length === 0 && !f.contextPlan) {
+    e.add('actuals', 2, 'its columns are results (revenue, cost of sales, margin), not planned amounts');
+  }
+  if (f.accounts.length > 0 && (s.exclusivePairs.length > 0 || s.debitCreditMark) && f.dayDates.length === 0) {
+    e.add(
+      'actuals',
+      1.5,
+      `amounts are booked as debit and credit (or cost and income) per account in ${columnName(f, f.accounts[0] as number)}`,
+    );
+  }
+}
+
+function payrollEvidence(f: Facts, e: Evidence): void {
+  const payColumns = titleEvidence(f, e, 'payroll', [
+    ['grossPay', 3, 'holds gross pay'],
+    ['netPay', 3, 'holds net pay'],
+    ['payDeduction', 2.5, 'holds payroll deductions or taxes'],
+    ['salary', 2.5, 'holds salaries or wages'],
+    ['payDate', 2, 'gives the pay date or pay period'],
+  ]);
+  titleEvidence(f, e, 'payroll', [
+    ['hireDate', 2, 'gives hire dates'],
+    ['jobTitle', 1, 'gives job titles'],
+  ]);
+  const people = f.persons.length > 0 || titled(f, 'person').some((c) => !f.amounts.includes(c));
+  if (people)
+    e.add(
+      'payroll',
+      1.5,
+      `${f.persons.length > 0 ? said(f, f.persons, 'names') : `${columnName(f, titled(f, 'person')[0] as number)} names`} people`,
+    );
+  if (people && payColumns > 0) e.add('payroll', 2, 'each row is a person with their pay');
+  if (f.ssns.length > 0) e.add('payroll', 4, `${said(f, f.ssns, 'holds')} social security numbers`);
+}
+
+function expensesEvidence(f: Facts, e: Evidence): void {
+  titleEvidence(f, e, 'expenses', [
+    ['merchant', 3.5, 'names the merchant'],
+    ['receipt', 3, 'refers to receipts'],
+    ['reimbursable', 3, 'says whether an expense is claimed or reimbursed'],
+    ['mileage', 2, 'holds mileage'],
+  ]);
+  const m = f.input.mapping;
+  if (f.persons.length > 0 && f.dayDates.length > 0 && (m.fields.category !== undefined || titled(f, 'merchant').length > 0)) {
+    e.add('expenses', 2, 'each row is an expense a person made on a given day, by category');
+  }
+  if (f.persons.length > 0 && f.dayDates.length > 0)
+    e.add('expenses', 1, `${said(f, f.persons, 'names')} who spent, ${names(f, f.dayDates)} when`);
+  if (f.cards.length > 0) e.add('expenses', 1, 'it lists card payments');
+  for (const p of f.input.profiles) {
+    if (p.nonEmpty >= 3 && ratio(p.yesNo, p.nonEmpty) >= 0.8) e.add('expenses', 0.5, `${columnName(f, p.col)} is a yes/no flag`);
+  }
+}
+
+function invoicesEvidence(f: Facts, e: Evidence): void {
+  const invoice = titled(f, 'invoice');
+  if (invoice.length > 0) e.add('invoices', 3.5, `${columnName(f, invoice[0] as number)} holds invoice numbers or dates`);
+  const due = titled(f, 'dueDate');
+  if (due.length > 0) e.add('invoices', 2.5, `${columnName(f, due[0] as number)} gives the date each amount falls due`);
+  const suppliers = titled(f, 'supplier');
+  if (suppliers.length > 0) e.add('invoices', 2, `${columnName(f, suppliers[0] as number)} names the supplier paid`);
+  if (f.companies.length > 0) e.add('invoices', 2, `${said(f, f.companies, 'holds')} company names, as supplier payment lists do`);
+  const pair = f.structure.datePair;
+  if (pair)
+    e.add(
+      'invoices',
+      1,
+      `each row has two dates, ${columnName(f, pair.b)} never before ${columnName(f, pair.a)}, as invoice and due or payment dates are`,
+    );
+  if (f.uniqueIds.length > 0)
+    e.add('invoices', 1, `${said(f, f.uniqueIds, 'holds')} a different reference number on every row, as transaction lists do`);
+  if (f.dayDates.length > 0) e.add('invoices', 1, `${said(f, f.dayDates, 'holds')} dates of single days, as transaction lists do`);
+  if (titled(f, 'status').length > 0 && (invoice.length > 0 || due.length > 0))
+    e.add('invoices', 0.5, 'it tracks whether each one is paid');
+}
+
+function ordersEvidence(f: Facts, e: Evidence): void {
+  const po = titled(f, 'purchaseOrder');
+  const order = titled(f, 'order');
+  const suppliers = titled(f, 'supplier');
+  const qp = f.structure.quantityTimesPrice;
+  if (po.length > 0) e.add('purchase_orders', 4, `${columnName(f, po[0] as number)} holds purchase order numbers`);
+  if (order.length > 0 && suppliers.length > 0) e.add('purchase_orders', 2, 'each row is an order placed with a supplier');
+  if (qp && (po.length > 0 || suppliers.length > 0)) {
+    e.add(
+      'purchase_orders',
+      3,
+      `each line is ordered: ${columnName(f, qp.quantity)} × ${columnName(f, qp.price)} = ${columnName(f, qp.total)}`,
+    );
+  }
+  if (po.length > 0 && f.structure.datePair) e.add('purchase_orders', 1, 'each order has an order date and a later delivery date');
+}
+
+function salesEvidence(f: Facts, e: Evidence): void {
+  const customers = titled(f, 'customer');
+  const order = titled(f, 'order').filter((c) => !f.concepts[c]?.has('purchaseOrder'));
+  const products = titled(f, 'product');
+  const qp = f.structure.quantityTimesPrice;
+  if (customers.length > 0) e.add('sales', 3, `${columnName(f, customers[0] as number)} names the customer`);
+  if (order.length > 0) e.add('sales', 2.5, `${columnName(f, order[0] as number)} holds order numbers`);
+  if (products.length > 0 && (customers.length > 0 || order.length > 0))
+    e.add('sales', 1.5, `${columnName(f, products[0] as number)} names the product sold`);
+  if (qp && (customers.length > 0 || order.length > 0) && titled(f, 'supplier').length === 0) {
+    e.add('sales', 3, `each row is a sale: ${columnName(f, qp.quantity)} × ${columnName(f, qp.price)} = ${columnName(f, qp.total)}`);
+  }
+  const revenue = titled(f, 'revenue').filter((c) => f.amounts.includes(c) || f.structure.figures.includes(c));
+  if (revenue.length > 0 && f.plan.length === 0) {
+    e.add('sales', 2, `${columnName(f, revenue[0] as number)} holds sales revenue`);
+    if (titled(f, 'cogs').length > 0 || titled(f, 'margin').length > 0)
+      e.add('sales', 1, 'it sets cost of sales and margin against the revenue');
+  }
+  if (f.dayDates.length > 0 && (customers.length > 0 || order.length > 0))
+    e.add('sales', 1, `${said(f, f.dayDates, 'gives')} the day of each sale`);
+}
+
+function timesheetEvidence(f: Facts, e: Evidence): void {
+  const hoursTitled = titled(f, 'hours').filter((c) => f.structure.figures.includes(c));
+  const hours = hoursTitled.length > 0 ? hoursTitled : f.structure.hours.filter((c) => !f.amounts.includes(c));
+  const people = f.persons.length > 0 || titled(f, 'person').length > 0;
+  if (hoursTitled.length > 0) e.add('timesheet', 3, `${columnName(f, hoursTitled[0] as number)} holds hours worked`);
+  if (hours.length > 0 && people && f.dayDates.length > 0) {
+    e.add(
+      'timesheet',
+      4,
+      `each row is the hours one person worked on one day (${columnName(f, hours[0] as number)} by ${names(f, f.dayDates)})`,
+    );
+  }
+  const tasks = titled(f, 'task');
+  if (tasks.length > 0 && hours.length > 0) e.add('timesheet', 1, `${columnName(f, tasks[0] as number)} says what the hours were spent on`);
+}
+
+function inventoryEvidence(f: Facts, e: Evidence): void {
+  const onHand = titled(f, 'onHand');
+  if (onHand.length > 0) e.add('inventory', 4, `${columnName(f, onHand[0] as number)} holds the quantity in stock`);
+  titleEvidence(f, e, 'inventory', [
+    ['warehouse', 1.5, 'gives the storage location'],
+    ['reorder', 3, 'gives the reorder level'],
+    ['unitCost', 1.5, 'gives the unit cost'],
+  ]);
+  const products = titled(f, 'product');
+  if (products.length > 0 && onHand.length > 0)
+    e.add('inventory', 1.5, `${columnName(f, products[0] as number)} identifies each stock item`);
+  const qp = f.structure.quantityTimesPrice;
+  if (qp && (onHand.length > 0 || titled(f, 'unitCost').length > 0)) {
+    e.add('inventory', 3, `stock is valued: ${columnName(f, qp.quantity)} × ${columnName(f, qp.price)} = ${columnName(f, qp.total)}`);
+  }
+}
+
+/**
+ * Structure a budget never has, which no title or file name can outweigh: a budget that really has it
+ * is imported with an override and a reason. Null when nothing rules a budget out.
+ */
+function notABudget(f: Facts): string | null {
+  const s = f.structure;
+  const planned = f.plan.length > 0;
+  if (f.actual.length > 0 && !planned) return 'its amount columns hold actual figures only, and a budget holds planned amounts';
+  if (planned) return null;
+  if (f.contextActual && !f.contextPlan) return 'its title says its figures are actual (executed) results';
+  if (s.runningBalance && f.dayDates.length > 0) return 'its balance runs from row to row';
+  if (s.balancedEntries) return 'its entries balance debits against credits';
+  if (s.debitsEqualCredits) return 'its debits equal its credits';
+  if (s.debitCreditMark) return 'its amounts are marked as debits and credits';
+  if (s.postingPeriods) return 'it is booked in ledger posting periods';
+  if (f.statement && !f.contextPlan && !f.widePlan) return 'it is a profit and loss statement without plan figures';
+  if (f.ibans.length > 0 && f.dayDates.length > 0) return 'it lists dated payments between bank accounts';
+  if (f.cards.length > 0) return 'it lists card payments';
+  if (f.persons.length > 0 && f.dayDates.length > 0 && f.structure.hours.length + titled(f, 'hours').length > 0)
+    return 'it records hours people worked';
+  return null;
 }
 
 export function detectFileKind(input: KindInput): KindVerdict {
-  const score = Object.fromEntries(SCORED.map((k) => [k, 0])) as Record<Scored, number>;
-  const reasons = Object.fromEntries(SCORED.map((k) => [k, [] as string[]])) as Record<Scored, string[]>;
-  const add = (k: Scored, points: number, why: string) => {
-    score[k] += points;
-    reasons[k].push(why);
-  };
+  const f = readFacts(input);
+  const e = new Evidence();
+  budgetEvidence(f, e);
+  bankEvidence(f, e);
+  ledgerEvidence(f, e);
+  actualsEvidence(f, e);
+  payrollEvidence(f, e);
+  expensesEvidence(f, e);
+  invoicesEvidence(f, e);
+  ordersEvidence(f, e);
+  salesEvidence(f, e);
+  timesheetEvidence(f, e);
+  inventoryEvidence(f, e);
+  if (f.plan.length > 0) {
+    const why = `${said(f, f.plan, 'holds')} planned amounts, and ${'{kind}'} records what happened`;
+    for (const k of SCORED) if (k !== 'budget') e.against(k, 3, why.replace('{kind}', KIND_LABEL[k]));
+  }
+  const veto = notABudget(f);
+  if (veto) e.score.budget = Number.NEGATIVE_INFINITY;
 
-  // Column titles.
-  for (let col = 0; col < input.labels.length; col++) {
-    const label = input.labels[col] ?? '';
-    const n = normalizeHeader(label);
-    if (!n) continue;
-    for (const kind of Object.keys(TITLE_EVIDENCE) as (keyof typeof TITLE_EVIDENCE)[]) {
-      let best = 0;
-      for (const p of phrases(n)) best = Math.max(best, TITLE_EVIDENCE[kind][p] ?? 0);
-      if (best > 0) add(kind, best, `column "${label}" is typical of ${KIND_LABEL[kind]}`);
-    }
-    if (n.split(' ').some((w) => BUDGET_TITLE_WORDS.has(w))) add('budget', 2, `column "${label}" uses budget-planning words`);
-  }
-
-  // Structure: what the mapping found.
-  const m = input.mapping;
-  if (m.layout === 'wide') {
-    add(
-      'budget',
-      3 + Math.min(m.periodColumns.length, 12) * 0.25,
-      `amounts are laid out by period in ${m.periodColumns.length} columns, as budgets are`,
-    );
-  }
-  const has = (f: keyof typeof m.fields) => m.fields[f] !== undefined;
-  if (has('department')) add('budget', 1, 'it has a department or cost center column');
-  if (has('category')) add('budget', 1.5, 'it has a budget category or account column');
-  if (has('fiscal_year')) add('budget', 1.5, 'it has a fiscal year column');
-  if (has('period')) {
-    const p = input.profiles[m.fields.period as number];
-    if (p && ratio(p.dayDates, p.nonEmpty) < 0.3) add('budget', 2, 'its periods are months, quarters or years, not days');
-  }
-  if ((has('amount') || m.layout === 'wide') && has('department') && has('category')) {
-    add('budget', 2, 'each row is a department × category amount');
-  }
-  if (/\b(budget|plan|forecast|haushalt|presupuesto|fy ?\d{2,4})\b/i.test(input.context)) {
-    add('budget', 1.5, 'the title or file name speaks of a budget');
-  }
-
-  // Value patterns.
-  for (const p of input.profiles) {
-    const n = p.nonEmpty;
-    if (n < 2) continue;
-    const label = input.labels[p.col] || `column ${p.col + 1}`;
-    if (ratio(p.ssn, n) >= 0.5) add('payroll', 4, `"${label}" holds social security numbers`);
-    if (ratio(p.iban, n) >= 0.5) add('bank_statement', 1.5, `"${label}" holds bank account numbers (IBANs)`);
-    if (ratio(p.personName, n) >= 0.6 && p.distinct >= 2) {
-      add('payroll', 1.5, `"${label}" holds people's names`);
-      add('expenses', 1, `"${label}" holds people's names`);
-      score.budget -= 1;
-    }
-    if (ratio(p.dayDates, n) >= 0.5 && p.distinct >= Math.min(5, n)) {
-      const why = `"${label}" holds dates of single days, as transaction lists do`;
-      add('expenses', 1.5, why);
-      add('invoices', 1.5, why);
-      add('bank_statement', 1.5, why);
-      score.budget -= 2;
-      reasons.budget.push(`but ${why}`);
-    }
-    if (ratio(p.companyNames, n) >= 0.5) {
-      add('invoices', 2, `"${label}" holds company names, as supplier payment lists do`);
-      score.budget -= 1;
-    }
-    if (ratio(p.referenceIds, n) >= 0.8 && p.distinct === n && n >= 3) {
-      const why = `"${label}" holds a different reference number on every row, as transaction lists do`;
-      add('invoices', 1, why);
-      add('expenses', 0.5, why);
-      add('bank_statement', 0.5, why);
-      score.budget -= 1;
-    }
-    if (ratio(p.yesNo, n) >= 0.8) add('expenses', 0.5, `"${label}" is a yes/no flag`);
-  }
-
-  const ranked = (Object.keys(score) as Scored[]).sort((a, b) => score[b] - score[a]);
+  const ranked = (Object.keys(e.score) as Scored[]).sort((a, b) => e.score[b] - e.score[a]);
   const best = ranked[0] as Scored;
   const second = ranked[1] as Scored;
-  const top = score[best];
+  const top = e.score[best];
   if (top < 3) {
+    const known = ranked.find((k) => k !== 'budget' && e.reasons(k).some((r) => !r.startsWith('but ')));
     return {
       kind: 'unknown',
-      confidence: Math.round(Math.max(0.3, 1 - top / 6) * 100) / 100,
+      confidence: Math.round(Math.max(0.3, 1 - Math.max(0, top) / 6) * 100) / 100,
       reasons: [
-        'Budget Sync could not recognize this file: its column titles are not those of a budget, payroll, expense report, invoice list or bank statement.',
-        ...reasons[best].slice(0, 3),
+        'Budget Sync could not recognize this file: it has neither the planned amounts of a budget nor the structure of a ledger, bank statement, payroll, sales, order, timesheet or stock list.',
+        ...(veto ? [`It is not a budget: ${veto}.`] : []),
+        ...(known
+          ? e
+              .reasons(known)
+              .filter((r) => !r.startsWith('but '))
+              .slice(0, 2)
+          : []),
       ],
     };
   }
-  const margin = top - Math.max(0, score[second]);
+  const margin = top - Math.max(0, e.score[second]);
   const confidence = Math.min(0.99, Math.max(0.5, 0.5 + margin / (2 * top) + Math.min(top, 12) / 48));
-  const list = reasons[best].filter((r) => !r.startsWith('but ') || best === 'budget');
+  const list = e.reasons(best).filter((r) => !r.startsWith('but ') || best === 'budget');
+  if (best !== 'budget' && veto && !list.some((r) => r.includes(veto))) list.push(`it is not a budget: ${veto}`);
   const lead = best === 'budget' ? 'This is a budget:' : `This looks like ${KIND_LABEL[best]}, not a budget:`;
-  return { kind: best, confidence: Math.round(confidence * 100) / 100, reasons: [lead, ...dedupe(list).slice(0, 6)] };
-}
-
-function dedupe(list: string[]): string[] {
-  return [...new Set(list)];
+  return { kind: best, confidence: Math.round(confidence * 100) / 100, reasons: [lead, ...list.slice(0, 6)] };
 }
 
 export const KIND_LABEL: Record<FileKind, string> = {

@@ -1,7 +1,7 @@
 /**
  * What the values under each header look like, from a sample of data rows. Mapping uses it as evidence
  * ("money-like values are an amount"), kind detection uses it for value patterns (day-level dates,
- * SSNs, IBANs, personal names), validation uses the number style it finds.
+ * SSNs, IBANs, personal names, masked card numbers, codes), validation uses the number style it finds.
  */
 import { detectNumberStyle, parseAmount, type NumberStyle } from '../values/money.ts';
 import { bareMonthOrQuarter, parseFiscalYear, parsePeriod } from '../values/period.ts';
@@ -19,9 +19,17 @@ export interface ColumnProfile {
   fiscalYearLike: number;
   /** Dates naming a specific day (not the first of a month): transactions, not budget periods. */
   dayDates: number;
+  /** Dates of any day, first of the month included (ISO, d/m/y, m/d/y, yyyymmdd, date cells). */
+  dates: number;
   distinct: number;
   ssn: number;
   iban: number;
+  /** Shaped like an IBAN (country, check digits, account), whether or not the check digits hold: test and masked exports. */
+  ibanLike: number;
+  /** Card numbers as statements print them: `****1234`, `XXXX-XXXX-XXXX-1234`. */
+  maskedCard: number;
+  /** Digit strings with a leading zero (`02`, `0611`): codes, never amounts. */
+  leadingZero: number;
   email: number;
   personName: number;
   currencyCode: number;
@@ -41,7 +49,11 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[a-z]{2,}$/i;
 const PERSON = /^\p{Lu}[\p{Ll}'’-]+(?: \p{Lu}\.?)?(?: \p{Lu}[\p{Ll}'’-]+){1,2}$/u;
 const PERSON_COMMA = /^\p{Lu}[\p{Ll}'’-]+, \p{Lu}[\p{Ll}'’-]+$/u;
 const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})(?:[T ]|$)/;
-const SLASH_DAY = /^(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})$/;
+const SLASH_DAY = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})$/;
+const COMPACT_DAY = /^(19|20)(\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$/;
+const IBAN_SHAPE = /^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/;
+const MASKED_CARD = /^(?:[*xX•#]{4}[ -]?){1,3}\d{4}$|^[*xX•#]{2,}\d{4}$|^\d{4,6}[*xX•#]{4,}\d{4}$/;
+const LEADING_ZERO = /^0\d+$/;
 const CURRENCY_CODE = /^[A-Z]{3}$/;
 const YES_NO = /^(?:y|n|yes|no|true|false|ja|nein|oui|non|si|sí)$/i;
 const COMPANY = /\b(?:ltd|limited|plc|inc|llc|llp|gmbh|corp|corporation|co|sa|sarl|sas|ag|bv|pty|srl|spa|oy|ab)\.?$/i;
@@ -69,18 +81,30 @@ export function isSsn(text: string): boolean {
   return text.length === 11 && SSN.test(text);
 }
 
-function isDayDate(value: CellValue): boolean {
-  if (value instanceof Date) {
-    const day = new Date(Math.round(value.getTime() / 86_400_000) * 86_400_000).getUTCDate();
-    return day !== 1;
-  }
-  if (typeof value !== 'string') return false;
-  const iso = ISO_DAY.exec(value);
-  if (iso) return iso[3] !== '01';
-  const slash = SLASH_DAY.exec(value);
-  return slash !== null && slash[1] !== '1' && slash[1] !== '01';
+/** A date cell, ISO date or yyyymmdd (`20200213`, as bank exports write it): day of month, or null when not a date. */
+function dayOfMonth(value: CellValue): number | null {
+  if (value instanceof Date) return new Date(Math.round(value.getTime() / 86_400_000) * 86_400_000).getUTCDate();
+  const s = typeof value === 'number' && Number.isInteger(value) ? String(value) : typeof value === 'string' ? value.trim() : '';
+  if (s.length < 8) return null;
+  const iso = ISO_DAY.exec(s);
+  if (iso) return Number(iso[3]);
+  const compact = COMPACT_DAY.exec(s);
+  return compact ? Number(compact[4]) : null;
 }
 
+/**
+ * Slash or dot dates (`02/01/2020`) are day-first or month-first; the column decides. A part above 12 names
+ * the day; when every date shares a `01` in one place and varies in the other, the `01` is the day and the
+ * column holds months (a budget's `01/01/2020, 02/01/2020, …`). Otherwise the first part is taken as the day.
+ */
+function slashDayDates(parts: readonly [number, number][]): number {
+  if (parts.length === 0) return 0;
+  let dayAt: 0 | 1 = 0;
+  if (parts.some((p) => p[0] > 12)) dayAt = 0;
+  else if (parts.some((p) => p[1] > 12)) dayAt = 1;
+  else if (parts.length >= 2 && parts.every((p) => p[1] === 1) && parts.some((p) => p[0] !== 1)) dayAt = 1;
+  return parts.filter((p) => p[dayAt] !== 1).length;
+}
 function isMoneyLike(value: CellValue): boolean {
   if (typeof value === 'number') return !Number.isInteger(value) || Math.abs(value) >= 100;
   if (typeof value !== 'string') return false;
@@ -100,9 +124,13 @@ export function profileColumns(rows: readonly Row[], width: number): ColumnProfi
       periodLike: 0,
       fiscalYearLike: 0,
       dayDates: 0,
+      dates: 0,
       distinct: 0,
       ssn: 0,
       iban: 0,
+      ibanLike: 0,
+      maskedCard: 0,
+      leadingZero: 0,
       email: 0,
       personName: 0,
       currencyCode: 0,
@@ -115,6 +143,7 @@ export function profileColumns(rows: readonly Row[], width: number): ColumnProfi
     };
     const seen = new Set<string>();
     const textSamples: string[] = [];
+    const slashDates: [number, number][] = [];
     for (const row of rows) {
       const v = row[col];
       if (v === null || v === undefined || (typeof v === 'string' && v.trim() === '')) continue;
@@ -126,7 +155,12 @@ export function profileColumns(rows: readonly Row[], width: number): ColumnProfi
         p.formulaErrors++;
         continue;
       }
-      if (typeof v === 'string') textSamples.push(s);
+      if (typeof v === 'string') {
+        textSamples.push(s);
+        if (LEADING_ZERO.test(s)) p.leadingZero++;
+        if (MASKED_CARD.test(s)) p.maskedCard++;
+        else if (s.length >= 15 && IBAN_SHAPE.test(s.replace(/ /g, ''))) p.ibanLike++;
+      }
       const amount = parseAmount(v);
       if (amount.ok) {
         p.numeric++;
@@ -144,8 +178,17 @@ export function profileColumns(rows: readonly Row[], width: number): ColumnProfi
       if (typeof v === 'string' && REFERENCE.test(s) && /[A-Za-z]/.test(s)) p.referenceIds++;
       if (parsePeriod(v, { fiscalYearStartMonth: 1 }) !== null || (typeof v === 'string' && bareMonthOrQuarter(s) !== null)) p.periodLike++;
       if (parseFiscalYear(v) !== null) p.fiscalYearLike++;
-      if (isDayDate(v)) p.dayDates++;
+      const day = dayOfMonth(v);
+      if (day !== null) {
+        p.dates++;
+        if (day !== 1) p.dayDates++;
+      } else if (typeof v === 'string') {
+        const slash = SLASH_DAY.exec(s);
+        if (slash) slashDates.push([Number(slash[1]), Number(slash[2])]);
+      }
     }
+    p.dates += slashDates.length;
+    p.dayDates += slashDayDates(slashDates);
     p.distinct = seen.size;
     p.numberStyle = detectNumberStyle(textSamples);
     profiles.push(p);

@@ -44,8 +44,8 @@ describe('other kinds are refused with kind.mismatch and reasons', () => {
     expect(a.kind.kind).toBe('payroll');
     expect(a.kind.confidence).toBeGreaterThan(0.5);
     expect(a.kind.reasons[0]).toMatch(/payroll or salary list, not a budget/);
-    expect(a.kind.reasons).toContain('column "Base Salary" is typical of a payroll or salary list');
-    expect(a.kind.reasons).toContain('"Employee" holds people\'s names');
+    expect(a.kind.reasons).toContain('"Base Salary" holds salaries or wages');
+    expect(a.kind.reasons).toContain('"Employee" names people');
     expect(issueCells(a)).toEqual([['kind.mismatch', 'error', null, null]]);
     expect(a.lines).toEqual([]);
     expect(a.stats.importable).toBe(false);
@@ -62,7 +62,7 @@ describe('other kinds are refused with kind.mismatch and reasons', () => {
       'payroll.csv',
     );
     expect(a.kind.kind).toBe('payroll');
-    expect(a.kind.reasons).toContain('column "SSN" is typical of a payroll or salary list');
+    expect(a.kind.reasons).toContain('"SSN" holds social security numbers');
     expect(issueCells(a)).toEqual([
       ['kind.mismatch', 'error', null, null],
       ['pii.detected', 'error', null, 3],
@@ -74,23 +74,23 @@ describe('other kinds are refused with kind.mismatch and reasons', () => {
       'expenses',
       'claims.csv',
       'Date,Merchant,Category,Amount,Receipt\n2026-02-03,Uber,Travel,23.50,Y\n2026-02-05,Starbucks,Meals,8.20,N\n2026-02-09,Delta,Travel,420.00,Y\n2026-02-11,Hilton,Lodging,310.00,Y\n2026-02-14,Lyft,Travel,18.00,N\n',
-      /column "Merchant" is typical of an expense report/,
+      /"Merchant" names the merchant/,
     ],
     [
       'invoices',
       'ap.csv',
       'Invoice No,Vendor,Invoice Date,Due Date,Amount\nINV-1001,Acme Ltd,2026-03-02,2026-04-01,1200.00\nINV-1002,Globex Inc,2026-03-05,2026-04-04,850.00\nINV-1003,Initech LLC,2026-03-09,2026-04-08,99.99\n',
-      /column "Invoice No" is typical of an invoice/,
+      /"Invoice No" holds invoice numbers/,
     ],
     [
       'bank_statement',
       'account.csv',
       'Date,Description,Debit,Credit,Balance\n2026-01-02,Opening,,1000.00,1000.00\n2026-01-05,Card payment,50.00,,950.00\n2026-01-09,Transfer,200.00,,750.00\n2026-01-12,Deposit,,300.00,1050.00\n',
-      /column "Balance" is typical of a bank statement/,
+      /the balance in "Balance" carries from row to row/,
     ],
   ];
   for (const [kind, file, text, reason] of others) {
-    it(`recognizes ${kind} from its column titles, with reasons`, () => {
+    it(`recognizes ${kind} from its column titles and figures, with reasons`, () => {
       const a = analyzeCsv(text, file);
       expect(a.kind.kind).toBe(kind);
       expect(a.kind.reasons.join('\n')).toMatch(reason);
