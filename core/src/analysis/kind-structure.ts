@@ -63,7 +63,16 @@ function isFigureColumn(p: ColumnProfile): boolean {
   );
 }
 
-export function tableStructure(rows: readonly Row[], profiles: readonly ColumnProfile[], skip: ReadonlySet<number>): Structure {
+/**
+ * `skip`: columns that are not row figures (a wide layout's period columns, row totals). `entryColumns`: columns
+ * whose titles say they number entries (voucher, journal, document): preferred when entries balance by several.
+ */
+export function tableStructure(
+  rows: readonly Row[],
+  profiles: readonly ColumnProfile[],
+  skip: ReadonlySet<number>,
+  entryColumns: ReadonlySet<number> = new Set(),
+): Structure {
   const figures = profiles.filter((p) => !skip.has(p.col) && isFigureColumn(p)).map((p) => p.col);
   const cols = figures.slice(0, MAX_FIGURES);
   const values: Figures = [];
@@ -78,7 +87,7 @@ export function tableStructure(rows: readonly Row[], profiles: readonly ColumnPr
     runningBalance: findRunningBalance(cols, at, flows),
     quantityTimesPrice: findQuantityTimesPrice(cols, at, rows.length),
     debitCreditMark,
-    balancedEntries: findBalancedEntries(rows, profiles, flows, new Set(cols)),
+    balancedEntries: findBalancedEntries(rows, profiles, flows, new Set(cols), entryColumns),
     debitsEqualCredits: findDebitsEqualCredits(exclusivePairs, at),
     postingPeriods: findPostingPeriods(rows, profiles, skip),
     hours: findHours(cols, at),
@@ -259,8 +268,10 @@ function findBalancedEntries(
   profiles: readonly ColumnProfile[],
   flows: Flow[],
   figureCols: Set<number>,
+  entryColumns: ReadonlySet<number>,
 ): Structure['balancedEntries'] {
   let best: Structure['balancedEntries'] = null;
+  let bestScore = 0;
   for (const p of profiles) {
     if (figureCols.has(p.col) || p.nonEmpty < 4 || p.distinct >= p.nonEmpty || p.distinct < 2) continue;
     // Runs of consecutive rows sharing this column's value; the last run may be cut by the sample.
@@ -287,7 +298,11 @@ function findBalancedEntries(
         }
         if (sum === 0 && nonzero >= 2) balanced++;
       }
-      if (balanced >= 2 && balanced / runs.length >= 0.7 && (!best || balanced > best.entries)) best = { col: p.col, entries: balanced };
+      const score = balanced + (entryColumns.has(p.col) && ratio(p.dates, p.nonEmpty) < 0.5 ? 0.5 : 0);
+      if (balanced >= 2 && balanced / runs.length >= 0.7 && score > bestScore) {
+        best = { col: p.col, entries: balanced };
+        bestScore = score;
+      }
     }
   }
   return best;

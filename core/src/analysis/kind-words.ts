@@ -18,6 +18,7 @@ export type Concept =
   | 'movement'
   | 'dcFlag'
   | 'valueDate'
+  | 'bookingDate'
   | 'counterparty'
   | 'bankId'
   | 'purpose'
@@ -126,6 +127,14 @@ const VOCABULARY: Record<Concept, readonly string[]> = {
     '~收入',
   ],
   balance: [
+    'saldo na trn',
+    'bokfort saldo',
+    'disponible',
+    'saldo disponible',
+    'accountbalance',
+    'account balance',
+    'tilgjengelig saldo',
+    'saldo po operacji',
     'balance',
     'running balance',
     'closing balance',
@@ -217,7 +226,38 @@ const VOCABULARY: Record<Concept, readonly string[]> = {
     'debe haber',
     'credit debit indicator',
   ],
+  bookingDate: [
+    'transaction date',
+    'trans date',
+    'txn date',
+    'date op',
+    'date operation',
+    'date d operation',
+    'fecha operacion',
+    'fecha de operacion',
+    'fecha movimiento',
+    'data operazione',
+    'data operacji',
+    'transaktionsdatum',
+    'transactiedatum',
+    'post date',
+    'posted date',
+    'posting date',
+    'booking date',
+    'buchungstag',
+    'boekdatum',
+    'bokforingsdag',
+    'kirjauspaiva',
+  ],
   valueDate: [
+    'date val',
+    'valutadag',
+    'arvopaiva',
+    'data waluty',
+    'valuta data',
+    'datum valuta',
+    'dato valuta',
+    'rentedato',
     'value date',
     'valuta',
     'valutadatum',
@@ -230,6 +270,19 @@ const VOCABULARY: Record<Concept, readonly string[]> = {
     'rentedatum',
   ],
   counterparty: [
+    'maksaja',
+    'maksunsaaja',
+    'saaja',
+    'avsandare',
+    'kontrahent',
+    'nadawca',
+    'odbiorca',
+    'naam tegenpartij',
+    'rekening tegenpartij',
+    'tegenpartij rekening',
+    'afzender',
+    'ontvanger',
+    'naam begunstigde',
     'counterparty',
     'counter party',
     'payee',
@@ -259,6 +312,15 @@ const VOCABULARY: Record<Concept, readonly string[]> = {
     'modtager',
   ],
   bankId: [
+    'afschriftnummer',
+    'rekeningnummer',
+    'bic tegenpartij',
+    'kontonummer iban',
+    'rachunek',
+    'numer rachunku',
+    'clearingnummer',
+    'konto nr',
+    'tilinumero',
     'iban',
     'bic',
     'swift',
@@ -283,6 +345,19 @@ const VOCABULARY: Record<Concept, readonly string[]> = {
     'cheque no',
   ],
   purpose: [
+    'payment reference',
+    'mededeling',
+    'vrije mededeling',
+    'gestructureerde mededeling',
+    'viitenumero',
+    'viesti',
+    'tytul',
+    'tytul operacji',
+    'opis operacji',
+    'beskrivning',
+    'referens',
+    'tekst',
+    'verwendungszweck buchungstext',
     'verwendungszweck',
     'mededelingen',
     'omschrijving',
@@ -303,6 +378,11 @@ const VOCABULARY: Record<Concept, readonly string[]> = {
     '~摘要',
   ],
   txType: [
+    'vorgang',
+    'transactie',
+    'rubrieknaam',
+    'typ transakcji',
+    'tapahtumalaji',
     'transaction type',
     'type of transaction',
     'umsatzart',
@@ -436,6 +516,14 @@ const VOCABULARY: Record<Concept, readonly string[]> = {
     'tegenrekening grootboek',
   ],
   postingDate: [
+    'bokforingsdag',
+    'transaktionsdag',
+    'kirjauspaiva',
+    'data operacji',
+    'data ksiegowania',
+    'boekingsdatum',
+    'bogfort',
+    'data contabile',
     'posting date',
     'post date',
     'posted date',
@@ -803,8 +891,6 @@ const VOCABULARY: Record<Concept, readonly string[]> = {
     'staff id',
     'staff name',
     'worker',
-    'resource',
-    'consultant',
     '=person',
     '=name',
     'full name',
@@ -1234,9 +1320,13 @@ for (const e of ENTRIES) {
 }
 const INSIDE = ENTRIES.filter((e) => e.match === 'inside');
 
-/** Lower case, accents folded, every script's letters and digits kept, the rest as spaces. */
+/** Lower case, accents folded, camelCase split (`dateOp`), every script's letters and digits kept, the rest as spaces. */
 export function foldTitle(label: string): string {
-  return foldAccents(String(label).toLowerCase())
+  return foldAccents(
+    String(label)
+      .replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2')
+      .toLowerCase(),
+  )
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
 }
@@ -1296,7 +1386,6 @@ export const PLAN_WORDS = new Set([
   'draft',
   'target',
   'targets',
-  'fy',
   'ansatz',
   'planwert',
   'planung',
@@ -1386,6 +1475,17 @@ export const ACTUAL_WORDS = new Set([
   'faktisk',
   'regnskab',
   'wykonanie',
+  'obligations',
+  'obligaciones',
+  'reconocidas',
+  'paid',
+  'pagado',
+  'pagados',
+  'liquidado',
+  'impegni',
+  'pagamenti',
+  'mandatements',
+  'verausgabt',
   'skutecnost',
 ]);
 

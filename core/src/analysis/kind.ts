@@ -77,6 +77,12 @@ interface Facts {
   widePlan: boolean;
   contextPlan: boolean;
   contextActual: boolean;
+  /** The title or file name names a fiscal year (`FY2026`): budgets and annual accounts both do. */
+  contextYear: boolean;
+  /** A column that marks each row as plan or actual ("Scenario": Budget / Actual), and what it marks. */
+  scenario: { col: number; plan: boolean } | null;
+  /** Results columns of a P&L: revenue with cost of sales or margin. */
+  pnl: boolean;
   statement: boolean;
 }
 
@@ -126,7 +132,8 @@ function readFacts(input: KindInput): Facts {
   const width = Math.max(labels.length, profiles.length);
   const concepts = Array.from({ length: width }, (_, c) => conceptsOf(labels[c] ?? ''));
   const wideCols = new Set(mapping.periodColumns.map((p) => p.col));
-  const structure = tableStructure(rows, profiles, new Set([...wideCols, ...mapping.totalColumns]));
+  const entryColumns = new Set(concepts.flatMap((c, col) => (c.has('voucher') ? [col] : [])));
+  const structure = tableStructure(rows, profiles, new Set([...wideCols, ...mapping.totalColumns]), entryColumns);
   const mappedDims = new Set(
     (['department', 'category', 'project'] as const).map((f) => mapping.fields[f]).filter((c): c is number => c !== undefined),
   );
@@ -148,7 +155,7 @@ function readFacts(input: KindInput): Facts {
     );
   });
   const contextWords = new Set(foldTitle(input.context).split(' '));
-  const contextPlan = [...contextWords].some((w) => PLAN_WORDS.has(w) || /^fy\d{2,4}$/.test(w)) || PLAN_INSIDE.test(input.context);
+  const contextPlan = [...contextWords].some((w) => PLAN_WORDS.has(w)) || PLAN_INSIDE.test(input.context);
   const contextActual = [...contextWords].some((w) => ACTUAL_WORDS.has(w)) || ACTUAL_INSIDE.test(input.context);
   return {
     input,
@@ -168,15 +175,52 @@ function readFacts(input: KindInput): Facts {
     cards: cols((p) => share(p, p.maskedCard) >= 0.5),
     ssns: cols((p) => share(p, p.ssn) >= 0.5),
     uniqueIds: cols((p) => share(p, p.referenceIds) >= 0.8 && p.distinct === p.nonEmpty && p.nonEmpty >= 3),
-    accounts: cols((p) => concepts[p.col]?.has('account') === true && p.distinct >= 2 && !(concepts[p.col]?.has('bankId') ?? false)),
+    // A column of IBANs titled "Account" is a bank account, not a ledger account.
+    accounts: cols(
+      (p) =>
+        concepts[p.col]?.has('account') === true &&
+        p.distinct >= 2 &&
+        !(concepts[p.col]?.has('bankId') ?? false) &&
+        share(p, p.iban + p.ibanLike) < 0.3,
+    ),
     amounts,
     plan: amounts.filter((c) => measureOf(labels[c] ?? '') === 'plan'),
     actual: amounts.filter((c) => measureOf(labels[c] ?? '') === 'actual'),
     widePlan: mapping.layout === 'wide' && mapping.periodColumns.length > 0,
     contextPlan,
     contextActual,
+    contextYear: [...contextWords].some((w) => /^fy\d{2,4}$/.test(w)),
+    scenario: findScenario(rows, profiles, figures, concepts),
+    pnl: concepts.some((c) => c.has('revenue')) && concepts.some((c) => c.has('cogs') || c.has('margin')),
     statement: STATEMENT_WORDS.test(foldTitle(input.context)),
   };
+}
+
+/**
+ * A column of a few labels that say whether each row is planned or actual ("Budget", "Forecast", "Actual"):
+ * a budget file in long form often keeps its plan and actual rows in one table.
+ */
+function findScenario(
+  rows: readonly Row[],
+  profiles: readonly ColumnProfile[],
+  figures: ReadonlySet<number>,
+  concepts: readonly ReadonlySet<Concept>[],
+): Facts['scenario'] {
+  for (const p of profiles) {
+    if (figures.has(p.col) || p.nonEmpty < 3 || p.distinct > 6 || p.text < p.nonEmpty * 0.9) continue;
+    // A payment status ("Paid", "Open") says what happened to a payment, not whether a figure is planned.
+    if (concepts[p.col]?.has('status')) continue;
+    const seen = new Set<string>();
+    for (const r of rows) {
+      const v = r[p.col];
+      if (typeof v === 'string' && v.trim() !== '') seen.add(v);
+    }
+    const kinds = [...seen].map((v) => measureOf(v));
+    if (kinds.every((k) => k === 'plan' || k === 'actual' || k === 'variance') && kinds.length > 0) {
+      return { col: p.col, plan: kinds.includes('plan') };
+    }
+  }
+  return null;
 }
 
 /** Columns whose titles name the concept. */
@@ -208,7 +252,9 @@ function budgetEvidence(f: Facts, e: Evidence): void {
   if (f.plan.length > 0) {
     e.add('budget', 3 + Math.min(f.plan.length - 1, 2) * 0.5, `${said(f, f.plan, 'holds')} planned amounts`);
   }
-  if (f.widePlan && !f.statement) {
+  if (f.scenario?.plan) e.add('budget', 3, `${columnName(f, f.scenario.col)} marks rows as budget or plan`);
+  if (f.contextYear && !f.contextActual) e.add('budget', 1, 'the title or file name names a fiscal year');
+  if (f.widePlan && !(f.statement && !f.contextPlan)) {
     e.add(
       'budget',
       3 + Math.min(m.periodColumns.length, 12) * 0.25,
@@ -239,10 +285,11 @@ function budgetEvidence(f: Facts, e: Evidence): void {
   }
   const qp = f.structure.quantityTimesPrice;
   const trading = ['customer', 'supplier', 'order', 'purchaseOrder', 'onHand', 'invoice'].some((c) => titled(f, c as Concept).length > 0);
-  if (qp && !transactional && !trading) {
+  const undated = f.dayDates.length === 0 && f.uniqueIds.length === 0 && f.structure.exclusivePairs.length === 0;
+  if (qp && undated && !trading) {
     e.add(
       'budget',
-      1.5,
+      f.contextPlan ? 2 : 1.5,
       `each line is costed as ${columnName(f, qp.quantity)} × ${columnName(f, qp.price)} = ${columnName(f, qp.total)}, with no order, customer, supplier or date: a cost estimate`,
     );
   }
@@ -281,6 +328,7 @@ function bankEvidence(f: Facts, e: Evidence): void {
   if (f.cards.length > 0) e.add('bank_statement', 3, `${said(f, f.cards, 'holds')} masked card numbers, as card statements print them`);
   titleEvidence(f, e, 'bank_statement', [
     ['valueDate', 2.5, 'gives the value date of each booking'],
+    ['bookingDate', 1.5, 'gives the day each transaction was made or booked'],
     ['counterparty', 2, 'names the other party of each payment'],
     ['purpose', 1.5, 'holds the payment text'],
     ['bankId', 1.5, 'holds bank account or payment references'],
@@ -289,6 +337,14 @@ function bankEvidence(f: Facts, e: Evidence): void {
     ['balance', 1.5, 'holds a balance'],
   ]);
   if (f.dayDates.length > 0) e.add('bank_statement', 1, `${said(f, f.dayDates, 'holds')} the day of each booking`);
+  const signed = f.amounts.filter((c) => {
+    const p = f.input.profiles[c];
+    return p !== undefined && (f.input.rows ?? []).some((r) => /^\s*[-−(]/.test(String(r[c] ?? ''))) && p.numeric >= 3;
+  });
+  if (signed.length > 0 && f.dayDates.length > 0 && f.input.mapping.layout === 'long') {
+    e.add('bank_statement', 1.5, `${said(f, signed, 'holds')} money out as negative and money in as positive amounts, by day`);
+  }
+  if (f.dayDates.length > 0 && titled(f, 'card').length > 0) e.add('bank_statement', 2, 'each row is a dated payment with a card');
   if (f.accounts.length > 0 && titled(f, 'voucher').length > 0) {
     e.against('bank_statement', 2, 'it posts to several ledger accounts with voucher numbers, as a ledger does');
   }
@@ -351,7 +407,7 @@ function ledgerEvidence(f: Facts, e: Evidence): void {
 
 function actualsEvidence(f: Facts, e: Evidence): void {
   const s = f.structure;
-  const noPlan = f.plan.length === 0 && !f.contextPlan;
+  const noPlan = f.plan.length === 0 && !f.contextPlan && !f.scenario?.plan;
   if (f.actual.length > 0 && f.plan.length === 0) {
     e.add('actuals', 5, `its amounts (${names(f, f.actual)}) are actual, executed figures, and no column holds a plan`);
   }
@@ -364,10 +420,9 @@ function actualsEvidence(f: Facts, e: Evidence): void {
     );
   }
   if (f.statement && noPlan) e.add('actuals', 3, 'the title says it is a profit and loss statement, with no plan or budget figures');
-  const pnl = titled(f, 'revenue').length > 0 && (titled(f, 'cogs').length > 0 || titled(f, 'margin').length > 0);
-  if (pnl && f.plan.length === 0 && !f.contextPlan) {
-    e.add('actuals', 2, 'its columns are results (revenue, cost of sales, margin), not planned amounts');
-  }
+  if (f.pnl && noPlan)
+    e.add('actuals', 3, 'its columns are results of each period (revenue, cost of sales, margin), and none holds a plan');
+  if (f.scenario && !f.scenario.plan) e.add('actuals', 3, `${columnName(f, f.scenario.col)} marks every row as actual`);
   if (f.accounts.length > 0 && (s.exclusivePairs.length > 0 || s.debitCreditMark) && f.dayDates.length === 0) {
     e.add(
       'actuals',
@@ -470,8 +525,18 @@ function salesEvidence(f: Facts, e: Evidence): void {
   if (qp && (customers.length > 0 || order.length > 0) && titled(f, 'supplier').length === 0) {
     e.add('sales', 3, `each row is a sale: ${columnName(f, qp.quantity)} × ${columnName(f, qp.price)} = ${columnName(f, qp.total)}`);
   }
+  const purchasing = titled(f, 'supplier').length > 0 || titled(f, 'purchaseOrder').length > 0;
+  if (qp && f.dayDates.length > 0 && !purchasing && customers.length === 0 && order.length === 0) {
+    e.add(
+      'sales',
+      2,
+      `each row is a dated line of ${columnName(f, qp.quantity)} × ${columnName(f, qp.price)} = ${columnName(f, qp.total)}, as orders are`,
+    );
+    if (f.input.profiles.some((p) => p.nonEmpty >= 2 && ratio(p.email, p.nonEmpty) >= 0.8))
+      e.add('sales', 1.5, 'each line names the buyer by e-mail');
+  }
   const revenue = titled(f, 'revenue').filter((c) => f.amounts.includes(c) || f.structure.figures.includes(c));
-  if (revenue.length > 0 && f.plan.length === 0) {
+  if (revenue.length > 0 && f.plan.length === 0 && (customers.length > 0 || order.length > 0 || products.length > 0)) {
     e.add('sales', 2, `${columnName(f, revenue[0] as number)} holds sales revenue`);
     if (titled(f, 'cogs').length > 0 || titled(f, 'margin').length > 0)
       e.add('sales', 1, 'it sets cost of sales and margin against the revenue');
@@ -484,7 +549,10 @@ function timesheetEvidence(f: Facts, e: Evidence): void {
   const hoursTitled = titled(f, 'hours').filter((c) => f.structure.figures.includes(c));
   const hours = hoursTitled.length > 0 ? hoursTitled : f.structure.hours.filter((c) => !f.amounts.includes(c));
   const people = f.persons.length > 0 || titled(f, 'person').length > 0;
-  if (hoursTitled.length > 0) e.add('timesheet', 3, `${columnName(f, hoursTitled[0] as number)} holds hours worked`);
+  if (hoursTitled.length > 0) {
+    // Hours without days are an estimate (hours × rate in a project budget); hours per day are a timesheet.
+    e.add('timesheet', f.dayDates.length > 0 ? 3 : 1, `${columnName(f, hoursTitled[0] as number)} holds hours worked`);
+  }
   if (hours.length > 0 && people && f.dayDates.length > 0) {
     e.add(
       'timesheet',
@@ -519,7 +587,7 @@ function inventoryEvidence(f: Facts, e: Evidence): void {
  */
 function notABudget(f: Facts): string | null {
   const s = f.structure;
-  const planned = f.plan.length > 0;
+  const planned = f.plan.length > 0 || f.scenario?.plan === true;
   if (f.actual.length > 0 && !planned) return 'its amount columns hold actual figures only, and a budget holds planned amounts';
   if (planned) return null;
   if (f.contextActual && !f.contextPlan) return 'its title says its figures are actual (executed) results';
@@ -528,7 +596,9 @@ function notABudget(f: Facts): string | null {
   if (s.debitsEqualCredits) return 'its debits equal its credits';
   if (s.debitCreditMark) return 'its amounts are marked as debits and credits';
   if (s.postingPeriods) return 'it is booked in ledger posting periods';
-  if (f.statement && !f.contextPlan && !f.widePlan) return 'it is a profit and loss statement without plan figures';
+  if (f.statement && !f.contextPlan) return 'it is a profit and loss statement without plan figures';
+  if (f.pnl && !f.contextPlan) return 'its figures are results (revenue, cost of sales, margin), with no plan';
+  if (f.scenario && !f.scenario.plan) return 'every row is marked as actual';
   if (f.ibans.length > 0 && f.dayDates.length > 0) return 'it lists dated payments between bank accounts';
   if (f.cards.length > 0) return 'it lists card payments';
   if (f.persons.length > 0 && f.dayDates.length > 0 && f.structure.hours.length + titled(f, 'hours').length > 0)

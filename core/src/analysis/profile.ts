@@ -93,7 +93,7 @@ function dayOfMonth(value: CellValue): number | null {
 }
 
 /**
- * Slash or dot dates (`02/01/2020`) are day-first or month-first; the column decides. A part above 12 names
+ * Slash dates (`02/01/2020`) are day-first or month-first; the column decides. A part above 12 names
  * the day; when every date shares a `01` in one place and varies in the other, the `01` is the day and the
  * column holds months (a budget's `01/01/2020, 02/01/2020, …`). Otherwise the first part is taken as the day.
  */
@@ -184,7 +184,12 @@ export function profileColumns(rows: readonly Row[], width: number): ColumnProfi
         if (day !== 1) p.dayDates++;
       } else if (typeof v === 'string') {
         const slash = SLASH_DAY.exec(s);
-        if (slash) slashDates.push([Number(slash[1]), Number(slash[2])]);
+        // Dots and dashes are written day first (31.01.2025, 31-01-2025); only slashes are ambiguous.
+        if (slash && s.includes('/')) slashDates.push([Number(slash[1]), Number(slash[2])]);
+        else if (slash) {
+          p.dates++;
+          if (Number(slash[1]) !== 1) p.dayDates++;
+        }
       }
     }
     p.dates += slashDates.length;

@@ -1,0 +1,268 @@
+/**
+ * File kinds from structure (DESIGN §2, issue 12): each kind is read from what the file's figures do and
+ * which roles its columns play together, in any language, not from one keyword. The fixtures in
+ * test/fixtures/kinds are shaped like real exports (journals, trial balances, bank and card statements,
+ * orders, sales, P&Ls, timesheets, stock lists, actuals, payrolls, expense reports, invoices) and budgets
+ * that resemble them; the real public files in test/fixtures/real must keep their kinds too.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { analyzeWorkbook, type Analysis, FILE_KINDS, type FileKind } from '@budget-sync/core';
+import { readWorkbook } from '@budget-sync/core/readers';
+import { analyzeCsv } from './helpers.ts';
+
+const kindsDir = new URL('../../fixtures/kinds/', import.meta.url);
+const realDir = new URL('../../fixtures/real/', import.meta.url);
+
+function analyzeFile(dir: URL, file: string): Analysis {
+  return analyzeWorkbook(readWorkbook(new Uint8Array(readFileSync(new URL(file, dir))), file));
+}
+
+/** Each fixture's kind, and the structural evidence its reasons must name. */
+const FIXTURES: [string, FileKind, RegExp][] = [
+  [
+    'gl-journal.csv',
+    'general_ledger',
+    /debits and credits of each entry balance: the rows sharing a number in "Journal No" add up to zero/,
+  ],
+  ['gl-buchungsjournal-de.csv', 'general_ledger', /each entry balance: the rows sharing a number in "Belegnummer"/],
+  ['fec-ecritures-fr.csv', 'general_ledger', /each entry balance: the rows sharing a number in "PieceRef"/],
+  ['trial-balance.csv', 'general_ledger', /the totals of "Debit" and "Credit" are equal/],
+  ['balance-sumas-saldos-es.csv', 'general_ledger', /carries "Saldo inicial" through the period's movements to "Saldo final"/],
+  ['gl-detail.csv', 'general_ledger', /posted as debits and credits to the accounts in "Account"/],
+  ['bank-export-uk.csv', 'bank_statement', /the balance in "Balance" carries from row to row/],
+  ['checking-activity-us.csv', 'bank_statement', /the balance in "Running Balance" carries from row to row/],
+  ['rabobank-nl.csv', 'bank_statement', /the balance in "Saldo na trn" carries from row to row/],
+  ['kontoumsaetze-de.csv', 'bank_statement', /money out and money in are kept in two columns/],
+  ['movimientos-cuenta-es.csv', 'bank_statement', /the balance in "Saldo" carries from row to row/],
+  ['card-activity.csv', 'bank_statement', /each row is a dated payment with a card/],
+  ['releve-carte-fr.csv', 'bank_statement', /"Numéro de carte" holds masked card numbers/],
+  ['purchase-orders.csv', 'purchase_orders', /each line is ordered: "Qty" × "Unit Price" = "Line Total"/],
+  ['ordini-acquisto-it.csv', 'purchase_orders', /"Quantità" × "Prezzo unitario" = "Importo"/],
+  ['sales-orders.csv', 'sales', /each row is a sale: "Quantity" × "Unit Price" = "Revenue"/],
+  ['pedidos-clientes-es.csv', 'sales', /each row is a sale: "Cantidad" × "Precio unitario" = "Importe"/],
+  ['sales-pnl-2024.csv', 'actuals', /results of each period \(revenue, cost of sales, margin\), and none holds a plan/],
+  ['guv-monatlich-2024.csv', 'actuals', /profit and loss statement, with no plan/],
+  ['timesheet-week10.csv', 'timesheet', /the hours one person worked on one day \("Hours" by "Date"\)/],
+  ['stundenzettel-maerz.csv', 'timesheet', /the hours one person worked on one day \("Stunden" by "Datum"\)/],
+  ['inventory-on-hand.csv', 'inventory', /stock is valued: "On Hand" × "Unit Cost" = "Inventory Value"/],
+  ['etat-des-stocks-fr.csv', 'inventory', /stock is valued: "Stock" × "Coût unitaire" = "Valeur du stock"/],
+  ['kostenstellen-ist-2024.csv', 'actuals', /"Periode" runs to period 16: periods 13–16 are the closing periods of a ledger/],
+  ['actuals-q1-fy25.csv', 'actuals', /its amounts \("Actual Amount"\) are actual, executed figures, and no column holds a plan/],
+  ['ejecucion-gastos-2023.csv', 'actuals', /its amounts \("Obligaciones reconocidas netas"\) are actual/],
+  ['ist-buchungen-q1.csv', 'actuals', /the title or file name says the figures are actual/],
+  ['journal-de-paie-fr.csv', 'payroll', /"Salaire brut" holds gross pay/],
+  ['nominas-enero-es.csv', 'payroll', /"IRPF" holds payroll deductions or taxes/],
+  ['spesenabrechnung-feb.csv', 'expenses', /each row is an expense a person made on a given day/],
+  ['expense-claims-june.csv', 'expenses', /"Merchant" names the merchant/],
+  ['eingangsrechnungen-maerz.csv', 'invoices', /"Rechnungsnummer" holds invoice numbers/],
+  ['factures-clients-fr.csv', 'invoices', /"Échéance" gives the date each amount falls due/],
+  ['budget-capex-opex-2026.csv', 'budget', /"Budget 2026" holds planned amounts/],
+  ['kostenplan-2026.csv', 'budget', /amounts are laid out by period in 12 columns/],
+  ['budget-vs-actual-q1.csv', 'budget', /"Budget" holds planned amounts/],
+  ['planwerte-2026.csv', 'budget', /"Planwert" holds planned amounts/],
+  ['sales-budget-2026.csv', 'budget', /"Revenue Plan" holds planned amounts/],
+  ['personnel-budget-fy26.csv', 'budget', /"Planned Salary", "Planned Benefits" and "Budget Total" hold planned amounts/],
+];
+
+describe('kinds from structure, on files shaped like real exports', () => {
+  it('the fixture list and expected.json agree', () => {
+    const expected = JSON.parse(readFileSync(new URL('expected.json', kindsDir), 'utf8')) as Record<string, string>;
+    expect(Object.fromEntries(FIXTURES.map(([file, kind]) => [file, kind]))).toEqual(expected);
+  });
+
+  for (const [file, kind, evidence] of FIXTURES) {
+    it(`${file} is ${kind}, for a structural reason`, () => {
+      const a = analyzeFile(kindsDir, file);
+      expect(a.kind.kind).toBe(kind);
+      expect(a.kind.reasons.slice(1).join('\n')).toMatch(evidence);
+      if (kind === 'budget') {
+        expect(a.kind.reasons[0]).toBe('This is a budget:');
+        expect(a.issues.some((i) => i.code === 'kind.mismatch')).toBe(false);
+      } else {
+        expect(a.kind.reasons[0]).toMatch(/^This looks like .+, not a budget:$/);
+        expect(a.issues.some((i) => i.code === 'kind.mismatch' && i.severity === 'error')).toBe(true);
+        expect(a.stats.importable).toBe(false);
+      }
+    });
+  }
+
+  it('reasons read as sentences about the file: no line breaks, no web addresses, no titles longer than 40 characters', () => {
+    for (const [file] of FIXTURES) {
+      for (const reason of analyzeFile(kindsDir, file).kind.reasons) {
+        expect(reason).not.toMatch(/\n|https?:|"[^"]{41,}"/);
+        expect(reason.length).toBeGreaterThan(10);
+      }
+    }
+  });
+});
+
+describe('the real public files keep their kinds', () => {
+  const truth = JSON.parse(readFileSync(new URL('expected.json', realDir), 'utf8')) as { file: string; kind: string | string[] }[];
+  for (const entry of truth) {
+    const accepted = Array.isArray(entry.kind) ? entry.kind : [entry.kind];
+    it(`${entry.file} is ${accepted.join(' or ')}`, () => {
+      const a = analyzeFile(realDir, entry.file);
+      expect(accepted).toContain(a.kind.kind);
+      expect(FILE_KINDS).toContain(a.kind.kind);
+    });
+  }
+});
+
+describe('plan or actual', () => {
+  const rows = ['Sales,Travel,2026-01,1000,1100', 'Sales,Meals,2026-01,200,150', 'Ops,Rent,2026-01,3000,3000', 'Ops,IT,2026-02,500,620'];
+
+  it('plan columns beside actual columns make a budget; the actual columns alone are actuals', () => {
+    const both = analyzeCsv(['Department,Account,Month,Budget,Actual', ...rows].join('\n'), 'q1.csv');
+    expect(both.kind.kind).toBe('budget');
+    const actualOnly = analyzeCsv(
+      [
+        'Department,Account,Month,Actual',
+        ...rows.map((r) =>
+          r
+            .split(',')
+            .slice(0, 3)
+            .concat(r.split(',')[4] as string)
+            .join(','),
+        ),
+      ].join('\n'),
+      'q1.csv',
+    );
+    expect(actualOnly.kind.kind).toBe('actuals');
+    expect(actualOnly.kind.reasons).toContain(
+      'it is not a budget: its amount columns hold actual figures only, and a budget holds planned amounts',
+    );
+  });
+
+  it('actual words of other languages: Ist, Ergebnis, realizado, ejecutado, réalisé, consuntivo', () => {
+    for (const title of ['Ist', 'Ergebnis 2023', 'Importe realizado', 'Ejecutado', 'Réalisé', 'Consuntivo']) {
+      const a = analyzeCsv(
+        [`Kostenstelle,Konto,Monat,${title}`, 'A,4000,2024-01,100', 'A,4100,2024-01,200', 'B,4000,2024-02,300'].join('\n'),
+        'x.csv',
+      );
+      expect([title, a.kind.kind]).toEqual([title, 'actuals']);
+    }
+  });
+
+  it('a scenario column marking rows Budget / Actual keeps the file a budget; one marking every row Actual does not', () => {
+    const mixed = analyzeCsv(
+      [
+        'Scenario,Department,Account,Month,Amount',
+        'Budget,Sales,Travel,2026-01,100',
+        'Actual,Sales,Travel,2026-01,90',
+        'Budget,Ops,Rent,2026-01,300',
+      ].join('\n'),
+      'fin.csv',
+    );
+    expect(mixed.kind.kind).toBe('budget');
+    const actual = analyzeCsv(
+      [
+        'Scenario,Department,Account,Month,Amount',
+        'Actual,Sales,Travel,2026-01,100',
+        'Actual,Sales,Meals,2026-01,90',
+        'Actual,Ops,Rent,2026-01,300',
+      ].join('\n'),
+      'fin.csv',
+    );
+    expect(actual.kind.kind).toBe('actuals');
+  });
+
+  it('a P&L by month with no plan words is actuals; the same P&L titled as a plan is a budget', () => {
+    const table = ['Line,Jan,Feb,Mar', 'Revenue,1000,1100,1200', 'Cost of sales,600,640,700', 'Gross margin,400,460,500'];
+    expect(analyzeCsv(['Profit and loss 2024', '', ...table].join('\n'), 'pl.csv').kind.kind).toBe('actuals');
+    expect(analyzeCsv(['Profit and loss plan 2026', '', ...table].join('\n'), 'pl.csv').kind.kind).toBe('budget');
+  });
+});
+
+describe('structure, whatever the titles say', () => {
+  it('a balance that carries from row to row makes a bank statement, even under titles nobody listed', () => {
+    const a = analyzeCsv(
+      [
+        'Tag,Text,Wert1,Wert2',
+        '2025-01-02,A,-10.00,990.00',
+        '2025-01-03,B,-25.50,964.50',
+        '2025-01-06,C,100.00,1064.50',
+        '2025-01-09,D,-4.50,1060.00',
+      ].join('\n'),
+      'export.csv',
+    );
+    expect(a.kind.kind).toBe('bank_statement');
+    expect(a.kind.reasons).toContain(
+      'the balance in "Wert2" carries from row to row: each row\'s balance is the previous one plus or minus its amount',
+    );
+  });
+
+  it('the same columns without a running balance are not called a bank statement for it', () => {
+    const a = analyzeCsv(
+      [
+        'Tag,Text,Wert1,Wert2',
+        '2025-01-02,A,-10.00,500.00',
+        '2025-01-03,B,-25.50,990.00',
+        '2025-01-06,C,100.00,20.00',
+        '2025-01-09,D,-4.50,7.00',
+      ].join('\n'),
+      'export.csv',
+    );
+    expect(a.kind.reasons.join(' ')).not.toMatch(/carries from row to row/);
+    expect(a.kind.kind).not.toBe('budget');
+  });
+
+  it('entries whose debits and credits balance make a journal, in a script without spaces', () => {
+    const a = analyzeCsv(
+      [
+        '日期,凭证号,科目,摘要,借方,贷方',
+        '2025-03-02,记-1,管理费用,办公用品,1200,',
+        '2025-03-02,记-1,银行存款,办公用品,,1200',
+        '2025-03-05,记-2,应收账款,销售,8800,',
+        '2025-03-05,记-2,主营业务收入,销售,,8800',
+        '2025-03-09,记-3,销售费用,差旅,300,',
+        '2025-03-09,记-3,库存现金,差旅,,300',
+      ].join('\n'),
+      'pz.csv',
+    );
+    expect(a.kind.kind).toBe('general_ledger');
+    expect(a.kind.reasons).toContain('the debits and credits of each entry balance: the rows sharing a number in "凭证号" add up to zero');
+  });
+
+  it('a debit/credit mark beside each amount (S/H) makes postings, not a plan', () => {
+    const a = analyzeCsv(
+      ['Kst;Konto;Kz;Betrag', '100;4000;S;10,00', '100;4100;H;20,00', '200;4000;S;30,00', '200;4100;H;40,00', '300;4000;S;50,00'].join(
+        '\n',
+      ),
+      'buchungen.csv',
+    );
+    expect(a.kind.kind).not.toBe('budget');
+    expect(a.kind.reasons.join(' ')).toMatch(/"Kz" marks each (amount|posting) as/);
+  });
+
+  it('a budget costed as quantity × unit price, with no orders, customers or dates, stays a budget', () => {
+    const a = analyzeCsv(
+      [
+        'Department,Item,Qty,Unit price,Budget',
+        'IT,Laptops,10,1200.00,12000.00',
+        'IT,Monitors,12,250.00,3000.00',
+        'Ops,Chairs,8,310.50,2484.00',
+      ].join('\n'),
+      'budget-2026.csv',
+    );
+    expect(a.kind.kind).toBe('budget');
+  });
+
+  it('month-level dates written 01/01/2020, 02/01/2020… are months, not days; 13/01/2020 is a day', () => {
+    const months = analyzeCsv(
+      [
+        'Date,Department,Cost Element,Budget',
+        ...Array.from({ length: 12 }, (_, i) => `${String(i + 1).padStart(2, '0')}/01/2020,IT,Licences,100`),
+      ].join('\n'),
+      'cost.csv',
+    );
+    expect(months.kind.kind).toBe('budget');
+    expect(months.kind.reasons.join(' ')).not.toMatch(/dates of single days/);
+    const days = analyzeCsv(
+      ['Date,Department,Cost Element,Amount', ...[3, 8, 13, 17, 22, 27].map((d) => `${d}/01/2020,IT,Licences,100`)].join('\n'),
+      'cost.csv',
+    );
+    expect(days.kind.reasons.join(' ')).not.toMatch(/^This is a budget/);
+    expect(days.kind.kind).not.toBe('budget');
+  });
+});
