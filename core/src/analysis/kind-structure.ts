@@ -30,7 +30,7 @@ export interface Structure {
   balancedEntries: { col: number; entries: number } | null;
   /** Total debits equal total credits over the whole table (a trial balance or a journal). */
   debitsEqualCredits: ColumnPair | null;
-  /** Whole numbers 1–16 reaching 13 or more: the closing periods only a ledger has. */
+  /** Whole numbers 1–16, repeated, reaching 13 or more: closing periods (14–16 only a ledger has; 13 also a 13-period calendar). */
   postingPeriods: { col: number; max: number } | null;
   /** Numbers that read as hours worked (0–24, in quarter hours). */
   hours: number[];
@@ -323,7 +323,9 @@ function findPostingPeriods(
   skip: ReadonlySet<number>,
 ): Structure['postingPeriods'] {
   for (const p of profiles) {
+    // Periods repeat (several accounts each period); a column numbering the rows 1, 2, 3… does not.
     if (skip.has(p.col) || p.nonEmpty < 5 || p.numeric < p.nonEmpty * 0.95 || p.distinct < 3 || p.distinct > 16) continue;
+    if (p.distinct > p.nonEmpty / 2) continue;
     let max = 0;
     let whole = true;
     for (const r of rows) {

@@ -52,6 +52,9 @@ const CODE_WORDS = new Set([
   'cod',
 ]);
 
+/** Actual words that in a title or file name usually mean something else ("Finance Act", "Real Estate"). */
+const AMBIGUOUS_IN_TITLES = new Set(['act', 'real', 'paid', 'posted', 'booked', 'recorded']);
+
 /** Plan and actual words of scripts written without spaces (Chinese, Japanese). */
 const PLAN_INSIDE = /预算|預算|计划|計畫|予算|計画/;
 const ACTUAL_INSIDE = /决算|決算|实际|實際|実績/;
@@ -156,7 +159,8 @@ function readFacts(input: KindInput): Facts {
   });
   const contextWords = new Set(foldTitle(input.context).split(' '));
   const contextPlan = [...contextWords].some((w) => PLAN_WORDS.has(w)) || PLAN_INSIDE.test(input.context);
-  const contextActual = [...contextWords].some((w) => ACTUAL_WORDS.has(w)) || ACTUAL_INSIDE.test(input.context);
+  const contextActual =
+    [...contextWords].some((w) => ACTUAL_WORDS.has(w) && !AMBIGUOUS_IN_TITLES.has(w)) || ACTUAL_INSIDE.test(input.context);
   return {
     input,
     concepts,
@@ -415,7 +419,7 @@ function actualsEvidence(f: Facts, e: Evidence): void {
   if (s.postingPeriods) {
     e.add(
       'actuals',
-      3,
+      s.postingPeriods.max >= 14 ? 3 : 1.5,
       `${columnName(f, s.postingPeriods.col)} runs to period ${s.postingPeriods.max}: periods 13–16 are the closing periods of a ledger, so these are posted amounts`,
     );
   }
@@ -595,7 +599,7 @@ function notABudget(f: Facts): string | null {
   if (s.balancedEntries) return 'its entries balance debits against credits';
   if (s.debitsEqualCredits) return 'its debits equal its credits';
   if (s.debitCreditMark) return 'its amounts are marked as debits and credits';
-  if (s.postingPeriods) return 'it is booked in ledger posting periods';
+  if (s.postingPeriods && s.postingPeriods.max >= 14) return 'it is booked in ledger posting periods';
   if (f.statement && !f.contextPlan) return 'it is a profit and loss statement without plan figures';
   if (f.pnl && !f.contextPlan) return 'its figures are results (revenue, cost of sales, margin), with no plan';
   if (f.scenario && !f.scenario.plan) return 'every row is marked as actual';

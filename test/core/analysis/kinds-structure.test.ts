@@ -265,4 +265,19 @@ describe('structure, whatever the titles say', () => {
     expect(days.kind.reasons.join(' ')).not.toMatch(/^This is a budget/);
     expect(days.kind.kind).not.toBe('budget');
   });
+
+  it('a budget form numbering its rows 1–15 is not taken for posting periods 13–16', () => {
+    const rows = Array.from({ length: 15 }, (_, i) => `${i + 1},Dept ${i % 3},Line ${i},${(i + 1) * 100}`);
+    const a = analyzeCsv(['No,Department,Category,Amount', ...rows].join('\n'), 'form-2026.csv');
+    expect(a.kind.kind).toBe('budget');
+    expect(a.kind.reasons.join(' ')).not.toMatch(/posting periods|closing periods/);
+  });
+
+  it('words that mean "actual" only as column titles ("Act", "Real") do not make a titled file actuals', () => {
+    const a = analyzeCsv(
+      ['Finance Act 2025', '', 'Ministry,Programme,2025', 'Health,Hospitals,1000', 'Health,Clinics,200', 'Defence,Army,3000'].join('\n'),
+      'real-estate.csv',
+    );
+    expect(a.kind.kind).toBe('budget');
+  });
 });
