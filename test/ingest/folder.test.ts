@@ -22,7 +22,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { createSource, type DataSource } from '@budget-sync/db';
+import { createSource, type DataSource, getImport, getImportFile } from '@budget-sync/db';
 import { nodePlaceGuard } from '@budget-sync/db/node';
 import { syncSource } from '@budget-sync/ingest-worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -166,6 +166,32 @@ describe('folder source', () => {
     expect(report.files[0]?.reason).toMatch(
       /"bomb\.xlsx" is a zip bomb: its part xl\/worksheets\/sheet1\.xml unpacks to more than the 879 KB its headers declare/,
     );
+  });
+
+  it('never keeps a refused list of named people with their salaries (no SSNs): personal data is not stored', async () => {
+    const dir = newDir();
+    const source = await folderSource(dir);
+    const path = join(dir, 'staff-salaries.csv');
+    const text = [
+      'Name,Job Title,Department,Annual Salary',
+      'Ana Silva,Analyst,Finance,"72,000.00"',
+      'Ben Okafor,Engineer,IT,"91,500.00"',
+      'Carla Diaz,Manager,Sales,"98,000.00"',
+    ];
+    writeFileSync(path, `${text.join('\n')}\n`);
+    age(path);
+    const report = await syncSource(db, source.id, { retry: FAST_RETRY });
+    expect(report.files).toMatchObject([{ name: 'staff-salaries.csv', status: 'rejected' }]);
+    const row = (await history(db, source.id)).find((r) => r.file_name === 'staff-salaries.csv');
+    expect(row?.status).toBe('rejected');
+    const detail = await getImport(db.pool, orgId, row?.id as string);
+    expect(detail.issues.find((i) => i.code === 'pii.detected')?.message).toMatch(
+      /names people and column 4 \("Annual Salary"\) holds their pay/,
+    );
+    expect(detail.fileKeptUntil).toBeNull();
+    expect(await getImportFile(db.pool, orgId, row?.id as string)).toBeNull();
+    const kept = await db.pool.query('SELECT count(*)::int AS n FROM import_files WHERE import_id = $1', [row?.id]);
+    expect(kept.rows[0].n).toBe(0);
   });
 
   it('waits for a file that is still being written and imports it whole', async () => {

@@ -15,6 +15,7 @@ import { detectFileKind, KIND_LABEL } from './kind.ts';
 import { mapColumns, type PeriodColumn } from './mapping.ts';
 import { cellText } from './normalize.ts';
 import { findOutliers } from './outliers.ts';
+import { findPersonalData } from './personal.ts';
 import { profileColumns, ratio } from './profile.ts';
 import type { Analysis, AnalyzeOptions, KindVerdict, SheetSummary } from './types.ts';
 
@@ -237,6 +238,9 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
       });
     }
   }
+
+  const personal = findPersonalData(header.labels, profiles, mapping);
+  if (personal) issues.add('warning', 'pii.detected', personal.message, null, personal.column + 1);
 
   const analysis = base();
   analysis.headerRow = headerEnd + 1;

@@ -1069,7 +1069,6 @@ const VOCABULARY: Record<Concept, readonly string[]> = {
   ],
   grossPay: [
     'gross pay',
-    '=gross',
     'gross salary',
     'gross wages',
     'gross earnings',
@@ -1268,7 +1267,9 @@ const VOCABULARY: Record<Concept, readonly string[]> = {
     'data di nascita',
     'geboortedatum',
     'home address',
-    'address',
+    'street address',
+    'postal address',
+    'private address',
     'street',
     'adresse',
     'anschrift',

@@ -46,7 +46,10 @@ describe('other kinds are refused with kind.mismatch and reasons', () => {
     expect(a.kind.reasons[0]).toMatch(/payroll or salary list, not a budget/);
     expect(a.kind.reasons).toContain('"Base Salary" holds salaries or wages');
     expect(a.kind.reasons).toContain('"Employee" names people');
-    expect(issueCells(a)).toEqual([['kind.mismatch', 'error', null, null]]);
+    expect(issueCells(a)).toEqual([
+      ['kind.mismatch', 'error', null, null],
+      ['pii.detected', 'warning', null, 1],
+    ]);
     expect(a.lines).toEqual([]);
     expect(a.stats.importable).toBe(false);
   });
@@ -66,6 +69,7 @@ describe('other kinds are refused with kind.mismatch and reasons', () => {
     expect(issueCells(a)).toEqual([
       ['kind.mismatch', 'error', null, null],
       ['pii.detected', 'error', null, 3],
+      ['pii.detected', 'warning', null, 2],
     ]);
   });
 
@@ -168,6 +172,38 @@ describe('personal identifiers', () => {
     ]);
     expect(JSON.stringify(a)).not.toMatch(/123-45-6789|234-56-7890/);
     expect(a.stats.importable).toBe(false);
+  });
+
+  it('a list of named people with their pay is personal data, whatever its kind: pii.detected names both columns', () => {
+    const a = analyzeCsv(
+      ['Name,Department,Monthly Salary', 'Ana Silva,Sales,5200', 'Ben Okafor,Ops,4800', 'Carla Diaz,Sales,6100'].join('\n'),
+      'team.csv',
+    );
+    const pii = a.issues.filter((i) => i.code === 'pii.detected');
+    expect(pii).toEqual([
+      {
+        severity: 'warning',
+        code: 'pii.detected',
+        message:
+          'Column 1 ("Name") names people and column 3 ("Monthly Salary") holds their pay: a list of named people with pay is personal data. Budget Sync does not keep a copy of this file. Remove the names, or the pay column, if the file should be kept.',
+        row: null,
+        column: 1,
+      },
+    ]);
+  });
+
+  it('named people with a date of birth are personal data too; names beside budget amounts are not', () => {
+    const born = analyzeCsv(
+      ['Employee,Date of Birth,Team', 'Ana Silva,1990-04-12,Sales', 'Ben Okafor,1985-11-30,Ops'].join('\n'),
+      'staff.csv',
+    );
+    expect(born.issues.find((i) => i.code === 'pii.detected')?.message).toMatch(/"Date of Birth"\) holds personal details about them/);
+    const owners = analyzeCsv(
+      ['Department,Category,Month,Budget,Owner', 'Sales,Travel,2026-01,1000,Ana Silva', 'Ops,Rent,2026-01,3000,Ben Okafor'].join('\n'),
+      'budget.csv',
+    );
+    expect(owners.kind.kind).toBe('budget');
+    expect(owners.issues.filter((i) => i.code === 'pii.detected')).toEqual([]);
   });
 
   it('does not mistake numbers that only resemble SSNs or IBANs (bad checksum) for identifiers', () => {
