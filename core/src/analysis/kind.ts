@@ -188,7 +188,7 @@ function readFacts(input: KindInput): Facts {
         share(p, p.iban + p.ibanLike) < 0.3,
     ),
     amounts,
-    plan: amounts.filter((c) => measureOf(labels[c] ?? '') === 'plan'),
+    plan: amounts.filter((c) => measureOf(labels[c] ?? '') === 'plan' || sollBesideIst(labels, c)),
     actual: amounts.filter((c) => measureOf(labels[c] ?? '') === 'actual'),
     widePlan: mapping.layout === 'wide' && mapping.periodColumns.length > 0,
     contextPlan,
@@ -225,6 +225,17 @@ function findScenario(
     }
   }
   return null;
+}
+
+/**
+ * "Soll" is a debit beside "Haben", but the plan beside "Ist" (actual), as German public budgets and
+ * controlling reports write it ("Soll 2024", "Ist 2024").
+ */
+function sollBesideIst(labels: readonly string[], col: number): boolean {
+  const words = (c: number) => foldTitle(labels[c] ?? '').split(' ');
+  if (!words(col).includes('soll')) return false;
+  const others = labels.map((_, c) => words(c));
+  return others.some((w) => w.includes('ist')) && !others.some((w) => w.includes('haben'));
 }
 
 /** Columns whose titles name the concept. */

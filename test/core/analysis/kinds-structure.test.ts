@@ -144,6 +144,31 @@ describe('plan or actual', () => {
     }
   });
 
+  it('"Soll" beside "Ist" is the plan (a German budget report); "Soll" beside "Haben" is a debit', () => {
+    const sollIst = analyzeCsv(
+      [
+        'Produkt;Sachkonto;Soll 2024;Ist 2024',
+        '1.1.1;521000;1000,00;950,00',
+        '1.1.2;522000;2000,00;2100,00',
+        '1.2.1;521000;300,00;280,00',
+      ].join('\n'),
+      'bericht.csv',
+    );
+    expect(sollIst.kind.kind).toBe('budget');
+    expect(sollIst.kind.reasons).toContain('"Soll 2024" holds planned amounts');
+    const sollHaben = analyzeCsv(
+      [
+        'Datum;Konto;Text;Soll;Haben',
+        '02.01.2025;4930;A;10,00;',
+        '02.01.2025;1600;A;;10,00',
+        '05.01.2025;4670;B;20,00;',
+        '05.01.2025;1200;B;;20,00',
+      ].join('\n'),
+      'journal.csv',
+    );
+    expect(sollHaben.kind.kind).not.toBe('budget');
+  });
+
   it('a scenario column marking rows Budget / Actual keeps the file a budget; one marking every row Actual does not', () => {
     const mixed = analyzeCsv(
       [
