@@ -149,13 +149,15 @@ const MARK_PAIRS: readonly (readonly [string, string])[] = [
 function findDebitCreditMark(rows: readonly Row[], profiles: readonly ColumnProfile[]): Structure['debitCreditMark'] {
   for (const p of profiles) {
     if (p.nonEmpty < 3 || p.text < p.nonEmpty * 0.9 || p.distinct > 3) continue;
-    const seen = new Set<string>();
+    // Folded value → the value as the file writes it ("Af", "Bij"), for the reason shown.
+    const seen = new Map<string, string>();
     for (const r of rows) {
       const v = r[p.col];
-      if (typeof v === 'string' && v.trim() !== '') seen.add(v.trim().toLowerCase());
+      if (typeof v === 'string' && v.trim() !== '' && !seen.has(v.trim().toLowerCase())) seen.set(v.trim().toLowerCase(), v.trim());
     }
-    const pair = MARK_PAIRS.find(([d, c]) => [...seen].every((v) => v === d || v === c));
-    if (pair && seen.size === 2) return { col: p.col, values: [...seen] };
+    const folded = [...seen.keys()];
+    const pair = MARK_PAIRS.find(([d, c]) => folded.every((v) => v === d || v === c));
+    if (pair && seen.size === 2) return { col: p.col, values: [...seen.values()] };
   }
   return null;
 }

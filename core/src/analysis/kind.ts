@@ -217,8 +217,10 @@ function findScenario(
     const seen = new Set<string>();
     for (const r of rows) {
       const v = r[p.col];
-      if (typeof v === 'string' && v.trim() !== '') seen.add(v);
+      // Scenario labels are short ("Budget", "Actual 2024"); a long text that mentions a budget is not one.
+      if (typeof v === 'string' && v.trim() !== '') seen.add(v.trim());
     }
+    if ([...seen].some((v) => v.length > 30 || v.split(/\s+/).length > 3)) continue;
     const kinds = [...seen].map((v) => measureOf(v));
     if (kinds.every((k) => k === 'plan' || k === 'actual' || k === 'variance') && kinds.length > 0) {
       return { col: p.col, plan: kinds.includes('plan') };
@@ -431,7 +433,9 @@ function actualsEvidence(f: Facts, e: Evidence): void {
     e.add(
       'actuals',
       s.postingPeriods.max >= 14 ? 3 : 1.5,
-      `${columnName(f, s.postingPeriods.col)} runs to period ${s.postingPeriods.max}: periods 13–16 are the closing periods of a ledger, so these are posted amounts`,
+      s.postingPeriods.max >= 14
+        ? `${columnName(f, s.postingPeriods.col)} runs to period ${s.postingPeriods.max}: periods 13–16 are the closing periods of a ledger, so these are posted amounts`
+        : `${columnName(f, s.postingPeriods.col)} runs to period 13: more periods than months, as a ledger's closing period has`,
     );
   }
   if (f.statement && noPlan) e.add('actuals', 3, 'the title says it is a profit and loss statement, with no plan or budget figures');
