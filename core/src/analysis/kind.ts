@@ -55,6 +55,9 @@ const CODE_WORDS = new Set([
 /** Actual words that in a title or file name usually mean something else ("Finance Act", "Real Estate"). */
 const AMBIGUOUS_IN_TITLES = new Set(['act', 'real', 'paid', 'posted', 'booked', 'recorded']);
 
+/** German compounds of plan: Planjahr, Planwerte, Planzahlen; Haushaltsplan, Wirtschaftsplan, Kostenplan. */
+const PLAN_COMPOUND = /^plan(?!et)\p{L}{3,}|\p{L}{3,}plan$/u;
+
 /** Plan and actual words of scripts written without spaces (Chinese, Japanese). */
 const PLAN_INSIDE = /预算|預算|计划|計畫|予算|計画/;
 const ACTUAL_INSIDE = /决算|決算|实际|實際|実績/;
@@ -158,7 +161,7 @@ function readFacts(input: KindInput): Facts {
     );
   });
   const contextWords = new Set(foldTitle(input.context).split(' '));
-  const contextPlan = [...contextWords].some((w) => PLAN_WORDS.has(w)) || PLAN_INSIDE.test(input.context);
+  const contextPlan = [...contextWords].some((w) => PLAN_WORDS.has(w) || PLAN_COMPOUND.test(w)) || PLAN_INSIDE.test(input.context);
   const contextActual =
     [...contextWords].some((w) => ACTUAL_WORDS.has(w) && !AMBIGUOUS_IN_TITLES.has(w)) || ACTUAL_INSIDE.test(input.context);
   return {
@@ -613,7 +616,8 @@ function notABudget(f: Facts): string | null {
   if (s.runningBalance && f.dayDates.length > 0) return 'its balance runs from row to row';
   if (s.balancedEntries) return 'its entries balance debits against credits';
   if (s.debitsEqualCredits) return 'its debits equal its credits';
-  if (s.debitCreditMark) return 'its amounts are marked as debits and credits';
+  // A plan exported from the ledger system keeps its debit/credit mark; only without a plan title does the mark rule it out.
+  if (s.debitCreditMark && !f.contextPlan) return 'its amounts are marked as debits and credits';
   if (s.postingPeriods && s.postingPeriods.max >= 14) return 'it is booked in ledger posting periods';
   if (f.statement && !f.contextPlan) return 'it is a profit and loss statement without plan figures';
   if (f.pnl && !f.contextPlan) return 'its figures are results (revenue, cost of sales, margin), with no plan';

@@ -63,6 +63,7 @@ const FIXTURES: [string, FileKind, RegExp][] = [
   ['planwerte-2026.csv', 'budget', /"Planwert" holds planned amounts/],
   ['sales-budget-2026.csv', 'budget', /"Revenue Plan" holds planned amounts/],
   ['personnel-budget-fy26.csv', 'budget', /"Planned Salary", "Planned Benefits" and "Budget Total" hold planned amounts/],
+  ['Plan-Kosten-und-Erloese-2025.csv', 'budget', /the title or file name speaks of a budget or plan/],
 ];
 
 describe('kinds from structure, on files shaped like real exports', () => {
