@@ -1512,10 +1512,14 @@ export type Measure = 'plan' | 'actual' | 'variance' | null;
 export function measureOf(label: string): Measure {
   const words = foldTitle(label).split(' ');
   if (words.some((w) => VARIANCE_WORDS.has(w))) return 'variance';
-  if (words.some((w) => ACTUAL_WORDS.has(w))) return 'actual';
-  if (words.some((w) => PLAN_WORDS.has(w))) return 'plan';
-  return null;
+  const plan = words.some((w) => PLAN_WORDS.has(w));
+  // "Budget executed" is actual; "Appropriation Act" is a plan: a weak actual word gives way to a plan word.
+  if (words.some((w) => ACTUAL_WORDS.has(w) && !(plan && WEAK_ACTUAL_WORDS.has(w)))) return 'actual';
+  return plan ? 'plan' : null;
 }
+
+/** Actual words that also mean something else ("Act" of parliament, "real" terms, "paid" status). */
+export const WEAK_ACTUAL_WORDS = new Set(['act', 'real', 'paid', 'posted', 'booked', 'recorded']);
 
 /** Words in a title row or file name saying the table is a P&L or income statement. */
 export const STATEMENT_WORDS =

@@ -11,7 +11,16 @@
  * realizado) is actuals, whatever it is called. Category VALUES such as "Salaries & Wages" are never
  * evidence: only titles, value patterns and structure are.
  */
-import { type Concept, conceptsOf, foldTitle, measureOf, PLAN_WORDS, ACTUAL_WORDS, STATEMENT_WORDS } from './kind-words.ts';
+import {
+  ACTUAL_WORDS,
+  type Concept,
+  conceptsOf,
+  foldTitle,
+  measureOf,
+  PLAN_WORDS,
+  STATEMENT_WORDS,
+  WEAK_ACTUAL_WORDS,
+} from './kind-words.ts';
 import { type Structure, tableStructure } from './kind-structure.ts';
 import type { ColumnMapping } from './mapping.ts';
 import { type ColumnProfile, ratio } from './profile.ts';
@@ -51,9 +60,6 @@ const CODE_WORDS = new Set([
   'kennzeichen',
   'cod',
 ]);
-
-/** Actual words that in a title or file name usually mean something else ("Finance Act", "Real Estate"). */
-const AMBIGUOUS_IN_TITLES = new Set(['act', 'real', 'paid', 'posted', 'booked', 'recorded']);
 
 /** German compounds of plan: Planjahr, Planwerte, Planzahlen; Haushaltsplan, Wirtschaftsplan, Kostenplan. */
 const PLAN_COMPOUND = /^plan(?!et)\p{L}{3,}|\p{L}{3,}plan$/u;
@@ -163,7 +169,7 @@ function readFacts(input: KindInput): Facts {
   const contextWords = new Set(foldTitle(input.context).split(' '));
   const contextPlan = [...contextWords].some((w) => PLAN_WORDS.has(w) || PLAN_COMPOUND.test(w)) || PLAN_INSIDE.test(input.context);
   const contextActual =
-    [...contextWords].some((w) => ACTUAL_WORDS.has(w) && !AMBIGUOUS_IN_TITLES.has(w)) || ACTUAL_INSIDE.test(input.context);
+    [...contextWords].some((w) => ACTUAL_WORDS.has(w) && !WEAK_ACTUAL_WORDS.has(w)) || ACTUAL_INSIDE.test(input.context);
   return {
     input,
     concepts,
@@ -615,7 +621,8 @@ function notABudget(f: Facts): string | null {
   if (f.contextActual && !f.contextPlan) return 'its title says its figures are actual (executed) results';
   if (s.runningBalance && f.dayDates.length > 0) return 'its balance runs from row to row';
   if (s.balancedEntries) return 'its entries balance debits against credits';
-  if (s.debitsEqualCredits) return 'its debits equal its credits';
+  // A balanced budget's revenue and expense columns can be equal too: only without a plan title does it rule a budget out.
+  if (s.debitsEqualCredits && !f.contextPlan) return 'its debits equal its credits';
   // A plan exported from the ledger system keeps its debit/credit mark; only without a plan title does the mark rule it out.
   if (s.debitCreditMark && !f.contextPlan) return 'its amounts are marked as debits and credits';
   if (s.postingPeriods && s.postingPeriods.max >= 14) return 'it is booked in ledger posting periods';

@@ -170,6 +170,28 @@ describe('plan or actual', () => {
     expect(sollHaben.kind.kind).not.toBe('budget');
   });
 
+  it('"Appropriation Act 2025" is a plan, "Budget executed" an actual', () => {
+    const body = ['Ministry,Programme,{}', 'Health,Hospitals,1000', 'Health,Clinics,200', 'Defence,Army,3000'];
+    const act = analyzeCsv(body.join('\n').replace('{}', 'Appropriation Act 2025'), 'law.csv');
+    expect(act.kind.kind).toBe('budget');
+    expect(act.kind.reasons).toContain('"Appropriation Act 2025" holds planned amounts');
+    expect(analyzeCsv(body.join('\n').replace('{}', 'Budget executed 2024'), 'law.csv').kind.kind).toBe('actuals');
+  });
+
+  it('a balanced budget, revenue and expenditure in two columns with equal totals, stays a budget', () => {
+    const a = analyzeCsv(
+      [
+        'Department,Item,Revenue,Expenditure',
+        'Finance,Taxes,5000,',
+        'Finance,Fees,1000,',
+        'Health,Clinics,,4000',
+        'Roads,Repairs,,2000',
+      ].join('\n'),
+      'budget-2026.csv',
+    );
+    expect(a.kind.kind).toBe('budget');
+  });
+
   it('a scenario column marking rows Budget / Actual keeps the file a budget; one marking every row Actual does not', () => {
     const mixed = analyzeCsv(
       [
