@@ -1422,6 +1422,20 @@ export const PLAN_WORDS = new Set([
   'budzet',
   'orcamento',
   'orcado',
+  'dotation',
+  'dotations',
+  'dotacao',
+  'dotacion',
+  'dotazione',
+  'dotazioni',
+  'ouverts',
+  'iniciales',
+  'definitivos',
+  'definitivas',
+  'votes',
+  'engagement',
+  'paiement',
+  'autorisations',
 ]);
 
 /** Words saying a figure happened: actual, executed, result, Ist, Ergebnis, realizado, ejecutado… */

@@ -152,6 +152,7 @@ function readFacts(input: KindInput): Facts {
   const share = (p: ColumnProfile, part: number) => ratio(part, p.nonEmpty);
   const cols = (test: (p: ColumnProfile) => boolean) => profiles.filter((p) => p.nonEmpty >= 2 && test(p)).map((p) => p.col);
   const figures = new Set(structure.figures);
+  const measure = (c: number) => measureOf(labels[c] ?? '') ?? (sollBesideIst(labels, c) ? 'plan' : null);
   const amounts = [...structure.figures, ...wideCols].filter((c, i, all) => {
     const p = profiles[c];
     if (!p || all.indexOf(c) !== i || structure.hours.includes(c)) return false;
@@ -160,7 +161,7 @@ function readFacts(input: KindInput): Facts {
     if (wideCols.has(c) || mapping.fields.amount === c || share(p, p.moneyLike) >= 0.3) return true;
     // "Budget" in the title of a column of codes ("Budget Type", "Budget Code") does not make it money.
     return (
-      measureOf(labels[c] ?? '') !== null &&
+      measure(c) !== null &&
       !foldTitle(labels[c] ?? '')
         .split(' ')
         .some((w) => CODE_WORDS.has(w))
@@ -197,8 +198,8 @@ function readFacts(input: KindInput): Facts {
         share(p, p.iban + p.ibanLike) < 0.3,
     ),
     amounts,
-    plan: amounts.filter((c) => measureOf(labels[c] ?? '') === 'plan' || sollBesideIst(labels, c)),
-    actual: amounts.filter((c) => measureOf(labels[c] ?? '') === 'actual'),
+    plan: amounts.filter((c) => measure(c) === 'plan'),
+    actual: amounts.filter((c) => measure(c) === 'actual'),
     widePlan: mapping.layout === 'wide' && mapping.periodColumns.length > 0,
     contextPlan,
     contextActual,

@@ -192,6 +192,37 @@ describe('plan or actual', () => {
     expect(a.kind.kind).toBe('budget');
   });
 
+  it('public budgets in their own words stay budgets beside their outturn; the outturn alone is actuals', () => {
+    const cases: [string, string, string][] = [
+      ['Einzelplan;Kapitel;Titel', 'Soll 2024', 'Ist 2022'],
+      ['Mission;Programme;Action', 'Crédits de paiement', 'Réalisé 2022'],
+      ['Órgão;Unidade;Função', 'Dotação Inicial', 'Executado 2022'],
+      ['Orgánico;Programa;Económico', 'Créditos iniciales', 'Obligaciones reconocidas'],
+      ['Hoofdstuk;Artikel;Omschrijving', 'Begroting 2025', 'Realisatie 2023'],
+      ['Luku;Momentti;Nimi', 'Talousarvio 2025', 'Toteutunut 2023'],
+      ['Missione;Programma;Capitolo', 'Stanziamento 2024', 'Consuntivo 2022'],
+    ];
+    for (const [dims, plan, actual] of cases) {
+      const rows = ['A;10;1;1200;1100', 'A;10;2;800;750', 'B;20;1;3000;2950', 'B;20;2;450;500'];
+      const both = analyzeCsv([`${dims};${plan};${actual}`, ...rows].join('\n'), 'public.csv');
+      expect([plan, both.kind.kind]).toEqual([plan, 'budget']);
+      const outturn = analyzeCsv(
+        [
+          `${dims};${actual}`,
+          ...rows.map((r) =>
+            r
+              .split(';')
+              .slice(0, 3)
+              .concat(r.split(';')[4] as string)
+              .join(';'),
+          ),
+        ].join('\n'),
+        'public.csv',
+      );
+      expect([actual, outturn.kind.kind]).toEqual([actual, 'actuals']);
+    }
+  });
+
   it('a scenario column marking rows Budget / Actual keeps the file a budget; one marking every row Actual does not', () => {
     const mixed = analyzeCsv(
       [
