@@ -369,7 +369,7 @@ function bankEvidence(f: Facts, e: Evidence): void {
     return p !== undefined && (f.input.rows ?? []).some((r) => /^\s*[-−(]/.test(String(r[c] ?? ''))) && p.numeric >= 3;
   });
   if (signed.length > 0 && f.dayDates.length > 0 && f.input.mapping.layout === 'long') {
-    e.add('bank_statement', 1.5, `${said(f, signed, 'holds')} money out as negative and money in as positive amounts, by day`);
+    e.add('bank_statement', 2, `${said(f, signed, 'holds')} money out as negative and money in as positive amounts, by day`);
   }
   if (f.dayDates.length > 0 && titled(f, 'card').length > 0) e.add('bank_statement', 2, 'each row is a dated payment with a card');
   if (f.accounts.length > 0 && titled(f, 'voucher').length > 0) {
@@ -651,9 +651,9 @@ export function detectFileKind(input: KindInput): KindVerdict {
   salesEvidence(f, e);
   timesheetEvidence(f, e);
   inventoryEvidence(f, e);
+  // Ledgers, statements, payrolls, orders and sales record what happened; planned amounts are a budget's.
   if (f.plan.length > 0) {
-    const why = `${said(f, f.plan, 'holds')} planned amounts, and ${'{kind}'} records what happened`;
-    for (const k of SCORED) if (k !== 'budget') e.against(k, 3, why.replace('{kind}', KIND_LABEL[k]));
+    for (const k of SCORED) if (k !== 'budget') e.against(k, 3, `${said(f, f.plan, 'holds')} planned amounts`);
   }
   const veto = notABudget(f);
   if (veto) e.score.budget = Number.NEGATIVE_INFINITY;
@@ -682,9 +682,13 @@ export function detectFileKind(input: KindInput): KindVerdict {
   const margin = top - Math.max(0, e.score[second]);
   const confidence = Math.min(0.99, Math.max(0.5, 0.5 + margin / (2 * top) + Math.min(top, 12) / 48));
   const list = e.reasons(best).filter((r) => !r.startsWith('but ') || best === 'budget');
-  if (best !== 'budget' && veto && !list.some((r) => r.includes(veto))) list.push(`it is not a budget: ${veto}`);
+  const ruledOut = best !== 'budget' && veto ? [`it is not a budget: ${veto}`] : [];
   const lead = best === 'budget' ? 'This is a budget:' : `This looks like ${KIND_LABEL[best]}, not a budget:`;
-  return { kind: best, confidence: Math.round(confidence * 100) / 100, reasons: [lead, ...list.slice(0, 6)] };
+  return {
+    kind: best,
+    confidence: Math.round(confidence * 100) / 100,
+    reasons: [lead, ...list.slice(0, 6 - ruledOut.length), ...ruledOut],
+  };
 }
 
 export const KIND_LABEL: Record<FileKind, string> = {

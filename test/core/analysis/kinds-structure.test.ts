@@ -271,6 +271,21 @@ describe('structure, whatever the titles say', () => {
     );
   });
 
+  it('a bare export of dates, texts and signed amounts (money out negative, in positive) is a bank statement', () => {
+    const a = analyzeCsv(
+      [
+        'Date;Text;Amount',
+        '03.03.2025;Supermarket;-45,20',
+        '05.03.2025;Salary;2500,00',
+        '08.03.2025;Electricity;-80,00',
+        '12.03.2025;Restaurant;-32,50',
+      ].join('\n'),
+      'export.csv',
+    );
+    expect(a.kind.kind).toBe('bank_statement');
+    expect(a.kind.reasons).toContain('"Amount" holds money out as negative and money in as positive amounts, by day');
+  });
+
   it('the same columns without a running balance are not called a bank statement for it', () => {
     const a = analyzeCsv(
       [
