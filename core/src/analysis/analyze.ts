@@ -11,7 +11,7 @@ import type { Row, SheetSource, Workbook } from '../workbook.ts';
 import { extractLines, type WidePeriodColumn } from './extract.ts';
 import { findHeader, type HeaderCandidate } from './header.ts';
 import { cellRef, IssueList } from './issues.ts';
-import { detectFileKind, KIND_LABEL } from './kind.ts';
+import { detectFileKind, KIND_LABEL, kindWithoutHeader } from './kind.ts';
 import { mapColumns, type PeriodColumn } from './mapping.ts';
 import { cellText } from './normalize.ts';
 import { findOutliers } from './outliers.ts';
@@ -147,7 +147,7 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
       'header.not_found',
       `No header row was found in sheet "${sheet.name}" of ${workbook.fileName}: no row has column titles such as Department, Category, Period or Amount above rows of figures. Add a header row, or choose another sheet.`,
     );
-    a.kind = { kind: 'unknown', confidence: 0.3, reasons: ['Budget Sync found no table with column titles in this file.'] };
+    a.kind = kindWithoutHeader(head, `${sheet.name} ${workbook.fileName}`);
     a.issues = issues.finish();
     a.stats.errors = issues.count('error');
     return a;

@@ -23,7 +23,7 @@ import {
 } from './kind-words.ts';
 import { type Structure, tableStructure } from './kind-structure.ts';
 import type { ColumnMapping } from './mapping.ts';
-import { type ColumnProfile, ratio } from './profile.ts';
+import { type ColumnProfile, profileColumns, ratio } from './profile.ts';
 import { FILE_KINDS, type FileKind, type KindVerdict } from './types.ts';
 import type { Row } from '../workbook.ts';
 
@@ -689,6 +689,27 @@ export function detectFileKind(input: KindInput): KindVerdict {
     confidence: Math.round(confidence * 100) / 100,
     reasons: [lead, ...list.slice(0, 6 - ruledOut.length), ...ruledOut],
   };
+}
+
+const NO_TITLES: ColumnMapping = { layout: 'long', fields: {}, entries: [], periodColumns: [], totalColumns: [], ignored: [] };
+
+/**
+ * A table without column titles (some banks export none) can still show its structure: a balance that
+ * runs, IBANs, dated signed amounts. Such a file is never a budget (it cannot be mapped); it is named
+ * when its figures say what it is, and unknown otherwise.
+ */
+export function kindWithoutHeader(rows: readonly Row[], context: string): KindVerdict {
+  const width = Math.min(200, Math.max(0, ...rows.slice(0, 50).map((r) => r.length)));
+  const sample = rows.slice(0, 200);
+  const verdict =
+    width === 0 ? null : detectFileKind({ labels: [], profiles: profileColumns(sample, width), mapping: NO_TITLES, context, rows: sample });
+  if (verdict && verdict.kind !== 'budget' && verdict.kind !== 'unknown') {
+    return {
+      ...verdict,
+      reasons: [verdict.reasons[0] as string, 'it has no column titles, but its figures show what it is', ...verdict.reasons.slice(1)],
+    };
+  }
+  return { kind: 'unknown', confidence: 0.3, reasons: ['Budget Sync found no table with column titles in this file.'] };
 }
 
 export const KIND_LABEL: Record<FileKind, string> = {

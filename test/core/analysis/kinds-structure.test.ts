@@ -286,6 +286,38 @@ describe('structure, whatever the titles say', () => {
     expect(a.kind.reasons).toContain('"Amount" holds money out as negative and money in as positive amounts, by day');
   });
 
+  it('a bank export without column titles is still named by its figures (a running balance, IBANs), never a budget', () => {
+    const flows = [-12.5, 250, -80, -4.99, 1200, -300];
+    let balance = 1000;
+    const rows = flows.map((amount, i) => {
+      const day = `0${i + 3}-02-2025`;
+      const parties = ['NL56ASNB0709093276', 'NL20INGB0001234567', `Party ${i}`, '', '', ''];
+      const row = [
+        day,
+        ...parties,
+        'EUR',
+        balance.toFixed(2),
+        'EUR',
+        amount.toFixed(2),
+        day,
+        day,
+        '4444',
+        'IDB',
+        `1234567${i}`,
+        '',
+        `Text ${i}`,
+        '1',
+      ];
+      balance = Math.round((balance + amount) * 100) / 100;
+      return row.join(',');
+    });
+    const a = analyzeCsv(rows.join('\n'), 'export.csv');
+    expect(a.issues.map((i) => i.code)).toContain('header.not_found');
+    expect(a.kind.kind).toBe('bank_statement');
+    expect(a.kind.reasons[1]).toBe('it has no column titles, but its figures show what it is');
+    expect(a.kind.reasons.join(' ')).toMatch(/the balance in column 9 carries from row to row/);
+  });
+
   it('the same columns without a running balance are not called a bank statement for it', () => {
     const a = analyzeCsv(
       [
