@@ -419,7 +419,9 @@ describe('keys list, the diff for people, imports show and download', () => {
     expect(r.showOverride.stdout).toMatch(/Status: +succeeded/);
     expect(r.showOverride.stdout).toMatch(/By: +dana@beta\.example via cli/);
     expect(r.showOverride.stdout).toContain(`imported as a budget because: ${OVERRIDE_REASON}`);
-    expect(r.showOverride.stdout).toMatch(/Original: +kept until \d{4}-\d\d-\d\d/);
+    // Named people with their pay are personal data: imported on override, the original is never kept.
+    expect(r.showOverride.stdout).toMatch(/Original: +not kept/);
+    expect(r.showOverride.stdout).toMatch(/WARNING pii\.detected \(column A\): Column 1 \("Employee Name"\) names people/);
   });
 
   it('imports download writes the original bytes back', () => {
