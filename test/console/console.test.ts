@@ -242,9 +242,11 @@ describe('the console', () => {
     await page.fill('#department', 'Marketing');
     await page.fill('#category', 'Travel');
     await page.fill('#period', '2026-01');
-    await page.fill('#amount', '500');
+    // The amount as a finance person types it, which the importer would read too.
+    await page.fill('#amount', '$1,200.00');
     await submitAndWait(() => page.click('button:has-text("Check")'));
     expect((await textOf(page.locator('#decision'))).trim()).toBe('Pass');
+    expect(await textOf(page.locator('#check-result'))).toContain('1,200.00');
     expect(await textOf(page.locator('#check-result'))).toContain('15,863.00');
     shots.push(...(await screenshots(page, 'check')));
     await page.fill('#amount', '999999');

@@ -144,6 +144,28 @@ describe('check', () => {
     );
   });
 
+  it('takes amounts as the importer reads them ("1,200.00", "$20,000"), the currency written in them included', async () => {
+    const plain = await jsonOf(await call(t, 'POST', '/api/budget/check', { key: reserver, json: { ...ASK, amount: '1200.00' } }));
+    for (const amount of ['1,200.00', '$1,200', '1.200,00', 'USD 1,200.00', '1 200,00']) {
+      const res = await call(t, 'POST', '/api/budget/check', { key: reserver, json: { ...ASK, amount } });
+      expect(res.status, amount).toBe(200);
+      expect(await jsonOf(res), amount).toEqual(plain);
+    }
+    const body = await jsonOf(await call(t, 'POST', '/api/budget/check', { key: reserver, json: { ...ASK, amount: '$20,000' } }));
+    expect(body).toMatchObject({ decision: 'fail', budget: '1000.00' });
+    expect(Number(body.availableAfter)).toBe(Number(plain.availableAfter) - 18_800);
+    await expectProblem(
+      await call(t, 'POST', '/api/budget/check', { key: reserver, json: { ...ASK, amount: '€1,200', currency: 'USD' } }),
+      422,
+      'amount.invalid',
+    );
+    await expectProblem(
+      await call(t, 'POST', '/api/budget/check', { key: reserver, json: { ...ASK, amount: '€1,200' } }),
+      422,
+      'currency.mismatch',
+    );
+  });
+
   it('refuses a name with a lone UTF-16 surrogate (one spelling per line, one lock per line) as 422 input.invalid', async () => {
     for (const path of ['/api/budget/check', '/api/budget/reservations']) {
       // JSON.stringify sends the lone surrogate as the escape \\ud800, which JSON.parse turns back into it.

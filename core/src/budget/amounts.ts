@@ -2,7 +2,7 @@
  * Money and percentages as the budget-control API takes and shows them: exact decimal text in, bigint
  * minor units (cents) inside, grouped figures with the currency in messages. Never JavaScript floats.
  */
-import { formatMinor, parseDecimal } from '../values/money.ts';
+import { detectNumberStyle, formatMinor, parseAmount, parseDecimal } from '../values/money.ts';
 import { BudgetInputError } from './errors.ts';
 
 /** The largest magnitude NUMERIC(18,2) holds, in minor units: 9,999,999,999,999,999.99. */
@@ -17,16 +17,30 @@ export const MAX_AMOUNT_MINOR = 10n ** 14n - 1n;
 export const MAX_AMOUNT_TEXT = '999,999,999,999.99';
 
 /**
- * A requested amount: a positive decimal with at most 2 decimals and no separators (`"1250"`, `"99.5"`).
- * Throws BudgetInputError `amount.invalid` otherwise, with a message saying what was wrong.
+ * A requested amount, read as the importer reads an amount cell (one engine for both doors): `"1250"`,
+ * `"1,200.00"`, `"$20,000"`, `"1.234,50 €"`, `"EUR 12.00"`, `"1 234,50"`, or a JSON number. A separator
+ * that is ambiguous on its own (`"1,234"` / `"1.234"`) is read in the default style (`,` groups thousands,
+ * `.` is the decimal point; `"1.234,50"` says the other style itself): `"1.234"` is refused as having 3
+ * decimals rather than guessed as 1,234 — a thousandfold error is worse than a question. Positive, at most
+ * 2 decimals (no rounding), at most MAX_AMOUNT_TEXT. Throws BudgetInputError `amount.invalid` otherwise.
+ * `currency` is the ISO code the text named (`$` → USD, `€` → EUR), or null.
  */
-export function parseRequestAmount(text: unknown, what = 'The amount'): bigint {
+export function parseRequestMoney(text: unknown, what = 'The amount'): { minor: bigint; currency: string | null } {
   const s = typeof text === 'string' ? text.trim() : typeof text === 'number' ? String(text) : '';
-  const minor = s === '' ? null : parseDecimal(s);
+  const plain = s === '' ? null : parseDecimal(s);
+  let minor = plain;
+  let currency: string | null = null;
+  if (minor === null && s !== '' && s.length <= 40) {
+    const parsed = parseAmount(s, detectNumberStyle([s]) ?? undefined);
+    if (parsed.ok && !parsed.rounded) {
+      minor = parsed.minor;
+      currency = parsed.currency;
+    }
+  }
   if (minor === null) {
     throw new BudgetInputError(
       'amount.invalid',
-      `${what} must be a decimal number with at most 2 decimals, such as "1250.00", not ${JSON.stringify(text ?? null)}.`,
+      `${what} must be a number with at most 2 decimals, such as "1250.00", "1,250.00" or "$1,250", not ${JSON.stringify(text ?? null)}.`,
     );
   }
   if (minor <= 0n) throw new BudgetInputError('amount.invalid', `${what} must be more than zero, not ${JSON.stringify(text)}.`);
@@ -36,7 +50,12 @@ export function parseRequestAmount(text: unknown, what = 'The amount'): bigint {
       `${what} ${JSON.stringify(text)} is more than ${MAX_AMOUNT_TEXT}, the largest amount Budget Sync accepts.`,
     );
   }
-  return minor;
+  return { minor, currency };
+}
+
+/** parseRequestMoney's amount alone (commit and actual amounts: the reservation fixes the currency). */
+export function parseRequestAmount(text: unknown, what = 'The amount'): bigint {
+  return parseRequestMoney(text, what).minor;
 }
 
 /** Percentages are kept at 4 decimals (the column is NUMERIC(7,4)): `"2.5"` is `25000n`. */

@@ -3,7 +3,7 @@
  * mapping of core's input errors to DomainError. Value imports stay runtime-neutral (no node:*), because
  * these services also run on Workers with Neon's Pool.
  */
-import { isBudgetInputError, parseDecimal, parseRequestAmount, type RequestPeriod, resolveRequestPeriod } from '@budget-sync/core';
+import { isBudgetInputError, parseDecimal, parseRequestMoney, type RequestPeriod, resolveRequestPeriod } from '@budget-sync/core';
 import { DomainError } from '../errors.ts';
 
 /** The question "may I spend `amount` on department × category (× project) in this period?". */
@@ -95,13 +95,23 @@ export function normalizeQuery(q: BudgetQuery): NormalizedQuery {
   const department = requiredText(q.department, 'department');
   const category = requiredText(q.category, 'category');
   const project = optionalText(q.project, 'project');
-  const amount = asDomain(() => parseRequestAmount(q.amount));
-  let currency: string | null = null;
+  const money = asDomain(() => parseRequestMoney(q.amount));
+  const amount = money.minor;
+  // A currency written in the amount (`"$20,000"`, `"1.200,00 €"`) is the request's currency, as if sent
+  // in `currency`; both given must agree.
+  let currency: string | null = money.currency;
   if (q.currency !== undefined && q.currency !== null && String(q.currency).trim() !== '') {
-    currency = String(q.currency).trim().toUpperCase();
-    if (!/^[A-Z]{3}$/.test(currency)) {
+    const given = String(q.currency).trim().toUpperCase();
+    if (!/^[A-Z]{3}$/.test(given)) {
       throw new DomainError('input.invalid', `"${q.currency}" is not a three-letter currency code such as USD.`);
     }
+    if (currency !== null && currency !== given) {
+      throw new DomainError(
+        'amount.invalid',
+        `The amount ${JSON.stringify(q.amount)} is in ${currency}, but the request's currency is ${given}.`,
+      );
+    }
+    currency = given;
   }
   // Resolving for all twelve start months costs microseconds (the calendar caches its periods) and lets
   // the check pick the org's one inside its single SQL statement instead of reading the org first.

@@ -35,7 +35,8 @@ export const AmountInputSchema = z
   })
   .transform((v) => (typeof v === 'number' ? String(v) : v))
   .openapi({
-    description: 'A positive decimal with at most 2 decimals: text ("1250.00") or a JSON number (1250.5).',
+    description:
+      'A positive amount with at most 2 decimals, as the importer reads one: text ("1250.00", "1,250.00", "$1,250", "1.250,00 €") or a JSON number (1250.5). A currency written in it is the request\'s currency.',
     example: '1250.00',
   });
 

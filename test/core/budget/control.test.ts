@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type ControlInput, decideControl, decideMissingBudget, describeScope, toleranceOf } from '../../../core/src/budget/control.ts';
-import { formatMoney, formatPercent, parsePercent, parseRequestAmount } from '../../../core/src/budget/amounts.ts';
+import { formatMoney, formatPercent, parsePercent, parseRequestAmount, parseRequestMoney } from '../../../core/src/budget/amounts.ts';
 import { BudgetInputError } from '../../../core/src/budget/errors.ts';
 
 /** 1000.00 budget, nothing consumed, block, no tolerance; override what a case needs. */
@@ -152,7 +152,19 @@ describe('amounts', () => {
     expect(parseRequestAmount('999999999999.99')).toBe(99_999_999_999_999n);
   });
 
-  it.each(['0', '0.00', '-5', '1.234', '1,000', '1e3', '', 'abc', '10000000000000000', '1000000000000.00', '9999999999999999.99'])(
+  it.each([
+    ['1,200.00', 120_000n, null],
+    ['$20,000', 2_000_000n, 'USD'],
+    ['1,000', 100_000n, null],
+    ['1.234,50 €', 123_450n, 'EUR'],
+    ['EUR 12.00', 1_200n, 'EUR'],
+    ['1 234,50', 123_450n, null],
+    ['1e3', 100_000n, null],
+  ] as const)('reads %j as the importer does: %s minor units in %s', (text, minor, currency) => {
+    expect(parseRequestMoney(text)).toEqual({ minor, currency });
+  });
+
+  it.each(['0', '0.00', '-5', '(5)', '1.234', '1.005', '12%', '', 'abc', '10000000000000000', '1000000000000.00', '9999999999999999.99'])(
     'refuses %j with amount.invalid',
     (text) => {
       expect(() => parseRequestAmount(text)).toThrow(BudgetInputError);
