@@ -29,6 +29,7 @@ import {
   loadRememberedMappings,
   markFileHandled,
   readSourceSecrets,
+  recordRefusedFile,
   recordSeenFile,
   type SecretKeyring,
   type SourceFile,
@@ -307,6 +308,7 @@ async function readAndImport(
   client: Awaited<ReturnType<typeof checkout>>,
 ): Promise<FileOutcome | { skip: string }> {
   const { db, source } = ctx;
+  const started = performance.now();
   const dir = await mkdtemp(join(tmpdir(), 'budget-sync-'));
   try {
     const target = join(dir, 'download');
@@ -343,8 +345,22 @@ async function readAndImport(
     try {
       done = await sharedAnalysisPool().analyzeAndKeep({ bytes, fileName: file.name, read: {}, analyze: ctx.analyzeOptions });
     } catch (e) {
-      if (isFileReadError(e)) return { status: 'rejected', sha256, importId: null, reason: e.message };
-      throw e;
+      if (!isFileReadError(e)) throw e;
+      // Not even readable: still a history row with the reason (and a refusal on Health), like every
+      // other file the source looked at and refused.
+      const importId = await recordRefusedFile(db, {
+        orgId: source.orgId,
+        actor: ctx.actor,
+        source: source.type,
+        sourceId: source.id,
+        fileName: file.name,
+        sha256,
+        mode: source.mode,
+        code: e.code,
+        reason: e.message,
+        durationMs: Math.round(performance.now() - started),
+      });
+      return { status: 'rejected', sha256, importId, reason: e.message };
     }
     const { analysis, kept } = done;
     const result = await applyImport(db, {

@@ -166,6 +166,35 @@ describe('folder source', () => {
     expect(report.files[0]?.reason).toMatch(
       /"bomb\.xlsx" is a zip bomb: its part xl\/worksheets\/sheet1\.xml unpacks to more than the 879 KB its headers declare/,
     );
+    // Refused before any analysis, it still has its history row, with the reason, once.
+    const rows = await history(db, source.id);
+    expect(rows).toMatchObject([{ file_name: 'bomb.xlsx', status: 'rejected', kind: 'unknown' }]);
+    expect((await syncSource(db, source.id, { retry: FAST_RETRY })).files).toMatchObject([
+      { status: 'skipped', reason: /^already rejected/ },
+    ]);
+    expect(await history(db, source.id)).toHaveLength(1);
+  });
+
+  it('gives a corrupt file dropped in the folder a history row that says why it was refused (issue: no row, not on Health)', async () => {
+    const dir = newDir();
+    const source = await folderSource(dir, { glob: '*.xlsx' });
+    const path = join(dir, 'damaged.xlsx');
+    writeFileSync(path, Buffer.concat([Buffer.from('PK\u0003\u0004'), Buffer.alloc(2000, 7)]));
+    age(path);
+    const report = await syncSource(db, source.id, { retry: FAST_RETRY });
+    expect(report.files).toMatchObject([{ name: 'damaged.xlsx', status: 'rejected' }]);
+    const reason = report.files[0]?.reason as string;
+    expect(reason).toContain('damaged.xlsx');
+    const rows = await history(db, source.id);
+    expect(rows).toMatchObject([{ file_name: 'damaged.xlsx', status: 'rejected', kind: 'unknown', reason }]);
+    const detail = await getImport(db.pool, source.orgId, report.files[0]?.importId as string);
+    expect(detail?.issues).toMatchObject([{ severity: 'error', code: expect.stringMatching(/^file\./), message: reason }]);
+    expect(detail?.analysis).toBeNull();
+    // An input error is never retried.
+    expect((await syncSource(db, source.id, { retry: FAST_RETRY })).files).toMatchObject([
+      { status: 'skipped', reason: /^already rejected/ },
+    ]);
+    expect(await history(db, source.id)).toHaveLength(1);
   });
 
   it('never keeps a refused list of named people with their salaries (no SSNs): personal data is not stored', async () => {

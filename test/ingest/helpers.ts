@@ -25,6 +25,7 @@ export interface HistoryRow {
   id: string;
   file_name: string;
   status: string;
+  kind: string;
   source: string;
   reason: string | null;
   inserted: number;
@@ -32,7 +33,7 @@ export interface HistoryRow {
 
 export async function history(db: Database, sourceId: string): Promise<HistoryRow[]> {
   const r = await db.pool.query<HistoryRow>(
-    'SELECT id, file_name, status, source, reason, inserted FROM import_history WHERE source_id = $1 ORDER BY created_at',
+    'SELECT id, file_name, status, kind, source, reason, inserted FROM import_history WHERE source_id = $1 ORDER BY created_at',
     [sourceId],
   );
   return r.rows;

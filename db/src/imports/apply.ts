@@ -443,6 +443,59 @@ async function recordFailure(
   return failed;
 }
 
+/** A file a source looked at and could not read at all (damaged, not a spreadsheet, a zip bomb…). */
+export interface RefusedFile {
+  orgId: string;
+  actor: string;
+  source: string;
+  sourceId: string | null;
+  fileName: string;
+  sha256: string;
+  mode: 'merge' | 'replace';
+  /** The reader's stable code (`file.unreadable`, `file.zip_bomb`…) and its message, which names the file. */
+  code: string;
+  reason: string;
+  durationMs: number;
+}
+
+/**
+ * The history row of a file that could not even be read: status `rejected`, kind `unknown`, no analysis,
+ * the reader's error as its one issue — so every file a source looks at and refuses shows in the history
+ * (and on Health) with the reason, not only the ones that were analysed. The file itself is not kept.
+ */
+export async function recordRefusedFile(db: Database, f: RefusedFile): Promise<string> {
+  const importId = crypto.randomUUID();
+  const client = await checkout(db.pool);
+  try {
+    await client.query('BEGIN');
+    await insertHistory(client, {
+      id: importId,
+      orgId: f.orgId,
+      actor: f.actor,
+      source: f.source,
+      sourceId: f.sourceId,
+      fileName: f.fileName,
+      sha256: f.sha256,
+      kind: 'unknown',
+      overrideKindReason: null,
+      mode: f.mode,
+      status: 'rejected',
+      reason: f.reason,
+      counts: NOTHING,
+      issues: [{ severity: 'error', code: f.code, message: f.reason, row: null, column: null }],
+      analysis: null,
+      durationMs: f.durationMs,
+    });
+    await client.query('COMMIT');
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw e;
+  } finally {
+    client.done();
+  }
+  return importId;
+}
+
 /** A data exception (SQLSTATE class 22: invalid text, a number out of range…): the input is wrong, not the database. */
 function isInputError(e: unknown): boolean {
   const code = (e as { code?: unknown } | null)?.code;

@@ -30,7 +30,8 @@ export interface ImportFacts {
 
 export interface HistoryInsert extends ImportFacts {
   issues: Issue[];
-  analysis: AnalysisSummary;
+  /** Null for a file that could not be read at all (recordRefusedFile). */
+  analysis: AnalysisSummary | null;
 }
 
 /** What the history keeps of the analysis: everything but the lines themselves. */
