@@ -5,7 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import { getImport, getImportFile, getOrganization, isDomainError, listImports, type RevertConflict, revertImport } from '@budget-sync/db';
 import { formatImportDetail, formatImportList } from '../output/history-text.ts';
-import { lineLabel } from '../output/text.ts';
+import { lineLabel, plural } from '../output/text.ts';
 import { actorName } from '../shared/actor.ts';
 import { describeTarget, withDatabase } from '../shared/database.ts';
 import { orgOfImport } from '../shared/import-org.ts';
@@ -48,7 +48,7 @@ export async function importsRevertCommand(id: string, flags: { org?: string; ac
       else {
         const c = result.counts;
         process.stdout.write(
-          `Reverted import ${result.importId}: ${c.deleted} inserted lines deleted, ${c.restored} updated lines restored to their earlier values, ${c.undeleted} removed lines brought back.\n`,
+          `Reverted import ${result.importId}: ${plural(c.deleted, 'line it added', 'lines it added')} removed (soft-deleted: kept in the history), ${plural(c.restored, 'changed line')} back to ${c.restored === 1 ? 'its' : 'their'} earlier amount, ${plural(c.undeleted, 'line it removed', 'lines it removed')} brought back.\n`,
         );
       }
       return 0;

@@ -1,6 +1,6 @@
 /** The analysis for people: kind and why, the mapping with confidences, the first lines, issues by code. */
 import type { Analysis, Issue } from '@budget-sync/core';
-import { table } from './text.ts';
+import { plural, table } from './text.ts';
 
 const MAX_ROWS_LISTED = 12;
 
@@ -80,7 +80,7 @@ export function formatAnalysis(a: Analysis): string {
   }
   out.push(
     '',
-    `${a.stats.rows} rows, ${a.stats.lines} lines, total ${a.stats.total} ${a.currency.value}; ${a.stats.errors} errors, ${a.stats.warnings} warnings.`,
+    `${plural(a.stats.rows, 'row')}, ${plural(a.stats.lines, 'line')}, total ${a.stats.total} ${a.currency.value}; ${plural(a.stats.errors, 'error')}, ${plural(a.stats.warnings, 'warning')}.`,
   );
   if (!a.stats.importable) {
     out.push(

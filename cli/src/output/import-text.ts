@@ -31,10 +31,13 @@ export function formatImport(v: ImportView): string {
   out.push(`${v.file}${sheet} → ${v.orgName}, ${r.plan.mode} mode`);
   const p = r.plan;
   const done = r.status === 'succeeded' || r.status === 'no_changes';
+  const counts = `${p.inserts.length} to insert, ${p.updates.length} to update, ${p.removes.length} to remove, ${p.unchanged} unchanged`;
   out.push(
     done
       ? `${p.inserts.length} inserted, ${p.updates.length} updated, ${p.removes.length} removed, ${p.unchanged} unchanged.`
-      : `Would insert ${p.inserts.length}, update ${p.updates.length}, remove ${p.removes.length}; ${p.unchanged} unchanged.`,
+      : r.status === 'dry_run'
+        ? `Would insert ${p.inserts.length}, update ${p.updates.length}, remove ${p.removes.length}; ${p.unchanged} unchanged.`
+        : `Nothing was written (the file had ${counts}).`,
   );
 
   const money = (amount: string, currency: string) => (currency === v.baseCurrency ? amount : `${amount} ${currency}`);

@@ -102,7 +102,13 @@ ${d.reason ? html`<div class="notice ${d.status === 'failed' ? 'error' : 'warn'}
 <dl class="facts">
 <dt>When</dt><dd>${instant(d.createdAt)}</dd>
 <dt>Who</dt><dd>${d.actor}, from ${d.source}</dd>
-<dt>Kind</dt><dd>${d.kind.replace('_', ' ')}${d.overrideKindReason ? html` — imported as a budget because: ${d.overrideKindReason}` : ''}</dd>
+<dt>Kind</dt><dd>${d.kind.replaceAll('_', ' ')}${
+    d.overrideKindReason
+      ? d.status === 'rejected' || d.status === 'failed'
+        ? html` — to be imported as a budget because: ${d.overrideKindReason} (the import did not go ahead)`
+        : html` — imported as a budget because: ${d.overrideKindReason}`
+      : ''
+  }</dd>
 <dt>Mode</dt><dd>${d.mode}</dd>
 <dt>Changes</dt><dd id="detail-counts">${count(n.inserted, 'new line')}, ${count(n.updated, 'changed line')}, ${count(n.unchanged, 'unchanged line')}, ${count(n.removed, 'removed line')}</dd>
 <dt>Took</dt><dd>${duration(d.durationMs)}</dd>

@@ -26,6 +26,8 @@ interface RunFile {
   reason?: string;
 }
 
+const RUN_LABEL: Record<string, string> = { succeeded: 'Synced', failed: 'Sync failed', running: 'Running' };
+
 function runSummary(run: SourceRun | undefined): Html {
   if (!run) return html`<span class="muted">Never run</span>`;
   const files = (run.files as RunFile[]).filter((f) => typeof f?.name === 'string');
@@ -36,7 +38,9 @@ function runSummary(run: SourceRun | undefined): Html {
     by('failed') ? `${by('failed')} failed` : '',
     by('skipped') ? `${by('skipped')} skipped` : '',
   ].filter(Boolean);
-  return html`<span class="badge ${run.status}">${STATUS_LABEL[run.status] ?? run.status}</span> ${instant(run.finishedAt ?? run.startedAt)}
+  // The run's own outcome (it looked at the source), not an import's: "Imported" beside "no files" said
+  // something that did not happen.
+  return html`<span class="badge ${run.status}">${RUN_LABEL[run.status] ?? run.status}</span> ${instant(run.finishedAt ?? run.startedAt)}
 <br><span class="hint">${files.length === 0 ? 'no files' : `${count(files.length, 'file')}: ${parts.join(', ')}`}${run.reason ? ` — ${run.reason}` : ''}</span>`;
 }
 

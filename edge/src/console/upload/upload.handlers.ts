@@ -100,9 +100,11 @@ async function review(c: ConsoleContext, metrics: ServiceMetrics, form: Form, st
   } catch (e) {
     if (!isFileReadError(e)) throw e;
     metrics.unreadableUploads++;
-    const where = e.row !== null && e.row !== undefined ? ` (row ${e.row})` : '';
+    // The reader's message names the file (and the row) itself; say it once.
+    const named = e.message.includes(file.name);
+    const where = !named && e.row !== null && e.row !== undefined ? ` (row ${e.row})` : '';
     return uploadPage(c, e.code === 'file.too_large' || e.code === 'file.too_many_rows' || e.code === 'file.too_complex' ? 413 : 422, [
-      { kind: 'error', text: `${file.name} cannot be read${where}: ${e.message}` },
+      { kind: 'error', text: named ? `Cannot read the file: ${e.message}` : `${file.name} cannot be read${where}: ${e.message}` },
     ]);
   }
   const uploaded: UploadedFile = { name: file.name, base64: toBase64(file.bytes), sheet: sheetName };
