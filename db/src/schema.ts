@@ -187,7 +187,7 @@ export const reservations = pgTable(
       .notNull()
       .references(() => organizations.id, { onDelete: 'cascade' }),
     lineId: uuid('line_id').references(() => budgetLines.id),
-    status: text('status', { enum: ['held', 'committed', 'released', 'closed'] }).notNull(),
+    status: text('status', { enum: ['held', 'partly_committed', 'committed', 'released', 'closed'] }).notNull(),
     amount: money('amount').notNull(),
     reserved: money('reserved').notNull().default('0'),
     committed: money('committed').notNull().default('0'),

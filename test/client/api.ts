@@ -414,7 +414,7 @@ export interface components {
     schemas: {
         ActualRequest: {
             /**
-             * @description A positive decimal with at most 2 decimals: text ("1250.00") or a JSON number (1250.5).
+             * @description A positive amount with at most 2 decimals, as the importer reads one: text ("1250.00", "1,250.00", "$1,250", "1.250,00 €") or a JSON number (1250.5). A currency written in it is the request's currency.
              * @example 1250.00
              */
             amount: string | number;
@@ -574,7 +574,7 @@ export interface components {
         };
         BudgetQuery: {
             /**
-             * @description A positive decimal with at most 2 decimals: text ("1250.00") or a JSON number (1250.5).
+             * @description A positive amount with at most 2 decimals, as the importer reads one: text ("1250.00", "1,250.00", "$1,250", "1.250,00 €") or a JSON number (1250.5). A currency written in it is the request's currency.
              * @example 1250.00
              */
             amount: string | number;
@@ -694,7 +694,7 @@ export interface components {
         };
         CommitRequest: {
             /**
-             * @description A positive decimal with at most 2 decimals: text ("1250.00") or a JSON number (1250.5).
+             * @description A positive amount with at most 2 decimals, as the importer reads one: text ("1250.00", "1,250.00", "$1,250", "1.250,00 €") or a JSON number (1250.5). A currency written in it is the request's currency.
              * @example 1250.00
              */
             amount?: string | number;
@@ -750,7 +750,7 @@ export interface components {
                 controlLevel?: "block" | "warn" | "track" | null;
                 department?: string | null;
                 /**
-                 * @description A positive decimal with at most 2 decimals: text ("1250.00") or a JSON number (1250.5).
+                 * @description A positive amount with at most 2 decimals, as the importer reads one: text ("1250.00", "1,250.00", "$1,250", "1.250,00 €") or a JSON number (1250.5). A currency written in it is the request's currency.
                  * @example 1250.00
                  */
                 toleranceAmount?: string | number | null;
@@ -761,7 +761,7 @@ export interface components {
                 tolerancePercent?: string | number | null;
             }[];
             /**
-             * @description A positive decimal with at most 2 decimals: text ("1250.00") or a JSON number (1250.5).
+             * @description A positive amount with at most 2 decimals, as the importer reads one: text ("1250.00", "1,250.00", "$1,250", "1.250,00 €") or a JSON number (1250.5). A currency written in it is the request's currency.
              * @example 1250.00
              */
             toleranceAmount?: string | number;
@@ -961,12 +961,12 @@ export interface components {
              */
             reserved: string;
             /** @enum {string} */
-            status: "held" | "committed" | "released" | "closed";
+            status: "held" | "partly_committed" | "committed" | "released" | "closed";
             updatedAt: string;
         };
         ReserveRequest: {
             /**
-             * @description A positive decimal with at most 2 decimals: text ("1250.00") or a JSON number (1250.5).
+             * @description A positive amount with at most 2 decimals, as the importer reads one: text ("1250.00", "1,250.00", "$1,250", "1.250,00 €") or a JSON number (1250.5). A currency written in it is the request's currency.
              * @example 1250.00
              */
             amount: string | number;

@@ -121,12 +121,12 @@ describe('reserve, commit, release, actual', () => {
     const { reservation: r } = await reserveFunds(db.pool, org, { ...ASK, amount: '500' });
 
     const c1 = await commitReservation(db.pool, org, r.id, { amount: '200' }, 'approver');
-    expect(c1).toMatchObject({ status: 'committed', reserved: '300.00', committed: '200.00', actual: '0.00' });
+    expect(c1).toMatchObject({ status: 'partly_committed', reserved: '300.00', committed: '200.00', actual: '0.00' });
     await expectConsistent(line, { reserved: '300.00', committed: '200.00', actual: '0.00' });
 
     // 250 spent: 200 from committed, 50 from reserved.
     const a1 = await recordActual(db.pool, org, r.id, { amount: '250' }, 'ap');
-    expect(a1).toMatchObject({ status: 'committed', reserved: '250.00', committed: '0.00', actual: '250.00' });
+    expect(a1).toMatchObject({ status: 'partly_committed', reserved: '250.00', committed: '0.00', actual: '250.00' });
     await expectConsistent(line, { reserved: '250.00', committed: '0.00', actual: '250.00' });
 
     const rel = await releaseReservation(db.pool, org, r.id, 'buyer');

@@ -191,7 +191,7 @@ describe('reservations', () => {
 
     const c = await call(t, 'POST', `/api/budget/reservations/${id}/commit`, { key: reserver, json: { amount: 150 } });
     expect(c.status).toBe(200);
-    expect(await jsonOf(c)).toMatchObject({ status: 'committed', reserved: '250.00', committed: '150.00' });
+    expect(await jsonOf(c)).toMatchObject({ status: 'partly_committed', reserved: '250.00', committed: '150.00' });
     const a = await call(t, 'POST', `/api/budget/reservations/${id}/actual`, { key: reserver, json: { amount: '100.25' } });
     expect(await jsonOf(a)).toMatchObject({ reserved: '250.00', committed: '49.75', actual: '100.25' });
     const rel = await call(t, 'POST', `/api/budget/reservations/${id}/release`, { key: reserver });

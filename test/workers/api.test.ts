@@ -208,7 +208,7 @@ describe('budget control', () => {
     const r = await json(res);
     expect({ status: res.status, r }).toMatchObject({ status: 201, r: { status: 'held', reserved: '400.00' } });
     const commit = await json(await call('POST', `/api/budget/reservations/${r.id}/commit`, { key: reserver, json: { amount: 150 } }));
-    expect(commit).toMatchObject({ status: 'committed', reserved: '250.00', committed: '150.00' });
+    expect(commit).toMatchObject({ status: 'partly_committed', reserved: '250.00', committed: '150.00' });
     const release = await json(await call('POST', `/api/budget/reservations/${r.id}/release`, { key: reserver }));
     expect(release).toMatchObject({ reserved: '0.00', committed: '150.00' });
     await expectProblem(

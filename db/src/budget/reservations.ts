@@ -54,7 +54,11 @@ import {
 import { asDomain, type BudgetQuery, isUuid, minor, type NormalizedQuery, normalizeQuery, optionalText } from './common.ts';
 import { inline, runAll } from './pipeline.ts';
 
-export type ReservationStatus = 'held' | 'committed' | 'released' | 'closed';
+/**
+ * `held` (all of it still reserved), `partly_committed` (some committed or spent, the rest still reserved),
+ * `committed` (nothing reserved any more, some committed), `closed` (all spent), `released` (all given back).
+ */
+export type ReservationStatus = 'held' | 'partly_committed' | 'committed' | 'released' | 'closed';
 
 export interface ReservationView {
   id: string;
@@ -381,7 +385,8 @@ export function statusOf(reserved: bigint, committed: bigint, actual: bigint): R
   if (reserved === 0n && committed === 0n && actual === 0n) return 'released';
   if (committed === 0n && actual === 0n) return 'held';
   if (reserved === 0n && committed === 0n) return 'closed';
-  return 'committed';
+  // 400 of 1,000 committed with 600 still reserved is not "committed": the rest is still held.
+  return reserved > 0n ? 'partly_committed' : 'committed';
 }
 
 /** Signed changes of the three buckets, and the ledger entries that explain them. */

@@ -41,7 +41,7 @@ export const CheckResultSchema = z
 export const ReservationSchema = z
   .object({
     id: z.string(),
-    status: z.enum(['held', 'committed', 'released', 'closed']),
+    status: z.enum(['held', 'partly_committed', 'committed', 'released', 'closed']),
     amount: MoneySchema.openapi({ description: 'The amount first reserved' }),
     reserved: MoneySchema,
     committed: MoneySchema,
