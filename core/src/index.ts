@@ -17,6 +17,7 @@ export * from './values/money.ts';
 export * from './values/period.ts';
 export * from './values/text.ts';
 export * from './import/plan.ts';
+export * from './import/dimensions.ts';
 export * from './import/diff.ts';
 export * from './import/decision.ts';
 export * from './budget/index.ts';

@@ -15,6 +15,11 @@ export interface BulkTable {
   columns: readonly string[];
   /** Postgres array types for the unnest fallback, one per column, e.g. `uuid[]`. */
   types: readonly string[];
+  /**
+   * For the unnest fallback: a cast per column (null for none) from its element type, for a column whose
+   * values travel as literals of another type (an array column sent as array-literal text).
+   */
+  casts?: readonly (string | null)[];
 }
 
 export async function bulkInsert(
@@ -73,9 +78,12 @@ function escapeCopy(s: string): string {
 const UNNEST_CHUNK = 20_000;
 
 async function unnestRows(client: pg.PoolClient, target: BulkTable, rows: Iterable<readonly BulkValue[]>): Promise<void> {
-  const sql = `INSERT INTO ${target.table} (${target.columns.join(', ')}) SELECT * FROM unnest(${target.types
+  const select = target.casts
+    ? target.columns.map((c, i) => (target.casts?.[i] ? `u.${c}::${target.casts[i]}` : `u.${c}`)).join(', ')
+    : '*';
+  const sql = `INSERT INTO ${target.table} (${target.columns.join(', ')}) SELECT ${select} FROM unnest(${target.types
     .map((t, i) => `$${i + 1}::${t}`)
-    .join(', ')})`;
+    .join(', ')}) AS u(${target.columns.join(', ')})`;
   let columns: BulkValue[][] = target.columns.map(() => []);
   let n = 0;
   const flush = async () => {

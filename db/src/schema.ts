@@ -11,6 +11,7 @@ import {
   bigserial,
   boolean,
   char,
+  check,
   customType,
   date,
   index,
@@ -143,13 +144,25 @@ export const budgetLines = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     /** Soft delete: lines are never removed, so history and consumption stay explainable. */
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
+    /** Further dimensions, name → value shown (DESIGN §2); `{}` when none. Part of the identity (dimKey). */
+    dimensions: jsonb('dimensions').$type<Record<string, string>>().notNull().default({}),
+    /** Codes of code/name twins: field or dimension name → code. */
+    codes: jsonb('codes').$type<Record<string, string>>(),
+    direction: text('direction', { enum: ['expense', 'revenue'] })
+      .notNull()
+      .default('expense'),
+    /** core's dimensionKey: the dimensions' identity (a twin's code, else its value), '' for none. */
+    dimKey: text('dim_key').notNull().default(''),
+    /** core's dimensionTerms: every name=value (and name=code) a check may name the line by. */
+    dimTerms: text('dim_terms').array().notNull().default(sql`'{}'::text[]`),
   },
   (t) => [
     // The natural key ignores letter case, as the analysis does when it looks for duplicate rows.
     uniqueIndex('budget_lines_natural_key')
-      .on(t.orgId, sql`lower(${t.department})`, sql`lower(${t.category})`, sql`lower(coalesce(${t.project}, ''))`, t.period)
+      .on(t.orgId, sql`lower(${t.department})`, sql`lower(${t.category})`, sql`lower(coalesce(${t.project}, ''))`, t.dimKey, t.period)
       .where(sql`${t.deletedAt} is null`),
     index('budget_lines_scope').on(t.orgId, t.fiscalYear, t.department),
+    check('budget_lines_direction_check', sql`${t.direction} IN ('expense', 'revenue')`),
   ],
 );
 
@@ -171,6 +184,12 @@ export const lineVersions = pgTable(
     ownerAfter: text('owner_after'),
     notesBefore: text('notes_before'),
     notesAfter: text('notes_after'),
+    directionBefore: text('direction_before'),
+    directionAfter: text('direction_after'),
+    dimensionsBefore: jsonb('dimensions_before'),
+    dimensionsAfter: jsonb('dimensions_after'),
+    codesBefore: jsonb('codes_before'),
+    codesAfter: jsonb('codes_after'),
     createdAt: createdAt(),
   },
   // A line's version numbers are unique (every change increments it and writes one row), so they key
@@ -187,6 +206,8 @@ export const reservations = pgTable(
       .notNull()
       .references(() => organizations.id, { onDelete: 'cascade' }),
     lineId: uuid('line_id').references(() => budgetLines.id),
+    /** A roll-up reservation (line_id null): the lines it draws on; evaluations that share one count it. */
+    lineIds: uuid('line_ids').array(),
     status: text('status', { enum: ['held', 'partly_committed', 'committed', 'released', 'closed'] }).notNull(),
     amount: money('amount').notNull(),
     reserved: money('reserved').notNull().default('0'),
@@ -201,7 +222,11 @@ export const reservations = pgTable(
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('reservations_idempotency').on(t.orgId, t.idempotencyKey), index('reservations_line').on(t.lineId)],
+  (t) => [
+    uniqueIndex('reservations_idempotency').on(t.orgId, t.idempotencyKey),
+    index('reservations_line').on(t.lineId),
+    index('reservations_level_lines').using('gin', t.lineIds).where(sql`${t.lineId} IS NULL AND ${t.lineIds} IS NOT NULL`),
+  ],
 );
 
 /** Append-only: a trigger refuses UPDATE and DELETE (migration 0001). */

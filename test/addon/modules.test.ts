@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { withMembers } from '../../addon/src/server/active-sheet.ts';
 import { neutralizeFormula } from '../../addon/src/server/formula-safety.ts';
 import { cleanOverrides, forAnalysis, overrideFor, withOverride } from '../../addon/src/server/overrides.ts';
+import { diffLineView } from '../../addon/src/server/review.ts';
 import { keyHint, normalizeBaseUrl } from '../../addon/src/server/settings.ts';
 import { ISSUES_SHOWN, issueViews } from '../../addon/src/server/views.ts';
 import type { SidebarModel } from '../../addon/src/client/model.ts';
@@ -137,5 +138,38 @@ describe('money in the sidebar', () => {
     expect(money('1764699.00')).toBe('1,764,699.00');
     expect(money('-250.50')).toBe('-250.50');
     expect(money('999')).toBe('999');
+  });
+});
+
+describe('the review of a diff', () => {
+  it("shows a line's dimensions (a twin's code beside its name) and says when it is revenue", () => {
+    const amount = (l: { amount?: string; currency?: string }) => `${l.amount} ${l.currency}`;
+    const line = {
+      department: 'Parks',
+      category: 'Fees',
+      project: null,
+      period: '2026-03',
+      amount: '9000.00',
+      currency: 'USD',
+      row: 7,
+      dimensions: { Fund: 'General Fund', Program: 'Pools' },
+      codes: { Fund: '6064' },
+      direction: 'revenue' as const,
+    };
+    expect(diffLineView(line, amount)).toEqual({
+      label: 'Parks · Fees · Fund General Fund (6064) · Program Pools · 2026-03',
+      detail: '9000.00 USD · revenue',
+      row: 7,
+      dimensions: { Fund: 'General Fund', Program: 'Pools' },
+      direction: 'revenue',
+    });
+    // An API before dimensions: the label it always had.
+    const plain = { department: 'Parks', category: 'Fees', project: null, period: '2026-03', amount: '1.00', currency: 'USD' };
+    expect(diffLineView(plain, amount)).toMatchObject({
+      label: 'Parks · Fees · 2026-03',
+      detail: '1.00 USD',
+      dimensions: {},
+      direction: 'expense',
+    });
   });
 });

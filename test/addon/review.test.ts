@@ -77,7 +77,13 @@ describe('review and import', () => {
       lines: 18,
       total: '56326.50',
     });
-    expect(diff.inserted[0]).toEqual({ label: 'Marketing · Travel · 2026-01', detail: '1000.00 USD', row: 2 });
+    expect(diff.inserted[0]).toEqual({
+      label: 'Marketing · Travel · 2026-01',
+      detail: '1000.00 USD',
+      row: 2,
+      dimensions: {},
+      direction: 'expense',
+    });
     expect(diff.fingerprint).toMatch(/^[0-9a-f]{64}$/);
     // Small sheets go as plain JSON.
     expect(diff.transfer).toMatchObject({ rows: 19, gzip: false });

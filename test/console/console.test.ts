@@ -237,7 +237,7 @@ describe('the console', () => {
     expect(csv.headers()['content-type']).toMatch(/^text\/csv/);
     const text = await csv.text();
     expect(text.split('\r\n')[0]).toBe(
-      'Department,Category,Project,Period,Fiscal year,Currency,Budget,Reserved,Committed,Actual,Available',
+      'Department,Category,Project,Period,Fiscal year,Currency,Budget,Reserved,Committed,Actual,Available,Direction',
     );
     expect(text.trim().split('\r\n')).toHaveLength(241);
 

@@ -156,11 +156,18 @@ describe('checkBudget: finding the line', () => {
       tolerance: '0.00',
       currency: 'USD',
       line: { id: await lineId(org, 'Travel', '2026-02'), period: '2026-02' },
+      lines: 1,
+      level: { department: 'Marketing', category: 'Travel', project: null, dimensions: {}, period: '2026-02' },
       message:
         'Within budget for Marketing / Travel in 2026-02: 100.00 USD requested, 1,100.00 USD of the 1,100.00 USD budget available; 1,000.00 USD will be left.',
     });
-    // A quarter asks about its first day: the January line.
-    expect((await ask({ category: 'Travel', period: '2026-Q1' })).line?.period).toBe('2026-01');
+    // A quarter is the roll-up of the lines within it (DESIGN §2 "Control"): January and February.
+    expect(await ask({ category: 'Travel', period: '2026-Q1' })).toMatchObject({
+      line: null,
+      lines: 2,
+      budget: '2100.00',
+      level: { period: '2026-Q1' },
+    });
     expect((await ask({ category: 'Events', date: '2026-03-31' })).line?.period).toBe('2026-Q1');
     expect((await ask({ category: 'Events', period: '2026-02' })).budget).toBe('3000.00');
     expect((await ask({ category: 'Software', period: '2026-03' })).line?.period).toBe('FY2026');
@@ -180,7 +187,7 @@ describe('checkBudget: finding the line', () => {
     );
     const q = (period: string) => checkBudget(db.pool, org.id, { department: 'Ops', category: 'Rent', amount: '1', period });
     expect((await q('2026-Q1')).line?.period).toBe('2025-07'); // FY2026 Q1 starts 2025-07-01
-    expect((await q('FY2026')).line?.period).toBe('2025-07');
+    expect(await q('FY2026')).toMatchObject({ line: null, lines: 2, budget: '800.00' });
     expect((await q('2026-Q3')).line?.period).toBe('2026-01');
   });
 
@@ -340,6 +347,8 @@ describe('checkBudget: decisions', () => {
       tolerance: '0.00',
       currency: 'USD',
       line: null,
+      lines: 0,
+      level: { department: 'Ops', category: 'Rent', project: null, dimensions: {}, period: '2026-03' },
       message:
         'There is no budget for Ops / Rent in 2026-03 (10.00 USD requested), and requests without a budget are refused. Add a budget line first.',
     });

@@ -92,6 +92,7 @@ describe('budgetSummary', () => {
       rows: [
         {
           key: 'Marketing',
+          direction: 'expense',
           budget: '4000.50',
           reserved: '149.75',
           committed: '0.00',
@@ -101,6 +102,7 @@ describe('budgetSummary', () => {
         },
         {
           key: 'Sales',
+          direction: 'expense',
           budget: '2000.00',
           reserved: '0.00',
           committed: '0.00',

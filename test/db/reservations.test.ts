@@ -405,20 +405,23 @@ describe('the one-statement reservation (budget_sync_reserve_checked)', () => {
   /** Calls the guard as reserveFunds' fast path does; `fingerprint` is what the caller's decision saw. */
   async function checked(org: string, fingerprint: string, key: string | null, amount = '10.00') {
     const dates = Array.from({ length: 12 }, () => '2026-03-01');
+    const ends = Array.from({ length: 12 }, () => '2026-03-31');
     const r = await db.pool.query<{ outcome: string; id: string | null; amount: string | null }>(
       `SELECT outcome, id, amount FROM budget_sync_reserve_checked(7352101, $1, 7352102, $2, ARRAY['Marketing'], ARRAY['Travel'],
-         ARRAY[NULL]::text[], $3::date[], $4, $5::uuid, (SELECT id FROM budget_lines WHERE org_id = $5::uuid), $6::numeric, 'USD',
-         NULL, NULL, $7, 'h', '{}'::jsonb, 't')`,
-      [JSON.stringify([org, 'Marketing', 'Travel', '']), key && JSON.stringify([org, key]), dates, fingerprint, org, amount, key],
+         ARRAY[NULL]::text[], ARRAY[''], $3::date[], $8::date[], $4, $5::uuid, (SELECT id FROM budget_lines WHERE org_id = $5::uuid), NULL,
+         $6::numeric, 'USD', NULL, NULL, $7, 'h', '{}'::jsonb, 't')`,
+      [JSON.stringify([org, 'Marketing']), key && JSON.stringify([org, key]), dates, fingerprint, org, amount, key, ends],
     );
     return r.rows;
   }
 
   async function fingerprintOf(org: string): Promise<string> {
     const dates = Array.from({ length: 12 }, () => '2026-03-01');
+    const ends = Array.from({ length: 12 }, () => '2026-03-31');
     const r = await db.pool.query<{ fingerprint: string }>(
-      `SELECT fingerprint FROM budget_sync_evaluate(ARRAY[$1::uuid], ARRAY['Marketing'], ARRAY['Travel'], ARRAY[NULL]::text[], $2::date[])`,
-      [org, dates],
+      `SELECT fingerprint FROM budget_sync_evaluate(ARRAY[$1::uuid], ARRAY['Marketing'], ARRAY['Travel'], ARRAY[NULL]::text[], ARRAY[''],
+         $2::date[], $3::date[])`,
+      [org, dates, ends],
     );
     return r.rows[0]?.fingerprint as string;
   }

@@ -105,8 +105,9 @@ describe('JSON bodies', () => {
 
   it('missing required fields are 400 request.invalid naming each one', async () => {
     const missing: Array<[string, string, string[]]> = [
-      ['POST', '/api/budget/check', ['department', 'category', 'amount']],
-      ['POST', '/api/budget/reservations', ['department', 'category', 'amount']],
+      // A category is optional: without one, the question is about the roll-up of the department.
+      ['POST', '/api/budget/check', ['department', 'amount']],
+      ['POST', '/api/budget/reservations', ['department', 'amount']],
       ['POST', `/api/budget/reservations/${ID}/actual`, ['amount']],
     ];
     for (const [method, p, fields] of missing) {

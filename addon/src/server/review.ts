@@ -65,15 +65,37 @@ interface ApiDiffLine {
   currencyBefore?: string;
   changes?: string[];
   row?: number;
+  /** Further dimensions (name → value shown) and the codes of twins; absent from APIs before them. */
+  dimensions?: Record<string, string>;
+  codes?: Record<string, string>;
+  direction?: 'expense' | 'revenue';
+}
+
+/** `Fund General Fund (6064)`: a dimension's name and value, with a twin's code beside it. */
+function dimensionLabel(name: string, value: string, code: string | undefined): string {
+  return code !== undefined && code !== '' && code !== value ? `${name} ${value} (${code})` : `${name} ${value}`;
 }
 
 function lineLabel(l: ApiDiffLine): string {
-  return [l.department, l.category, l.project, l.period].filter((p) => p !== null && p !== '').join(' · ');
+  const dims = Object.entries(l.dimensions ?? {}).map(([name, value]) => dimensionLabel(name, value, l.codes?.[name]));
+  return [l.department, l.category, l.project, ...dims, l.period].filter((p) => p !== null && p !== '').join(' · ');
+}
+
+/** A line of the diff as the review shows it: its names, dimensions and period; revenue said in its detail. */
+export function diffLineView(l: ApiDiffLine, detail: (l: ApiDiffLine) => string): DiffLineView {
+  const revenue = l.direction === 'revenue';
+  return {
+    label: lineLabel(l),
+    detail: revenue ? `${detail(l)} · revenue` : detail(l),
+    row: l.row ?? null,
+    dimensions: l.dimensions ?? {},
+    direction: revenue ? 'revenue' : 'expense',
+  };
 }
 
 function diffLines(list: unknown, detail: (l: ApiDiffLine) => string): DiffLineView[] {
   if (!Array.isArray(list)) return [];
-  return (list as ApiDiffLine[]).slice(0, DIFF_SHOWN).map((l) => ({ label: lineLabel(l), detail: detail(l), row: l.row ?? null }));
+  return (list as ApiDiffLine[]).slice(0, DIFF_SHOWN).map((l) => diffLineView(l, detail));
 }
 
 /** What the API's analysis says about the organization, kept so the next local check agrees with it. */

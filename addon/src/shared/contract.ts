@@ -113,9 +113,13 @@ export interface SheetCheck {
 }
 
 export interface DiffLineView {
+  /** Names, further dimensions (`Fund General Fund (6064)`) and period. */
   label: string;
   detail: string;
   row: number | null;
+  /** The line's further dimensions, name → value shown; {} when none. */
+  dimensions: Record<string, string>;
+  direction: 'expense' | 'revenue';
 }
 
 export interface ChangeCounts {

@@ -1,5 +1,5 @@
 /** Small text helpers shared by the human outputs: aligned tables, spreadsheet column letters, line labels, plurals. */
-import { columnName } from '@budget-sync/core';
+import { columnName, type Direction, describeLine } from '@budget-sync/core';
 
 /** Rows of cells as aligned columns, indented by two spaces; the first row is usually the heading. */
 export function table(rows: string[][]): string {
@@ -28,9 +28,12 @@ export function where(row: number | null, column: number | null): string {
   return parts.join(', ');
 }
 
-/** "Marketing / Travel / 2026-01", with the project when there is one. */
-export function lineLabel(l: { department: string; category: string; project: string | null; period: string }): string {
-  return `${l.department} / ${l.category}${l.project ? ` / ${l.project}` : ''} / ${l.period}`;
+/**
+ * "Marketing / Travel / 2026-01", with the project and further dimensions when there are any
+ * (core's describeLine), and "(revenue)" for a revenue line.
+ */
+export function lineLabel(l: Parameters<typeof describeLine>[0] & { direction?: Direction }): string {
+  return `${describeLine(l)}${l.direction === 'revenue' ? ' (revenue)' : ''}`;
 }
 
 export function plural(n: number, word: string, many = `${word}s`): string {

@@ -155,8 +155,11 @@ export function decideMissingBudget(input: MissingBudgetInput): { decision: 'fai
 
 export interface ScopeInput {
   department: string;
-  category: string;
+  /** Null for a roll-up that names no category. */
+  category: string | null;
   project?: string | null;
+  /** Further dimensions the request names (or the line holds), shown after the names: `fund 6064`. */
+  dimensions?: Readonly<Record<string, string>> | undefined;
   /** The period key of the budget line (or of the request when no line matched). */
   period: string;
   basis?: ControlBasis;
@@ -165,7 +168,8 @@ export interface ScopeInput {
 
 /** `Marketing / Travel in 2026-03`, `Marketing / Travel, FY2026 year to date through 2026-03`, `… for the whole of FY2026`. */
 export function describeScope(s: ScopeInput): string {
-  const name = [s.department, s.category, s.project].filter((p): p is string => typeof p === 'string' && p !== '').join(' / ');
+  const dims = Object.entries(s.dimensions ?? {}).map(([n, v]) => `${n} ${v}`);
+  const name = [s.department, s.category, s.project, ...dims].filter((p): p is string => typeof p === 'string' && p !== '').join(' / ');
   if (s.basis === 'ytd' && s.fiscalYear) return `${name}, FY${s.fiscalYear} year to date through ${s.period}`;
   if (s.basis === 'annual' && s.fiscalYear) return `${name} for the whole of FY${s.fiscalYear}`;
   return `${name} in ${s.period}`;

@@ -28,8 +28,9 @@ export function overrideSpecificity(o: Pick<ControlOverrideRule, 'department' | 
   return o.department !== null ? 1 : 0;
 }
 
-function matches(value: string | null, wanted: string): boolean {
-  return value === null || value.toLowerCase() === wanted.toLowerCase();
+/** A null wanted value (a roll-up that names no category) is matched only by overrides for any. */
+function matches(value: string | null, wanted: string | null): boolean {
+  return value === null || (wanted !== null && value.toLowerCase() === wanted.toLowerCase());
 }
 
 /**
@@ -44,7 +45,7 @@ export function resolveControl(
   org: ControlRule,
   overrides: readonly ControlOverrideRule[],
   department: string,
-  category: string,
+  category: string | null,
 ): ControlRule {
   const applicable = overrides
     .filter((o) => overrideSpecificity(o) > 0 && matches(o.department, department) && matches(o.category, category))

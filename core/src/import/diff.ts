@@ -2,9 +2,18 @@
  * The diff as people see it: the first lines of each kind of change in an import plan, with the values
  * before and after. The CLI, the API and the add-on show the same lines, so it is built once, here.
  */
+import type { Direction } from '../analysis/types.ts';
 import type { ImportPlan } from './plan.ts';
 
-export interface DiffInserted {
+/** What every diff line carries beside its names: its further dimensions (`{}` when none) and direction. */
+interface DiffIdentity {
+  dimensions: Readonly<Record<string, string>>;
+  /** Codes of code/name twins, when the line has any. */
+  codes?: Readonly<Record<string, string>> | undefined;
+  direction: Direction;
+}
+
+export interface DiffInserted extends DiffIdentity {
   department: string;
   category: string;
   project: string | null;
@@ -14,7 +23,7 @@ export interface DiffInserted {
   row: number;
 }
 
-export interface DiffUpdated {
+export interface DiffUpdated extends DiffIdentity {
   department: string;
   category: string;
   project: string | null;
@@ -27,7 +36,7 @@ export interface DiffUpdated {
   row: number;
 }
 
-export interface DiffRemoved {
+export interface DiffRemoved extends DiffIdentity {
   department: string;
   category: string;
   project: string | null;
@@ -53,6 +62,7 @@ export function importDiff(plan: ImportPlan, limit: number): ImportDiff {
       amount: l.amount,
       currency: l.currency,
       row: l.sourceRow,
+      ...identity(l),
     })),
     updated: plan.updates.slice(0, limit).map((u) => ({
       department: u.stored.department,
@@ -65,6 +75,7 @@ export function importDiff(plan: ImportPlan, limit: number): ImportDiff {
       currencyBefore: u.stored.currency,
       currencyAfter: u.line.currency,
       row: u.line.sourceRow,
+      ...identity(u.line),
     })),
     removed: plan.removes.slice(0, limit).map((s) => ({
       department: s.department,
@@ -73,6 +84,17 @@ export function importDiff(plan: ImportPlan, limit: number): ImportDiff {
       period: s.period,
       amount: s.amount,
       currency: s.currency,
+      ...identity(s),
     })),
   };
+}
+
+function identity(l: {
+  dimensions: Readonly<Record<string, string>>;
+  codes?: Readonly<Record<string, string>> | null | undefined;
+  direction: Direction;
+}): DiffIdentity {
+  return l.codes
+    ? { dimensions: l.dimensions, codes: l.codes, direction: l.direction }
+    : { dimensions: l.dimensions, direction: l.direction };
 }

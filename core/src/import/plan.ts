@@ -5,8 +5,9 @@
  * applies exactly this plan, so the two cannot disagree. Pure: the stored lines come in as values.
  */
 import { GRAIN_BITS, grainOfKey, overlapMessage, periodsOverlap } from '../analysis/overlap.ts';
-import type { BudgetLine, Issue } from '../analysis/types.ts';
+import type { BudgetLine, Direction, Issue } from '../analysis/types.ts';
 import { formatMinor, parseDecimal } from '../values/money.ts';
+import { describeDimensions, dimensionIdentity, dimensionKey, dimensionsFingerprint, dimensionText } from './dimensions.ts';
 
 export type ImportMode = 'merge' | 'replace';
 
@@ -28,19 +29,32 @@ export interface StoredLine {
   version: number;
   /** reserved + committed + actual, decimal string. */
   consumed: string;
+  /** Further dimensions (name → value shown), `{}` when none; part of the identity. */
+  dimensions: Readonly<Record<string, string>>;
+  /** Codes of code/name twins. */
+  codes?: Readonly<Record<string, string>> | null | undefined;
+  direction: Direction;
+  /** dimensionKey(dimensions, codes) when already known (the database stores it); computed otherwise. */
+  dimKey?: string | undefined;
 }
 
 export interface PlannedUpdate {
   line: BudgetLine;
   stored: StoredLine;
   /** Which values change. */
-  changes: Array<'amount' | 'currency' | 'owner' | 'notes'>;
+  changes: Array<'amount' | 'currency' | 'owner' | 'notes' | 'direction' | 'dimensions'>;
 }
 
 export interface ImportScope {
   fiscalYears: number[];
   /** Lower-cased department names. */
   departments: string[];
+  /**
+   * The dimensions the file has: lower-cased name → the identities (code, else value) of its lines,
+   * sorted. A replace removes a stored line only if, for each of these names, the line holds one of the
+   * file's values or lacks the dimension (see planImport).
+   */
+  dimensions: Record<string, string[]>;
 }
 
 export interface ImportPlan {
@@ -69,28 +83,73 @@ const MAX_MINOR = 10n ** 18n - 1n;
 const PER_CODE_LIMIT = 1000;
 
 /**
- * A line's identity apart from its period: department × category × project, ignoring letter case (as
- * duplicate detection does). Lines of one identity are one budget: their periods must not overlap. Further
- * identifying dimensions, once lines carry them, belong in this key (and so in the overlap check).
+ * A line's identity apart from its period: department × category × project × further dimensions,
+ * ignoring letter case (as duplicate detection does). `dimKey` is dimensionKey's text ('' without
+ * dimensions), as the database's unique index has it. Lines of one identity are one budget: their
+ * periods must not overlap.
  */
-export function identityKey(department: string, category: string, project: string | null): string {
-  return `${department.toLowerCase()}\u0000${category.toLowerCase()}\u0000${(project ?? '').toLowerCase()}`;
+export function identityKey(department: string, category: string, project: string | null, dimKey = ''): string {
+  return `${department.toLowerCase()}\u0000${category.toLowerCase()}\u0000${(project ?? '').toLowerCase()}\u0000${dimKey}`;
 }
 
 /** The natural key: the identity × period. */
-export function lineKey(department: string, category: string, project: string | null, period: string): string {
-  return `${identityKey(department, category, project)}\u0000${period}`;
+export function lineKey(department: string, category: string, project: string | null, period: string, dimKey = ''): string {
+  return `${identityKey(department, category, project, dimKey)}\u0000${period}`;
 }
 
-/** The file's scope for `replace`: its fiscal years × departments. */
+/** What names a line: a file line's or a stored line's names, dimensions and period. */
+export interface LineNames {
+  department: string;
+  category: string;
+  project: string | null;
+  period: string;
+  dimensions: Readonly<Record<string, string>>;
+  codes?: Readonly<Record<string, string>> | null | undefined;
+}
+
+/** The natural key of a file line or a stored line. */
+export function keyOf(l: LineNames & { dimKey?: string | undefined }): string {
+  return lineKey(l.department, l.category, l.project, l.period, l.dimKey ?? dimensionKey(l.dimensions, l.codes));
+}
+
+/** The identity (apart from the period) of a file line or a stored line. */
+function identityOf(l: LineNames & { dimKey?: string | undefined }): string {
+  return identityKey(l.department, l.category, l.project, l.dimKey ?? dimensionKey(l.dimensions, l.codes));
+}
+
+/** The file's scope for `replace`: its fiscal years × departments × the values of the dimensions it has. */
 export function importScope(lines: readonly BudgetLine[]): ImportScope {
   const years = new Set<number>();
   const departments = new Set<string>();
+  const dims = new Map<string, Set<string>>();
   for (const l of lines) {
     years.add(l.fiscalYear);
     departments.add(l.department.toLowerCase());
+    for (const name in l.dimensions) {
+      const n = dimensionText(name);
+      const values = dims.get(n) ?? new Set<string>();
+      dims.set(n, values);
+      values.add(dimensionIdentity(name, l.dimensions, l.codes));
+    }
   }
-  return { fiscalYears: [...years].sort((a, b) => a - b), departments: [...departments].sort() };
+  const dimensions: Record<string, string[]> = {};
+  for (const n of [...dims.keys()].sort()) dimensions[n] = [...(dims.get(n) as Set<string>)].sort();
+  return { fiscalYears: [...years].sort((a, b) => a - b), departments: [...departments].sort(), dimensions };
+}
+
+/**
+ * Whether a replace may remove the stored line `s` that the file lacks: it lies in the file's fiscal
+ * years and departments, and for every dimension the file has, it holds one of the file's values — or
+ * does not have that dimension at all (a line of the whole department, which a file broken down by
+ * fund now replaces). So a file for fund 6064 replaces fund 6064's lines and leaves the other funds' alone.
+ */
+export function inReplaceScope(s: StoredLine, scope: ImportScope, years: ReadonlySet<number>, departments: ReadonlySet<string>): boolean {
+  if (!years.has(s.fiscalYear) || !departments.has(s.department.toLowerCase())) return false;
+  for (const name in s.dimensions) {
+    const values = scope.dimensions[dimensionText(name)];
+    if (values !== undefined && !values.includes(dimensionIdentity(name, s.dimensions, s.codes))) return false;
+  }
+  return true;
 }
 
 /**
@@ -100,7 +159,7 @@ export function importScope(lines: readonly BudgetLine[]): ImportScope {
 export function planImport(lines: readonly BudgetLine[], stored: readonly StoredLine[], mode: ImportMode): ImportPlan {
   const scope = importScope(lines);
   const byKey = new Map<string, StoredLine>();
-  for (const s of stored) byKey.set(lineKey(s.department, s.category, s.project, s.period), s);
+  for (const s of stored) byKey.set(keyOf(s), s);
 
   const plan: ImportPlan = { mode, scope, inserts: [], updates: [], unchanged: 0, removes: [], issues: [] };
   // Only a replace needs the keys the file has (to find the stored lines it lacks), and only lines that
@@ -125,7 +184,7 @@ export function planImport(lines: readonly BudgetLine[], stored: readonly Stored
       plan.inserts.push(line);
       continue;
     }
-    const key = lineKey(line.department, line.category, line.project, line.period);
+    const key = keyOf(line);
     if (trackSeen) seen.add(key);
     const old = byKey.get(key);
     if (old === undefined) {
@@ -137,6 +196,9 @@ export function planImport(lines: readonly BudgetLine[], stored: readonly Stored
     if (old.currency !== line.currency) changes.push('currency');
     if ((old.owner ?? null) !== (line.owner ?? null)) changes.push('owner');
     if ((old.notes ?? null) !== (line.notes ?? null)) changes.push('notes');
+    if ((old.direction ?? 'expense') !== (line.direction ?? 'expense')) changes.push('direction');
+    // Same identity, other spelling: a twin's name renamed beside its code, or a value's letter case.
+    if (dimensionsFingerprint(old.dimensions, old.codes) !== dimensionsFingerprint(line.dimensions, line.codes)) changes.push('dimensions');
     if (changes.length === 0) {
       plan.unchanged++;
       continue;
@@ -147,7 +209,7 @@ export function planImport(lines: readonly BudgetLine[], stored: readonly Stored
       plan.issues.push({
         severity: 'warning',
         code: 'budget.below_consumption',
-        message: `Row ${line.sourceRow} lowers ${describe(line)} to ${line.amount}, below the ${formatMinor(consumed)} already reserved, committed or spent against it. Import anyway only if that overspend is intended.`,
+        message: `Row ${line.sourceRow} lowers ${describeLine(line)} to ${line.amount}, below the ${formatMinor(consumed)} already reserved, committed or spent against it. Import anyway only if that overspend is intended.`,
         row: line.sourceRow,
         column: line.sourceColumn,
         field: 'amount',
@@ -163,15 +225,15 @@ export function planImport(lines: readonly BudgetLine[], stored: readonly Stored
     const years = new Set(scope.fiscalYears);
     const departments = new Set(scope.departments);
     for (const s of stored) {
-      if (!years.has(s.fiscalYear) || !departments.has(s.department.toLowerCase())) continue;
-      if (seen.has(lineKey(s.department, s.category, s.project, s.period))) continue;
+      if (!inReplaceScope(s, scope, years, departments)) continue;
+      if (seen.has(keyOf(s))) continue;
       plan.removes.push(s);
       const consumed = parseDecimal(s.consumed) ?? 0n;
       if (consumed > 0n) {
         plan.issues.push({
           severity: 'warning',
           code: 'budget.below_consumption',
-          message: `Replacing removes ${describe(s)}, which already has ${formatMinor(consumed)} reserved, committed or spent against it. Add the line to the file, or import in merge mode, unless removing it is intended.`,
+          message: `Replacing removes ${describeLine(s)}, which already has ${formatMinor(consumed)} reserved, committed or spent against it. Add the line to the file, or import in merge mode, unless removing it is intended.`,
           row: null,
           column: null,
         });
@@ -191,7 +253,7 @@ export function planImport(lines: readonly BudgetLine[], stored: readonly Stored
 function storedOverlaps(lines: readonly BudgetLine[], stored: readonly StoredLine[]): Issue[] {
   const groups = new Map<string, { grains: number; lines: StoredLine[] }>();
   for (const s of stored) {
-    const key = identityKey(s.department, s.category, s.project);
+    const key = identityOf(s);
     let g = groups.get(key);
     if (g === undefined) {
       g = { grains: 0, lines: [] };
@@ -203,7 +265,7 @@ function storedOverlaps(lines: readonly BudgetLine[], stored: readonly StoredLin
   const issues: Issue[] = [];
   let more = 0;
   for (const line of lines) {
-    const g = groups.get(identityKey(line.department, line.category, line.project));
+    const g = groups.get(identityOf(line));
     if (g === undefined || (g.grains & ~GRAIN_BITS[grainOfKey(line.period)]) === 0) continue;
     const s = g.lines.find((x) => x.period !== line.period && periodsOverlap(line, x));
     if (s === undefined) continue;
@@ -214,7 +276,7 @@ function storedOverlaps(lines: readonly BudgetLine[], stored: readonly StoredLin
     issues.push({
       severity: 'error',
       code: 'period.overlap',
-      message: `${overlapMessage(line, `the stored line ${describe(s)} (id ${s.id})`, s.period)} To swap the stored breakdown for the file's, import in replace mode.`,
+      message: `${overlapMessage(line, `the stored line ${describeLine(s)} (id ${s.id})`, s.period)} To swap the stored breakdown for the file's, import in replace mode.`,
       row: line.sourceRow,
       column: line.sourceColumn,
       field: 'period',
@@ -240,6 +302,8 @@ export function planChangesNothing(plan: ImportPlan): boolean {
   return plan.inserts.length === 0 && plan.updates.length === 0 && plan.removes.length === 0;
 }
 
-function describe(l: { department: string; category: string; project: string | null; period: string }): string {
-  return `${l.department} / ${l.category}${l.project ? ` / ${l.project}` : ''} / ${l.period}`;
+/** `Parks / Salaries / Pools (fund 6064 General Fund) / 2026-01`: a line as messages and diffs name it. */
+export function describeLine(l: Omit<LineNames, 'dimensions'> & { dimensions?: LineNames['dimensions'] | undefined }): string {
+  const dims = describeDimensions(l.dimensions ?? {}, l.codes);
+  return `${l.department} / ${l.category}${l.project ? ` / ${l.project}` : ''}${dims ? ` (${dims})` : ''} / ${l.period}`;
 }

@@ -15,6 +15,7 @@ import {
   type MissingBudgetPolicy,
   type RequestPeriod,
   resolveControl,
+  TERM_SEPARATOR,
 } from '@budget-sync/core';
 import type pg from 'pg';
 import { DomainError } from '../errors.ts';
@@ -36,8 +37,15 @@ export interface CheckResult {
   availableAfter: string;
   tolerance: string;
   currency: string;
-  /** The budget line the request falls on; null when there is none (figures are then all "0.00"). */
+  /**
+   * The budget line the request falls on when it is one line; null for a roll-up of several lines (see
+   * `lines`) and when there is none (`lines` 0: the figures are then all "0.00").
+   */
   line: { id: string; period: string } | null;
+  /** How many expense lines the request draws on (the budget's lines in the `period` basis). */
+  lines: number;
+  /** The level asked about: the names and dimensions the request gave, and the period it resolved to. */
+  level: { department: string; category: string | null; project: string | null; dimensions: Record<string, string>; period: string };
   message: string;
 }
 
@@ -49,7 +57,12 @@ export interface Evaluation {
   fingerprint: string;
   /** The request's period resolved with the org's fiscal-year start. */
   period: RequestPeriod;
+  /** The line when the request draws on exactly one; null for a roll-up (see lineIds) or no line. */
   line: { id: string; period: string; department: string; category: string; project: string | null; currency: string } | null;
+  /** The lines the request draws on (empty when there are none): a roll-up reservation keeps them. */
+  lineIds: string[];
+  /** The names and period of what was matched: the line's spelling where all lines agree, else the request's. */
+  matched: { department: string; category: string | null; project: string | null; period: string } | null;
 }
 
 export interface EvalRow {
@@ -68,6 +81,8 @@ export interface EvalRow {
   line_department: string | null;
   line_category: string | null;
   line_project: string | null;
+  line_count: number | null;
+  line_ids: string[] | null;
   budget: string | null;
   reserved: string | null;
   committed: string | null;
@@ -80,7 +95,7 @@ export interface EvalRow {
  * The evaluation of a batch of requests is the function budget_sync_evaluate (migration 0004, where the
  * query is explained): one row per request whose org exists, numbered by `ord`.
  */
-const EVAL_SQL = 'SELECT * FROM budget_sync_evaluate($1::uuid[], $2::text[], $3::text[], $4::text[], $5::date[])';
+const EVAL_SQL = 'SELECT * FROM budget_sync_evaluate($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::date[], $7::date[])';
 
 /** A request of a batch: whose org, and what it asks. */
 export interface EvalRequest {
@@ -99,15 +114,25 @@ async function evaluateBatch(pool: pg.Pool, requests: readonly EvalRequest[]): P
 }
 
 /** The statement's values for `requests`: one array per parameter. */
-export function evalValues(requests: readonly EvalRequest[]): [string[], string[], string[], Array<string | null>, string[]] {
+export function evalValues(
+  requests: readonly EvalRequest[],
+): [string[], string[], Array<string | null>, Array<string | null>, string[], string[], string[]] {
   const dates: string[] = [];
-  for (const r of requests) for (const p of r.query.periods) dates.push(p.start);
+  const ends: string[] = [];
+  for (const r of requests) {
+    for (const p of r.query.periods) {
+      dates.push(p.start);
+      ends.push(p.end);
+    }
+  }
   return [
     requests.map((r) => r.orgId),
     requests.map((r) => r.query.department),
     requests.map((r) => r.query.category),
     requests.map((r) => r.query.project),
+    requests.map((r) => r.query.terms.join(TERM_SEPARATOR)),
     dates,
+    ends,
   ];
 }
 
@@ -148,10 +173,11 @@ function finish(row: EvalRow, query: NormalizedQuery): Evaluation {
     query.category,
   );
   const basis = row.control_basis;
+  const dimensions = query.dimensions;
 
-  if (row.line_id === null) {
+  if (!row.line_count) {
     const currency = query.currency ?? row.base_currency;
-    const scope = describeScope({ department: query.department, category: query.category, project: query.project, period: period.key });
+    const scope = describeScope({ ...query, period: period.key });
     const d = decideMissingBudget({ policy: row.missing_budget, amount: query.amount, currency, scope });
     const zero = '0.00';
     return {
@@ -168,28 +194,43 @@ function finish(row: EvalRow, query: NormalizedQuery): Evaluation {
         tolerance: zero,
         currency,
         line: null,
+        lines: 0,
+        level: levelOf(query, period.key),
         message: d.message,
       },
       query,
       fingerprint: row.fingerprint,
       period,
       line: null,
+      lineIds: [],
+      matched: null,
     };
   }
 
-  const line = {
-    id: row.line_id,
-    period: row.line_period as string,
-    department: row.line_department as string,
-    category: row.line_category as string,
+  const currency = row.line_currency as string;
+  // The lines' spelling where they all agree (one line: its own), else the request's.
+  const matched = {
+    department: row.line_department ?? query.department,
+    category: row.line_category ?? query.category,
     project: row.line_project,
-    currency: row.line_currency as string,
+    period: row.line_period ?? period.key,
   };
-  if (query.currency !== null && query.currency !== line.currency) {
+  const line =
+    row.line_id === null
+      ? null
+      : {
+          id: row.line_id,
+          period: matched.period,
+          department: matched.department,
+          category: matched.category as string,
+          project: matched.project,
+          currency,
+        };
+  if (query.currency !== null && query.currency !== currency) {
     throw new DomainError(
       'currency.mismatch',
-      `The budget for ${describeScope({ ...line })} is in ${line.currency}, not ${query.currency}: convert the amount to ${line.currency} and ask again.`,
-      { lineCurrency: line.currency, requestCurrency: query.currency },
+      `The budget for ${describeScope({ ...matched, dimensions })} is in ${currency}, not ${query.currency}: convert the amount to ${currency} and ask again.`,
+      { lineCurrency: currency, requestCurrency: query.currency },
     );
   }
   const figures = { budget: minor(row.budget), reserved: minor(row.reserved), committed: minor(row.committed), actual: minor(row.actual) };
@@ -199,8 +240,8 @@ function finish(row: EvalRow, query: NormalizedQuery): Evaluation {
     controlLevel: rule.controlLevel,
     tolerancePercent: rule.tolerancePercent,
     toleranceAmount: minor(rule.toleranceAmount),
-    currency: line.currency,
-    scope: describeScope({ ...line, basis, fiscalYear: row.line_fiscal_year }),
+    currency,
+    scope: describeScope({ ...matched, dimensions, basis, fiscalYear: row.line_fiscal_year }),
   });
   return {
     result: {
@@ -214,15 +255,23 @@ function finish(row: EvalRow, query: NormalizedQuery): Evaluation {
       available: formatMinor(d.available),
       availableAfter: formatMinor(d.availableAfter),
       tolerance: formatMinor(d.tolerance),
-      currency: line.currency,
-      line: { id: line.id, period: line.period },
+      currency,
+      line: line === null ? null : { id: line.id, period: line.period },
+      lines: row.line_count,
+      level: levelOf(query, matched.period),
       message: d.message,
     },
     query,
     fingerprint: row.fingerprint,
     period,
     line,
+    lineIds: row.line_ids ?? [],
+    matched,
   };
+}
+
+function levelOf(query: NormalizedQuery, period: string): CheckResult['level'] {
+  return { department: query.department, category: query.category, project: query.project, dimensions: query.dimensions, period };
 }
 
 /**

@@ -3,14 +3,28 @@
  * mapping of core's input errors to DomainError. Value imports stay runtime-neutral (no node:*), because
  * these services also run on Workers with Neon's Pool.
  */
-import { isBudgetInputError, parseDecimal, parseRequestMoney, type RequestPeriod, resolveRequestPeriod } from '@budget-sync/core';
+import {
+  dimensionTerm,
+  isBudgetInputError,
+  parseDecimal,
+  parseRequestMoney,
+  type RequestPeriod,
+  resolveRequestPeriod,
+} from '@budget-sync/core';
 import { DomainError } from '../errors.ts';
 
-/** The question "may I spend `amount` on department × category (× project) in this period?". */
+/**
+ * The question "may I spend `amount` at this level in this period?": a department and any of category,
+ * project and further dimensions (DESIGN §2 "Control"). Without a category the level is a roll-up of the
+ * department's lines (of any project unless one is named); with a category, a null project means the
+ * lines without one, as it always has.
+ */
 export interface BudgetQuery {
   department: string;
-  category: string;
+  category?: string | null;
   project?: string | null;
+  /** Further dimensions, name → value or code (`{"fund": "6064"}`); matched trimmed and case-insensitively. */
+  dimensions?: Record<string, string | number> | null;
   /** `YYYY-MM`, `YYYY-Qn` (fiscal quarter) or `FYYYYY`; or give `date` instead. Neither: today (UTC). */
   period?: string;
   /** `YYYY-MM-DD`. */
@@ -23,8 +37,12 @@ export interface BudgetQuery {
 
 export interface NormalizedQuery {
   department: string;
-  category: string;
+  category: string | null;
   project: string | null;
+  /** The dimensions as given (trimmed), `{}` when none. */
+  dimensions: Record<string, string>;
+  /** Their match terms (core's dimensionTerm), sorted: a line matches when it holds them all. */
+  terms: string[];
   /** The period or date as given, in canonical form (`2026-Q1`), or null when neither was given. */
   requested: string | null;
   amount: bigint;
@@ -91,10 +109,42 @@ function storable(s: string, field: string): string {
 /** A high surrogate not followed by a low one, or a low one not preceded by a high one (code units: no `u` flag). */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/** Most dimensions a request may name. */
+const MAX_DIMENSIONS = 20;
+
+/** A request's dimensions, trimmed: each a name and a value (text or a number, such as a fund code). */
+function requestDimensions(value: unknown): Record<string, string> {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new DomainError('input.invalid', 'The dimensions must be an object of names and values, such as {"fund": "6064"}.');
+  }
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length > MAX_DIMENSIONS) {
+    throw new DomainError('input.invalid', `A budget request may name at most ${MAX_DIMENSIONS} dimensions, not ${entries.length}.`);
+  }
+  const out: Record<string, string> = {};
+  for (const [rawName, rawValue] of entries) {
+    const name = storable(rawName.trim(), 'dimension name');
+    if (name === '') throw new DomainError('input.invalid', 'A dimension needs a name, such as "fund".');
+    const field = `dimension "${name}"`;
+    const text = typeof rawValue === 'number' && Number.isFinite(rawValue) ? String(rawValue) : rawValue;
+    if (typeof text !== 'string' || text.trim() === '') {
+      throw new DomainError('input.invalid', `The ${field} needs a value (its name or code as text, such as "6064").`);
+    }
+    if (Object.keys(out).some((n) => n.toLowerCase() === name.toLowerCase())) {
+      throw new DomainError('input.invalid', `The ${field} is named twice; name each dimension once.`);
+    }
+    out[name] = storable(text.trim(), field);
+  }
+  return out;
+}
+
 export function normalizeQuery(q: BudgetQuery): NormalizedQuery {
   const department = requiredText(q.department, 'department');
-  const category = requiredText(q.category, 'category');
+  const category = optionalText(q.category, 'category');
   const project = optionalText(q.project, 'project');
+  const dimensions = requestDimensions(q.dimensions);
+  const terms = [...new Set(Object.entries(dimensions).map(([n, v]) => dimensionTerm(n, v)))].sort();
   const money = asDomain(() => parseRequestMoney(q.amount));
   const amount = money.minor;
   // A currency written in the amount (`"$20,000"`, `"1.200,00 €"`) is the request's currency, as if sent
@@ -118,7 +168,17 @@ export function normalizeQuery(q: BudgetQuery): NormalizedQuery {
   const today = new Date();
   const periods = asDomain(() => Array.from({ length: 12 }, (_, i) => resolveRequestPeriod(q, i + 1, today)));
   const given = (typeof q.period === 'string' && q.period.trim() !== '') || (typeof q.date === 'string' && q.date.trim() !== '');
-  return { department, category, project, requested: given ? (periods[0] as RequestPeriod).key : null, amount, currency, periods };
+  return {
+    department,
+    category,
+    project,
+    dimensions,
+    terms,
+    requested: given ? (periods[0] as RequestPeriod).key : null,
+    amount,
+    currency,
+    periods,
+  };
 }
 
 /** NUMERIC text from Postgres (`"1234.50"`, a sum with any number of digits) → minor units. */

@@ -1,6 +1,14 @@
 /** Budget control services: settings, check, reservations (reserve, commit, release, actual) and budget reads. */
 export { type BudgetQuery, type CheckResult, checkBudget } from './check.ts';
-export { type BudgetLineView, type BudgetListFilter, type BudgetSummaryRow, budgetSummary, listBudgets } from './reads.ts';
+export {
+  type BudgetFilter,
+  type BudgetLineView,
+  type BudgetListFilter,
+  type BudgetSummaryFilter,
+  type BudgetSummaryRow,
+  budgetSummary,
+  listBudgets,
+} from './reads.ts';
 export {
   commitReservation,
   getReservation,
@@ -12,4 +20,4 @@ export {
   reserveFunds,
 } from './reservations.ts';
 export { type ControlOverride, type ControlSettings, type ControlSettingsPatch, getSettings, updateSettings } from './settings.ts';
-export { listFiscalYears } from './years.ts';
+export { type DimensionChoice, listDimensions, listFiscalYears } from './years.ts';

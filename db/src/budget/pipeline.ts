@@ -15,7 +15,12 @@ export type SqlValue = string | null | ReadonlyArray<string | null>;
 export function literal(client: pg.PoolClient, v: SqlValue): string {
   if (v === null) return 'NULL';
   if (typeof v === 'string') return client.escapeLiteral(v);
-  return client.escapeLiteral(`{${v.map(arrayElement).join(',')}}`);
+  return client.escapeLiteral(arrayLiteral(v));
+}
+
+/** A Postgres array literal of text elements (`{"a","b\\"c"}`): every element quoted, NULL for null. */
+export function arrayLiteral(v: ReadonlyArray<string | null>): string {
+  return `{${v.map(arrayElement).join(',')}}`;
 }
 
 function arrayElement(v: string | null): string {

@@ -2,7 +2,7 @@
  * Budget reads: the org's budget lines with what each has consumed, and sums by department, category or
  * period. Money is summed in SQL NUMERIC and leaves as decimal text.
  */
-import { type RequestPeriod, resolveRequestPeriod } from '@budget-sync/core';
+import { dimensionTerm, type Direction, type RequestPeriod, resolveRequestPeriod } from '@budget-sync/core';
 import type pg from 'pg';
 import { DomainError } from '../errors.ts';
 import { asDomain, isUuid, optionalText } from './common.ts';
@@ -25,15 +25,28 @@ export interface BudgetLineView {
   actual: string;
   /** amount − reserved − committed − actual. */
   available: string;
+  /** Further dimensions, name → value shown; `{}` when none. */
+  dimensions: Record<string, string>;
+  /** Codes of code/name twins (name → code), or null. */
+  codes: Record<string, string> | null;
+  direction: Direction;
 }
 
-export interface BudgetListFilter {
+/** What the list and the summary may be narrowed to. */
+export interface BudgetFilter {
   fiscalYear?: number;
   /** Case-insensitive exact name. */
   department?: string;
   category?: string;
   /** `YYYY-MM`, `YYYY-Qn`, `FYYYYY`: lines that lie within that period (a quarter lists its months and itself). */
   period?: string;
+  /** Lines holding every one of these dimensions: name → value or code, trimmed and case-insensitive (as checks match). */
+  dimensions?: Record<string, string>;
+  /** Only expense or only revenue lines. */
+  direction?: Direction;
+}
+
+export interface BudgetListFilter extends BudgetFilter {
   /** 1..1000, default 100. */
   limit?: number;
   /** `nextCursor` of the previous page. */
@@ -41,8 +54,10 @@ export interface BudgetListFilter {
 }
 
 export interface BudgetSummaryRow {
-  /** The department, category or period. */
+  /** The department, category, period or dimension value ('' for lines without that dimension). */
   key: string;
+  /** Revenue is summed apart from expense, never into it. */
+  direction: Direction;
   budget: string;
   reserved: string;
   committed: string;
@@ -67,11 +82,7 @@ interface Scope {
  * The WHERE clause shared by the list and the summary. The period filter needs the org's fiscal-year
  * start, which is read first (these reads are not on the hot path). Throws org.not_found / period.invalid.
  */
-async function scope(
-  pool: pg.Pool,
-  orgId: string,
-  f: { fiscalYear?: number; department?: string; category?: string; period?: string },
-): Promise<Scope> {
+async function scope(pool: pg.Pool, orgId: string, f: BudgetFilter): Promise<Scope> {
   if (!isUuid(orgId)) throw new DomainError('org.not_found', `There is no organization with id ${orgId}.`);
   const org = await pool.query<{ fysm: number }>('SELECT fiscal_year_start_month AS fysm FROM organizations WHERE id = $1', [orgId]);
   const fysm = org.rows[0]?.fysm;
@@ -100,7 +111,37 @@ async function scope(
     params.push(p.start, p.end);
     where.push(`b.period_start >= $${params.length - 1}::date AND b.period_end <= $${params.length}::date`);
   }
+  const terms = filterTerms(f.dimensions);
+  if (terms.length > 0) {
+    params.push(terms);
+    where.push(`b.dim_terms @> $${params.length}::text[]`);
+  }
+  if (f.direction !== undefined && f.direction !== null) {
+    if (f.direction !== 'expense' && f.direction !== 'revenue') {
+      throw new DomainError('input.invalid', `The direction is expense or revenue, not ${JSON.stringify(f.direction)}.`);
+    }
+    params.push(f.direction);
+    where.push(`b.direction = $${params.length}`);
+  }
   return { where: where.join(' AND '), params };
+}
+
+/** A filter's dimensions as match terms (core's dimensionTerm), as the checks match them. */
+function filterTerms(dimensions: Record<string, string> | undefined): string[] {
+  if (dimensions === undefined || dimensions === null) return [];
+  if (typeof dimensions !== 'object' || Array.isArray(dimensions)) {
+    throw new DomainError('input.invalid', 'The dimensions filter must be an object of names and values, such as {"fund": "6064"}.');
+  }
+  return Object.entries(dimensions).map(([name, value]) => {
+    const v = optionalText(value, `dimension "${name}"`);
+    if (name.trim() === '' || v === null) {
+      throw new DomainError(
+        'input.invalid',
+        `A dimension filter needs a name and a value, such as {"fund": "6064"}; got ${JSON.stringify({ [name]: value })}.`,
+      );
+    }
+    return dimensionTerm(name, v);
+  });
 }
 
 /** The sort order of the list, also the keyset of its cursor (a line id: opaque to callers, stable across pages). */
@@ -131,7 +172,8 @@ export async function listBudgets(
             b.fiscal_year AS "fiscalYear",
             b.amount::text AS amount, b.currency, b.owner, b.notes,
             coalesce(c.reserved, 0.00)::text AS reserved, coalesce(c.committed, 0.00)::text AS committed, coalesce(c.actual, 0.00)::text AS actual,
-            (b.amount - coalesce(c.reserved, 0.00) - coalesce(c.committed, 0.00) - coalesce(c.actual, 0.00))::text AS available
+            (b.amount - coalesce(c.reserved, 0.00) - coalesce(c.committed, 0.00) - coalesce(c.actual, 0.00))::text AS available,
+            b.dimensions, b.codes, b.direction
        FROM budget_lines b LEFT JOIN line_consumption c ON c.line_id = b.id
       WHERE ${s.where}${after}
       ORDER BY ${SORT_KEY}
@@ -145,35 +187,64 @@ export async function listBudgets(
 /** The utilization a summary shows at most (either sign): beyond it the figure says nothing more. */
 export const MAX_UTILIZATION_PERCENT = '999999.99';
 
-const GROUPS = {
+interface Group {
+  key: string;
+  group: string;
+  order: string;
+}
+
+const GROUPS: Record<'department' | 'category' | 'period', Group> = {
   // Names group case-insensitively, as lines match; the key shows the first spelling in sort order.
   department: { key: 'min(b.department)', group: 'lower(b.department)', order: 'lower(min(b.department))' },
   category: { key: 'min(b.category)', group: 'lower(b.category)', order: 'lower(min(b.category))' },
   period: { key: 'b.period', group: 'b.period', order: 'min(b.period_start), max(b.period_end) - min(b.period_start), b.period' },
-} as const;
+};
 
 /**
- * Budget and consumption summed by department, category or period. Lines of different currencies are
- * summed together only if the org mixes currencies under one key; budgets are normally in one currency.
+ * By a dimension: its identity (a twin's code, else its value) groups, as it identifies lines; the key
+ * shows the first value shown in sort order; lines without the dimension sum under ''. `$n` is the
+ * dimension's name, compared as identity compares it.
  */
-export async function budgetSummary(
-  pool: pg.Pool,
-  orgId: string,
-  f: { by: 'department' | 'category' | 'period'; fiscalYear?: number; period?: string; department?: string },
-): Promise<{ rows: BudgetSummaryRow[] }> {
-  const g = GROUPS[f.by];
-  if (g === undefined)
-    throw new DomainError('input.invalid', `Summaries are by department, category or period, not ${JSON.stringify(f.by)}.`);
+function dimensionGroup(n: number): Group {
+  const identity = `(SELECT trim(coalesce(nullif(trim(b.codes ->> d.key), ''), d.value)) FROM jsonb_each_text(b.dimensions) AS d WHERE lower(trim(d.key)) = $${n} LIMIT 1)`;
+  const shown = `(SELECT d.value FROM jsonb_each_text(b.dimensions) AS d WHERE lower(trim(d.key)) = $${n} LIMIT 1)`;
+  return { key: `coalesce(min(${shown}), '')`, group: `lower(coalesce(${identity}, ''))`, order: `lower(coalesce(min(${shown}), ''))` };
+}
+
+export interface BudgetSummaryFilter extends BudgetFilter {
+  by: 'department' | 'category' | 'period' | 'dimension';
+  /** With `by: 'dimension'`: which one (`fund`). */
+  dimension?: string;
+}
+
+/**
+ * Budget and consumption summed by department, category, period or a dimension, expense and revenue
+ * apart (revenue rows after the expense ones). Lines of different currencies are summed together only if
+ * the org mixes currencies under one key; budgets are normally in one currency.
+ */
+export async function budgetSummary(pool: pg.Pool, orgId: string, f: BudgetSummaryFilter): Promise<{ rows: BudgetSummaryRow[] }> {
   const s = await scope(pool, orgId, f);
+  let g: Group | undefined;
+  if (f.by === 'dimension') {
+    const name = optionalText(f.dimension, 'dimension');
+    if (name === null) throw new DomainError('input.invalid', 'A summary by dimension needs the dimension to sum by, such as "fund".');
+    s.params.push(name.toLowerCase());
+    g = dimensionGroup(s.params.length);
+  } else {
+    g = GROUPS[f.by];
+  }
+  if (g === undefined)
+    throw new DomainError('input.invalid', `Summaries are by department, category, period or dimension, not ${JSON.stringify(f.by)}.`);
   const r = await pool.query<BudgetSummaryRow>(
-    `SELECT key, budget::text AS budget, reserved::text AS reserved, committed::text AS committed, actual::text AS actual,
+    `SELECT key, direction, budget::text AS budget, reserved::text AS reserved, committed::text AS committed, actual::text AS actual,
             (budget - reserved - committed - actual)::text AS available,
             coalesce(round(least(greatest((reserved + committed + actual) * 100 / nullif(budget, 0), -${MAX_UTILIZATION_PERCENT}), ${MAX_UTILIZATION_PERCENT}), 2), 0.00)::numeric(18, 2)::text AS "utilizationPercent"
-       FROM (SELECT ${g.key} AS key, sum(b.amount) AS budget, coalesce(sum(c.reserved), 0.00) AS reserved,
-                    coalesce(sum(c.committed), 0.00) AS committed, coalesce(sum(c.actual), 0.00) AS actual, row_number() OVER (ORDER BY ${g.order}) AS n
+       FROM (SELECT ${g.key} AS key, b.direction, sum(b.amount) AS budget, coalesce(sum(c.reserved), 0.00) AS reserved,
+                    coalesce(sum(c.committed), 0.00) AS committed, coalesce(sum(c.actual), 0.00) AS actual,
+                    row_number() OVER (ORDER BY b.direction, ${g.order}) AS n
                FROM budget_lines b LEFT JOIN line_consumption c ON c.line_id = b.id
               WHERE ${s.where}
-              GROUP BY ${g.group}) t
+              GROUP BY b.direction, ${g.group}) t
       ORDER BY n`,
     s.params,
   );

@@ -14,13 +14,18 @@
  *
  * Concurrency: reserveFunds serializes competing requests on one control group with a transaction-level
  * advisory lock taken BEFORE the figures are read, so two requests can never both see the same available
- * money. The group is org × lower(department) × lower(category) × lower(project), across fiscal years:
- * the brief's group adds the fiscal year, but that is only known after the line is read, and locking
- * first keeps the check to one statement; the wider group costs nothing in practice (requests hit one
- * year) and serializes at least everything the ytd/annual bases sum. Both paths then take the org's
+ * money. The group is org × lower(department), across fiscal years: a request may name any level under
+ * its department (a category, a project, a fund…, or none of them: a roll-up), and every line two
+ * requests could both draw on lies in one department, so any two requests whose lines can intersect
+ * share the lock; it also serializes everything the ytd/annual bases sum. Both paths then take the org's
  * budget-structure lock SHARED (migration 0006): reservations never wait for each other on it, but an
  * import or revert, which takes it exclusive, waits for those in flight and holds new ones until it
- * commits, so no reservation is decided on lines being changed. Commit, release and actual lock the
+ * commits, so no reservation is decided on lines being changed.
+ *
+ * A request that draws on several lines (a roll-up) is held on none of them: its reservation keeps the
+ * lines (line_ids) and its own figures, which every evaluation whose lines intersect them counts. So a
+ * department-level reservation is counted by a check on any of its funds and the other way round, and at
+ * each level reserved at, reserved + committed + actual stays within budget + tolerance. Commit, release and actual lock the
  * reservation row (FOR UPDATE) and change totals with in-place increments; they never add to what is
  * consumed except an actual beyond the reservation, which is a fact and recorded regardless. They need no
  * structure lock: an import or revert reads consumption as committed, and what a move does in flight only
@@ -52,7 +57,7 @@ import {
   unknownOrg,
 } from './check.ts';
 import { asDomain, type BudgetQuery, isUuid, minor, type NormalizedQuery, normalizeQuery, optionalText } from './common.ts';
-import { inline, runAll } from './pipeline.ts';
+import { inline, runAll, type SqlValue } from './pipeline.ts';
 
 /**
  * `held` (all of it still reserved), `partly_committed` (some committed or spent, the rest still reserved),
@@ -72,10 +77,14 @@ export interface ReservationView {
   currency: string;
   decision: 'pass' | 'warn';
   line: { id: string; period: string } | null;
-  /** The line's names when a line matched (its spelling), else the request's. */
+  /** The line's names when a line matched (its spelling), else the request's; category null for a roll-up without one. */
   department: string;
-  category: string;
+  category: string | null;
   project: string | null;
+  /** The dimensions the request named (`{}` when none). */
+  dimensions: Record<string, string>;
+  /** A roll-up reservation: the lines it draws on (empty for a reservation on one line or on none). */
+  lineIds: string[];
   /** The line's period, else the request's period (or date). */
   period: string;
   reference: string | null;
@@ -97,8 +106,10 @@ export interface ReserveRequest extends BudgetQuery {
 /** What the reservation row keeps in its `response` column: the parts of the view that never change. */
 interface Stored {
   department: string;
-  category: string;
+  category: string | null;
   project: string | null;
+  /** Absent on reservations made before dimensions existed. */
+  dimensions?: Record<string, string>;
   period: string;
   actor: string;
   check: CheckResult;
@@ -107,6 +118,7 @@ interface Stored {
 interface ReservationRow {
   id: string;
   line_id: string | null;
+  line_ids: string[] | null;
   status: ReservationStatus;
   amount: string;
   reserved: string;
@@ -122,7 +134,7 @@ interface ReservationRow {
 }
 
 const COLUMNS =
-  'id, line_id, status, amount::text AS amount, reserved::text AS reserved, committed::text AS committed, actual::text AS actual, ' +
+  'id, line_id, line_ids, status, amount::text AS amount, reserved::text AS reserved, committed::text AS committed, actual::text AS actual, ' +
   'currency, reference, description, request_hash, response, created_at, updated_at';
 
 /**
@@ -162,6 +174,8 @@ function toView(r: ReservationRow): ReservationView {
     department: s.department,
     category: s.category,
     project: s.project,
+    dimensions: s.dimensions ?? {},
+    lineIds: r.line_ids ?? [],
     period: s.period,
     reference: r.reference,
     description: r.description,
@@ -179,9 +193,11 @@ function toView(r: ReservationRow): ReservationView {
 function requestHash(q: NormalizedQuery, reference: string | null, description: string | null): string {
   const body = JSON.stringify([
     q.department.toLowerCase(),
-    q.category.toLowerCase(),
+    q.category?.toLowerCase() ?? null,
     q.project?.toLowerCase() ?? null,
     q.requested,
+    // Only when named, so the hash of a request without dimensions is what it was before they existed.
+    ...(q.terms.length > 0 ? [q.terms] : []),
     formatMinor(q.amount),
     q.currency,
     reference,
@@ -191,11 +207,12 @@ function requestHash(q: NormalizedQuery, reference: string | null, description: 
 }
 
 /** The reserving write (budget_sync_reserve, migration 0004): no row when the key was used before. */
-const RESERVE_SQL = `SELECT ${COLUMNS} FROM budget_sync_reserve($1::uuid, $2::uuid, $3::numeric, $4::text, $5::text, $6::text, $7::text, $8::text, $9::jsonb, $10::text)`;
+const RESERVE_SQL = `SELECT ${COLUMNS} FROM budget_sync_reserve($1::uuid, $2::uuid, $3::uuid[], $4::numeric, $5::text, $6::text, $7::text, $8::text, $9::text, $10::jsonb, $11::text)`;
 
 /** The one-statement reservation (budget_sync_reserve_checked, migration 0004): replay, reserved or stale. */
 const RESERVE_CHECKED_SQL = `SELECT * FROM budget_sync_reserve_checked($1::int, $2::text, $3::int, $4::text, $5::text[], $6::text[], $7::text[],
-  $8::date[], $9::text, $10::uuid, $11::uuid, $12::numeric, $13::text, $14::text, $15::text, $16::text, $17::text, $18::jsonb, $19::text)`;
+  $8::text[], $9::date[], $10::date[], $11::text, $12::uuid, $13::uuid, $14::uuid[], $15::numeric, $16::text, $17::text, $18::text, $19::text,
+  $20::text, $21::jsonb, $22::text)`;
 
 /** What a reservation writes beside the evaluation: its own fields, key and request hash. */
 interface WriteArgs {
@@ -212,8 +229,8 @@ interface WriteArgs {
  * give the same text: normalizeQuery refuses what the driver would re-encode (lone surrogates, NUL), so
  * the names here are the names Postgres compares.
  */
-export function reservationGroup(orgId: string, query: Pick<NormalizedQuery, 'department' | 'category' | 'project'>): string {
-  return JSON.stringify([orgId, query.department, query.category, query.project ?? '']);
+export function reservationGroup(orgId: string, query: Pick<NormalizedQuery, 'department'>): string {
+  return JSON.stringify([orgId, query.department]);
 }
 
 /** Group lock class, group, key lock class, key (or null): budget_sync_lock_reservation's arguments. */
@@ -282,10 +299,11 @@ export async function reserveFunds(
 }
 
 /** The reserving write's values (budget_sync_reserve's parameters), the same on both paths. */
-function writeValues(orgId: string, ev: Evaluation, query: NormalizedQuery, r: WriteArgs): Array<string | null> {
+function writeValues(orgId: string, ev: Evaluation, query: NormalizedQuery, r: WriteArgs): Array<SqlValue> {
   return [
     orgId,
     ev.line?.id ?? null,
+    ev.line === null && ev.lineIds.length > 0 ? ev.lineIds : null,
     formatMinor(query.amount),
     ev.result.currency,
     r.reference,
@@ -300,10 +318,11 @@ function writeValues(orgId: string, ev: Evaluation, query: NormalizedQuery, r: W
 /** What the reservation row keeps of the evaluation it was made on. */
 function storedOf(ev: Evaluation, query: NormalizedQuery, actor: string): Stored {
   return {
-    department: ev.line?.department ?? query.department,
-    category: ev.line?.category ?? query.category,
-    project: ev.line ? ev.line.project : query.project,
-    period: ev.line?.period ?? ev.period.key,
+    department: ev.matched?.department ?? query.department,
+    category: ev.matched ? ev.matched.category : query.category,
+    project: ev.matched ? ev.matched.project : query.project,
+    ...(query.terms.length > 0 ? { dimensions: query.dimensions } : {}),
+    period: ev.matched?.period ?? ev.period.key,
     actor,
     check: ev.result,
   };

@@ -11,11 +11,16 @@
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import {
+  NO_DIMENSIONS,
   type Analysis,
   decideImport,
+  dimensionKey,
+  dimensionTerms,
   type ImportCounts,
   type ImportMode,
   type ImportPlan,
+  type PlannedUpdate,
+  type StoredLine,
   type Issue,
   importScope,
   planChangesNothing,
@@ -29,6 +34,7 @@ import type { Database } from '../database.ts';
 import { DomainError } from '../errors.ts';
 import { UuidList } from '../ids.ts';
 import { enqueueEvent } from '../notifications/outbox.ts';
+import { arrayLiteral } from '../budget/pipeline.ts';
 import { analysisSummary, type ImportStatus, insertHistory } from './history.ts';
 import { loadScopeLines } from './stored-lines.ts';
 
@@ -186,6 +192,11 @@ const LINE_COLUMNS = {
     'notes',
     'version',
     'last_import_id',
+    'dimensions',
+    'codes',
+    'direction',
+    'dim_key',
+    'dim_terms',
   ],
   types: [
     'uuid[]',
@@ -203,7 +214,14 @@ const LINE_COLUMNS = {
     'text[]',
     'int[]',
     'uuid[]',
+    'jsonb[]',
+    'jsonb[]',
+    'text[]',
+    'text[]',
+    'text[]',
   ],
+  // dim_terms travels as an array literal (an unnest of text[][] would flatten it).
+  casts: [null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, 'text[]'],
 } as const;
 
 export const VERSION_COLUMNS = {
@@ -222,6 +240,12 @@ export const VERSION_COLUMNS = {
     'owner_after',
     'notes_before',
     'notes_after',
+    'direction_before',
+    'direction_after',
+    'dimensions_before',
+    'dimensions_after',
+    'codes_before',
+    'codes_after',
   ],
   types: [
     'uuid[]',
@@ -237,8 +261,23 @@ export const VERSION_COLUMNS = {
     'text[]',
     'text[]',
     'text[]',
+    'text[]',
+    'text[]',
+    'jsonb[]',
+    'jsonb[]',
+    'jsonb[]',
+    'jsonb[]',
   ],
 } as const;
+
+/** A line's dimensions and codes as stored (jsonb text; codes null when it has none). */
+function dimensionsJson(l: { dimensions: Readonly<Record<string, string>> }): string {
+  return l.dimensions === NO_DIMENSIONS || Object.keys(l.dimensions).length === 0 ? '{}' : JSON.stringify(l.dimensions);
+}
+
+function codesJson(l: { codes?: Readonly<Record<string, string>> | null | undefined }): string | null {
+  return l.codes && Object.keys(l.codes).length > 0 ? JSON.stringify(l.codes) : null;
+}
 
 async function writePlan(client: pg.PoolClient, copy: boolean, req: ImportRequest, plan: ImportPlan, importId: string): Promise<void> {
   const org = req.orgId;
@@ -249,8 +288,10 @@ async function writePlan(client: pg.PoolClient, copy: boolean, req: ImportReques
     await client.query(
       `UPDATE budget_lines b
           SET amount = u.amount, currency = u.currency, owner = u.owner, notes = u.notes,
+              direction = u.direction, dimensions = u.dimensions, codes = u.codes, dim_terms = u.dim_terms::text[],
               version = b.version + 1, last_import_id = $6, updated_at = now()
-         FROM unnest($1::uuid[], $2::numeric[], $3::text[], $4::text[], $5::text[]) AS u(id, amount, currency, owner, notes)
+         FROM unnest($1::uuid[], $2::numeric[], $3::text[], $4::text[], $5::text[], $7::text[], $8::jsonb[], $9::jsonb[], $10::text[])
+              AS u(id, amount, currency, owner, notes, direction, dimensions, codes, dim_terms)
         WHERE b.id = u.id`,
       [
         plan.updates.map((u) => u.stored.id),
@@ -259,6 +300,10 @@ async function writePlan(client: pg.PoolClient, copy: boolean, req: ImportReques
         plan.updates.map((u) => u.line.owner),
         plan.updates.map((u) => u.line.notes),
         importId,
+        plan.updates.map((u) => u.line.direction),
+        plan.updates.map((u) => dimensionsJson(dimensionsAfter(u))),
+        plan.updates.map((u) => codesJson(dimensionsAfter(u))),
+        plan.updates.map((u) => termsLiteral(dimensionsAfter(u))),
       ],
     );
   }
@@ -295,35 +340,100 @@ function* lineRows(plan: ImportPlan, newIds: UuidList, org: string, importId: st
       l.notes,
       1,
       importId,
+      dimensionsJson(l),
+      codesJson(l),
+      l.direction,
+      dimensionKey(l.dimensions, l.codes),
+      termsLiteral(l),
     ] as const;
   }
+}
+
+/**
+ * Where an updated line's dimensions come from: the file when they changed (a twin renamed), else the
+ * stored line, whose spelling stays (as its department's does).
+ */
+function dimensionsAfter(u: PlannedUpdate): Pick<StoredLine, 'dimensions' | 'codes'> {
+  return u.changes.includes('dimensions') ? u.line : u.stored;
+}
+
+/** dimensionTerms as a Postgres array literal ('{}' for a line without dimensions). */
+function termsLiteral(l: Pick<StoredLine, 'dimensions' | 'codes'>): string {
+  return l.dimensions === NO_DIMENSIONS ? '{}' : arrayLiteral(dimensionTerms(l.dimensions, l.codes));
+}
+
+/** One side (before or after) of a version row: the values a change may alter. */
+export interface VersionSide {
+  amount: string;
+  currency: string;
+  owner: string | null;
+  notes: string | null;
+  direction: string;
+  /** jsonb text; left out where the line itself keeps them (an insert, a removal). */
+  dimensions?: string | null;
+  codes?: string | null;
+}
+
+/** A line_versions row (VERSION_COLUMNS) of a change from `before` to `after` (null: the side that does not exist). */
+export function versionRow(
+  org: string,
+  lineId: string,
+  importId: string,
+  change: 'insert' | 'update' | 'remove' | 'revert',
+  version: number,
+  before: VersionSide | null,
+  after: VersionSide | null,
+) {
+  return [
+    org,
+    lineId,
+    importId,
+    change,
+    version,
+    before?.amount ?? null,
+    after?.amount ?? null,
+    before?.currency ?? null,
+    after?.currency ?? null,
+    before?.owner ?? null,
+    after?.owner ?? null,
+    before?.notes ?? null,
+    after?.notes ?? null,
+    before?.direction ?? null,
+    after?.direction ?? null,
+    before?.dimensions ?? null,
+    after?.dimensions ?? null,
+    before?.codes ?? null,
+    after?.codes ?? null,
+  ] as const;
+}
+
+/** A file or stored line's side of a version row, with its dimensions and codes when `withDimensions`. */
+function sideOf(
+  l: Pick<StoredLine, 'amount' | 'currency' | 'owner' | 'notes' | 'direction' | 'dimensions' | 'codes'>,
+  withDimensions: boolean,
+): VersionSide {
+  const side: VersionSide = { amount: l.amount, currency: l.currency, owner: l.owner, notes: l.notes, direction: l.direction };
+  if (withDimensions) {
+    side.dimensions = dimensionsJson(l);
+    side.codes = codesJson(l);
+  }
+  return side;
 }
 
 function* versionRows(plan: ImportPlan, newIds: UuidList, org: string, importId: string) {
   for (let i = 0; i < plan.inserts.length; i++) {
     const l = plan.inserts[i];
     if (l === undefined) continue;
-    yield [org, newIds.get(i), importId, 'insert', 1, null, l.amount, null, l.currency, null, l.owner, null, l.notes] as const;
+    // The line itself holds its dimensions; the version row records only what a later change may alter.
+    yield versionRow(org, newIds.get(i), importId, 'insert', 1, null, sideOf(l, false));
   }
-  for (const { line: l, stored: s } of plan.updates) {
-    yield [
-      org,
-      s.id,
-      importId,
-      'update',
-      s.version + 1,
-      s.amount,
-      l.amount,
-      s.currency,
-      l.currency,
-      s.owner,
-      l.owner,
-      s.notes,
-      l.notes,
-    ] as const;
+  for (const u of plan.updates) {
+    const { line: l, stored: s } = u;
+    const after = { ...sideOf(l, false), dimensions: dimensionsJson(dimensionsAfter(u)), codes: codesJson(dimensionsAfter(u)) };
+    yield versionRow(org, s.id, importId, 'update', s.version + 1, sideOf(s, true), after);
   }
   for (const s of plan.removes) {
-    yield [org, s.id, importId, 'remove', s.version + 1, s.amount, null, s.currency, null, s.owner, null, s.notes, null] as const;
+    yield versionRow(org, s.id, importId, 'remove', s.version + 1, sideOf(s, false), null);
   }
 }
 

@@ -11,12 +11,14 @@
  * that took a removed line's place — the same period, or an overlapping one of another grain, which
  * bringing the removed line back would count twice (`period.overlap`, DESIGN §2).
  */
+import { describeLine, dimensionTerms } from '@budget-sync/core';
+import { arrayLiteral } from '../budget/pipeline.ts';
 import { transaction } from '../checkout.ts';
 import { bulkInsert } from '../bulk.ts';
 import type { Database } from '../database.ts';
 import { DomainError } from '../errors.ts';
 import { isUuid } from '../ids.ts';
-import { lockBudgetStructure, lockOrgImports, VERSION_COLUMNS } from './apply.ts';
+import { lockBudgetStructure, lockOrgImports, VERSION_COLUMNS, type VersionSide, versionRow } from './apply.ts';
 import { notFound } from './history.ts';
 
 export interface RevertRequest {
@@ -32,6 +34,8 @@ export interface RevertConflict {
   department: string;
   category: string;
   project: string | null;
+  /** The line's further dimensions, `{}` when none. */
+  dimensions: Record<string, string>;
   period: string;
   reason: string;
 }
@@ -51,11 +55,17 @@ interface VersionRow {
   currency_before: string | null;
   owner_before: string | null;
   notes_before: string | null;
+  direction_before: string | null;
+  dimensions_before: string | null;
+  codes_before: string | null;
   current_version: number;
   amount: string;
   currency: string;
   owner: string | null;
   notes: string | null;
+  direction: string;
+  dimensions: string;
+  codes: string | null;
   department: string;
   category: string;
   project: string | null;
@@ -86,7 +96,8 @@ export async function revertImport(db: Database, req: RevertRequest): Promise<Re
 
     const versions = await client.query<VersionRow>(
       `SELECT v.line_id, v.change, v.version, v.amount_before::text, v.currency_before, v.owner_before, v.notes_before,
-              l.version AS current_version, l.amount::text, l.currency, l.owner, l.notes,
+              v.direction_before, v.dimensions_before::text, v.codes_before::text, l.version AS current_version,
+              l.amount::text, l.currency, l.owner, l.notes, l.direction, l.dimensions::text, l.codes::text,
               l.department, l.category, l.project, l.period,
               coalesce(c.reserved + c.committed + c.actual, 0)::text AS consumed,
               v.amount_before < coalesce(c.reserved + c.committed + c.actual, 0) AS below_consumption,
@@ -98,7 +109,7 @@ export async function revertImport(db: Database, req: RevertRequest): Promise<Re
                 (SELECT t.period FROM budget_lines t
                   WHERE t.org_id = l.org_id AND t.deleted_at IS NULL
                     AND lower(t.department) = lower(l.department) AND lower(t.category) = lower(l.category)
-                    AND lower(coalesce(t.project, '')) = lower(coalesce(l.project, ''))
+                    AND lower(coalesce(t.project, '')) = lower(coalesce(l.project, '')) AND t.dim_key = l.dim_key
                     AND t.period_start <= l.period_end AND t.period_end >= l.period_start
                     AND NOT EXISTS (SELECT 1 FROM line_versions i WHERE i.import_id = v.import_id AND i.line_id = t.id AND i.change = 'insert')
                   ORDER BY t.period LIMIT 1)
@@ -114,7 +125,7 @@ export async function revertImport(db: Database, req: RevertRequest): Promise<Re
     if (conflicts.length > 0) {
       throw new DomainError(
         'import.revert_conflict',
-        `Cannot revert import ${req.importId}: ${conflicts.length === 1 ? 'one of its lines cannot' : `${conflicts.length} of its lines cannot`} be put back as it was (first: ${describe(conflicts[0] as RevertConflict)} — ${(conflicts[0] as RevertConflict).reason}). Revert the later imports first, release what is reserved on these lines, or fix them with a new import.`,
+        `Cannot revert import ${req.importId}: ${conflicts.length === 1 ? 'one of its lines cannot' : `${conflicts.length} of its lines cannot`} be put back as it was (first: ${describeLine(conflicts[0] as RevertConflict)} — ${(conflicts[0] as RevertConflict).reason}). Revert the later imports first, release what is reserved on these lines, or fix them with a new import.`,
         { conflicts },
       );
     }
@@ -129,11 +140,14 @@ export async function revertImport(db: Database, req: RevertRequest): Promise<Re
       `UPDATE budget_lines SET deleted_at = now(), version = version + 1, last_import_id = $2, updated_at = now() WHERE id = ANY($1::uuid[])`,
       [inserted.map((r) => r.line_id), req.importId],
     );
+    const before = updated.map(beforeOf);
     await client.query(
       `UPDATE budget_lines b
           SET amount = u.amount, currency = u.currency, owner = u.owner, notes = u.notes,
+              direction = u.direction, dimensions = u.dimensions, codes = u.codes, dim_terms = u.dim_terms::text[],
               version = b.version + 1, last_import_id = $6, updated_at = now()
-         FROM unnest($1::uuid[], $2::numeric[], $3::text[], $4::text[], $5::text[]) AS u(id, amount, currency, owner, notes)
+         FROM unnest($1::uuid[], $2::numeric[], $3::text[], $4::text[], $5::text[], $7::text[], $8::jsonb[], $9::jsonb[], $10::text[])
+              AS u(id, amount, currency, owner, notes, direction, dimensions, codes, dim_terms)
         WHERE b.id = u.id`,
       [
         updated.map((r) => r.line_id),
@@ -142,6 +156,10 @@ export async function revertImport(db: Database, req: RevertRequest): Promise<Re
         updated.map((r) => r.owner_before),
         updated.map((r) => r.notes_before),
         req.importId,
+        before.map((b) => b.direction),
+        before.map((b) => b.dimensions),
+        before.map((b) => b.codes),
+        before.map((b) => termsOf(b.dimensions, b.codes)),
       ],
     );
     await client.query(
@@ -173,10 +191,18 @@ function findConflicts(rows: readonly VersionRow[]): RevertConflict[] {
     else if (r.change === 'remove' && r.taken_by !== null)
       reason =
         r.taken_by === r.period
-          ? 'a newer line with the same department, category, project and period exists'
-          : `a newer line for ${r.taken_by} with the same department, category and project overlaps its period (period.overlap): bringing it back would count one budget twice`;
+          ? 'a newer line with the same department, category, project, dimensions and period exists'
+          : `a newer line for ${r.taken_by} with the same department, category, project and dimensions overlaps its period (period.overlap): bringing it back would count one budget twice`;
     if (reason === null) continue;
-    out.push({ lineId: r.line_id, department: r.department, category: r.category, project: r.project, period: r.period, reason });
+    out.push({
+      lineId: r.line_id,
+      department: r.department,
+      category: r.category,
+      project: r.project,
+      dimensions: r.dimensions === '{}' ? {} : (JSON.parse(r.dimensions) as Record<string, string>),
+      period: r.period,
+      reason,
+    });
   }
   return out;
 }
@@ -184,28 +210,48 @@ function findConflicts(rows: readonly VersionRow[]): RevertConflict[] {
 function* revertVersionRows(rows: readonly VersionRow[], req: RevertRequest) {
   for (const r of rows) {
     const v = r.current_version + 1;
+    const now: VersionSide = { amount: r.amount, currency: r.currency, owner: r.owner, notes: r.notes, direction: r.direction };
     if (r.change === 'insert') {
-      yield [req.orgId, r.line_id, req.importId, 'revert', v, r.amount, null, r.currency, null, r.owner, null, r.notes, null] as const;
+      yield versionRow(req.orgId, r.line_id, req.importId, 'revert', v, now, null);
     } else if (r.change === 'update') {
-      yield [
+      const old = beforeOf(r);
+      yield versionRow(
         req.orgId,
         r.line_id,
         req.importId,
         'revert',
         v,
-        r.amount,
-        r.amount_before,
-        r.currency,
-        r.currency_before,
-        r.owner,
-        r.owner_before,
-        r.notes,
-        r.notes_before,
-      ] as const;
+        { ...now, dimensions: r.dimensions, codes: r.codes },
+        {
+          amount: r.amount_before as string,
+          currency: r.currency_before as string,
+          owner: r.owner_before,
+          notes: r.notes_before,
+          ...old,
+        },
+      );
     } else {
-      yield [req.orgId, r.line_id, req.importId, 'revert', v, null, r.amount, null, r.currency, null, r.owner, null, r.notes] as const;
+      yield versionRow(req.orgId, r.line_id, req.importId, 'revert', v, null, now);
     }
   }
+}
+
+/**
+ * What an updated line had before the import beside its amount, currency, owner and notes. Version rows
+ * written before dimensions existed have no direction or dimensions: the line keeps its own.
+ */
+function beforeOf(r: VersionRow): { direction: string; dimensions: string; codes: string | null } {
+  return {
+    direction: r.direction_before ?? r.direction,
+    dimensions: r.dimensions_before ?? r.dimensions,
+    codes: r.dimensions_before === null ? r.codes : r.codes_before,
+  };
+}
+
+/** The match terms (core's dimensionTerms) of stored dimensions and codes (jsonb text), as an array literal. */
+function termsOf(dimensions: string, codes: string | null): string {
+  if (dimensions === '{}') return '{}';
+  return arrayLiteral(dimensionTerms(JSON.parse(dimensions) as Record<string, string>, codes === null ? null : JSON.parse(codes)));
 }
 
 function notRevertibleReason(id: string, status: string): string {
@@ -217,8 +263,4 @@ function notRevertibleReason(id: string, status: string): string {
     default:
       return `Import ${id} was ${status === 'rejected' ? 'rejected' : 'not applied (it failed)'}, so there is nothing to revert.`;
   }
-}
-
-function describe(c: RevertConflict): string {
-  return `${c.department} / ${c.category}${c.project ? ` / ${c.project}` : ''} / ${c.period}`;
 }

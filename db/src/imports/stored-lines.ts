@@ -1,9 +1,10 @@
 /**
- * Reading what is stored for an import's scope: the live lines of the file's fiscal years × departments,
- * each with what has already been consumed against it (for `budget.below_consumption`) and its period's
- * days (for `period.overlap`).
+ * Reading what is stored for an import's scope: the live lines of the file's fiscal years × departments
+ * (planImport narrows a replace to the file's dimension values), each with what has already been consumed
+ * against it (for `budget.below_consumption`), its period's days (for `period.overlap`), and its
+ * dimensions, codes, direction and identity text (dim_key).
  */
-import type { ImportScope, StoredLine } from '@budget-sync/core';
+import { type Direction, type ImportScope, NO_DIMENSIONS, type StoredLine } from '@budget-sync/core';
 import type pg from 'pg';
 
 type Row = [
@@ -21,6 +22,10 @@ type Row = [
   string,
   string,
   string,
+  string,
+  string | null,
+  Direction,
+  string,
 ];
 
 export async function loadScopeLines(client: pg.PoolClient, orgId: string, scope: ImportScope): Promise<StoredLine[]> {
@@ -29,7 +34,8 @@ export async function loadScopeLines(client: pg.PoolClient, orgId: string, scope
   const result = await client.query<Row>({
     text: `SELECT l.id, l.department, l.category, l.project, l.period, l.fiscal_year, l.amount::text, l.currency,
                   l.owner, l.notes, l.version,
-                  coalesce(c.reserved + c.committed + c.actual, 0)::text, l.period_start::text, l.period_end::text
+                  coalesce(c.reserved + c.committed + c.actual, 0)::text, l.period_start::text, l.period_end::text,
+                  l.dimensions::text, l.codes::text, l.direction, l.dim_key
              FROM budget_lines l
              LEFT JOIN line_consumption c ON c.line_id = l.id
             WHERE l.org_id = $1 AND l.deleted_at IS NULL
@@ -52,5 +58,10 @@ export async function loadScopeLines(client: pg.PoolClient, orgId: string, scope
     consumed: r[11],
     periodStart: r[12],
     periodEnd: r[13],
+    // Most lines have none: one shared object instead of a parse per line.
+    dimensions: r[14] === '{}' ? NO_DIMENSIONS : (JSON.parse(r[14]) as Record<string, string>),
+    codes: r[15] === null ? null : (JSON.parse(r[15]) as Record<string, string>),
+    direction: r[16],
+    dimKey: r[17],
   }));
 }

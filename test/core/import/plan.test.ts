@@ -1,25 +1,9 @@
-import { type Analysis, type BudgetLine, decideImport, planImport, type StoredLine } from '@budget-sync/core';
+import { type Analysis, type BudgetLine, decideImport, describeLine, planImport, type StoredLine } from '@budget-sync/core';
 import { describe, expect, it } from 'vitest';
+import { lineOf } from '../../support/budget-line.ts';
 import { analyzeCsv } from '../analysis/helpers.ts';
 
-const line = (department: string, category: string, period: string, amount: string, extra: Partial<BudgetLine> = {}): BudgetLine => ({
-  department,
-  category,
-  project: null,
-  period,
-  fiscalYear: Number(period.slice(0, 4)),
-  periodStart: `${period}-01`,
-  periodEnd: `${period}-28`,
-  amount,
-  currency: 'USD',
-  owner: null,
-  notes: null,
-  sourceRow: 2,
-  sourceColumn: 4,
-  dimensions: {},
-  direction: 'expense',
-  ...extra,
-});
+const line = lineOf;
 
 let nextId = 0;
 const stored = (l: BudgetLine, consumed = '0.00'): StoredLine => ({ ...l, id: `id-${nextId++}`, version: 1, consumed });
@@ -86,7 +70,7 @@ describe('planImport', () => {
     const otherDept = stored(line('Sales', 'Events', '2026-03', '1.00'));
     const plan = planImport([line('Marketing', 'Travel', '2026-01', '10.00')], [inScope, otherYear, otherDept], 'replace');
     expect(plan.removes).toEqual([inScope]);
-    expect(plan.scope).toEqual({ fiscalYears: [2026], departments: ['marketing'] });
+    expect(plan.scope).toEqual({ fiscalYears: [2026], departments: ['marketing'], dimensions: {} });
     expect(planImport([line('Marketing', 'Travel', '2026-01', '10.00')], [inScope], 'merge').removes).toEqual([]);
   });
 
@@ -148,5 +132,22 @@ describe('decideImport', () => {
     expect(overridden.reason).toMatch(/social security/);
     const blank = decideImport(payroll, [], { acceptWarnings: true, overrideKindReason: '   ' });
     expect(blank.reason).toMatch(/override/);
+  });
+});
+
+describe('planImport with dimensions', () => {
+  const fund = (f: string, amount: string, codes?: Record<string, string>) =>
+    line('Parks', 'Salaries', '2026-01', amount, { dimensions: { Fund: f }, ...(codes ? { codes } : {}) });
+
+  it('keys lines by their dimensions (a twin by its code) and names them in its warnings', () => {
+    const plan = planImport(
+      [fund('General', '10.00', { Fund: '10' }), fund('Grants', '5.00')],
+      [stored(fund('General Fund', '50.00', { Fund: '10' }), '20.00'), stored(fund('grants', '5.00'))],
+      'replace',
+    );
+    expect(plan.updates.map((u) => u.changes)).toEqual([['amount', 'dimensions']]);
+    expect(plan.unchanged).toBe(1);
+    expect(plan.issues.map((i) => i.message)).toEqual([expect.stringContaining('Parks / Salaries (Fund 10 General) / 2026-01')]);
+    expect(describeLine({ department: 'Parks', category: 'Fees', project: null, period: 'FY2026' })).toBe('Parks / Fees / FY2026');
   });
 });

@@ -1,17 +1,22 @@
 /**
  * Budgets: budget vs reserved / committed / actual / available per department and category for a fiscal
- * year and period, with a chart per department; the same lines as a CSV download; and the budget check
+ * year and period, narrowed by any further dimension the lines have (`dim.NAME=value` in the query), with
+ * a chart per department and revenue apart (it is reported, never spent); the same lines as a CSV
+ * download, one column per dimension; and the budget check
  * ("is there budget left for this?"), timed like the API's. Figures come from db's budgetSummary,
  * listBudgets and checkBudget; the console only lays them out.
  */
 import { fiscalYearOfMonth, formatMinor, monthPeriod, parseDecimal, quarterPeriod, yearPeriod } from '@budget-sync/core';
 import {
+  type BudgetLineView,
   type BudgetSummaryRow,
   budgetSummary,
   type CheckResult,
   checkBudget,
+  type DimensionChoice,
   isDomainError,
   listBudgets,
+  listDimensions,
   listFiscalYears,
 } from '@budget-sync/db';
 import type { LatencyRecorder } from '../../metrics/latency.ts';
@@ -47,7 +52,14 @@ interface Filters {
   period: string | undefined;
   years: number[];
   choices: PeriodChoice[];
+  /** The year's dimensions, each a filter. */
+  dimensionChoices: DimensionChoice[];
+  /** The dimensions filtered on: name → value, from `dim.NAME` query parameters. */
+  dimensions: Record<string, string>;
 }
+
+/** Query parameters of the dimension filters: `dim.fund=6064`. */
+const DIM_PARAM = 'dim.';
 
 async function filtersOf(c: ConsoleContext): Promise<Filters> {
   const db = await c.var.database();
@@ -60,7 +72,22 @@ async function filtersOf(c: ConsoleContext): Promise<Filters> {
   const choices = fiscalYear === undefined ? [] : periodChoices(fiscalYear, fysm);
   const periodParam = c.req.query('period');
   const period = choices.some((p) => p.value === periodParam) ? periodParam : undefined;
-  return { fiscalYear, period, years, choices };
+  const dimensionChoices = fiscalYear === undefined ? [] : await listDimensions(db.pool, c.var.auth.orgId, fiscalYear);
+  const dimensions: Record<string, string> = {};
+  for (const [param, value] of Object.entries(c.req.query())) {
+    const name = param.startsWith(DIM_PARAM) ? param.slice(DIM_PARAM.length).trim() : '';
+    if (name !== '' && value.trim() !== '') dimensions[name] = value.trim();
+  }
+  return { fiscalYear, period, years, choices, dimensionChoices, dimensions };
+}
+
+/** The filters as the db reads take them. */
+function scopeOf(f: Filters) {
+  return {
+    ...(f.fiscalYear !== undefined ? { fiscalYear: f.fiscalYear } : {}),
+    ...(f.period ? { period: f.period } : {}),
+    ...(Object.keys(f.dimensions).length > 0 ? { dimensions: f.dimensions } : {}),
+  };
 }
 
 /** Exact sum of decimal texts, for the totals row (bigint minor units, never floats). */
@@ -72,8 +99,10 @@ export async function showBudgets(c: ConsoleContext) {
   const f = await filtersOf(c);
   const db = await c.var.database();
   const orgId = c.var.auth.orgId;
-  const scope = { ...(f.fiscalYear !== undefined ? { fiscalYear: f.fiscalYear } : {}), ...(f.period ? { period: f.period } : {}) };
+  const scope = { ...scopeOf(f), direction: 'expense' as const };
   const departments = f.fiscalYear === undefined ? [] : (await budgetSummary(db.pool, orgId, { by: 'department', ...scope })).rows;
+  const revenue =
+    f.fiscalYear === undefined ? [] : (await budgetSummary(db.pool, orgId, { by: 'department', ...scopeOf(f), direction: 'revenue' })).rows;
   // One summary per department: departments are few (tens), and each is one indexed statement.
   const byCategory = await Promise.all(
     departments.map(async (d) => ({
@@ -90,7 +119,7 @@ export async function showBudgets(c: ConsoleContext) {
     available: total(departments, 'available'),
     utilizationPercent: '',
   };
-  const content = budgetsView({ ...f, departments: byCategory, totals, csvHref: csvHref(f) });
+  const content = budgetsView({ ...f, departments: byCategory, totals, revenue, csvHref: csvHref(f) });
   return c.html(consolePage(c, { title: 'Budgets', nav: 'budgets' }, content).value);
 }
 
@@ -98,6 +127,7 @@ function csvHref(f: Filters): string {
   const q = new URLSearchParams();
   if (f.fiscalYear !== undefined) q.set('fiscalYear', String(f.fiscalYear));
   if (f.period) q.set('period', f.period);
+  for (const [name, value] of Object.entries(f.dimensions)) q.set(`${DIM_PARAM}${name}`, value);
   return `/budgets/export.csv${q.size > 0 ? `?${q}` : ''}`;
 }
 
@@ -116,16 +146,38 @@ const CSV_HEADER = [
 ];
 const PAGE = 1000;
 
+/**
+ * The columns after the fixed ones: the direction, then per dimension of the year its value shown and,
+ * for a code/name twin, its code.
+ */
+function dimensionColumns(dims: readonly DimensionChoice[]): { header: string[]; cells(l: BudgetLineView): string[] } {
+  const header = ['Direction'];
+  for (const d of dims) header.push(d.name, ...(d.hasCodes ? [`${d.name} code`] : []));
+  return {
+    header,
+    cells(l) {
+      const byName = new Map(Object.entries(l.dimensions).map(([k, v]) => [k.trim().toLowerCase(), [k, v] as const]));
+      const out: string[] = [l.direction];
+      for (const d of dims) {
+        const [key, value] = byName.get(d.name.trim().toLowerCase()) ?? [d.name, ''];
+        out.push(value);
+        if (d.hasCodes) out.push(l.codes?.[key] ?? '');
+      }
+      return out;
+    },
+  };
+}
+
 export async function exportBudgetsCsv(c: ConsoleContext) {
   const f = await filtersOf(c);
   const db = await c.var.database();
-  let body = csvRow(CSV_HEADER);
+  const extra = dimensionColumns(f.dimensionChoices);
+  let body = csvRow([...CSV_HEADER, ...extra.header]);
   if (f.fiscalYear !== undefined) {
     let cursor: string | undefined;
     do {
       const page = await listBudgets(db.pool, c.var.auth.orgId, {
-        fiscalYear: f.fiscalYear,
-        ...(f.period ? { period: f.period } : {}),
+        ...scopeOf(f),
         limit: PAGE,
         ...(cursor ? { cursor } : {}),
       });
@@ -142,6 +194,7 @@ export async function exportBudgetsCsv(c: ConsoleContext) {
           l.committed,
           l.actual,
           l.available,
+          ...extra.cells(l),
         ]);
       }
       cursor = page.nextCursor ?? undefined;
@@ -188,8 +241,8 @@ export function showCheck(recorder: LatencyRecorder) {
         status = 422;
       }
     }
-    const names = (await budgetSummary(db.pool, c.var.auth.orgId, { by: 'department' })).rows.map((r) => r.key);
-    const categories = (await budgetSummary(db.pool, c.var.auth.orgId, { by: 'category' })).rows.map((r) => r.key);
+    const names = (await budgetSummary(db.pool, c.var.auth.orgId, { by: 'department', direction: 'expense' })).rows.map((r) => r.key);
+    const categories = (await budgetSummary(db.pool, c.var.auth.orgId, { by: 'category', direction: 'expense' })).rows.map((r) => r.key);
     const content = checkView({ form, result, departments: names, categories });
     return c.html(consolePage(c, { title: 'Check a budget', nav: 'budgets', notices: [notice] }, content).value, status);
   };

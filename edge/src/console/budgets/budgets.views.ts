@@ -1,5 +1,5 @@
 /** Views of the budgets: filters, per-department charts and tables, the export link, and the budget check. */
-import type { BudgetSummaryRow, CheckResult } from '@budget-sync/db';
+import type { BudgetSummaryRow, CheckResult, DimensionChoice } from '@budget-sync/db';
 import { chartLegend, departmentChart } from '../chart.ts';
 import { isNegative, money, STATUS_LABEL } from '../format.ts';
 import { type Html, html } from '../html.ts';
@@ -33,7 +33,38 @@ export interface BudgetsInput {
   choices: PeriodChoice[];
   departments: Array<{ department: BudgetSummaryRow; categories: BudgetSummaryRow[] }>;
   totals: Pick<BudgetSummaryRow, 'key' | (typeof COLUMNS)[number]>;
+  /** Revenue by department: shown apart, never summed into the budget to spend. */
+  revenue: BudgetSummaryRow[];
+  dimensionChoices: DimensionChoice[];
+  /** The dimension filters in force: name → value. */
+  dimensions: Record<string, string>;
   csvHref: string;
+}
+
+/** One select per dimension of the year: `dim.NAME`, "All" or one of its values. */
+function dimensionFilters(v: BudgetsInput): Html {
+  return html`${v.dimensionChoices.map((d, i) => {
+    const chosen = Object.entries(v.dimensions).find(([n]) => n.trim().toLowerCase() === d.name.trim().toLowerCase())?.[1];
+    return html`<div class="field"><label for="dim-${i}">${d.name}</label>
+<select id="dim-${i}" name="dim.${d.name}" data-dimension="${d.name}"><option value="">All</option>${d.values.map(
+      (value) =>
+        html`<option value="${value}"${chosen !== undefined && chosen.toLowerCase() === value.toLowerCase() ? html` selected` : ''}>${value}</option>`,
+    )}</select></div>`;
+  })}`;
+}
+
+function revenueSection(rows: readonly BudgetSummaryRow[]): Html {
+  if (rows.length === 0) return html``;
+  return html`<section class="card" aria-labelledby="revenue-h" id="revenue">
+<h2 id="revenue-h">Revenue</h2>
+<p class="hint">Revenue lines are reported here, apart: they are never a budget to spend, and no check counts them.</p>
+<div class="table-wrap" role="region" aria-labelledby="revenue-h" tabindex="0">
+<table>
+<thead><tr><th scope="col">Department</th><th scope="col" class="num">Revenue budget</th><th scope="col" class="num">Actual</th></tr></thead>
+<tbody>${rows.map((r) => html`<tr><th scope="row">${r.key}</th><td class="num">${money(r.budget)}</td><td class="num">${money(r.actual)}</td></tr>`)}</tbody>
+</table>
+</div>
+</section>`;
 }
 
 export function budgetsView(v: BudgetsInput): Html {
@@ -52,6 +83,7 @@ export function budgetsView(v: BudgetsInput): Html {
 <select id="period" name="period"><option value="">Whole year</option>${v.choices.map(
     (p) => html`<option value="${p.value}"${p.value === v.period ? html` selected` : ''}>${p.label} (${p.value})</option>`,
   )}</select></div>
+${dimensionFilters(v)}
 <div class="field narrow"><button type="submit">Show</button></div>
 </form>
 <section class="card" aria-labelledby="by-dept">
@@ -68,6 +100,7 @@ ${head('Department')}
 </table>
 </div>
 </section>
+${revenueSection(v.revenue)}
 ${chartLegend()}
 ${v.departments.map(({ department: d, categories }, i) => {
   const id = slug(d.key, i);

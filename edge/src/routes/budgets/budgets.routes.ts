@@ -17,6 +17,44 @@ const fiscalYear = z.coerce
   .optional()
   .openapi({ param: { name: 'fiscalYear', in: 'query' }, description: 'Fiscal year', example: 2026 });
 
+/**
+ * Dimension filters as one JSON object in the query (`dimensions={"fund":"6064"}`, URL-encoded): names are
+ * free (fund, program, entity…), so they travel as one documented parameter instead of one per name.
+ */
+const dimensionsFilter = z
+  .string()
+  .max(2000)
+  .optional()
+  .transform((text, ctx) => {
+    if (text === undefined || text.trim() === '') return undefined;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      value = null;
+    }
+    const ok =
+      value !== null &&
+      typeof value === 'object' &&
+      !Array.isArray(value) &&
+      Object.values(value as Record<string, unknown>).every((v) => typeof v === 'string' || typeof v === 'number');
+    if (!ok) {
+      ctx.addIssue({ code: 'custom', message: 'dimensions must be a JSON object of names and values, such as {"fund":"6064"}' });
+      return z.NEVER;
+    }
+    return Object.fromEntries(Object.entries(value as Record<string, string | number>).map(([k, v]) => [k, String(v)]));
+  })
+  .openapi({
+    param: { name: 'dimensions', in: 'query' },
+    description:
+      'Only lines holding all these dimensions: a JSON object, name → value or code, matched trimmed and case-insensitively (URL-encode it)',
+    example: '{"fund":"6064"}',
+  });
+const direction = z
+  .enum(['expense', 'revenue'])
+  .optional()
+  .openapi({ param: { name: 'direction', in: 'query' }, description: 'Only expense or only revenue lines' });
+
 const BudgetLineSchema = z
   .object({
     id: z.string(),
@@ -35,6 +73,14 @@ const BudgetLineSchema = z
     committed: MoneySchema,
     actual: MoneySchema,
     available: MoneySchema,
+    dimensions: z
+      .record(z.string(), z.string())
+      .openapi({ description: 'Further dimensions, name → value shown; {} when none', example: { fund: 'General Fund' } }),
+    codes: z
+      .record(z.string(), z.string())
+      .nullable()
+      .openapi({ description: 'Codes of code/name twins (name → code)', example: { fund: '6064' } }),
+    direction: z.enum(['expense', 'revenue']).openapi({ description: 'Revenue lines are reported, never consumed by a check' }),
   })
   .openapi('BudgetLine');
 
@@ -52,6 +98,8 @@ export const list = createRoute({
       department: q('department', 'Department, case-insensitive', 'Marketing'),
       category: q('category', 'Category, case-insensitive', 'Travel'),
       period: q('period', 'Lines within this period (YYYY-MM, YYYY-Qn, FYYYYY)', '2026-Q1'),
+      dimensions: dimensionsFilter,
+      direction,
       limit: z.coerce
         .number()
         .int()
@@ -77,17 +125,21 @@ export const summary = createRoute({
   path: '/api/budgets/summary',
   operationId: 'getBudgetSummary',
   tags: ['Budgets'],
-  summary: 'Budget and consumption summed by department, category or period',
+  summary: 'Budget and consumption summed by department, category, period or dimension; expense and revenue apart',
   ...guard('budget:read'),
   request: {
     query: z.object({
       by: z
-        .enum(['department', 'category', 'period'])
+        .enum(['department', 'category', 'period', 'dimension'])
         .default('department')
-        .openapi({ param: { name: 'by', in: 'query' }, description: 'What to sum by (default department)' }),
+        .openapi({ param: { name: 'by', in: 'query' }, description: 'What to sum by (default department); `dimension` needs `dimension`' }),
+      dimension: q('dimension', 'With by=dimension: the dimension to sum by', 'fund'),
       fiscalYear,
       period: q('period', 'Lines within this period', '2026-Q1'),
       department: q('department', 'Only this department', 'Marketing'),
+      category: q('category', 'Only this category', 'Travel'),
+      dimensions: dimensionsFilter,
+      direction,
     }),
   },
   responses: {
@@ -97,6 +149,9 @@ export const summary = createRoute({
           rows: z.array(
             z.object({
               key: z.string(),
+              direction: z
+                .enum(['expense', 'revenue'])
+                .openapi({ description: 'Revenue rows come after the expense rows, never summed into them' }),
               budget: MoneySchema,
               reserved: MoneySchema,
               committed: MoneySchema,
@@ -107,7 +162,7 @@ export const summary = createRoute({
           ),
         })
         .openapi('BudgetSummary'),
-      'One row per department, category or period.',
+      'One row per department, category, period or dimension value, and direction.',
     ),
     ...problems(400, 401, 403, 422, 503),
   },

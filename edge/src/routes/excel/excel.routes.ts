@@ -99,6 +99,9 @@ const DiffLine = z.object({
   category: z.string(),
   project: z.string().nullable(),
   period: z.string(),
+  dimensions: z.record(z.string(), z.string()).openapi({ description: 'Further dimensions, name → value shown; {} when none' }),
+  codes: z.record(z.string(), z.string()).optional().openapi({ description: 'Codes of code/name twins, when the line has any' }),
+  direction: z.enum(['expense', 'revenue']),
 });
 
 export const DiffSchema = z
