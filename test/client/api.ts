@@ -141,7 +141,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Budget and consumption summed by department, category or period */
+        /** Budget and consumption summed by department, category, period or dimension; expense and revenue apart */
         get: operations["getBudgetSummary"];
         put?: never;
         post?: never;
@@ -548,12 +548,35 @@ export interface components {
             available: string;
             category: string;
             /**
+             * @description Codes of code/name twins (name → code)
+             * @example {
+             *       "fund": "6064"
+             *     }
+             */
+            codes: {
+                [key: string]: string;
+            } | null;
+            /**
              * @description Exact decimal amount as text
              * @example 1250.00
              */
             committed: string;
             currency: string;
             department: string;
+            /**
+             * @description Further dimensions, name → value shown; {} when none
+             * @example {
+             *       "fund": "General Fund"
+             *     }
+             */
+            dimensions: {
+                [key: string]: string;
+            };
+            /**
+             * @description Revenue lines are reported, never consumed by a check
+             * @enum {string}
+             */
+            direction: "expense" | "revenue";
             fiscalYear: number;
             id: string;
             notes: string | null;
@@ -579,10 +602,10 @@ export interface components {
              */
             amount: string | number;
             /**
-             * @description Category (GL account, expense type), matched case-insensitively
+             * @description Category (GL account, expense type), matched case-insensitively. Leave it out to ask about the roll-up of the department (or of the dimensions given).
              * @example Travel
              */
-            category: string;
+            category?: string | null;
             /**
              * @description ISO code; must be the budget line's currency
              * @example USD
@@ -599,12 +622,21 @@ export interface components {
              */
             department: string;
             /**
+             * @description Further dimensions (fund, program, cost centre…), name → value: the name shown or, for a code/name twin, its code. Matched trimmed and case-insensitively; lines that hold all of them count.
+             * @example {
+             *       "fund": "6064"
+             *     }
+             */
+            dimensions?: {
+                [key: string]: string | number;
+            } | null;
+            /**
              * @description YYYY-MM, YYYY-Qn (fiscal quarter) or FYYYYY. Give this or `date`; neither means today (UTC).
              * @example 2026-03
              */
             period?: string;
             /**
-             * @description Project, when budgets are kept per project
+             * @description Project, when budgets are kept per project. With a category, none means the lines without a project; without one, any project.
              * @example null
              */
             project?: string | null;
@@ -631,6 +663,11 @@ export interface components {
                  * @example 1250.00
                  */
                 committed: string;
+                /**
+                 * @description Revenue rows come after the expense rows, never summed into them
+                 * @enum {string}
+                 */
+                direction: "expense" | "revenue";
                 key: string;
                 /**
                  * @description Exact decimal amount as text
@@ -675,11 +712,26 @@ export interface components {
             currency: string;
             /** @enum {string} */
             decision: "pass" | "warn" | "fail";
-            /** @description The budget line the request falls on; null when there is none */
+            /** @description The level asked about: the names and dimensions given, and the period matched */
+            level: {
+                category: string | null;
+                department: string;
+                dimensions: {
+                    [key: string]: string;
+                };
+                period: string;
+                project: string | null;
+            };
+            /** @description The budget line the request falls on when it is one line; null for a roll-up of several (see `lines`) or none */
             line: {
                 id: string;
                 period: string;
             } | null;
+            /**
+             * @description How many expense lines the request draws on; 0 when there is no budget
+             * @example 1
+             */
+            lines: number;
             message: string;
             /**
              * @description Exact decimal amount as text
@@ -818,8 +870,18 @@ export interface components {
                  */
                 amount: string;
                 category: string;
+                /** @description Codes of code/name twins, when the line has any */
+                codes?: {
+                    [key: string]: string;
+                };
                 currency: string;
                 department: string;
+                /** @description Further dimensions, name → value shown; {} when none */
+                dimensions: {
+                    [key: string]: string;
+                };
+                /** @enum {string} */
+                direction: "expense" | "revenue";
                 period: string;
                 project: string | null;
                 row: number;
@@ -831,8 +893,18 @@ export interface components {
                  */
                 amount: string;
                 category: string;
+                /** @description Codes of code/name twins, when the line has any */
+                codes?: {
+                    [key: string]: string;
+                };
                 currency: string;
                 department: string;
+                /** @description Further dimensions, name → value shown; {} when none */
+                dimensions: {
+                    [key: string]: string;
+                };
+                /** @enum {string} */
+                direction: "expense" | "revenue";
                 period: string;
                 project: string | null;
             }[];
@@ -849,9 +921,19 @@ export interface components {
                 amountBefore: string;
                 category: string;
                 changes: string[];
+                /** @description Codes of code/name twins, when the line has any */
+                codes?: {
+                    [key: string]: string;
+                };
                 currencyAfter: string;
                 currencyBefore: string;
                 department: string;
+                /** @description Further dimensions, name → value shown; {} when none */
+                dimensions: {
+                    [key: string]: string;
+                };
+                /** @enum {string} */
+                direction: "expense" | "revenue";
                 period: string;
                 project: string | null;
                 row: number;
@@ -934,7 +1016,8 @@ export interface components {
              * @example 1250.00
              */
             amount: string;
-            category: string;
+            /** @description Null for a roll-up that named no category */
+            category: string | null;
             check: components["schemas"]["CheckResult"];
             /**
              * @description Exact decimal amount as text
@@ -947,11 +1030,22 @@ export interface components {
             decision: "pass" | "warn";
             department: string;
             description: string | null;
+            /**
+             * @description The dimensions the request named
+             * @example {
+             *       "fund": "6064"
+             *     }
+             */
+            dimensions: {
+                [key: string]: string;
+            };
             id: string;
             line: {
                 id: string;
                 period: string;
             } | null;
+            /** @description A roll-up reservation: the lines it draws on (empty when held on one line) */
+            lineIds: string[];
             period: string;
             project: string | null;
             reference: string | null;
@@ -971,10 +1065,10 @@ export interface components {
              */
             amount: string | number;
             /**
-             * @description Category (GL account, expense type), matched case-insensitively
+             * @description Category (GL account, expense type), matched case-insensitively. Leave it out to ask about the roll-up of the department (or of the dimensions given).
              * @example Travel
              */
-            category: string;
+            category?: string | null;
             /**
              * @description ISO code; must be the budget line's currency
              * @example USD
@@ -992,12 +1086,21 @@ export interface components {
             department: string;
             description?: string | null;
             /**
+             * @description Further dimensions (fund, program, cost centre…), name → value: the name shown or, for a code/name twin, its code. Matched trimmed and case-insensitively; lines that hold all of them count.
+             * @example {
+             *       "fund": "6064"
+             *     }
+             */
+            dimensions?: {
+                [key: string]: string | number;
+            } | null;
+            /**
              * @description YYYY-MM, YYYY-Qn (fiscal quarter) or FYYYYY. Give this or `date`; neither means today (UTC).
              * @example 2026-03
              */
             period?: string;
             /**
-             * @description Project, when budgets are kept per project
+             * @description Project, when budgets are kept per project. With a category, none means the lines without a project; without one, any project.
              * @example null
              */
             project?: string | null;
@@ -1743,6 +1846,10 @@ export interface operations {
                 cursor?: string;
                 /** @description Department, case-insensitive */
                 department?: string;
+                /** @description Only lines holding all these dimensions: a JSON object, name → value or code, matched trimmed and case-insensitively (URL-encode it) */
+                dimensions?: string;
+                /** @description Only expense or only revenue lines */
+                direction?: "expense" | "revenue";
                 /** @description Fiscal year */
                 fiscalYear?: number;
                 /** @description Page size, 1–1000 (default 100) */
@@ -1826,10 +1933,18 @@ export interface operations {
     getBudgetSummary: {
         parameters: {
             query?: {
-                /** @description What to sum by (default department) */
-                by?: "department" | "category" | "period";
+                /** @description What to sum by (default department); `dimension` needs `dimension` */
+                by?: "department" | "category" | "period" | "dimension";
+                /** @description Only this category */
+                category?: string;
                 /** @description Only this department */
                 department?: string;
+                /** @description With by=dimension: the dimension to sum by */
+                dimension?: string;
+                /** @description Only lines holding all these dimensions: a JSON object, name → value or code, matched trimmed and case-insensitively (URL-encode it) */
+                dimensions?: string;
+                /** @description Only expense or only revenue lines */
+                direction?: "expense" | "revenue";
                 /** @description Fiscal year */
                 fiscalYear?: number;
                 /** @description Lines within this period */
@@ -1841,7 +1956,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One row per department, category or period. */
+            /** @description One row per department, category, period or dimension value, and direction. */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -13,7 +13,7 @@ const db = await freshDatabase();
 const app = createApp({
   database: async () => ({ db, release: async () => {} }),
   config: { ...DEFAULT_CONFIG, authCacheMs: 0 },
-  console: { sessionSecret: 's'.repeat(40) },
+  console: {},
 });
 let cookies = '';
 

@@ -137,7 +137,6 @@ describe('checkBudget: finding the line', () => {
       ['Marketing', 'Travel', '', '2026-02', '1100'],
       ['Marketing', 'Events', '', '2026-Q1', '3000'],
       ['Marketing', 'Software', '', 'FY2026', '12000'],
-      ['Marketing', 'Software', '', '2026-07', '500'],
     ]);
     const ask = (q: { category: string; period?: string; date?: string }) =>
       checkBudget(db.pool, org, { department: 'Marketing', amount: '100', ...q });
@@ -171,7 +170,7 @@ describe('checkBudget: finding the line', () => {
     expect((await ask({ category: 'Events', date: '2026-03-31' })).line?.period).toBe('2026-Q1');
     expect((await ask({ category: 'Events', period: '2026-02' })).budget).toBe('3000.00');
     expect((await ask({ category: 'Software', period: '2026-03' })).line?.period).toBe('FY2026');
-    expect((await ask({ category: 'Software', period: '2026-07' })).line?.period).toBe('2026-07');
+    expect((await ask({ category: 'Software', period: '2026-07' })).line?.period).toBe('FY2026');
     expect((await ask({ category: 'Software', period: 'FY2026' })).line?.period).toBe('FY2026');
   });
 
@@ -294,15 +293,16 @@ describe('checkBudget: decisions', () => {
     expect(await ask()).toMatchObject({ basis: 'annual', budget: '1000.00', reserved: '90.00', available: '910.00' });
   });
 
-  it("sums only lines of the matched line's granularity, so a year and its months are not counted twice", async () => {
+  // Overlapping lines of one identity are refused (period.overlap), but one budget may still be kept by
+  // month for part of the year and by quarter for the rest.
+  it("sums only lines of the matched line's granularity, so months and quarters of one year are not mixed", async () => {
     const org = await newOrg(db);
     await lines(org, [
       ['Ops', 'Travel', '', '2026-01', '100'],
       ['Ops', 'Travel', '', '2026-02', '200'],
       ['Ops', 'Travel', '', '2026-03', '300'],
-      ['Ops', 'Travel', '', '2026-Q1', '650'], // the same quarter, as one line
       ['Ops', 'Travel', '', '2026-Q2', '700'],
-      ['Ops', 'Travel', '', 'FY2026', '5000'], // the year, as one line
+      ['Ops', 'Travel', '', '2026-Q3', '650'],
       ['Ops', 'Rent', '', 'FY2026', '1200'], // only a year line for these names
     ]);
     await updateSettings(db.pool, org, { controlBasis: 'annual' });
@@ -317,10 +317,10 @@ describe('checkBudget: decisions', () => {
       line: { period: '2026-Q2' },
       budget: '1350.00',
     });
-    // A date in July: no month or quarter line covers it, so the year line, alone.
+    // A date in July: no month line covers it, so the quarter line; its basis is the quarters again.
     expect(await checkBudget(db.pool, org, { ...travel, date: '2026-07-01' })).toMatchObject({
-      line: { period: 'FY2026' },
-      budget: '5000.00',
+      line: { period: '2026-Q3' },
+      budget: '1350.00',
     });
     await updateSettings(db.pool, org, { controlBasis: 'ytd' });
     expect(await checkBudget(db.pool, org, { ...travel, date: '2026-02-10' })).toMatchObject({ budget: '300.00' });

@@ -1,9 +1,15 @@
 /** A budget line as a value, as the analysis makes them: for tests of what comes after the analysis. */
 import { type BudgetLine, monthPeriod } from '@budget-sync/core';
 
-/** A month line (`2026-01`) of a January fiscal year, USD, without dimensions unless `extra` says so. */
-export function lineOf(department: string, category: string, month: string, amount: string, extra: Partial<BudgetLine> = {}): BudgetLine {
-  const p = monthPeriod(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 1);
+/**
+ * A line of a January fiscal year, USD, without dimensions unless `extra` says so. A month (`2026-01`) gets
+ * its real days; any other period key its fiscal year from its digits, and its days from `extra`.
+ */
+export function lineOf(department: string, category: string, period: string, amount: string, extra: Partial<BudgetLine> = {}): BudgetLine {
+  const m = /^(\d{4})-(\d{2})$/.exec(period);
+  const p = m
+    ? monthPeriod(Number(m[1]), Number(m[2]), 1)
+    : { key: period, fiscalYear: Number(/\d{4}/.exec(period)?.[0]), start: `${period}-01`, end: `${period}-28` };
   return {
     department,
     category,

@@ -151,3 +151,14 @@ describe('planImport with dimensions', () => {
     expect(describeLine({ department: 'Parks', category: 'Fees', project: null, period: 'FY2026' })).toBe('Parks / Fees / FY2026');
   });
 });
+
+describe('period.overlap with dimensions', () => {
+  it('compares periods only within one identity: another fund may keep its budget by month', () => {
+    const year = stored(
+      line('Parks', 'Salaries', 'FY2026', '1200.00', { dimensions: { fund: 'A' }, periodStart: '2026-01-01', periodEnd: '2026-12-31' }),
+    );
+    const month = (fund: string) => line('Parks', 'Salaries', '2026-03', '100.00', { dimensions: { fund } });
+    expect(planImport([month('B')], [year], 'merge').issues).toEqual([]);
+    expect(planImport([month('a')], [year], 'merge').issues.map((i) => i.code)).toEqual(['period.overlap']);
+  });
+});
