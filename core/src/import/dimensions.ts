@@ -10,6 +10,8 @@
  * keeps its lines; a check may name it by either.
  */
 
+import { NO_DIMENSIONS } from '../analysis/types.ts';
+
 /** Between a dimension's name and its value in a term; a control character no header or cell holds. */
 const NAME_VALUE = '\u001f';
 /** Between the terms of a key, and of a request's terms as the check statement receives them. */
@@ -44,6 +46,7 @@ export function dimensionIdentity(
  * and joined; '' for a line without dimensions (every line stored before dimensions existed).
  */
 export function dimensionKey(dimensions: Readonly<Record<string, string>>, codes?: Readonly<Record<string, string>> | null): string {
+  if (dimensions === NO_DIMENSIONS) return '';
   const keys = names(dimensions);
   if (keys.length === 0) return '';
   return keys

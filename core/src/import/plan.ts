@@ -197,8 +197,13 @@ export function planImport(lines: readonly BudgetLine[], stored: readonly Stored
     if ((old.owner ?? null) !== (line.owner ?? null)) changes.push('owner');
     if ((old.notes ?? null) !== (line.notes ?? null)) changes.push('notes');
     if ((old.direction ?? 'expense') !== (line.direction ?? 'expense')) changes.push('direction');
-    // Same identity, other spelling: a twin's name renamed beside its code, or a value's letter case.
-    if (dimensionsFingerprint(old.dimensions, old.codes) !== dimensionsFingerprint(line.dimensions, line.codes)) changes.push('dimensions');
+    // Same identity, other spelling: a twin's name renamed beside its code. (Most lines have no dimensions:
+    // the shared empty object, compared by reference, skips the comparison.)
+    if (
+      (old.dimensions !== line.dimensions || old.codes || line.codes) &&
+      dimensionsFingerprint(old.dimensions, old.codes) !== dimensionsFingerprint(line.dimensions, line.codes)
+    )
+      changes.push('dimensions');
     if (changes.length === 0) {
       plan.unchanged++;
       continue;
