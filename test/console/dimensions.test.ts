@@ -85,4 +85,17 @@ describe('console budgets with dimensions', () => {
     const grants = (await (await get('/budgets/export.csv?fiscalYear=2026&dim.Fund=Grants')).text()).trim().split('\r\n');
     expect(grants.slice(1)).toEqual(['Parks,Salaries,,2026-03,2026,USD,5000.00,0.00,0.00,0.00,5000.00,expense,Grants,']);
   });
+
+  it('checks a budget at a level: the department alone, or with dimensions written name=value', async () => {
+    const ask = (q: Record<string, string>) =>
+      get(`/check?${new URLSearchParams({ department: 'Parks', period: '2026-03', amount: '10', ...q })}`);
+    const dept = await ask({});
+    expect(dept.status).toBe(200);
+    expect(await dept.text()).toMatch(/id="check-result".*2 lines of 2026-03.*8,000\.00/s);
+    const fund = await (await ask({ dimensions: 'Fund = 6064' })).text();
+    expect(fund).toMatch(/id="check-result".*3,000\.00/s);
+    const bad = await ask({ dimensions: 'fund 6064' });
+    expect(bad.status).toBe(422);
+    expect(await bad.text()).toContain('write each as name=value');
+  });
 });

@@ -14,6 +14,7 @@ import {
   type CheckResult,
   checkBudget,
   type DimensionChoice,
+  DomainError,
   isDomainError,
   listBudgets,
   listDimensions,
@@ -208,6 +209,26 @@ export async function exportBudgetsCsv(c: ConsoleContext) {
   });
 }
 
+/**
+ * The check form's dimensions, written as people write them: `fund=6064; program=Pools` (a comma or a
+ * semicolon between them). Anything else is refused with what to write instead.
+ */
+export function parseDimensions(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of text.split(/[;,]/)) {
+    if (part.trim() === '') continue;
+    const at = part.indexOf('=');
+    if (at <= 0 || part.slice(at + 1).trim() === '') {
+      throw new DomainError(
+        'input.invalid',
+        `"${part.trim()}" is not a dimension: write each as name=value, such as fund=6064; program=Pools.`,
+      );
+    }
+    out[part.slice(0, at).trim()] = part.slice(at + 1).trim();
+  }
+  return out;
+}
+
 /** The check form, and its answer when the form was sent. Timed into the same recorder as the API's checks. */
 export function showCheck(recorder: LatencyRecorder) {
   return async (c: ConsoleContext) => {
@@ -219,6 +240,7 @@ export function showCheck(recorder: LatencyRecorder) {
       project: q.project ?? '',
       period: q.period ?? new Date().toISOString().slice(0, 7),
       amount: q.amount ?? '',
+      dimensions: q.dimensions ?? '',
     };
     const db = await c.var.database();
     let result: CheckResult | null = null;
@@ -229,8 +251,9 @@ export function showCheck(recorder: LatencyRecorder) {
       try {
         result = await checkBudget(db.pool, c.var.auth.orgId, {
           department: form.department,
-          category: form.category,
+          category: form.category.trim() || null,
           project: form.project.trim() || null,
+          dimensions: parseDimensions(form.dimensions),
           period: form.period,
           amount: form.amount,
         });

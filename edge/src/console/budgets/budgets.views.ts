@@ -121,7 +121,7 @@ ${head('Category')}
 }
 
 export interface CheckInput {
-  form: { department: string; category: string; project: string; period: string; amount: string };
+  form: { department: string; category: string; project: string; period: string; amount: string; dimensions: string };
   result: CheckResult | null;
   departments: string[];
   categories: string[];
@@ -137,8 +137,9 @@ export function checkView(v: CheckInput): Html {
 <form class="card" method="get" action="/check">
 <div class="fields">
 <div class="field"><label for="department">Department</label><input id="department" name="department" type="text" list="departments" required value="${f.department}" autocomplete="off"></div>
-<div class="field"><label for="category">Category</label><input id="category" name="category" type="text" list="categories" required value="${f.category}" autocomplete="off"></div>
+<div class="field"><label for="category">Category <span class="hint">(optional: without one, the whole department)</span></label><input id="category" name="category" type="text" list="categories" value="${f.category}" autocomplete="off"></div>
 <div class="field"><label for="project">Project <span class="hint">(optional)</span></label><input id="project" name="project" type="text" value="${f.project}" autocomplete="off"></div>
+<div class="field"><label for="dimensions">Dimensions <span class="hint">(optional)</span></label><input id="dimensions" name="dimensions" type="text" value="${f.dimensions}" placeholder="fund=6064; program=Pools" autocomplete="off"></div>
 <div class="field narrow"><label for="period">Period</label><input id="period" name="period" type="text" required value="${f.period}" aria-describedby="period-hint" autocomplete="off"></div>
 <div class="field narrow"><label for="amount">Amount</label><input id="amount" name="amount" type="text" inputmode="decimal" required value="${f.amount}" autocomplete="off"></div>
 </div>
@@ -153,7 +154,7 @@ ${
 <h2 id="answer-h">Answer: <span class="badge ${r.decision}" id="decision">${STATUS_LABEL[r.decision] ?? r.decision}</span></h2>
 <div class="notice ${tone}" role="status"><p>${r.message}</p></div>
 <dl class="facts">
-<dt>Budget line</dt><dd>${r.line ? r.line.period : 'none'} (${r.controlLevel} control, ${r.basis} basis)</dd>
+<dt>Budget line</dt><dd>${r.line ? r.line.period : r.lines > 1 ? `${r.lines} lines of ${r.level.period}` : 'none'} (${r.controlLevel} control, ${r.basis} basis)</dd>
 <dt>Budget</dt><dd>${money(r.budget)} ${r.currency}</dd>
 <dt>Reserved</dt><dd>${money(r.reserved)}</dd>
 <dt>Committed</dt><dd>${money(r.committed)}</dd>
