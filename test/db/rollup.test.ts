@@ -4,6 +4,7 @@
  * no-overspend guarantee at every level reserved at, whatever the concurrency or the spelling.
  */
 import {
+  budgetSummary,
   checkBudget,
   commitReservation,
   DomainError,
@@ -107,6 +108,26 @@ describe('reservations at a level', () => {
     const fund = await reserveFunds(db.pool, org, { department: 'Parks', ...JAN, amount: '900', dimensions: { fund: '10' }, actor: 't' });
     expect(fund.reservation).toMatchObject({ dimensions: { fund: '10' }, line: null });
     expect(await checkBudget(db.pool, org, { department: 'Parks', ...JAN })).toMatchObject({ reserved: '900.00', committed: '4000.00' });
+  });
+
+  it('shows a roll-up reservation in the summary row that holds all its lines', async () => {
+    const org = await parks();
+    await reserveFunds(db.pool, org, { department: 'Parks', ...JAN, amount: '100', actor: 't' });
+    await reserveFunds(db.pool, org, { department: 'Parks', ...JAN, amount: '7', dimensions: { fund: '10' }, actor: 't' });
+    const rows = async (f: Parameters<typeof budgetSummary>[2]) =>
+      (await budgetSummary(db.pool, org, f)).rows.map((r) => [r.key, r.direction, r.reserved, r.available]);
+    expect(await rows({ by: 'department', fiscalYear: 2026 })).toEqual([
+      ['Library', 'expense', '0.00', '100.00'],
+      ['Parks', 'expense', '107.00', '10593.00'],
+      ['Parks', 'revenue', '0.00', '9000.00'],
+    ]);
+    // By fund: the fund-level one in its fund; the department-level one spans both funds, so in neither.
+    expect(await rows({ by: 'dimension', dimension: 'fund', department: 'Parks', direction: 'expense' })).toEqual([
+      ['General Fund', 'expense', '7.00', '4993.00'],
+      ['Grants', 'expense', '0.00', '5700.00'],
+    ]);
+    // A filter that cuts a roll-up's lines leaves it out: February holds none of them.
+    expect(await rows({ by: 'department', period: '2026-02', department: 'Parks' })).toEqual([['Parks', 'expense', '0.00', '700.00']]);
   });
 
   it('holds a request that matches one line on that line, as before', async () => {

@@ -235,16 +235,35 @@ export async function budgetSummary(pool: pg.Pool, orgId: string, f: BudgetSumma
   }
   if (g === undefined)
     throw new DomainError('input.invalid', `Summaries are by department, category, period or dimension, not ${JSON.stringify(f.by)}.`);
+  // Roll-up reservations (held on no single line) count in the group that holds all their lines: a
+  // department-level reservation in its department's row, a fund-level one in its fund's. One whose lines
+  // the filters cut, or that spans several groups, is in none (see README, reservations at a level).
   const r = await pool.query<BudgetSummaryRow>(
-    `SELECT key, direction, budget::text AS budget, reserved::text AS reserved, committed::text AS committed, actual::text AS actual,
+    `WITH t AS (
+       SELECT ${g.key} AS key, ${g.group} AS grp, b.direction, sum(b.amount) AS budget, coalesce(sum(c.reserved), 0.00) AS reserved,
+              coalesce(sum(c.committed), 0.00) AS committed, coalesce(sum(c.actual), 0.00) AS actual,
+              row_number() OVER (ORDER BY b.direction, ${g.order}) AS n
+         FROM budget_lines b LEFT JOIN line_consumption c ON c.line_id = b.id
+        WHERE ${s.where}
+        GROUP BY b.direction, ${g.group}
+     ), held AS (
+       SELECT min(l.grp) AS grp, r.reserved, r.committed, r.actual
+         FROM reservations r CROSS JOIN LATERAL unnest(r.line_ids) AS u(id)
+         JOIN (SELECT b.id, ${g.group} AS grp FROM budget_lines b WHERE ${s.where} AND b.direction = 'expense') l ON l.id = u.id
+        WHERE r.org_id = $1 AND r.line_id IS NULL AND r.line_ids IS NOT NULL
+        GROUP BY r.id
+       HAVING count(*) = cardinality(r.line_ids) AND count(DISTINCT l.grp) = 1
+     ), rolled AS (
+       SELECT grp, sum(reserved) AS reserved, sum(committed) AS committed, sum(actual) AS actual FROM held GROUP BY grp
+     ), f AS (
+       SELECT t.key, t.direction, t.budget, t.n, t.reserved + coalesce(rolled.reserved, 0) AS reserved,
+              t.committed + coalesce(rolled.committed, 0) AS committed, t.actual + coalesce(rolled.actual, 0) AS actual
+         FROM t LEFT JOIN rolled ON rolled.grp = t.grp AND t.direction = 'expense'
+     )
+     SELECT key, direction, budget::text AS budget, reserved::text AS reserved, committed::text AS committed, actual::text AS actual,
             (budget - reserved - committed - actual)::text AS available,
             coalesce(round(least(greatest((reserved + committed + actual) * 100 / nullif(budget, 0), -${MAX_UTILIZATION_PERCENT}), ${MAX_UTILIZATION_PERCENT}), 2), 0.00)::numeric(18, 2)::text AS "utilizationPercent"
-       FROM (SELECT ${g.key} AS key, b.direction, sum(b.amount) AS budget, coalesce(sum(c.reserved), 0.00) AS reserved,
-                    coalesce(sum(c.committed), 0.00) AS committed, coalesce(sum(c.actual), 0.00) AS actual,
-                    row_number() OVER (ORDER BY b.direction, ${g.order}) AS n
-               FROM budget_lines b LEFT JOIN line_consumption c ON c.line_id = b.id
-              WHERE ${s.where}
-              GROUP BY b.direction, ${g.group}) t
+       FROM f
       ORDER BY n`,
     s.params,
   );
