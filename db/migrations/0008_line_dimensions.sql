@@ -217,3 +217,25 @@ BEGIN
       FROM budget_sync_reserve(p_org, p_line, p_line_ids, p_amount, p_currency, p_reference, p_description, p_key, p_hash, p_response, p_actor) r;
 END;
 $$;
+--> statement-breakpoint
+-- The threshold events (0004) name the line with its dimensions and direction too.
+CREATE OR REPLACE FUNCTION budget_sync_threshold_events(p_line uuid, p_reserved numeric, p_committed numeric, p_actual numeric,
+                                             p_delta numeric, p_cause text, p_reservation uuid)
+RETURNS TABLE (org_id uuid, event text, payload jsonb)
+LANGUAGE sql STABLE
+AS $$
+  SELECT b.org_id, 'budget.threshold_crossed'::text, jsonb_build_object(
+           'threshold', th.pct, 'cause', p_cause, 'reservationId', p_reservation,
+           'line', jsonb_build_object('id', b.id, 'department', b.department, 'category', b.category, 'project', b.project,
+                                      'period', b.period, 'fiscalYear', b.fiscal_year, 'currency', b.currency,
+                                      'dimensions', b.dimensions, 'direction', b.direction),
+           'budget', b.amount::text, 'consumed', (p_reserved + p_committed + p_actual)::text,
+           'reserved', p_reserved::text, 'committed', p_committed::text, 'actual', p_actual::text,
+           'utilizationPercent', round((p_reserved + p_committed + p_actual) * 100 / b.amount, 2)::text)
+    FROM budget_lines b
+    JOIN org_webhooks w ON w.org_id = b.org_id AND w.enabled
+   CROSS JOIN LATERAL unnest(w.thresholds) AS th(pct)
+   WHERE b.id = p_line AND b.amount > 0
+     AND (p_reserved + p_committed + p_actual - p_delta) * 100 < th.pct * b.amount
+     AND (p_reserved + p_committed + p_actual) * 100 >= th.pct * b.amount
+$$;

@@ -130,6 +130,29 @@ describe('reservations at a level', () => {
     expect(await rows({ by: 'department', period: '2026-02', department: 'Parks' })).toEqual([['Parks', 'expense', '0.00', '700.00']]);
   });
 
+  it("names the line's dimensions in a threshold event", async () => {
+    const org = await parks();
+    await db.pool.query(
+      `INSERT INTO org_webhooks (org_id, url, secret_ciphertext, secret_key_id) VALUES ($1, 'https://hooks.test', '\\x00', 'k')`,
+      [org],
+    );
+    await reserveFunds(db.pool, org, {
+      department: 'Parks',
+      category: 'Salaries',
+      ...JAN,
+      amount: '4500',
+      dimensions: { fund: 'grants' },
+      actor: 't',
+    });
+    const events = await db.pool.query<{ payload: { threshold: number; line: object } }>(
+      `SELECT payload FROM outbox WHERE org_id = $1 AND event = 'budget.threshold_crossed' ORDER BY id`,
+      [org],
+    );
+    expect(events.rows.map((e) => [e.payload.threshold, e.payload.line])).toEqual([
+      [80, expect.objectContaining({ department: 'Parks', category: 'Salaries', dimensions: { Fund: 'Grants' }, direction: 'expense' })],
+    ]);
+  });
+
   it('holds a request that matches one line on that line, as before', async () => {
     const org = await parks();
     const r = await reserveFunds(db.pool, org, {
