@@ -171,7 +171,7 @@ describe('values the domain refuses', () => {
   });
 
   it('bad amounts and names are 422 with their codes', async () => {
-    for (const amount of ['-5', '0', '1.234', '1,000', 'ten', '1e3', 0.001]) {
+    for (const amount of ['-5', '0', '1.234', '1.005', 'ten', '12%', '$ten', 0.001]) {
       await expectProblem(
         await call(t, 'POST', '/api/budget/reservations', { key: org.admin, json: { ...ask, period: '2026-03', amount } }),
         422,
