@@ -6,9 +6,10 @@
 import { FileReadError } from '../errors.ts';
 import { currencyFromText, formatMinor } from '../values/money.ts';
 import { withoutNul } from '../values/text.ts';
-import { findFiscalYearInText, monthPeriod, quarterPeriod, type Period } from '../values/period.ts';
+import { findFiscalYearInText, monthPeriod, parseFiscalYear, quarterPeriod, type Period, yearPeriod } from '../values/period.ts';
 import type { Row, SheetSource, Workbook } from '../workbook.ts';
-import { extractLines, type WidePeriodColumn } from './extract.ts';
+import { assignLineRoles, directionOfText, type LineRoles } from './dimensions.ts';
+import { extractLines, nestedGroupRows, type WidePeriodColumn } from './extract.ts';
 import { findHeader, type HeaderCandidate } from './header.ts';
 import { cellRef, IssueList } from './issues.ts';
 import { detectFileKind, KIND_LABEL, kindWithoutHeader } from './kind.ts';
@@ -17,7 +18,7 @@ import { cellText } from './normalize.ts';
 import { findOutliers } from './outliers.ts';
 import { findPersonalData } from './personal.ts';
 import { profileColumns, ratio } from './profile.ts';
-import type { Analysis, AnalyzeOptions, KindVerdict, SheetSummary } from './types.ts';
+import type { Analysis, AnalyzeOptions, Direction, KindVerdict, SheetSummary } from './types.ts';
 
 const HEAD_ROWS = 250;
 const NOT_DATA_SHEET =
@@ -51,6 +52,10 @@ function scoreSheet(sheet: SheetSource, fysm: number): SheetChoice {
 
 function resolveWideColumn(pc: PeriodColumn, fysm: number): WidePeriodColumn {
   const { info } = pc;
+  if (info.relative !== undefined) {
+    const n = info.relative;
+    return { col: pc.col, header: pc.header, resolve: (fy) => (fy === null ? null : yearPeriod(fy + n - 1, fysm)) };
+  }
   if (info.period) {
     const fixed = info.period;
     return { col: pc.col, header: pc.header, resolve: () => fixed };
@@ -113,7 +118,7 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
     else if (NOT_DATA_SHEET.test(s.name.replace(/[_-]/g, ' '))) reason = 'its name says it holds instructions or notes';
     else if (s.hidden) reason = 'it is hidden';
     else reason = 'its table looks less like a budget';
-    return { name: s.name, hidden: s.hidden, chosen: isChosen, reason };
+    return { name: s.name, hidden: s.hidden, chosen: isChosen, read: isChosen, reason };
   });
   const sheet = chosen.sheet;
   const header = chosen.header;
@@ -169,6 +174,17 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
     confirmThreshold: options.confirmThreshold ?? 0.7,
   });
 
+  const set = options.set ?? {};
+  const roles = assignLineRoles({
+    labels: header.labels,
+    profiles,
+    sample: dataSample,
+    mapping,
+    directionSet: set.direction !== undefined,
+    wholeSheet: dataSample.length < 200 && head.length < HEAD_ROWS,
+  });
+  const fixed = fixedLabels(mapping, roles, profiles, header.labels, set);
+
   // 3. Fiscal year and currency named outside the table: title rows, sheet name, file name.
   const titleText = head
     .slice(0, header.rows[0])
@@ -177,12 +193,18 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
   let fiscalYear: { value: number | null; source: string | null } = { value: null, source: null };
   // A CSV has no sheet name of its own: its one sheet is named after the file, which is said below.
   const textFile = workbook.format === 'csv' || workbook.format === 'tsv';
+  const otherSheets = workbook.sheets
+    .filter((s) => s !== sheet)
+    .map((s) => s.name)
+    .join(' ');
   for (const [text, source] of [
+    [set.fiscal_year ?? '', 'what you set (--set fiscal_year)'],
     [titleText, 'the title rows'],
     [textFile ? '' : sheet.name, `the sheet name "${sheet.name}"`],
     [workbook.fileName, `the file name "${workbook.fileName}"`],
+    [textFile ? '' : otherSheets, "the names of the workbook's other sheets"],
   ] as const) {
-    const fy = text ? findFiscalYearInText(text) : null;
+    const fy = text ? (parseFiscalYear(text.trim()) ?? findFiscalYearInText(text)) : null;
     if (fy !== null) {
       fiscalYear = { value: fy, source };
       break;
@@ -192,7 +214,8 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
   let currency = { value: options.defaultCurrency ?? 'USD', source: 'default' };
   const headerCurrency = amountLabel ? currencyFromText(amountLabel) : null;
   const titleCurrency = titleText ? currencyFromText(titleText) : null;
-  if (headerCurrency) currency = { value: headerCurrency, source: `the column title "${amountLabel}"` };
+  if (set.currency) currency = { value: set.currency.toUpperCase(), source: 'what you set (--set currency)' };
+  else if (headerCurrency) currency = { value: headerCurrency, source: `the column title "${amountLabel}"` };
   else if (titleCurrency) currency = { value: titleCurrency, source: 'the title rows' };
   else if (mapping.fields.currency !== undefined)
     currency = { value: currency.value, source: `the "${header.labels[mapping.fields.currency]}" column` };
@@ -260,9 +283,51 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
   ];
   if (mapping.layout === 'long') need.push(['amount', 'Amount (or Budget)']);
   let complete = true;
+  if (treatAsBudget && fixed.department === undefined && mapping.fields.department === undefined) {
+    const firstTitle =
+      head
+        .slice(0, header.rows[0])
+        .map((r) => [...new Set(r.map(cellText).filter(Boolean))].join(' '))
+        .find((t) => t !== '') ?? '';
+    const proposed = proposeDepartment(firstTitle, textFile ? null : sheet.name, workbook.fileName);
+    if (proposed !== null) {
+      fixed.department = proposed.name;
+      issues.add(
+        'warning',
+        'department.proposed',
+        `No column says which department this budget belongs to, so it is read as the budget of one unit: "${proposed.name}", taken from ${proposed.source}. Check it, or name the department yourself (--set department=NAME).`,
+        headerEnd + 1,
+        null,
+        'department',
+      );
+    }
+  }
+  if (fixed.department !== undefined) notes.push(`Every line is given the department "${fixed.department}".`);
+  if (fixed.category !== undefined) notes.push(`Every line is given the category "${fixed.category}" (--set category).`);
+  // Relative years (Year 1, Year 2…) need the first year: the file's, the user's, or this year, to confirm.
+  const relative = mapping.periodColumns.filter((p) => p.info.relative !== undefined);
+  if (relative.length > 0 && treatAsBudget) {
+    if (fiscalYear.value === null && mapping.fields.fiscal_year === undefined) {
+      fiscalYear = { value: new Date().getUTCFullYear(), source: 'this year (nothing in the file names the first year)' };
+      analysis.fiscalYear = fiscalYear;
+    }
+    issues.add(
+      'warning',
+      'period.relative_year',
+      `The period columns count years from the budget's start (${relative
+        .slice(0, 3)
+        .map((p) => `"${p.header}"`)
+        .join(
+          ', ',
+        )}): "${relative[0]?.header}" is read as FY${fiscalYear.value ?? '?'} (${fiscalYear.source ?? 'the fiscal year column'}). Confirm the first year, or give it (--set fiscal_year=YYYY).`,
+      headerEnd + 1,
+      (relative[0]?.col ?? 0) + 1,
+      'fiscal_year',
+    );
+  }
   if (treatAsBudget) {
     for (const [field, what] of need) {
-      if (mapping.fields[field] === undefined) {
+      if (mapping.fields[field] === undefined && fixed[field as 'department' | 'category'] === undefined) {
         complete = false;
         issues.add(
           'error',
@@ -336,6 +401,10 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
     const extraction = extractLines(
       sheet,
       {
+        roles,
+        fixed,
+        direction: defaultDirection(set.direction, textFile ? null : sheet.name),
+        groupRows: roles.nestedCodes === null ? null : nestedGroupRows(sheet, roles.nestedCodes, headerEnd),
         layout: mapping.layout,
         fields: mapping.fields,
         periodColumns,
@@ -375,6 +444,69 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
   analysis.stats.warnings = issues.count('warning');
   analysis.stats.importable = kind.kind === 'budget' && analysis.stats.errors === 0 && analysis.lines.length > 0;
   return analysis;
+}
+
+/** Direction of lines whose row does not say: what the user set, else what the sheet's name says (`Recettes`), else expense. */
+function defaultDirection(set: string | undefined, sheetName: string | null): Direction {
+  const fromSet = set === undefined ? null : set.trim().toLowerCase() === 'revenue' ? 'revenue' : directionOfText(set);
+  return fromSet ?? (sheetName === null ? null : directionOfText(sheetName)) ?? 'expense';
+}
+
+/**
+ * The department and category of every line when the file has no column for them: what the user set;
+ * for the category, else the most detailed dimension (the one with most distinct values).
+ */
+function fixedLabels(
+  mapping: ReturnType<typeof mapColumns>,
+  roles: LineRoles,
+  profiles: ReturnType<typeof profileColumns>,
+  labels: readonly string[],
+  set: NonNullable<AnalyzeOptions['set']>,
+): { department?: string; category?: string } {
+  const fixed: { department?: string; category?: string } = {};
+  if (set.department?.trim()) {
+    if (mapping.fields.department === undefined) fixed.department = set.department.trim();
+  }
+  if (mapping.fields.category !== undefined) return fixed;
+  if (set.category?.trim()) {
+    fixed.category = set.category.trim();
+    return fixed;
+  }
+  let best = -1;
+  for (let i = 0; i < roles.dimensions.length; i++) {
+    const d = roles.dimensions[i];
+    const b = best < 0 ? undefined : roles.dimensions[best];
+    if (d && (b === undefined || (profiles[d.col]?.distinct ?? 0) >= (profiles[b.col]?.distinct ?? 0))) best = i;
+  }
+  const chosen = roles.dimensions[best];
+  if (chosen === undefined) return fixed;
+  roles.dimensions.splice(best, 1);
+  mapping.fields.category = chosen.col;
+  if (chosen.codeCol !== undefined) roles.codeCols.category = chosen.codeCol;
+  for (const e of mapping.entries) {
+    if (e.field !== 'dimension' || e.dimension !== chosen.name) continue;
+    e.field = 'category';
+    e.dimension = undefined;
+    if (e.role !== 'code') {
+      e.reason = `no column is titled as a category or account; "${labels[chosen.col] || `column ${chosen.col + 1}`}" is the most detailed label column (${profiles[chosen.col]?.distinct ?? 0} distinct values in the rows sampled), so it names the lines`;
+      e.confidence = 0.75;
+    }
+  }
+  return fixed;
+}
+
+/** Generic sheet and file names say nothing about the unit whose budget it is. */
+const GENERIC_NAME =
+  /^(?:sheet|feuil|hoja|tabelle|blad|foglio|planilha|ark|arkusz|list)\s*\d*$|^(?:data|export|budget|summary|detail|table)\d*$/i;
+
+/** A department for a file that has no department column: its title, else its sheet's name, else its file name. */
+function proposeDepartment(title: string, sheetName: string | null, fileName: string): { name: string; source: string } | null {
+  const clean = (t: string) => t.replace(/\s+/g, ' ').trim().slice(0, 80);
+  const firstTitle = clean(title);
+  if (firstTitle !== '' && /\p{L}/u.test(firstTitle)) return { name: firstTitle, source: 'the title above the table' };
+  if (sheetName && !GENERIC_NAME.test(sheetName.trim())) return { name: clean(sheetName), source: `the sheet name "${sheetName}"` };
+  const stem = clean(fileName.replace(/\.[a-z0-9]+$/i, '').replace(/[_]+/g, ' '));
+  return stem === '' ? null : { name: stem, source: `the file name "${fileName}"` };
 }
 
 /**

@@ -8,13 +8,14 @@
  * (no allocation per row), bigints beyond.
  */
 import { MAX_AMOUNT_MINOR, MAX_AMOUNT_TEXT } from '../budget/amounts.ts';
+import { type LineRoles, leadingCode } from './dimensions.ts';
 import { cellRef } from './issues.ts';
 import type { IssueList } from './issues.ts';
 import { type LabelInfo, LabelTable, NO_LABEL } from './labels.ts';
 import { LineKeys } from './line-keys.ts';
 import { detach } from './normalize.ts';
 import { isFormulaError } from './profile.ts';
-import { type BudgetLine, type CanonicalField, NO_DIMENSIONS } from './types.ts';
+import { type BudgetLine, type CanonicalField, type Direction, NO_DIMENSIONS } from './types.ts';
 import { overlapMessage, periodsOverlap } from './overlap.ts';
 import {
   currencyFromText,
@@ -49,6 +50,44 @@ export interface ExtractPlan {
   currency: string;
   numberStyle: NumberStyle | null;
   labels: readonly string[];
+  /** Dimensions, twins' codes, the direction column and hierarchy (dimensions.ts). */
+  roles: LineRoles;
+  /** The department or category of every line when the file has no column for it (`--set`, or the proposal). */
+  fixed: { department?: string | undefined; category?: string | undefined };
+  /** Direction of a line whose row does not say (`--set direction`, the sheet's name, else expense). */
+  direction: Direction;
+  /** 0-based group rows of nested codes (see `nestedGroupRows`), or null. */
+  groupRows: ReadonlySet<number> | null;
+}
+
+/**
+ * The rows that group others in a column of nested `code name` labels (`01 Dronningen` above
+ * `011 Statsydelse` above `01110110 Almindelig virksomhed`): a row whose code begins the next coded
+ * row's longer code adds up the rows under it, so it is not a line. One pass over the column.
+ */
+export function nestedGroupRows(sheet: SheetSource, col: number, headerEnd: number): Set<number> {
+  const groups = new Set<number>();
+  let previous: { row: number; code: string } | null = null;
+  sheet.scan((row, r) => {
+    if (r <= headerEnd) return;
+    const v = row[col];
+    const code = typeof v === 'string' ? leadingCode(v) : null;
+    if (code === null) return;
+    if (previous && code.length > previous.code.length && code.startsWith(previous.code)) groups.add(previous.row);
+    previous = { row: r, code };
+  });
+  return groups;
+}
+
+/** Cells that say "no figure" (not published, not available): no line, and no error either. */
+const NOT_AVAILABLE = /^(?:n\.a\.?|nfp|n\.f\.p\.?|n\/p|np|nd|n\.d\.?|k\.a\.?|s\/o|\.{2,3}|…|—|x|\*|-\/-|\[[^\]]*\])$/i;
+
+/** A line's further dimensions, shared by every line with the same values (one object per distinct combination). */
+interface DimensionSet {
+  /** Identity number of the combination (project, dimensions, direction), for LineKeys. */
+  id: number;
+  dimensions: Readonly<Record<string, string>>;
+  codes: Readonly<Record<string, string>> | undefined;
 }
 
 export interface Extraction {
@@ -145,6 +184,13 @@ class LineExtractor {
   private rowInvalid = false;
   /** The amount `amountAt` parsed last (one object, reused: no allocation per row). */
   private readonly amount: ParsedAmount = { minor: 0, big: null, currency: null, plain: false };
+  /** Only when the file has dimensions, twins or a direction column: identity number per combination. */
+  private readonly combined: boolean;
+  private readonly dimensionSets = new Map<string, DimensionSet>();
+  private readonly fixedDepartment: LabelInfo | null;
+  private readonly fixedCategory: LabelInfo | null;
+  /** Columns whose total words mark a total row. */
+  private readonly labelCols: number[];
 
   private readonly plan: ExtractPlan;
   private readonly issues: IssueList;
@@ -154,6 +200,12 @@ class LineExtractor {
     this.issues = issues;
     this.valueCols = new Set<number>([...plan.periodColumns.map((p) => p.col), ...plan.totalColumns]);
     if (plan.fields.amount !== undefined) this.valueCols.add(plan.fields.amount);
+    const { roles } = plan;
+    this.combined = roles.dimensions.length > 0 || roles.direction !== null || Object.keys(roles.codeCols).length > 0;
+    this.fixedDepartment = plan.fixed.department !== undefined ? this.labels.info(plan.fixed.department) : null;
+    this.fixedCategory = plan.fixed.category !== undefined ? this.labels.info(plan.fixed.category) : null;
+    const { department, category, project } = plan.fields;
+    this.labelCols = [department, category, project, ...roles.dimensions.map((d) => d.col)].filter((c): c is number => c !== undefined);
   }
 
   finish(): Extraction {
@@ -172,19 +224,17 @@ class LineExtractor {
     const deptCol = fields.department;
     const catCol = fields.category;
     const projCol = fields.project;
-    const dept = deptCol === undefined ? NO_LABEL : this.labels.infoAt(deptCol, row[deptCol]);
-    const cat = catCol === undefined ? NO_LABEL : this.labels.infoAt(catCol, row[catCol]);
+    const dept = deptCol === undefined ? (this.fixedDepartment ?? NO_LABEL) : this.labels.infoAt(deptCol, row[deptCol]);
+    const cat = catCol === undefined ? (this.fixedCategory ?? NO_LABEL) : this.labels.infoAt(catCol, row[catCol]);
     const proj = projCol === undefined ? NO_LABEL : this.labels.infoAt(projCol, row[projCol]);
 
     // Totals and subtotals: a dimension cell (or the first text cell) says so.
-    const bits =
-      deptCol === undefined && catCol === undefined && projCol === undefined
-        ? totalBits(row[0], this.labels.info(row[0]))
-        : (deptCol === undefined ? 0 : totalBits(row[deptCol], dept)) |
-          (catCol === undefined ? 0 : totalBits(row[catCol], cat)) |
-          (projCol === undefined ? 0 : totalBits(row[projCol], proj));
+    let bits = 0;
+    if (this.labelCols.length === 0) bits = totalBits(row[0], this.labels.info(row[0]));
+    else for (const c of this.labelCols) bits |= totalBits(row[c], this.labels.infoAt(c, row[c]));
     if ((bits & EXACT_TOTAL) !== 0 || (bits & (EDGE_TOTAL | OTHER_LABEL)) === EDGE_TOTAL) {
-      const name = dept.text || cat.text || proj.text || this.labels.info(row[0]).text || 'Total';
+      const name =
+        this.labelCols.map((c) => this.labels.infoAt(c, row[c]).text).find((t) => t !== '') || this.labels.info(row[0]).text || 'Total';
       this.issues.add(
         'info',
         'row.total_skipped',
@@ -195,6 +245,7 @@ class LineExtractor {
       return;
     }
     if (filled === 1 && this.isHeading(row, r1)) return;
+    if (this.isGroupRow(row, r1)) return;
 
     const department = this.requiredLabel(r1, deptCol, dept, 'department', 'department');
     const category = this.requiredLabel(r1, catCol, cat, 'category', 'category');
@@ -204,6 +255,26 @@ class LineExtractor {
     const rowHasError = department === null || category === null || this.rowInvalid || this.hasNul(row, r1, dept, cat, proj);
     if (this.plan.layout === 'long') this.longRow(row, r1, department, category, proj, fiscalYear, currency, rowHasError);
     else this.wideRow(row, r1, department, category, proj, fiscalYear, currency, rowHasError);
+  }
+
+  /** A row of an upper level of the hierarchy (a level column's other value, or a code that begins the next row's): it adds up the rows under it. */
+  private isGroupRow(row: Row, r1: number): boolean {
+    const { level } = this.plan.roles;
+    let what: string | null = null;
+    if (level !== null) {
+      const v = this.labels.infoAt(level.col, row[level.col]).text;
+      if (v !== '' && v !== level.leaf) what = `its level is "${v}", not "${level.leaf}"`;
+    }
+    if (what === null && this.plan.groupRows?.has(r1 - 1)) what = 'its code begins the codes of the rows under it';
+    if (what === null) return false;
+    this.issues.add(
+      'info',
+      'row.group_skipped',
+      `Row ${r1} groups the rows under it (${what}): skipped, its figures add up lines already counted.`,
+      r1,
+      null,
+    );
+    return true;
   }
 
   /** A heading row: one text cell, no figures. Its text is the department of the rows under it. */
@@ -256,7 +327,7 @@ class LineExtractor {
 
   /** A department or category cell: its label, or null after reporting what is wrong with it. */
   private requiredLabel(r1: number, col: number | undefined, found: LabelInfo, field: CanonicalField, what: string): LabelInfo | null {
-    if (col === undefined) return NO_LABEL;
+    if (col === undefined) return found;
     const value = found.text;
     if (value !== '' && !isFormulaError(value)) return found;
     if (field === 'department' && this.section) return this.section;
@@ -517,6 +588,17 @@ class LineExtractor {
       this.formulaError(r1, col, String(v), 'amount');
       return false;
     }
+    if (typeof v === 'string' && NOT_AVAILABLE.test(v.trim())) {
+      this.issues.add(
+        'info',
+        'amount.not_available',
+        `${cellRef(r1, col + 1)} holds "${v.trim()}" (no figure: not available or not published): no line.`,
+        r1,
+        col + 1,
+        'amount',
+      );
+      return false;
+    }
     this.issues.add(
       'error',
       'amount.invalid',
@@ -539,6 +621,67 @@ class LineExtractor {
       'amount',
     );
     return false;
+  }
+
+  /** Direction of the row `dimensionSet` read last. */
+  private rowDirection: Direction = 'expense';
+  /** The row (1-based) whose dimension set was computed last, and that set: a wide row's lines share it. */
+  private setRow = -1;
+  private lastSet: DimensionSet | null = null;
+
+  /** A field's identity: its twin code when it has one, else its label. */
+  private identity(label: LabelInfo, field: 'department' | 'category', row: Row): number {
+    const codeCol = this.plan.roles.codeCols[field];
+    if (codeCol === undefined) return this.labels.keyOf(label);
+    const code = this.labels.infoAt(codeCol, row[codeCol]);
+    return this.labels.keyOf(code.text === '' ? label : code);
+  }
+
+  /** The row's dimensions, codes and direction, as one shared object per distinct combination. */
+  private dimensionSet(row: Row, proj: LabelInfo): DimensionSet {
+    const { roles } = this.plan;
+    const labels = this.labels;
+    let direction = this.plan.direction;
+    if (roles.direction !== null) {
+      const text = labels.infoAt(roles.direction.col, row[roles.direction.col]).text;
+      direction = roles.direction.values.get(text) ?? direction;
+    }
+    this.rowDirection = direction;
+    let key = `${labels.keyOf(proj)}|${direction === 'revenue' ? 1 : 0}`;
+    for (const d of roles.dimensions) {
+      const shown = labels.infoAt(d.col, row[d.col]);
+      const code = d.codeCol === undefined ? NO_LABEL : labels.infoAt(d.codeCol, row[d.codeCol]);
+      key += `|${labels.keyOf(code.text === '' ? shown : code)}`;
+    }
+    for (const f of ['department', 'category', 'project'] as const) {
+      const c = roles.codeCols[f];
+      if (c !== undefined) key += `|${labels.keyOf(labels.infoAt(c, row[c]))}`;
+    }
+    let set = this.dimensionSets.get(key);
+    if (set !== undefined) return set;
+    const dimensions: Record<string, string> = {};
+    const codes: Record<string, string> = {};
+    for (const d of roles.dimensions) {
+      const shown = labels.infoAt(d.col, row[d.col]).text;
+      dimensions[d.name] = shown;
+      if (d.codeCol !== undefined) {
+        const code = labels.infoAt(d.codeCol, row[d.codeCol]).text;
+        if (code !== '') codes[d.name] = code;
+        if (shown === '') dimensions[d.name] = code;
+      }
+    }
+    for (const f of ['department', 'category', 'project'] as const) {
+      const c = roles.codeCols[f];
+      const code = c === undefined ? '' : labels.infoAt(c, row[c]).text;
+      if (code !== '') codes[f] = code;
+    }
+    set = {
+      id: this.dimensionSets.size + 1,
+      dimensions: roles.dimensions.length === 0 ? NO_DIMENSIONS : Object.freeze(dimensions),
+      codes: Object.keys(codes).length === 0 ? undefined : Object.freeze(codes),
+    };
+    this.dimensionSets.set(key, set);
+    return set;
   }
 
   private formulaError(r1: number, col: number, shown: string, field: CanonicalField): void {
@@ -580,15 +723,30 @@ class LineExtractor {
       );
     }
     const labels = this.labels;
+    const set = !this.combined ? null : this.setRow === r1 ? this.lastSet : this.dimensionSet(row, proj);
+    this.setRow = r1;
+    this.lastSet = set;
+    const direction = set === null ? this.plan.direction : this.rowDirection;
     // Recorded keys and pushed lines go together: the key's line number is its index in `lines`.
-    const earlier = this.keys.firstLine(labels.keyOf(dept), labels.keyOf(cat), labels.keyOf(proj), period.key);
+    const earlier = this.keys.firstLine(
+      set === null ? labels.keyOf(dept) : this.identity(dept, 'department', row),
+      set === null ? labels.keyOf(cat) : this.identity(cat, 'category', row),
+      set === null ? labels.keyOf(proj) : set.id,
+      period.key,
+    );
     if (earlier >= 0) {
       const first = (this.lines[earlier] as BudgetLine).sourceRow;
       const project = proj.text === '' ? null : proj.text;
       this.issues.add(
         'error',
         'row.duplicate',
-        `Row ${r1} repeats ${dept.text} / ${cat.text}${project ? ` / ${project}` : ''} / ${period.key}, already on row ${first}. Keep one of them, or add them up.`,
+        `Row ${r1} repeats ${dept.text} / ${cat.text}${project ? ` / ${project}` : ''}${
+          set
+            ? Object.values(set.dimensions)
+                .map((v) => ` / ${v}`)
+                .join('')
+            : ''
+        } / ${period.key}, already on row ${first}. Keep one of them, or add them up.`,
         r1,
         null,
       );
@@ -610,8 +768,9 @@ class LineExtractor {
       notes: notesCol === undefined ? null : labels.infoAt(notesCol, row[notesCol]).text || null,
       sourceRow: r1,
       sourceColumn: col + 1,
-      dimensions: NO_DIMENSIONS,
-      direction: 'expense',
+      dimensions: set === null ? NO_DIMENSIONS : set.dimensions,
+      direction,
+      codes: set === null ? undefined : set.codes,
     });
     const n = this.lines.length - 1;
     if (this.keys.bringsOtherGrain(period.grain)) reportOverlap(this.lines, this.keys, this.issues, n);

@@ -25,8 +25,13 @@ interface Entry {
 const ENTRIES: Entry[] = Object.entries(FIELD_SYNONYMS).flatMap(([field, list]) =>
   list.map((text) => ({ field: field as CanonicalField, text, tokens: text.split(' ') })),
 );
-const EXACT = new Map<string, CanonicalField>();
-for (const e of ENTRIES) if (!EXACT.has(e.text)) EXACT.set(e.text, e.field);
+/** Whole-header synonyms; a few belong to two fields (`Amt` is an office in German, an amount in English): the values decide. */
+const EXACT = new Map<string, CanonicalField[]>();
+for (const e of ENTRIES) {
+  const fields = EXACT.get(e.text) ?? [];
+  if (!fields.includes(e.field)) fields.push(e.field);
+  EXACT.set(e.text, fields);
+}
 
 /** Allowed edits for a word of this length to still count as a typo of it. */
 function typoBudget(length: number): number {
@@ -73,8 +78,7 @@ export function matchHeader(normalized: string): HeaderMatch[] {
     const prev = best.get(m.field);
     if (!prev || prev.score < m.score) best.set(m.field, m);
   };
-  const exact = EXACT.get(normalized);
-  if (exact) offer({ field: exact, score: 1, method: 'synonym', matched: normalized });
+  for (const field of EXACT.get(normalized) ?? []) offer({ field, score: 1, method: 'synonym', matched: normalized });
   const headerTokens = tokens(normalized);
   if (headerTokens.length > 0) {
     for (const e of ENTRIES) {

@@ -691,7 +691,7 @@ export function detectFileKind(input: KindInput): KindVerdict {
   };
 }
 
-const NO_TITLES: ColumnMapping = { layout: 'long', fields: {}, entries: [], periodColumns: [], totalColumns: [], ignored: [] };
+const NO_TITLES: ColumnMapping = { layout: 'long', fields: {}, entries: [], periodColumns: [], totalColumns: [], ignored: [], unknownColumns: [] };
 
 /**
  * A table without column titles (some banks export none) can still show its structure: a balance that

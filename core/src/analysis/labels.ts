@@ -4,8 +4,8 @@
  * a copy per row, and a label's clean-up (trim, spaces, lower case, total words) is done once per text.
  */
 import { cellText, detach, foldAccents } from './normalize.ts';
-import { TOTAL_WORDS } from './synonyms.ts';
 import { withoutNul } from '../values/text.ts';
+import { CJK_TOTAL, TOTAL_WORDS } from './synonyms.ts';
 import type { CellValue } from '../workbook.ts';
 
 /** What a label cell says, computed once per distinct text. */
@@ -27,6 +27,7 @@ const MAX_LABELS = 200_000;
 const EXACT_TOTAL = /^(?:grand |sub ?|gesamt|zwischen)?(?:total|totals|sum|summe|gesamtsumme|somme|suma|total general|sous total)$/;
 
 function totalLabel(text: string): 'exact' | 'edge' | null {
+  if (CJK_TOTAL.test(text)) return text.length <= 6 ? 'exact' : 'edge';
   const s = foldAccents(text.toLowerCase())
     .replace(/[^a-z0-9]+/g, ' ')
     .trim();

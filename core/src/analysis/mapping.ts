@@ -27,6 +27,8 @@ export interface ColumnMapping {
   /** Row-total columns of a wide layout: checked against the row, not imported. */
   totalColumns: number[];
   ignored: IgnoredColumn[];
+  /** 0-based columns no field took (with or without a title): dimensions.ts decides what they are. */
+  unknownColumns: number[];
 }
 
 export interface MappingInput {
@@ -267,6 +269,7 @@ export function mapColumns(input: MappingInput): ColumnMapping {
 
   // 5. Everything else is reported as ignored, with why.
   const periodEntries: MappingEntry[] = [];
+  const unknownColumns: number[] = [];
   for (let col = 0; col < width; col++) {
     const label = labels[col] ?? '';
     const p = periodColumns.find((x) => x.col === col);
@@ -292,8 +295,9 @@ export function mapColumns(input: MappingInput): ColumnMapping {
       continue;
     }
     // Columns ignored by an override or a remembered mapping are already taken (and listed).
-    if (!taken.has(col) && label !== '') {
-      ignored.push({ column: col + 1, header: label, reason: `"${label}" is not a budget field Budget Sync knows` });
+    if (!taken.has(col)) {
+      unknownColumns.push(col);
+      if (label !== '') ignored.push({ column: col + 1, header: label, reason: `"${label}" is not a budget field Budget Sync knows` });
     }
   }
   entries.sort((a, b) => a.column - b.column);
@@ -304,5 +308,6 @@ export function mapColumns(input: MappingInput): ColumnMapping {
     periodColumns: periodColumns.filter((p) => p.info.isBudget),
     totalColumns,
     ignored,
+    unknownColumns,
   };
 }

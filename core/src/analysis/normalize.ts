@@ -16,7 +16,8 @@ export function normalizeHeader(text: string): string {
   let s = foldAccents(String(text).toLowerCase());
   s = s.replace(CURRENCY_ANNOTATION, ' ');
   s = s.replace(/&/g, ' and ').replace(/#/g, ' no ').replace(/%/g, ' percent ');
-  s = s.replace(/[^a-z0-9]+/g, ' ');
+  // Letters of every script stay (`類別`, `Ø`): only punctuation and symbols separate words.
+  s = s.replace(/[^\p{L}\p{N}]+/gu, ' ');
   return s.trim();
 }
 

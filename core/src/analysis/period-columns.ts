@@ -3,7 +3,7 @@
  * `January 2026`, `P01`, `Q1`, `Q1 FY26`, `FY2026 Adopted Budget`. A header may carry a measure word:
  * budget versions (`Adopted`, `Revised`…) are ranked, and actuals or variances are never the budget.
  */
-import { BUDGET_VERSION_RANK, NOT_BUDGET_MEASURE, TOTAL_WORDS } from './synonyms.ts';
+import { BUDGET_VERSION_RANK, CJK_TOTAL, NOT_BUDGET_MEASURE, TOTAL_WORDS } from './synonyms.ts';
 import { foldAccents } from './normalize.ts';
 import { bareMonthOrQuarter, parsePeriod, yearPeriod, type Period } from '../values/period.ts';
 import type { CellValue } from '../workbook.ts';
@@ -20,11 +20,62 @@ export interface HeaderPeriod {
   rank: number;
   /** The measure words found, for the reason shown to the user. */
   measure: string;
+  /**
+   * A year counted from the budget's first (`Year 1`, `Año 2`, `第1年`): 1, 2, 3…; the first year itself
+   * comes from the title, the file name or the user (`--set fiscal_year`).
+   */
+  relative?: number | undefined;
+}
+
+/** Small words between a measure and its year: `Projet de budget 2015`, `Budget for 2026`. */
+const LINK_WORDS = new Set([
+  'de',
+  'du',
+  'des',
+  'la',
+  'le',
+  'les',
+  'del',
+  'di',
+  'della',
+  'der',
+  'die',
+  'das',
+  'van',
+  'het',
+  'for',
+  'of',
+  'the',
+  'en',
+  'af',
+  'na',
+  'do',
+  'da',
+  'year',
+  'jahr',
+]);
+
+/** `Year 1`, `Yr 2`, `Año 1`, `Jahr 1`, `Année 1`, `Anno 1`, `Jaar 1`, `År 1`, `Rok 1`. */
+const RELATIVE_YEAR = /^(?:year|yr|y|ano|jahr|annee|anno|jaar|ar|aar|rok|vuosi)\s*(\d{1,2})$/;
+/** `2014-15`, `2015/16`: a fiscal year written as its two calendar years (the second one two-digit). */
+const YEAR_RANGE = /^(\d{4})\s*[-/]\s*(\d{2})$/;
+
+/** CJK period headers: `第1年` (year 1 of the budget), `1月` (January). */
+function cjkPeriod(text: string): HeaderPeriod | null {
+  const relative = /^第\s*(\d{1,2})\s*年/.exec(text);
+  if (relative) return { period: null, bare: null, isBudget: true, rank: 0, measure: '', relative: Number(relative[1]) };
+  const month = /^(\d{1,2})\s*月(?:份)?(?:\s|\(|（|$)/.exec(text);
+  const n = month ? Number(month[1]) : 0;
+  if (n >= 1 && n <= 12) return { period: null, bare: { grain: 'month', month: n }, isBudget: true, rank: 0, measure: '' };
+  return null;
 }
 
 const cache = new Map<string, HeaderPeriod | null>();
 
 function fromText(text: string, fiscalYearStartMonth: number): HeaderPeriod | null {
+  if (CJK_TOTAL.test(text)) return null;
+  const cjk = cjkPeriod(text.trim());
+  if (cjk) return cjk;
   const words = foldAccents(text.toLowerCase())
     .split(/[^a-z0-9]+/)
     .filter((w) => w !== '');
@@ -44,13 +95,22 @@ function fromText(text: string, fiscalYearStartMonth: number): HeaderPeriod | nu
     } else rest.push(w);
   }
   if (rest.length === 0) return null;
+  const m = measure.join(' ');
+  const relative = RELATIVE_YEAR.exec(rest.join(' '));
+  if (relative) return { period: null, bare: null, isBudget, rank, measure: m, relative: Number(relative[1]) };
   // Keep the original punctuation for the period parser when no measure word was removed.
-  const core = measure.length === 0 ? text.trim() : rest.join(' ');
+  const kept = rest.length > 1 ? rest.filter((w) => !LINK_WORDS.has(w)) : rest;
+  const core = measure.length === 0 && kept.length === rest.length ? text.trim() : kept.join(' ');
   const ctx = { fiscalYearStartMonth };
+  const range = YEAR_RANGE.exec(measure.length === 0 ? core : kept.join('-'));
+  if (range && (Number(range[1]) + 1) % 100 === Number(range[2])) {
+    const period = yearPeriod(Number(range[1]) + 1, fiscalYearStartMonth);
+    return { period, bare: null, isBudget, rank, measure: m };
+  }
   const period = parsePeriod(core, ctx);
-  if (period) return { period, bare: null, isBudget, rank, measure: measure.join(' ') };
+  if (period) return { period, bare: null, isBudget, rank, measure: m };
   const bare = bareMonthOrQuarter(core) as BarePeriod | null;
-  if (bare) return { period: null, bare, isBudget, rank, measure: measure.join(' ') };
+  if (bare) return { period: null, bare, isBudget, rank, measure: m };
   return null;
 }
 
@@ -84,7 +144,7 @@ export function isTotalHeader(label: string): boolean {
   const words = foldAccents(label.toLowerCase())
     .split(/[^a-z0-9]+/)
     .filter((w) => w !== '');
-  if (words.some((w) => TOTAL_WORDS.has(w))) return true;
+  if (words.some((w) => TOTAL_WORDS.has(w)) || CJK_TOTAL.test(label)) return true;
   return ROW_TOTAL_TITLES.has(words.join(' '));
 }
 

@@ -64,8 +64,15 @@ export interface KindVerdict {
 /** How a mapping was decided, strongest first. */
 export type MappingMethod = 'override' | 'remembered' | 'synonym' | 'token' | 'fuzzy' | 'values' | 'period_header';
 
+/**
+ * What a mapped column is: a canonical field, the line's `direction` (a column of Expense/Revenue,
+ * Aufwand/Ertrag…), or a further named `dimension` (fund, program, division…) that is part of the line's
+ * identity (DESIGN §2-§3).
+ */
+export type MappingField = CanonicalField | 'direction' | 'dimension';
+
 export interface MappingEntry {
-  field: CanonicalField;
+  field: MappingField;
   /** 1-based column. */
   column: number;
   header: string;
@@ -77,6 +84,13 @@ export interface MappingEntry {
   needsConfirmation: boolean;
   /** Wide layouts: the period this column holds. */
   period?: string | undefined;
+  /** `field: "dimension"`: the dimension's name as it appears in each line's `dimensions`. */
+  dimension?: string | undefined;
+  /**
+   * `code`: the code column of a code/name twin (`Fund Code` beside `Fund Description`): it identifies the
+   * line (`codes`), the name column is what people see.
+   */
+  role?: 'code' | undefined;
 }
 
 export interface IgnoredColumn {
@@ -127,6 +141,8 @@ export interface SheetSummary {
   name: string;
   hidden: boolean;
   chosen: boolean;
+  /** Its lines are part of the analysis: the chosen sheet, and sheets holding more of the same budget (another year, the revenue side). */
+  read: boolean;
   reason: string;
 }
 
@@ -167,4 +183,14 @@ export interface AnalyzeOptions {
   treatAsBudget?: boolean;
   /** Confidence below which a mapping needs confirmation; default 0.7. */
   confirmThreshold?: number;
+  /**
+   * Values the file lacks, given by the user (`--set FIELD=VALUE`): the department of a file that is one
+   * unit's budget, its category, fiscal year (e.g. `2026` or `FY2026`), currency, or direction
+   * (`expense` | `revenue`). A column of the file for the same field wins over nothing but these.
+   */
+  set?: SetValues;
 }
+
+export type SettableField = 'department' | 'category' | 'fiscal_year' | 'currency' | 'direction';
+export type SetValues = Partial<Record<SettableField, string>>;
+export const SETTABLE_FIELDS: readonly SettableField[] = ['department', 'category', 'fiscal_year', 'currency', 'direction'];

@@ -31,7 +31,7 @@ export function decideImport(analysis: Analysis, planIssues: readonly Issue[], c
       message: `Column ${m.column} ("${m.header}") was mapped to ${m.field} with ${Math.round(m.confidence * 100)}% confidence (${m.reason}). Confirm it, or map the column yourself.`,
       row: analysis.headerRow,
       column: m.column,
-      field: m.field,
+      ...(m.field !== 'dimension' && m.field !== 'direction' ? { field: m.field } : {}),
     });
   }
 

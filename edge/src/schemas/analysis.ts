@@ -20,8 +20,11 @@ export const IssueSchema = z
   })
   .openapi('Issue');
 
+/** A mapped column is a canonical field, the direction, or a further named dimension (DESIGN §3). */
+const MappingFieldSchema = z.enum([...FIELD_NAMES, 'direction', 'dimension']);
+
 const MappingEntrySchema = z.object({
-  field: FieldSchema,
+  field: MappingFieldSchema,
   column: z.number().int(),
   header: z.string(),
   confidence: z.number(),
@@ -29,6 +32,8 @@ const MappingEntrySchema = z.object({
   reason: z.string(),
   needsConfirmation: z.boolean(),
   period: z.string().optional(),
+  dimension: z.string().optional().openapi({ description: 'field "dimension": its name in each line\'s dimensions', example: 'fund' }),
+  role: z.enum(['code']).optional().openapi({ description: 'the code column of a code/name twin' }),
 });
 
 const BudgetLineSchema = z.object({
@@ -60,7 +65,7 @@ export const AnalysisSchema = z
     file: z.string(),
     format: z.string(),
     sheet: z.string().nullable(),
-    sheets: z.array(z.object({ name: z.string(), hidden: z.boolean(), chosen: z.boolean(), reason: z.string() })),
+    sheets: z.array(z.object({ name: z.string(), hidden: z.boolean(), chosen: z.boolean(), read: z.boolean(), reason: z.string() })),
     headerRow: z.number().int().nullable(),
     headerRows: z.array(z.number().int()),
     headerReason: z.string(),
