@@ -49,8 +49,14 @@ export async function main(argv: string[]): Promise<number> {
     .option('--sheet <name>', 'analyze this sheet instead of letting Budget Sync choose')
     .option('--fiscal-year-start <month>', 'month (1-12) your fiscal year starts in', '1')
     .option('--currency <code>', 'currency when the file names none', 'USD')
+    .option(
+      '--set <field=value>',
+      'a value the file lacks: department, category, fiscal_year, currency or direction (repeatable), e.g. --set department=Marketing',
+      collect,
+      [],
+    )
     .option('--json', 'print exactly one JSON document')
-    .action(async (file: string, opts: { sheet?: string; fiscalYearStart: string; currency: string; json?: boolean }) => {
+    .action(async (file: string, opts: { sheet?: string; fiscalYearStart: string; currency: string; set: string[]; json?: boolean }) => {
       exitCode = await analyzeCommand(file, opts);
     });
 
@@ -144,6 +150,12 @@ export async function main(argv: string[]): Promise<number> {
     .option('--actor <name>', 'who is importing (default BUDGET_SYNC_ACTOR or your user name)')
     .option('--fiscal-year-start <month>', "month (1-12) the fiscal year starts in (default: the organization's)")
     .option('--currency <code>', "currency when the file names none (default: the organization's base currency)")
+    .option(
+      '--set <field=value>',
+      'a value the file lacks: department, category, fiscal_year, currency or direction (repeatable), e.g. --set department=Marketing',
+      collect,
+      [],
+    )
     .option('--json', 'print exactly one JSON document')
     .action(async (file: string, opts: ImportFlags) => done(await (await importCommands()).importCommand(file, opts)));
 

@@ -5,11 +5,14 @@ import { readWorkbook } from '@budget-sync/core/readers';
 import { formatAnalysis } from '../output/analysis-text.ts';
 import { writeJsonWithLines } from '../output/json.ts';
 import { printFileError as fail, readInputFile } from '../shared/input-file.ts';
+import { parseSetFlags } from '../shared/set-values.ts';
 
 export interface AnalyzeFlags {
   sheet?: string;
   fiscalYearStart: string;
   currency: string;
+  /** `--set FIELD=VALUE`, repeatable. */
+  set?: string[];
   json?: boolean;
 }
 
@@ -22,6 +25,8 @@ export async function analyzeCommand(path: string, flags: AnalyzeFlags): Promise
   if (!/^[A-Za-z]{3}$/.test(flags.currency)) {
     return fail(flags.json, file, 'usage', `--currency must be a three-letter currency code such as USD, not "${flags.currency}".`);
   }
+  const given = parseSetFlags(flags.set ?? []);
+  if ('error' in given) return fail(flags.json, file, 'usage', given.error);
   let bytes: Uint8Array | undefined;
   try {
     bytes = await readInputFile(path, file);
@@ -35,6 +40,7 @@ export async function analyzeCommand(path: string, flags: AnalyzeFlags): Promise
     const analysis = analyzeWorkbook(workbook, {
       fiscalYearStartMonth: fysm,
       defaultCurrency: flags.currency.toUpperCase(),
+      set: given.set,
       ...(flags.sheet !== undefined ? { sheet: flags.sheet } : {}),
     });
     if (flags.json) await writeJsonWithLines(process.stdout, analysis);

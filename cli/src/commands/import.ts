@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
-import { type Analysis, type CanonicalField, analyzeWorkbook, isFileReadError, normalizeHeader } from '@budget-sync/core';
+import { type Analysis, type CanonicalField, type SetValues, analyzeWorkbook, isFileReadError, normalizeHeader } from '@budget-sync/core';
 import { readWorkbook } from '@budget-sync/core/readers';
 import { applyImport, getOrganization, loadRememberedMappings, parseField, rememberMappings } from '@budget-sync/db';
 import { importDiff } from '@budget-sync/core';
@@ -15,6 +15,7 @@ import { actorName } from '../shared/actor.ts';
 import { describeTarget, withDatabase } from '../shared/database.ts';
 import { printFileError, readInputFile } from '../shared/input-file.ts';
 import { printJson, reportError, usageError } from '../shared/report.ts';
+import { parseSetFlags } from '../shared/set-values.ts';
 
 export interface ImportFlags {
   org: string;
@@ -27,6 +28,8 @@ export interface ImportFlags {
   actor?: string;
   fiscalYearStart?: string;
   currency?: string;
+  /** `--set FIELD=VALUE`, repeatable. */
+  set?: string[];
   json?: boolean;
 }
 
@@ -47,6 +50,7 @@ export async function importCommand(path: string, flags: ImportFlags): Promise<n
   let mode: 'merge' | 'replace';
   let choices: Record<string, CanonicalField | null>;
   let fysm: number | undefined;
+  let set: SetValues = {};
   try {
     if (flags.mode !== 'merge' && flags.mode !== 'replace') {
       throw usageError(`--mode must be merge (add and update lines) or replace (also remove lines the file lacks), not "${flags.mode}".`);
@@ -65,6 +69,9 @@ export async function importCommand(path: string, flags: ImportFlags): Promise<n
       throw usageError('--override-kind needs a reason, such as --override-kind "payroll plan used as the salary budget".');
     }
     choices = parseMapFlags(flags.map);
+    const given = parseSetFlags(flags.set ?? []);
+    if ('error' in given) throw usageError(given.error);
+    set = given.set;
   } catch (e) {
     return reportError(flags.json, e, describeTarget());
   }
@@ -93,6 +100,7 @@ export async function importCommand(path: string, flags: ImportFlags): Promise<n
         defaultCurrency: (flags.currency ?? org.baseCurrency).toUpperCase(),
         rememberedMappings: remembered,
         mappingOverrides: overrides,
+        set,
         ...(flags.sheet !== undefined ? { sheet: flags.sheet } : {}),
         ...(flags.overrideKind !== undefined ? { treatAsBudget: true } : {}),
       });

@@ -476,7 +476,7 @@ function fixedLabels(
   for (let i = 0; i < roles.dimensions.length; i++) {
     const d = roles.dimensions[i];
     const b = best < 0 ? undefined : roles.dimensions[best];
-    if (d && (b === undefined || (profiles[d.col]?.distinct ?? 0) >= (profiles[b.col]?.distinct ?? 0))) best = i;
+    if (d && !d.rowKey && (b === undefined || (profiles[d.col]?.distinct ?? 0) >= (profiles[b.col]?.distinct ?? 0))) best = i;
   }
   const chosen = roles.dimensions[best];
   if (chosen === undefined) return fixed;

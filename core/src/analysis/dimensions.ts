@@ -21,6 +21,8 @@ export interface DimensionColumn {
   col: number;
   /** 0-based code column of a code/name twin: the line's identity. */
   codeCol: number | undefined;
+  /** A record key numbering the rows (`ID`): part of the identity only, never a line's category. */
+  rowKey?: boolean | undefined;
 }
 
 /** Fields whose column may have a code twin. */
@@ -257,7 +259,8 @@ function oneToOne(a: readonly string[], b: readonly string[]): boolean {
     ab.set(x, y);
     ba.set(y, x);
   }
-  return pairs >= 2;
+  // Two constant columns say nothing about each other.
+  return pairs >= 2 && ab.size >= 2;
 }
 
 /** Short codes: no spaces, a digit, at most 16 characters (`6064`, `IN09`, `00.1`). */
@@ -294,6 +297,7 @@ export function assignLineRoles(input: RolesInput): LineRoles {
   const free = new Set(mapping.unknownColumns);
   const notesCol = mapping.fields.notes;
   const ignore = (c: Column, reason: string) => {
+    mapping.ignored = mapping.ignored.filter((i) => i.column !== c.col + 1);
     mapping.ignored.push({ column: c.col + 1, header: c.header, reason });
   };
   const column = (col: number): Column => {
@@ -311,6 +315,8 @@ export function assignLineRoles(input: RolesInput): LineRoles {
 
   // 1. What each left-over column holds.
   const candidates: Column[] = [];
+  const rowKeys: DimensionColumn[] = [];
+  const names = new Set<string>();
   let direction: LineRoles['direction'] = null;
   const amountValues = mapping.fields.amount !== undefined ? valuesOf(sample, mapping.fields.amount) : null;
   const periodLike = [mapping.fields.period, mapping.fields.fiscal_year].filter((c): c is number => c !== undefined);
@@ -357,6 +363,19 @@ export function assignLineRoles(input: RolesInput): LineRoles {
         );
         continue;
       }
+    }
+    if (ratio(p.numeric, n) >= 0.9 && numbersRows(c)) {
+      const name = unique(dimensionName(c.header, c.col), names);
+      rowKeys.push({ name, col, codeCol: undefined, rowKey: true });
+      mapping.entries.push({
+        ...entry(
+          c,
+          'dimension',
+          `${describe(c)} numbers the rows (a record key): kept in each line's identity, so that rows repeating the same labels stay separate positions of the budget`,
+        ),
+        dimension: name,
+      });
+      continue;
     }
     if (ratio(p.numeric, n) >= 0.9) {
       const role = numericRole(c, words, n);
@@ -465,9 +484,8 @@ export function assignLineRoles(input: RolesInput): LineRoles {
   }
 
   // 4. Everything else that classifies the rows is a dimension (a twin's code column goes with its name).
-  const dimensions: DimensionColumn[] = [];
-  const names = new Set<string>();
-  const taken = new Set<number>(Object.values(mapping.fields));
+  const dimensions: DimensionColumn[] = [...rowKeys];
+  const taken = new Set<number>([...Object.values(mapping.fields), ...rowKeys.map((k) => k.col)]);
   for (const f of labelFields) if (codeCols[f] !== undefined) taken.add(codeCols[f] as number);
   const twinCodes = new Set(twinOf.values());
   for (const c of candidates) {
@@ -541,14 +559,18 @@ function entry(c: Column, field: MappingEntry['field'], reason: string): Mapping
  * Why a column of numbers is no part of a line, or null when it classifies the lines (codes): row numbers,
  * years, flags, another figure (actuals, quantities, prices).
  */
+/** Whole numbers counting up by one from row to row: 1, 2, 3… */
+function numbersRows(c: Column): boolean {
+  const nums = c.values.filter((v) => v !== '').map(Number);
+  if (nums.length < 3 || !nums.every((x) => Number.isInteger(x))) return false;
+  let steps = 0;
+  for (let i = 1; i < nums.length; i++) if ((nums[i] as number) - (nums[i - 1] as number) === 1) steps++;
+  return steps >= (nums.length - 1) * 0.9;
+}
+
 function numericRole(c: Column, words: readonly string[], n: number): string | null {
   const nums = c.values.filter((v) => v !== '').map(Number);
   const integers = nums.every((x) => Number.isInteger(x));
-  if (integers && nums.length >= 3) {
-    let steps = 0;
-    for (let i = 1; i < nums.length; i++) if ((nums[i] as number) - (nums[i - 1] as number) === 1) steps++;
-    if (steps >= (nums.length - 1) * 0.9) return `${describe(c)} numbers the rows: not part of a budget line`;
-  }
   if (integers && nums.every((x) => x === 0 || x === 1) && new Set(nums).size === 2)
     return `${describe(c)} is a 0/1 flag, not a budget figure`;
   if (words.some((w) => NOT_BUDGET_MEASURE.has(w))) {
@@ -572,7 +594,7 @@ interface Level {
 function findLevel(candidates: readonly Column[]): Level | null {
   for (const c of candidates) {
     const filled = c.values.filter((v) => v !== '');
-    if (filled.length < 10 || c.profile.distinct > 6 || c.profile.distinct < 2) continue;
+    if (!c.textLike || filled.length < 10 || c.profile.distinct > 6 || c.profile.distinct < 2) continue;
     const counts = new Map<string, number>();
     for (const v of filled) counts.set(v, (counts.get(v) ?? 0) + 1);
     const [leaf, leafCount] = [...counts].sort((a, b) => b[1] - a[1])[0] as [string, number];
