@@ -390,11 +390,12 @@ export function assignLineRoles(input: RolesInput): LineRoles {
     }
     candidates.push(c);
   }
-  // A description whose values repeat across rows classifies them (a dimension), a free note does not.
+  // A description whose values repeat across rows classifies them (a dimension), a free note does not; in a
+  // table of amounts by period each row is one item, and its description tells two items apart.
   if (notesCol !== undefined) {
     const c = column(notesCol);
     const filled = c.values.filter((v) => v !== '');
-    if (filled.length >= 5 && new Set(filled).size <= filled.length * 0.8) {
+    if (mapping.layout === 'wide' || (filled.length >= 5 && new Set(filled).size <= filled.length * 0.8)) {
       delete mapping.fields.notes;
       mapping.entries = mapping.entries.filter((e) => !(e.field === 'notes' && e.column === notesCol + 1));
       fieldCols.delete(notesCol);

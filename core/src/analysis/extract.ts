@@ -629,6 +629,19 @@ class LineExtractor {
   private setRow = -1;
   private lastSet: DimensionSet | null = null;
 
+  /** The dimensions of `set` numbered as the `n`-th repeat of the same labels (one shared object per set and number). */
+  private repeatSet(set: DimensionSet, n: number): DimensionSet {
+    const key = `${set.id}#${n}`;
+    let repeat = this.dimensionSets.get(key);
+    if (repeat === undefined) {
+      const base = { ...set.dimensions };
+      delete base.repeat;
+      repeat = { id: this.dimensionSets.size + 1, dimensions: Object.freeze({ ...base, repeat: String(n) }), codes: set.codes };
+      this.dimensionSets.set(key, repeat);
+    }
+    return repeat;
+  }
+
   /** A field's identity: its twin code when it has one, else its label. */
   private identity(label: LabelInfo, field: 'department' | 'category', row: Row): number {
     const codeCol = this.plan.roles.codeCols[field];
@@ -723,30 +736,44 @@ class LineExtractor {
       );
     }
     const labels = this.labels;
-    const set = !this.combined ? null : this.setRow === r1 ? this.lastSet : this.dimensionSet(row, proj);
+    let set = !this.combined ? null : this.setRow === r1 ? this.lastSet : this.dimensionSet(row, proj);
     this.setRow = r1;
     this.lastSet = set;
     const direction = set === null ? this.plan.direction : this.rowDirection;
+    const deptKey = set === null ? labels.keyOf(dept) : this.identity(dept, 'department', row);
+    const catKey = set === null ? labels.keyOf(cat) : this.identity(cat, 'category', row);
     // Recorded keys and pushed lines go together: the key's line number is its index in `lines`.
-    const earlier = this.keys.firstLine(
-      set === null ? labels.keyOf(dept) : this.identity(dept, 'department', row),
-      set === null ? labels.keyOf(cat) : this.identity(cat, 'category', row),
-      set === null ? labels.keyOf(proj) : set.id,
-      period.key,
-    );
+    let earlier = this.keys.firstLine(deptKey, catKey, set === null ? labels.keyOf(proj) : set.id, period.key);
+    const repeats =
+      set === null
+        ? ''
+        : Object.values(set.dimensions)
+            .map((v) => ` / ${v}`)
+            .join('');
+    const project = proj.text === '' ? null : proj.text;
+    const where = `${dept.text} / ${cat.text}${project ? ` / ${project}` : ''}${repeats} / ${period.key}`;
+    if (earlier >= 0 && set !== null && this.plan.roles.dimensions.some((d) => !d.rowKey)) {
+      // A file classified by further dimensions whose rows agree on every one of them: the file itself does not
+      // tell these items apart (a blank description), so they are kept as separate, numbered lines.
+      const first = (this.lines[earlier] as BudgetLine).sourceRow;
+      for (let n = 2; earlier >= 0; n++) {
+        set = this.repeatSet(set, n);
+        earlier = this.keys.firstLine(deptKey, catKey, set.id, period.key);
+      }
+      this.issues.add(
+        'warning',
+        'row.repeated',
+        `Row ${r1} has the same labels as row ${first} (${where}) but its own figures: kept as a separate line, numbered "${set.dimensions.repeat}" (dimension "repeat"). Merge the rows if they are one item.`,
+        r1,
+        null,
+      );
+    }
     if (earlier >= 0) {
       const first = (this.lines[earlier] as BudgetLine).sourceRow;
-      const project = proj.text === '' ? null : proj.text;
       this.issues.add(
         'error',
         'row.duplicate',
-        `Row ${r1} repeats ${dept.text} / ${cat.text}${project ? ` / ${project}` : ''}${
-          set
-            ? Object.values(set.dimensions)
-                .map((v) => ` / ${v}`)
-                .join('')
-            : ''
-        } / ${period.key}, already on row ${first}. Keep one of them, or add them up.`,
+        `Row ${r1} repeats ${where}, already on row ${first}. Keep one of them, or add them up.`,
         r1,
         null,
       );

@@ -50,6 +50,13 @@ function dayOfMonth(year: number, m: RegExpExecArray, nameAt: number, dayAt: num
   return validDay(year, month, num(m[dayAt])) ? monthOrNull(year, month, start) : null;
 }
 
+/** `m/1/yyyy` (month first) or `1/m/yyyy` (day first): the month whose first day it is; another day → null. */
+function firstOfMonth(year: number, a: number, b: number, start: number): Period | null {
+  if (b === 1 && a >= 1 && a <= 12) return monthOrNull(year, a, start);
+  if (a === 1 && b >= 1 && b <= 12) return monthOrNull(year, b, start);
+  return null;
+}
+
 /** A rule's answer: a period, `null` (this form, but invalid), or `undefined` (not this form: try the next). */
 type Rule = readonly [RegExp, (m: RegExpExecArray, ctx: PeriodContext, known: number | null) => Period | null | undefined];
 
@@ -60,6 +67,9 @@ const RULES: readonly Rule[] = [
     re(`(\\d{4})[-/.](\\d{1,2})[-/.](\\d{1,2})${TIME}`),
     (m, c) => (validDay(num(m[1]), num(m[2]), num(m[3])) ? monthOrNull(num(m[1]), num(m[2]), c.fiscalYearStartMonth) : null),
   ],
+  // 02/01/2020 or 01/02/2020: a budget month's first day, in either order (the day is the 1); 01.02.2020 is day.month.
+  [re('(\\d{1,2})/(\\d{1,2})/(\\d{4})'), (m, c) => firstOfMonth(num(m[3]), num(m[1]), num(m[2]), c.fiscalYearStartMonth)],
+  [re('(\\d{1,2})\\.(\\d{1,2})\\.(\\d{4})'), (m, c) => (num(m[1]) === 1 ? monthOrNull(num(m[3]), num(m[2]), c.fiscalYearStartMonth) : null)],
   [re('(\\d{4}) ?[-/.] ?(\\d{1,2})'), (m, c) => monthOrNull(num(m[1]), num(m[2]), c.fiscalYearStartMonth)], // 2026-01
   [re('(\\d{1,2}) ?[-/.] ?(\\d{4})'), (m, c) => monthOrNull(num(m[2]), num(m[1]), c.fiscalYearStartMonth)], // 01/2026
   [re('(\\d{4})'), (m, c) => yearOrNull(num(m[1]), c.fiscalYearStartMonth, true)], // 2026 → FY2026
