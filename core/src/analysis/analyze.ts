@@ -14,7 +14,7 @@ import { findHeader, type HeaderCandidate } from './header.ts';
 import { cellRef, IssueList } from './issues.ts';
 import { detectFileKind, KIND_LABEL, kindWithoutHeader } from './kind.ts';
 import { mapColumns, type PeriodColumn } from './mapping.ts';
-import { cellText } from './normalize.ts';
+import { cellText, normalizeHeader } from './normalize.ts';
 import { findOutliers } from './outliers.ts';
 import { findPersonalData } from './personal.ts';
 import { profileColumns, ratio } from './profile.ts';
@@ -229,6 +229,14 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
     rows: dataSample,
   });
   const treatAsBudget = kind.kind === 'budget' || options.treatAsBudget === true;
+  const extraSheets = options.sheet !== undefined ? [] : moreOfTheBudget(choices, chosen, header);
+  for (const extra of extraSheets) {
+    const summary = sheets.find((x) => x.name === extra.choice.sheet.name);
+    if (summary) {
+      summary.read = true;
+      summary.reason = `it holds ${extra.why} of the same budget, with the same columns as "${sheet.name}"`;
+    }
+  }
   if (kind.kind !== 'budget') {
     issues.add(
       'error',
@@ -289,7 +297,8 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
         .slice(0, header.rows[0])
         .map((r) => [...new Set(r.map(cellText).filter(Boolean))].join(' '))
         .find((t) => t !== '') ?? '';
-    const proposed = proposeDepartment(firstTitle, textFile ? null : sheet.name, workbook.fileName);
+    // Several sheets read: the chosen sheet's name is not the whole budget's.
+    const proposed = proposeDepartment(firstTitle, textFile || extraSheets.length > 0 ? null : sheet.name, workbook.fileName);
     if (proposed !== null) {
       fixed.department = proposed.name;
       issues.add(
@@ -398,43 +407,52 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
       fiscalYear.value,
       analysis,
     );
-    const extraction = extractLines(
-      sheet,
-      {
-        roles,
-        fixed,
-        direction: defaultDirection(set.direction, textFile ? null : sheet.name),
-        groupRows: roles.nestedCodes === null ? null : nestedGroupRows(sheet, roles.nestedCodes, headerEnd),
-        layout: mapping.layout,
-        fields: mapping.fields,
-        periodColumns,
-        totalColumns: mapping.totalColumns,
-        headerEnd,
-        fiscalYearStartMonth: fysm,
-        fiscalYear: fiscalYear.value,
-        currency: currency.value,
-        numberStyle: amountProfile?.numberStyle ?? wideStyle ?? null,
-        labels: header.labels,
-      },
-      issues,
-    );
-    for (const i of findOutliers(extraction.amounts)) {
-      const line = extraction.lines[i];
-      if (!line) continue;
-      issues.add(
-        'warning',
-        'amount.outlier',
-        `The amount in ${cellRef(line.sourceRow, line.sourceColumn)} (${line.amount}) is more than 100 times the typical line in this file. Check for a misplaced decimal point or extra zeros.`,
-        line.sourceRow,
-        line.sourceColumn,
-        'amount',
-      );
+    const plan = (on: SheetSource, end: number, fy: number | null) => ({
+      roles,
+      fixed,
+      direction: defaultDirection(set.direction, textFile ? null : on.name),
+      groupRows: roles.nestedCodes === null ? null : nestedGroupRows(on, roles.nestedCodes, end),
+      layout: mapping.layout,
+      fields: mapping.fields,
+      periodColumns,
+      totalColumns: mapping.totalColumns,
+      headerEnd: end,
+      fiscalYearStartMonth: fysm,
+      fiscalYear: fy,
+      currency: currency.value,
+      numberStyle: amountProfile?.numberStyle ?? wideStyle ?? null,
+      labels: header.labels,
+    });
+    const parts = [{ name: sheet.name, extraction: extractLines(sheet, plan(sheet, headerEnd, fiscalYear.value), issues) }];
+    for (const extra of extraSheets) {
+      const own = new IssueList();
+      const end = extra.choice.header.rows[extra.choice.header.rows.length - 1] as number;
+      const fy = findFiscalYearInText(extra.choice.sheet.name) ?? fiscalYear.value;
+      parts.push({ name: extra.choice.sheet.name, extraction: extractLines(extra.choice.sheet, plan(extra.choice.sheet, end, fy), own) });
+      issues.absorb(own, `Sheet "${extra.choice.sheet.name}": `);
+      notes.push(`Sheet "${extra.choice.sheet.name}" is read too: it holds ${extra.why} of the same budget.`);
     }
-    analysis.lines = extraction.lines;
-    analysis.stats.rows = extraction.rows;
-    analysis.stats.lines = extraction.lines.length;
-    analysis.stats.total = formatMinor(extraction.totalMinor);
-    if (extraction.lines.length === 0 && issues.count('error') === 0) {
+    let totalMinor = 0n;
+    for (const { name, extraction } of parts) {
+      for (const i of findOutliers(extraction.amounts)) {
+        const line = extraction.lines[i];
+        if (!line) continue;
+        issues.add(
+          'warning',
+          'amount.outlier',
+          `The amount in ${cellRef(line.sourceRow, line.sourceColumn)}${parts.length > 1 ? ` of sheet "${name}"` : ''} (${line.amount}) is more than 100 times the typical line in this file. Check for a misplaced decimal point or extra zeros.`,
+          line.sourceRow,
+          line.sourceColumn,
+          'amount',
+        );
+      }
+      totalMinor += extraction.totalMinor;
+      analysis.stats.rows += extraction.rows;
+    }
+    analysis.lines = parts.length === 1 ? (parts[0]?.extraction.lines ?? []) : parts.flatMap((p) => p.extraction.lines);
+    analysis.stats.lines = analysis.lines.length;
+    analysis.stats.total = formatMinor(totalMinor);
+    if (analysis.lines.length === 0 && issues.count('error') === 0) {
       issues.add('error', 'file.no_lines', `No budget lines were found below the header in row ${headerEnd + 1}.`, headerEnd + 1, null);
     }
   }
@@ -444,6 +462,30 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
   analysis.stats.warnings = issues.count('warning');
   analysis.stats.importable = kind.kind === 'budget' && analysis.stats.errors === 0 && analysis.lines.length > 0;
   return analysis;
+}
+
+/**
+ * Other sheets holding more of the same budget: the same column titles as the chosen sheet, and a name
+ * that says the other side (Recettes beside Dépenses) or another year (2025 beside 2026). A sheet that
+ * repeats or summarises the chosen one (Cumulative, Summary, a copy) says neither, so the same money is
+ * never read twice.
+ */
+function moreOfTheBudget(
+  choices: readonly SheetChoice[],
+  chosen: SheetChoice,
+  header: HeaderCandidate,
+): { choice: SheetChoice & { header: HeaderCandidate }; why: string }[] {
+  const titles = (h: HeaderCandidate) => h.labels.map(normalizeHeader).join('|');
+  const mine = titles(header);
+  const out: { choice: SheetChoice & { header: HeaderCandidate }; why: string }[] = [];
+  for (const c of choices) {
+    if (c === chosen || c.sheet.hidden || c.header === null || c.header.score < 1 || titles(c.header) !== mine) continue;
+    const [d1, d2] = [directionOfText(chosen.sheet.name), directionOfText(c.sheet.name)];
+    const [y1, y2] = [findFiscalYearInText(chosen.sheet.name), findFiscalYearInText(c.sheet.name)];
+    const why = d1 && d2 && d1 !== d2 ? `the ${d2} side` : y1 !== null && y2 !== null && y1 !== y2 ? `fiscal year ${y2}` : null;
+    if (why !== null) out.push({ choice: c as SheetChoice & { header: HeaderCandidate }, why });
+  }
+  return out;
 }
 
 /** Direction of lines whose row does not say: what the user set, else what the sheet's name says (`Recettes`), else expense. */

@@ -26,6 +26,15 @@ export class IssueList {
       this.items.push(field ? { severity, code, message, row, column, field } : { severity, code, message, row, column });
   }
 
+  /** Takes over another list's issues (another sheet's), each message prefixed (`Sheet "Recettes": `). */
+  absorb(other: IssueList, prefix: string): void {
+    for (const i of other.items) this.add(i.severity, i.code, `${prefix}${i.message}`, i.row, i.column, i.field);
+    for (const [code, n] of other.counts) {
+      const listed = Math.min(n, PER_CODE_LIMIT);
+      if (n > listed) this.counts.set(code, (this.counts.get(code) ?? 0) + n - listed);
+    }
+  }
+
   count(severity: Severity): number {
     let n = 0;
     for (const [code, c] of this.counts) if (this.severities.get(code) === severity) n += c;
