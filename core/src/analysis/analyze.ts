@@ -314,21 +314,26 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
   if (fixed.department !== undefined) notes.push(`Every line is given the department "${fixed.department}".`);
   if (fixed.category !== undefined) notes.push(`Every line is given the category "${fixed.category}" (--set category).`);
   // Relative years (Year 1, Year 2…) need the first year: the file's, the user's, or this year, to confirm.
-  const relative = mapping.periodColumns.filter((p) => p.info.relative !== undefined);
+  const relative = mapping.periodColumns.filter((p) => p.info.relative !== undefined).map((p) => ({ col: p.col, what: `"${p.header}"` }));
+  const fyCol = mapping.fields.fiscal_year;
+  const fyProfile = fyCol === undefined ? undefined : profiles[fyCol];
+  if (fyCol !== undefined && fyProfile && fyProfile.relativeYears > 0) {
+    relative.push({ col: fyCol, what: `the values of "${header.labels[fyCol]}" (${fyProfile.samples.slice(0, 2).join(', ')}…)` });
+  }
   if (relative.length > 0 && treatAsBudget) {
-    if (fiscalYear.value === null && mapping.fields.fiscal_year === undefined) {
+    if (fiscalYear.value === null) {
       fiscalYear = { value: new Date().getUTCFullYear(), source: 'this year (nothing in the file names the first year)' };
       analysis.fiscalYear = fiscalYear;
     }
     issues.add(
       'warning',
       'period.relative_year',
-      `The period columns count years from the budget's start (${relative
+      `The years are counted from the budget's start (${relative
         .slice(0, 3)
-        .map((p) => `"${p.header}"`)
+        .map((r) => r.what)
         .join(
           ', ',
-        )}): "${relative[0]?.header}" is read as FY${fiscalYear.value ?? '?'} (${fiscalYear.source ?? 'the fiscal year column'}). Confirm the first year, or give it (--set fiscal_year=YYYY).`,
+        )}): year 1 is read as FY${fiscalYear.value} (${fiscalYear.source}). Confirm the first year, or give it (--set fiscal_year=YYYY).`,
       headerEnd + 1,
       (relative[0]?.col ?? 0) + 1,
       'fiscal_year',

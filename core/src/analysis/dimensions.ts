@@ -320,6 +320,7 @@ export function assignLineRoles(input: RolesInput): LineRoles {
   let direction: LineRoles['direction'] = null;
   const amountValues = mapping.fields.amount !== undefined ? valuesOf(sample, mapping.fields.amount) : null;
   const periodLike = [mapping.fields.period, mapping.fields.fiscal_year].filter((c): c is number => c !== undefined);
+  const factors = amountFactors(sample, [...free], mapping.fields.amount);
   for (const col of [...free].sort((a, b) => a - b)) {
     const p = profiles[col];
     if (!p || p.nonEmpty === 0 || (input.wholeSheet && p.distinct <= 1)) continue;
@@ -363,6 +364,14 @@ export function assignLineRoles(input: RolesInput): LineRoles {
         );
         continue;
       }
+    }
+    const factor = factors.get(col);
+    if (factor !== undefined) {
+      ignore(
+        c,
+        `${describe(c)} × "${labels[factor]}" = the amount on every row: a quantity and a unit price, not budget figures of their own`,
+      );
+      continue;
     }
     if (ratio(p.numeric, n) >= 0.9 && numbersRows(c)) {
       const name = unique(dimensionName(c.header, c.col), names);
@@ -560,6 +569,36 @@ function entry(c: Column, field: MappingEntry['field'], reason: string): Mapping
  * Why a column of numbers is no part of a line, or null when it classifies the lines (codes): row numbers,
  * years, flags, another figure (actuals, quantities, prices).
  */
+/** Pairs of number columns whose product is the amount on every sampled row (quantity × unit price): column → its partner. */
+function amountFactors(sample: readonly Row[], cols: readonly number[], amountCol: number | undefined): Map<number, number> {
+  const out = new Map<number, number>();
+  if (amountCol === undefined) return out;
+  const num = (v: unknown) => (typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : Number.NaN);
+  for (const a of cols) {
+    for (const b of cols) {
+      if (b <= a || out.has(a) || out.has(b)) continue;
+      let rows = 0;
+      let ok = true;
+      let onlyOnes = true; // × 1 on every row says nothing: a flag beside a copy of the amount
+      for (const r of sample) {
+        const [x, y, total] = [num(r[a]), num(r[b]), num(r[amountCol])];
+        if (Number.isNaN(total)) continue;
+        rows++;
+        if (x !== 1 && y !== 1) onlyOnes = false;
+        if (Number.isNaN(x) || Number.isNaN(y) || Math.abs(x * y - total) > 0.005 * Math.max(1, Math.abs(total))) {
+          ok = false;
+          break;
+        }
+      }
+      if (ok && rows >= 3 && !onlyOnes) {
+        out.set(a, b);
+        out.set(b, a);
+      }
+    }
+  }
+  return out;
+}
+
 /** Whole numbers counting up by one from row to row: 1, 2, 3… */
 function numbersRows(c: Column): boolean {
   const nums = c.values.filter((v) => v !== '').map(Number);
@@ -596,6 +635,8 @@ function findLevel(candidates: readonly Column[]): Level | null {
   for (const c of candidates) {
     const filled = c.values.filter((v) => v !== '');
     if (!c.textLike || filled.length < 10 || c.profile.distinct > 6 || c.profile.distinct < 2) continue;
+    // Level names are short words (Article, Section, Chapitre), not notes.
+    if (!filled.every((v) => v.length <= 24 && /^[\p{L} .'-]+$/u.test(v))) continue;
     const counts = new Map<string, number>();
     for (const v of filled) counts.set(v, (counts.get(v) ?? 0) + 1);
     const [leaf, leafCount] = [...counts].sort((a, b) => b[1] - a[1])[0] as [string, number];

@@ -28,7 +28,7 @@ import {
   quickMinor,
   type NumberStyle,
 } from '../values/money.ts';
-import { parseFiscalYear, parsePeriod, yearPeriod, type Period } from '../values/period.ts';
+import { parseFiscalYear, parsePeriod, relativeYear, yearPeriod, type Period } from '../values/period.ts';
 import type { CellValue, Row, SheetSource } from '../workbook.ts';
 
 export interface WidePeriodColumn {
@@ -357,7 +357,8 @@ class LineExtractor {
       const key = v instanceof Date ? v.getTime() : v;
       fy = this.fiscalYears.get(key);
       if (fy === undefined) {
-        fy = parseFiscalYear(v ?? null);
+        const n = relativeYear(v);
+        fy = parseFiscalYear(v ?? null) ?? (n !== null && this.plan.fiscalYear !== null ? this.plan.fiscalYear + n - 1 : null);
         if (this.fiscalYears.size < 10_000) this.fiscalYears.set(typeof key === 'string' ? detach(key) : key, fy);
       }
       this.lastFiscalYearCell = v;

@@ -4,7 +4,7 @@
  * SSNs, IBANs, personal names, masked card numbers, codes), validation uses the number style it finds.
  */
 import { detectNumberStyle, parseAmount, type NumberStyle } from '../values/money.ts';
-import { bareMonthOrQuarter, parseFiscalYear, parsePeriod } from '../values/period.ts';
+import { bareMonthOrQuarter, parseFiscalYear, parsePeriod, relativeYear } from '../values/period.ts';
 import type { CellValue, Row } from '../workbook.ts';
 
 export interface ColumnProfile {
@@ -17,6 +17,8 @@ export interface ColumnProfile {
   text: number;
   periodLike: number;
   fiscalYearLike: number;
+  /** Years counted from the budget's first (`Year 1`, `第2年`), among `fiscalYearLike`. */
+  relativeYears: number;
   /** Dates naming a specific day (not the first of a month): transactions, not budget periods. */
   dayDates: number;
   /** Dates of any day, first of the month included (ISO, d/m/y, m/d/y, yyyymmdd, date cells). */
@@ -123,6 +125,7 @@ export function profileColumns(rows: readonly Row[], width: number): ColumnProfi
       text: 0,
       periodLike: 0,
       fiscalYearLike: 0,
+      relativeYears: 0,
       dayDates: 0,
       dates: 0,
       distinct: 0,
@@ -177,7 +180,8 @@ export function profileColumns(rows: readonly Row[], width: number): ColumnProfi
       }
       if (typeof v === 'string' && REFERENCE.test(s) && /[A-Za-z]/.test(s)) p.referenceIds++;
       if (parsePeriod(v, { fiscalYearStartMonth: 1 }) !== null || (typeof v === 'string' && bareMonthOrQuarter(s) !== null)) p.periodLike++;
-      if (parseFiscalYear(v) !== null) p.fiscalYearLike++;
+      if (parseFiscalYear(v) !== null || relativeYear(v) !== null) p.fiscalYearLike++;
+      if (relativeYear(v) !== null) p.relativeYears++;
       const day = dayOfMonth(v);
       if (day !== null) {
         p.dates++;

@@ -80,3 +80,17 @@ export function findFiscalYearInText(text: string): number | null {
   }
   return found;
 }
+
+/** `Year 1`, `Yr 2`, `Año 1`, `Jahr 1`, `Année 1`, `Anno 1`, `Jaar 1`, `År 1`, `Rok 1`, `第1年`. */
+const RELATIVE_YEAR = /^(?:(?:year|yr|ano|jahr|annee|anno|jaar|ar|aar|rok|vuosi)\s*(\d{1,2})|第\s*(\d{1,2})\s*年(?:度)?)$/;
+
+/**
+ * A year counted from the budget's first (`Year 1` → 1, `第2年` → 2), as research grants and multi-year
+ * plans write them; `null` for anything else. The first year itself comes from elsewhere.
+ */
+export function relativeYear(value: CellValue | undefined): number | null {
+  if (typeof value !== 'string') return null;
+  const m = RELATIVE_YEAR.exec(foldText(value));
+  const n = m ? Number(m[1] ?? m[2]) : 0;
+  return n >= 1 && n <= 50 ? n : null;
+}

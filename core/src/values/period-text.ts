@@ -69,7 +69,10 @@ const RULES: readonly Rule[] = [
   ],
   // 02/01/2020 or 01/02/2020: a budget month's first day, in either order (the day is the 1); 01.02.2020 is day.month.
   [re('(\\d{1,2})/(\\d{1,2})/(\\d{4})'), (m, c) => firstOfMonth(num(m[3]), num(m[1]), num(m[2]), c.fiscalYearStartMonth)],
-  [re('(\\d{1,2})\\.(\\d{1,2})\\.(\\d{4})'), (m, c) => (num(m[1]) === 1 ? monthOrNull(num(m[3]), num(m[2]), c.fiscalYearStartMonth) : null)],
+  [
+    re('(\\d{1,2})\\.(\\d{1,2})\\.(\\d{4})'),
+    (m, c) => (num(m[1]) === 1 ? monthOrNull(num(m[3]), num(m[2]), c.fiscalYearStartMonth) : null),
+  ],
   [re('(\\d{4}) ?[-/.] ?(\\d{1,2})'), (m, c) => monthOrNull(num(m[1]), num(m[2]), c.fiscalYearStartMonth)], // 2026-01
   [re('(\\d{1,2}) ?[-/.] ?(\\d{4})'), (m, c) => monthOrNull(num(m[2]), num(m[1]), c.fiscalYearStartMonth)], // 01/2026
   [re('(\\d{4})'), (m, c) => yearOrNull(num(m[1]), c.fiscalYearStartMonth, true)], // 2026 → FY2026

@@ -18,7 +18,7 @@ export {
   quarterPeriod,
   yearPeriod,
 } from './fiscal-calendar.ts';
-export { findFiscalYearInText, parseFiscalYear } from './fiscal-year.ts';
+export { findFiscalYearInText, parseFiscalYear, relativeYear } from './fiscal-year.ts';
 export { monthOfName } from './month-names.ts';
 export { type BarePeriod, bareMonthOrQuarter } from './period-text.ts';
 
