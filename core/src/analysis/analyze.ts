@@ -321,19 +321,20 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
     relative.push({ col: fyCol, what: `the values of "${header.labels[fyCol]}" (${fyProfile.samples.slice(0, 2).join(', ')}…)` });
   }
   if (relative.length > 0 && treatAsBudget) {
-    if (fiscalYear.value === null) {
+    // Year 1 is each row's own fiscal year when a column gives it; else the file's, the user's, or this year.
+    const rowsSay = fyCol !== undefined && (fyProfile?.relativeYears ?? 0) === 0;
+    if (fiscalYear.value === null && !rowsSay) {
       fiscalYear = { value: new Date().getUTCFullYear(), source: 'this year (nothing in the file names the first year)' };
       analysis.fiscalYear = fiscalYear;
     }
+    const first = rowsSay ? `each row's "${header.labels[fyCol as number]}"` : `FY${fiscalYear.value} (${fiscalYear.source})`;
     issues.add(
       'warning',
       'period.relative_year',
       `The years are counted from the budget's start (${relative
         .slice(0, 3)
         .map((r) => r.what)
-        .join(
-          ', ',
-        )}): year 1 is read as FY${fiscalYear.value} (${fiscalYear.source}). Confirm the first year, or give it (--set fiscal_year=YYYY).`,
+        .join(', ')}): year 1 is read as ${first}. Confirm the first year${rowsSay ? '' : ', or give it (--set fiscal_year=YYYY)'}.`,
       headerEnd + 1,
       (relative[0]?.col ?? 0) + 1,
       'fiscal_year',

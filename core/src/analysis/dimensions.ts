@@ -10,7 +10,7 @@ import { matchHeader } from './fields.ts';
 import { cellText, normalizeHeader } from './normalize.ts';
 import type { ColumnMapping } from './mapping.ts';
 import { type ColumnProfile, ratio } from './profile.ts';
-import { NOT_BUDGET_MEASURE } from './synonyms.ts';
+import { CODE_WORDS, NOT_BUDGET_MEASURE } from './synonyms.ts';
 import type { CanonicalField, Direction, MappingEntry } from './types.ts';
 import type { Row } from '../workbook.ts';
 
@@ -164,24 +164,7 @@ function directionOfCell(text: string): Direction | null {
 }
 
 /** Words that make a header the code or the name of a twin, not its subject (`Fund Code`, `DESCRIPCION SECCION`). */
-const CODE_WORDS = new Set([
-  'code',
-  'codes',
-  'cod',
-  'codigo',
-  'codice',
-  'id',
-  'no',
-  'nr',
-  'num',
-  'number',
-  'numero',
-  'key',
-  'nummer',
-  'kode',
-  'kod',
-  'cd',
-]);
+
 const NAME_WORDS = new Set([
   'description',
   'descripcion',

@@ -7,7 +7,7 @@ import { describeMatch, fieldLabel, matchHeader } from './fields.ts';
 import { normalizeHeader } from './normalize.ts';
 import { headerPeriodInfo, isTotalHeader, type HeaderPeriod } from './period-columns.ts';
 import { type ColumnProfile, ratio } from './profile.ts';
-import { NOT_BUDGET_MEASURE } from './synonyms.ts';
+import { CODE_WORDS, NOT_BUDGET_MEASURE } from './synonyms.ts';
 import type { CanonicalField, IgnoredColumn, MappingEntry, MappingMethod } from './types.ts';
 import type { Row } from '../workbook.ts';
 
@@ -64,6 +64,7 @@ function valueFit(field: CanonicalField, p: ColumnProfile | undefined): { fit: n
   switch (field) {
     case 'amount': {
       const r = ratio(p.numeric, n);
+      if (ratio(p.leadingZeros, p.numeric) >= 0.5) return { fit: 0.2, why: 'its values are codes written with leading zeros, not money' };
       if (r >= 0.6) return { fit: 1, why: `${Math.round(r * 100)}% of its values are amounts` };
       return { fit: 0.3, why: `only ${Math.round(r * 100)}% of its values are numbers` };
     }
@@ -117,7 +118,8 @@ function valueCandidates(col: number, label: string, p: ColumnProfile): Candidat
   const n = p.nonEmpty - p.formulaErrors;
   if (n < 2) return out;
   const words = normalizeHeader(label).split(' ');
-  if (ratio(p.numeric, n) >= 0.8 && ratio(p.fiscalYearLike, n) < 0.8 && !words.some((w) => NOT_BUDGET_MEASURE.has(w))) {
+  const codes = ratio(p.leadingZeros, p.numeric) >= 0.5 || words.some((w) => CODE_WORDS.has(w));
+  if (ratio(p.numeric, n) >= 0.8 && ratio(p.fiscalYearLike, n) < 0.8 && !codes && !words.some((w) => NOT_BUDGET_MEASURE.has(w))) {
     out.push({
       field: 'amount',
       col,
@@ -137,6 +139,54 @@ function valueCandidates(col: number, label: string, p: ColumnProfile): Candidat
   }
   if (ratio(p.fiscalYearLike, n) >= 0.9 && p.distinct <= 5) {
     out.push({ field: 'fiscal_year', col, score: 0.5, method: 'values', reason: `its values are fiscal years` });
+  }
+  return out;
+}
+
+function relativeYearInfo(n: number): HeaderPeriod {
+  return { period: null, bare: null, isBudget: true, rank: 0, measure: '', relative: n };
+}
+
+/** `lb_cp_a1`, `amount_y2`, `budget yr3`: a column title ending in a year index (the prefix is the rest). */
+const INDEXED_YEAR = /^(.*?)[\s_.-]*(?:a|y|yr|year|anno|ano|jahr)[\s_.-]?(\d{1,2})$/i;
+
+/**
+ * Families of money columns titled alike and numbered by year from the budget's first (`lb_cp_a1`,
+ * `lb_cp_a2`, `lb_cp_a3`): the first family is read as years 1..n; any later family or column numbered
+ * the same way holds a second figure for the same years (cash beside commitments, carry-overs) and is
+ * ignored, so no year is counted twice.
+ */
+function yearFamilies(
+  labels: readonly string[],
+  profiles: readonly ColumnProfile[],
+  taken: ReadonlySet<number>,
+): { cols: number[]; read: boolean; reason: string }[] {
+  const byPrefix = new Map<string, { col: number; n: number }[]>();
+  for (let col = 0; col < labels.length; col++) {
+    const m = INDEXED_YEAR.exec(labels[col] ?? '');
+    const p = profiles[col];
+    if (!m || taken.has(col) || !p || ratio(p.numeric, p.nonEmpty - p.formulaErrors) < 0.9) continue;
+    const prefix = (m[1] ?? '').toLowerCase();
+    byPrefix.set(prefix, [...(byPrefix.get(prefix) ?? []), { col, n: Number(m[2]) }]);
+  }
+  const out: { cols: number[]; read: boolean; reason: string }[] = [];
+  let first: { prefix: string; cols: number[] } | null = null;
+  for (const [prefix, members] of byPrefix) {
+    const numbered = members.length >= 2 && members.every((x, i) => x.n === i + 1);
+    if (first === null && numbered) {
+      first = { prefix, cols: members.map((x) => x.col) };
+      out.push({ cols: first.cols, read: true, reason: '' });
+    }
+  }
+  if (first === null) return [];
+  const head = labels[first.cols[0] as number] ?? '';
+  for (const [prefix, members] of byPrefix) {
+    if (prefix === first.prefix) continue;
+    out.push({
+      cols: members.map((x) => x.col),
+      read: false,
+      reason: `numbered by year like "${head}", it holds a second figure for the same years (the first set of columns is the budget, read once)`,
+    });
   }
   return out;
 }
@@ -204,6 +254,17 @@ export function mapColumns(input: MappingInput): ColumnMapping {
     const info =
       headerPeriodInfo(headerCells[col] ?? label, fiscalYearStartMonth) ?? (label ? headerPeriodInfo(label, fiscalYearStartMonth) : null);
     if (info) periodColumns.push({ col, header: label, info });
+  }
+  if (periodColumns.length === 0) {
+    for (const f of yearFamilies(labels, profiles, taken)) {
+      if (f.read) periodColumns.push(...f.cols.map((col, i) => ({ col, header: labels[col] ?? '', info: relativeYearInfo(i + 1) })));
+      else {
+        for (const col of f.cols) {
+          taken.add(col);
+          ignored.push({ column: col + 1, header: labels[col] ?? '', reason: f.reason });
+        }
+      }
+    }
   }
 
   // 3. Header and value evidence for the remaining columns; best score first, one column per field.

@@ -632,3 +632,23 @@ export const TOTAL_WORDS = new Set([
 
 /** Totals in CJK headers and labels (`合計`, `兩年合計`, `小计`), matched anywhere in the text: CJK has no spaces between words. */
 export const CJK_TOTAL = /合計|合计|總計|总计|小計|小计|総計|累計|累计/;
+
+/** Words that make a column title a code or number (`Fund Code`, `capitolo_num`, `Org ID`): such a column identifies, it is never money. */
+export const CODE_WORDS = new Set([
+  'code',
+  'codes',
+  'cod',
+  'codigo',
+  'codice',
+  'id',
+  'no',
+  'nr',
+  'num',
+  'number',
+  'numero',
+  'key',
+  'nummer',
+  'kode',
+  'kod',
+  'cd',
+]);
