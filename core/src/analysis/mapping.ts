@@ -7,7 +7,7 @@ import { describeMatch, fieldLabel, matchHeader } from './fields.ts';
 import { normalizeHeader } from './normalize.ts';
 import { headerPeriodInfo, isTotalHeader, type HeaderPeriod } from './period-columns.ts';
 import { type ColumnProfile, ratio } from './profile.ts';
-import { CODE_WORDS, NOT_BUDGET_MEASURE } from './synonyms.ts';
+import { CODE_WORDS, FIGURE_WORDS, NOT_BUDGET_MEASURE } from './synonyms.ts';
 import type { CanonicalField, IgnoredColumn, MappingEntry, MappingMethod } from './types.ts';
 import type { Row } from '../workbook.ts';
 
@@ -100,8 +100,10 @@ function headerCandidates(label: string, col: number, profile: ColumnProfile | u
   if (normalized === '') return out;
   const words = normalized.split(' ');
   const notBudget = words.some((w) => NOT_BUDGET_MEASURE.has(w));
+  const figure = words.some((w) => FIGURE_WORDS.has(w));
   for (const m of matchHeader(normalized)) {
-    if (m.field === 'amount' && notBudget) continue;
+    if (m.field === 'amount' && (notBudget || figure)) continue;
+    if (figure && (m.field === 'department' || m.field === 'category' || m.field === 'project')) continue;
     const { fit, why } = valueFit(m.field, profile);
     // Between equally good titles, names beat codes for labels ("Account Description" over "Account Number").
     const namesBonus =

@@ -107,7 +107,9 @@ function fromText(text: string, fiscalYearStartMonth: number): HeaderPeriod | nu
     const period = yearPeriod(Number(range[1]) + 1, fiscalYearStartMonth);
     return { period, bare: null, isBudget, rank, measure: m };
   }
-  const period = parsePeriod(core, ctx);
+  // A figure's title with qualifiers (`Compte provisoire 2013`, `Actual unaudited FY25`): its period is in its numbers.
+  const dated = kept.filter((w) => /\d/.test(w));
+  const period = parsePeriod(core, ctx) ?? (measure.length > 0 && dated.length === 1 ? parsePeriod(dated[0] as string, ctx) : null);
   if (period) return { period, bare: null, isBudget, rank, measure: m };
   const bare = bareMonthOrQuarter(core) as BarePeriod | null;
   if (bare) return { period: null, bare, isBudget, rank, measure: m };

@@ -652,3 +652,30 @@ export const CODE_WORDS = new Set([
   'kod',
   'cd',
 ]);
+
+/** Words of a quantity or price column (`Qty`, `Unit price`, `Menge`, `單價`): figures, never a department or category. */
+export const FIGURE_WORDS = new Set([
+  'price',
+  'prices',
+  'rate',
+  'qty',
+  'quantity',
+  'quantities',
+  'prix',
+  'quantite',
+  'preis',
+  'menge',
+  'anzahl',
+  'precio',
+  'cantidad',
+  'preco',
+  'quantidade',
+  'prezzo',
+  'quantita',
+  'prijs',
+  'aantal',
+  '數量',
+  '数量',
+  '單價',
+  '单价',
+]);

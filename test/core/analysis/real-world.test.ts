@@ -40,7 +40,7 @@ function analyze(file: string): Analysis {
 /** Cents of a decimal string, for comparing totals written with or without trailing zeros. */
 function cents(text: string): bigint {
   const [whole = '0', frac = ''] = text.replace('-', '').split('.');
-  const value = BigInt(whole) * 100n + BigInt((frac + '00').slice(0, 2));
+  const value = BigInt(whole) * 100n + BigInt(`${frac}00`.slice(0, 2));
   return text.startsWith('-') ? -value : value;
 }
 
