@@ -168,6 +168,31 @@ describe('budget-sync analyze: input it cannot read exits 2 and names the file',
   });
 });
 
+describe('budget-sync analyze --set: values the file lacks', () => {
+  const file = join(tmp, 'research-office.csv');
+  writeFileSync(file, 'Category,Jan,Feb\nTravel,100,200\nSupplies,50,60\n');
+
+  it('gives every line the department and fiscal year set, without the proposal warning', () => {
+    const r = run('analyze', file, '--set', 'department=Research', '--set', 'fiscal_year=2026', '--json');
+    expect(r.status).toBe(0);
+    const a = JSON.parse(r.stdout) as { lines: { department: string; period: string }[]; issues: { code: string }[] };
+    expect(a.lines.map((l) => [l.department, l.period])).toEqual([
+      ['Research', '2026-01'],
+      ['Research', '2026-02'],
+      ['Research', '2026-01'],
+      ['Research', '2026-02'],
+    ]);
+    expect(a.issues.map((i) => i.code)).not.toContain('department.proposed');
+  });
+
+  it('refuses a field it cannot set, naming the ones it can (exit 2)', () => {
+    const r = run('analyze', file, '--set', 'colour=red');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--set takes one of department, category, fiscal_year, currency, direction/);
+    expect(r.stdout).toBe('');
+  });
+});
+
 describe('budget-sync analyze: the human output', () => {
   const r = run('analyze', corpus('budget-wide-fy2026.xlsx'));
 

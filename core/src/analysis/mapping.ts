@@ -29,6 +29,12 @@ export interface ColumnMapping {
   ignored: IgnoredColumn[];
   /** 0-based columns no field took (with or without a title): dimensions.ts decides what they are. */
   unknownColumns: number[];
+  /**
+   * The money columns by phase, for the kind detector and the reasons: `plan` (budget, adopted, voted,
+   * draft, estimate: what is imported) and `actual` (actual, executed, result, variance: never imported).
+   * A file whose money is all `actual` is not a budget.
+   */
+  measures: { plan: number[]; actual: number[] };
 }
 
 export interface MappingInput {
@@ -364,6 +370,19 @@ export function mapColumns(input: MappingInput): ColumnMapping {
     }
   }
   entries.sort((a, b) => a.column - b.column);
+  const plan = periodColumns.filter((p) => p.info.isBudget).map((p) => p.col);
+  if (fields.amount !== undefined) plan.push(fields.amount);
+  const actual = periodColumns.filter((p) => !p.info.isBudget).map((p) => p.col);
+  for (let col = 0; col < width; col++) {
+    const p = profiles[col];
+    if (plan.includes(col) || actual.includes(col) || !p || ratio(p.numeric, p.nonEmpty - p.formulaErrors) < 0.8) continue;
+    if (
+      normalizeHeader(labels[col] ?? '')
+        .split(' ')
+        .some((w) => NOT_BUDGET_MEASURE.has(w))
+    )
+      actual.push(col);
+  }
   return {
     layout: wide ? 'wide' : 'long',
     fields,
@@ -372,5 +391,6 @@ export function mapColumns(input: MappingInput): ColumnMapping {
     totalColumns,
     ignored,
     unknownColumns,
+    measures: { plan: plan.sort((a, b) => a - b), actual },
   };
 }

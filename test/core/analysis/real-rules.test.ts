@@ -4,6 +4,8 @@
  * hierarchy rows, sheets, and values the file lacks (`set`).
  */
 import { describe, expect, it } from 'vitest';
+import { mapColumns } from '../../../core/src/analysis/mapping.ts';
+import { profileColumns } from '../../../core/src/analysis/profile.ts';
 import { analyzeCsv, analyzeXlsx, headerOf, issueCells } from './helpers.ts';
 
 const periodsOf = (a: ReturnType<typeof analyzeCsv>) => [...new Set(a.lines.map((l) => l.period))];
@@ -128,6 +130,52 @@ describe('dimensions and code/name twins', () => {
     expect(a.lines.map((l) => l.direction)).toEqual(['expense', 'revenue', 'expense']);
     // The row number column is a record key: rows 1 and 3 repeat their labels but stay two positions.
     expect(a.stats).toMatchObject({ lines: 3, total: '145.00', importable: true });
+  });
+});
+
+describe('plan against actual', () => {
+  /** The columns the kind detector is told are plan and actual money. */
+  function measures(header: string[], rows: (string | number)[][]) {
+    const m = mapColumns({
+      labels: header,
+      headerCells: header,
+      profiles: profileColumns(rows, header.length),
+      fiscalYearStartMonth: 1,
+      confirmThreshold: 0.7,
+    });
+    return { plan: m.measures.plan.map((c) => header[c]), actual: m.measures.actual.map((c) => header[c]) };
+  }
+
+  it('tells the kind detector which money columns are plan and which are actual, in several languages', () => {
+    expect(measures(['month', 'category', 'budget', 'actual', 'variance'], [['Jan', 'Travel', 10, 9, 1]])).toEqual({
+      plan: ['budget'],
+      actual: ['actual', 'variance'],
+    });
+    expect(measures(['Kostenstelle', 'Konto', 'Plan 2026', 'Ist 2025', 'Ergebnis 2024'], [['A', 'B', 1, 2, 3]])).toEqual({
+      plan: ['Plan 2026'],
+      actual: ['Ist 2025', 'Ergebnis 2024'],
+    });
+    expect(measures(['Centro', 'Partida', 'Realizado 2024', 'Ejecutado 2025'], [['A', 'B', 1, 2]])).toEqual({
+      plan: [],
+      actual: ['Realizado 2024', 'Ejecutado 2025'],
+    });
+  });
+
+  it('imports the budget column of a variance report and lists the others as ignored, saying why', () => {
+    const a = analyzeCsv(
+      'month,year,type,category,budget,actual,variance,variance_pct\nJan,2024,Revenue,Retail,100,90,-10,-10\nJan,2024,Cost,Staff,50,55,5,10\nFeb,2024,Revenue,Retail,100,95,-5,-5\n',
+      'fpa.csv',
+    );
+    expect(headerOf(a, 'amount')).toBe('budget');
+    expect(ignored(a, 'actual')).toMatch(/not the budget/);
+    expect(ignored(a, 'variance')).toMatch(/not the budget/);
+    expect(a.lines.map((l) => l.direction)).toEqual(['revenue', 'expense', 'revenue']);
+    expect(a.stats).toMatchObject({ lines: 3, total: '250.00', importable: true });
+  });
+
+  it('yields no budget lines from a file of actuals only', () => {
+    const a = analyzeCsv('Department,Category,Actual 2024,Actual 2025\nSales,Travel,10,20\n', 'spend.csv');
+    expect(a.lines).toEqual([]);
   });
 });
 
