@@ -231,7 +231,12 @@ class LineExtractor {
     // Totals and subtotals: a dimension cell (or the first text cell) says so.
     let bits = 0;
     if (this.labelCols.length === 0) bits = totalBits(row[0], this.labels.info(row[0]));
-    else for (const c of this.labelCols) bits |= totalBits(row[c], this.labels.infoAt(c, row[c]));
+    else {
+      if (deptCol !== undefined) bits |= totalBits(row[deptCol], dept);
+      if (catCol !== undefined) bits |= totalBits(row[catCol], cat);
+      if (projCol !== undefined) bits |= totalBits(row[projCol], proj);
+      for (const d of this.plan.roles.dimensions) bits |= totalBits(row[d.col], this.labels.infoAt(d.col, row[d.col]));
+    }
     if ((bits & EXACT_TOTAL) !== 0 || (bits & (EDGE_TOTAL | OTHER_LABEL)) === EDGE_TOTAL) {
       const name =
         this.labelCols.map((c) => this.labels.infoAt(c, row[c]).text).find((t) => t !== '') || this.labels.info(row[0]).text || 'Total';
@@ -745,14 +750,6 @@ class LineExtractor {
     const catKey = set === null ? labels.keyOf(cat) : this.identity(cat, 'category', row);
     // Recorded keys and pushed lines go together: the key's line number is its index in `lines`.
     let earlier = this.keys.firstLine(deptKey, catKey, set === null ? labels.keyOf(proj) : set.id, period.key);
-    const repeats =
-      set === null
-        ? ''
-        : Object.values(set.dimensions)
-            .map((v) => ` / ${v}`)
-            .join('');
-    const project = proj.text === '' ? null : proj.text;
-    const where = `${dept.text} / ${cat.text}${project ? ` / ${project}` : ''}${repeats} / ${period.key}`;
     if (earlier >= 0 && set !== null && this.plan.roles.dimensions.some((d) => !d.rowKey)) {
       // A file classified by further dimensions whose rows agree on every one of them: the file itself does not
       // tell these items apart (a blank description), so they are kept as separate, numbered lines.
@@ -764,7 +761,7 @@ class LineExtractor {
       this.issues.add(
         'warning',
         'row.repeated',
-        `Row ${r1} has the same labels as row ${first} (${where}) but its own figures: kept as a separate line, numbered "${set.dimensions.repeat}" (dimension "repeat"). Merge the rows if they are one item.`,
+        `Row ${r1} has the same labels as row ${first} (${keyText(dept, cat, proj, set, period)}) but its own figures: kept as a separate line, numbered "${set.dimensions.repeat}" (dimension "repeat"). Merge the rows if they are one item.`,
         r1,
         null,
       );
@@ -774,7 +771,7 @@ class LineExtractor {
       this.issues.add(
         'error',
         'row.duplicate',
-        `Row ${r1} repeats ${where}, already on row ${first}. Keep one of them, or add them up.`,
+        `Row ${r1} repeats ${keyText(dept, cat, proj, set, period)}, already on row ${first}. Keep one of them, or add them up.`,
         r1,
         null,
       );
@@ -782,7 +779,7 @@ class LineExtractor {
     }
     const { owner: ownerCol, notes: notesCol } = this.plan.fields;
     // The same property order and kinds for every line: one hidden class for a million objects.
-    this.lines.push({
+    const line: BudgetLine = {
       department: dept.text,
       category: cat.text,
       project: proj.text === '' ? null : proj.text,
@@ -798,8 +795,10 @@ class LineExtractor {
       sourceColumn: col + 1,
       dimensions: set === null ? NO_DIMENSIONS : set.dimensions,
       direction,
-      codes: set === null ? undefined : set.codes,
-    });
+    };
+    // Only files with twins give lines `codes`: a plain file's million lines keep one property fewer.
+    if (this.combined) line.codes = set?.codes;
+    this.lines.push(line);
     const n = this.lines.length - 1;
     if (this.keys.bringsOtherGrain(period.grain)) reportOverlap(this.lines, this.keys, this.issues, n);
     if (n === this.amounts.length) {
@@ -828,6 +827,17 @@ function reportOverlap(lines: readonly BudgetLine[], keys: LineKeys, issues: Iss
     );
     return;
   }
+}
+
+/** A line's key as people read it, for messages (only built when one is written). */
+function keyText(dept: LabelInfo, cat: LabelInfo, proj: LabelInfo, set: DimensionSet | null, period: Period): string {
+  const dims =
+    set === null
+      ? ''
+      : Object.values(set.dimensions)
+          .map((v) => ` / ${v}`)
+          .join('');
+  return `${dept.text} / ${cat.text}${proj.text ? ` / ${proj.text}` : ''}${dims} / ${period.key}`;
 }
 
 /** The amount as an exact two-decimal string: the cell's own text when it already is one. */
