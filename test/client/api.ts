@@ -490,14 +490,24 @@ export interface components {
             mapping: {
                 column: number;
                 confidence: number;
+                /**
+                 * @description field "dimension": its name in each line's dimensions
+                 * @example fund
+                 */
+                dimension?: string;
                 /** @enum {string} */
-                field: "department" | "category" | "period" | "fiscal_year" | "amount" | "currency" | "project" | "owner" | "notes";
+                field: "department" | "category" | "period" | "fiscal_year" | "amount" | "currency" | "project" | "owner" | "notes" | "direction" | "dimension";
                 header: string;
                 /** @enum {string} */
                 method: "override" | "remembered" | "synonym" | "token" | "fuzzy" | "values" | "period_header";
                 needsConfirmation: boolean;
                 period?: string;
                 reason: string;
+                /**
+                 * @description the code column of a code/name twin
+                 * @enum {string}
+                 */
+                role?: "code";
             }[];
             notes: string[];
             sheet: string | null;
@@ -505,6 +515,7 @@ export interface components {
                 chosen: boolean;
                 hidden: boolean;
                 name: string;
+                read: boolean;
                 reason: string;
             }[];
             stats: {
