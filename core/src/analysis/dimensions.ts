@@ -414,6 +414,9 @@ export function assignLineRoles(input: RolesInput): LineRoles {
     let bestScore = 0;
     for (const name of pool) {
       if (name === code || used.has(name.col) || name.codeLike || !name.textLike) continue;
+      // Two columns already read as two fields (a project code beside a department) are not one twin.
+      if (fieldCols.has(code.col) && fieldCols.has(name.col) && fieldCols.get(code.col) !== 'notes' && fieldCols.get(name.col) !== 'notes')
+        continue;
       if (averageLength(name.values) <= averageLength(code.values)) continue;
       const sharesSubject = subjectWords(code.header).some((w) => subjectWords(name.header).includes(w));
       const distance = Math.abs(name.col - code.col);

@@ -156,7 +156,7 @@ function relativeYearInfo(n: number): HeaderPeriod {
 }
 
 /** `lb_cp_a1`, `amount_y2`, `budget yr3`: a column title ending in a year index (the prefix is the rest). */
-const INDEXED_YEAR = /^(.*?)[\s_.-]*(?:a|y|yr|year|anno|ano|jahr)[\s_.-]?(\d{1,2})$/i;
+const INDEXED_YEAR = /^(.*?)(?:^|[\s_.-])(?:a|y|yr|year|anno|ano|jahr)[\s_.-]?(\d{1,2})$/i;
 
 /**
  * Families of money columns titled alike and numbered by year from the budget's first (`lb_cp_a1`,

@@ -122,6 +122,18 @@ describe('dimensions and code/name twins', () => {
     expect(a.stats).toMatchObject({ lines: 3, total: '60.00', importable: true });
   });
 
+  it('never pairs two columns already read as two fields (a project code beside a department)', () => {
+    const a = analyzeCsv(
+      'Project Code,Department,Category,Month,Amount\nP1,Sales,Travel,2026-01,1\nP2,Ops,Travel,2026-01,2\nP3,Legal,Rent,2026-01,3\n',
+    );
+    expect([headerOf(a, 'project'), headerOf(a, 'department')]).toEqual(['Project Code', 'Department']);
+    expect(a.lines.map((l) => [l.project, l.department, l.codes])).toEqual([
+      ['P1', 'Sales', undefined],
+      ['P2', 'Ops', undefined],
+      ['P3', 'Legal', undefined],
+    ]);
+  });
+
   it('reads the direction from a column (Aufwand / Ertrag) and keeps both sides in the total', () => {
     const a = analyzeCsv(
       'ID;Haushaltsjahr;Fachbereich;Produkt;Konto;Ansatz;Budgetrichtung\n1;2018;FB 1;Schulen;Strom;100;Aufwand\n2;2018;FB 1;Schulen;Gebühren;40;Ertrag\n3;2018;FB 1;Schulen;Strom;5;Aufwand\n',
