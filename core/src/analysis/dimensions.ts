@@ -225,25 +225,37 @@ function describe(c: Column): string {
   return `"${c.header || `column ${c.col + 1}`}"`;
 }
 
-/** Every pair of non-empty values is consistent in both directions: each code has one name and each name one code. */
-function oneToOne(a: readonly string[], b: readonly string[]): boolean {
+/**
+ * How the values of `a` (codes) and `b` (names) correspond on the rows where both are filled: `one-to-one`
+ * (each code one name and each name one code), `code-to-name` (each code one name; a name may stand
+ * under several codes, as "Basic salaries" under 10000 and 11000), or null. A row with only one of the two
+ * filled breaks the correspondence.
+ */
+function correspondence(a: readonly string[], b: readonly string[]): 'one-to-one' | 'code-to-name' | null {
   const ab = new Map<string, string>();
   const ba = new Map<string, string>();
   let pairs = 0;
+  let oneToOne = true;
   for (let i = 0; i < a.length; i++) {
     const x = a[i] as string;
     const y = b[i] as string;
     if (x === '' || y === '') {
-      if (x !== y) return false;
+      if (x !== y) return null;
       continue;
     }
     pairs++;
-    if ((ab.get(x) ?? y) !== y || (ba.get(y) ?? x) !== x) return false;
+    if ((ab.get(x) ?? y) !== y) return null;
+    if ((ba.get(y) ?? x) !== x) oneToOne = false;
     ab.set(x, y);
     ba.set(y, x);
   }
-  // Two constant columns say nothing about each other.
-  return pairs >= 2 && ab.size >= 2;
+  if (pairs < 2) return null;
+  // Two constant columns say nothing about each other by their values alone.
+  return oneToOne && ab.size >= 2 ? 'one-to-one' : 'code-to-name';
+}
+
+function oneToOne(a: readonly string[], b: readonly string[]): boolean {
+  return correspondence(a, b) === 'one-to-one';
 }
 
 /** Short codes: no spaces, a digit, at most 16 characters (`6064`, `IN09`, `00.1`). */
@@ -421,7 +433,9 @@ export function assignLineRoles(input: RolesInput): LineRoles {
       const sharesSubject = subjectWords(code.header).some((w) => subjectWords(name.header).includes(w));
       const distance = Math.abs(name.col - code.col);
       if (!sharesSubject && distance > 1) continue;
-      if (!oneToOne(code.values, name.values)) continue;
+      // One to one by the values alone; a code that determines its name also when the titles share their subject.
+      const fit = correspondence(code.values, name.values);
+      if (fit === null || (fit === 'code-to-name' && !sharesSubject)) continue;
       const score = (sharesSubject ? 10 : 0) - distance;
       if (best === null || score > bestScore) {
         best = name;
@@ -602,6 +616,8 @@ function numericRole(c: Column, words: readonly string[], n: number): string | n
   if (words.some((w) => NOT_BUDGET_MEASURE.has(w))) {
     return `${describe(c)} holds ${words.filter((w) => NOT_BUDGET_MEASURE.has(w)).join(' ')} figures, not the budget (plan) amounts`;
   }
+  // A column titled as a code (`Account Code`, `capitolo_num`) identifies, whatever its numbers look like.
+  if (words.some((w) => CODE_WORDS.has(w))) return null;
   if (integers) {
     // Codes: a fixed width, or few values repeated over the rows.
     const widths = new Set(c.values.filter((v) => v !== '').map((v) => v.replace(/^-/, '').length));

@@ -122,6 +122,25 @@ describe('dimensions and code/name twins', () => {
     expect(a.stats).toMatchObject({ lines: 3, total: '60.00', importable: true });
   });
 
+  it('pairs a code with its name also when one name stands under several codes, if the titles share their subject', () => {
+    const a = analyzeCsv(
+      'Department,ECONOMICO,DESCRIPCION ECONOMICO,Account Code,Budget 2026\nPleno,10000,RETRIBUCIONES BASICAS,210108010000,5\nPleno,11000,RETRIBUCIONES BASICAS,210108020000,6\nPleno,12000,SUELDOS A1,210109010000,7\n',
+    );
+    expect(a.mapping.filter((m) => m.field === 'category').map((m) => [m.header, m.role])).toEqual([
+      ['DESCRIPCION ECONOMICO', undefined],
+      ['ECONOMICO', 'code'],
+    ]);
+    expect(a.lines.map((l) => [l.category, l.codes?.category])).toEqual([
+      ['RETRIBUCIONES BASICAS', '10000'],
+      ['RETRIBUCIONES BASICAS', '11000'],
+      ['SUELDOS A1', '12000'],
+    ]);
+    // Identity by code: the two "RETRIBUCIONES BASICAS" rows are two lines.
+    expect(a.stats).toMatchObject({ lines: 3, total: '18.00', errors: 0 });
+    // A number column titled as a code is a code, never money, whatever its numbers look like.
+    expect(a.mapping.find((m) => m.header === 'Account Code')?.field).not.toBe('amount');
+  });
+
   it('never pairs two columns already read as two fields (a project code beside a department)', () => {
     const a = analyzeCsv(
       'Project Code,Department,Category,Month,Amount\nP1,Sales,Travel,2026-01,1\nP2,Ops,Travel,2026-01,2\nP3,Legal,Rent,2026-01,3\n',
