@@ -85,6 +85,8 @@ function scoreLabels(labels: readonly string[], raw: Row, fiscalYearStartMonth: 
       continue;
     }
     if (typeof v === 'string' || v === undefined || v === null) {
+      // "Budget Period:" labels a value beside it (a form), it does not title a column.
+      if (label.endsWith(':')) continue;
       if (label.length <= 60 && !isSentence(label)) textCells++;
       const best = matchHeader(normalizeHeader(label))[0];
       if (best && best.score >= 0.7) knownFields++;

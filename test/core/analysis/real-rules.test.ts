@@ -81,6 +81,37 @@ describe('period headers in the forms budgets use', () => {
   });
 });
 
+describe('the header row', () => {
+  it('is the row of titles above the figures, not a form row of "Label:" and dates above it', () => {
+    const a = analyzeXlsx(
+      [
+        {
+          name: 'Grant',
+          rows: [
+            ['PROPOSAL BUDGET FORM'],
+            ['Budget Period:', 'From', new Date(Date.UTC(2024, 8, 1)), 'Through', new Date(Date.UTC(2027, 7, 31))],
+            [],
+            ['', 'Year 1', 'Year 2', 'Year 3'],
+            ['Salaries', 100, 110, 120],
+            ['Travel', 10, 20, 30],
+            ['Supplies', 5, 5, 5],
+          ],
+        },
+      ],
+      'grant.xlsx',
+      { set: { fiscal_year: '2025' } },
+    );
+    expect(a.headerRow).toBe(4);
+    expect(a.lines.map((l) => l.period).slice(0, 3)).toEqual(['FY2025', 'FY2026', 'FY2027']);
+    expect(a.stats).toMatchObject({ lines: 9, total: '405.00' });
+  });
+
+  it('is not a data row whose first cell is a year', () => {
+    const a = analyzeCsv('Department,Category,Amount\n2026,Travel,100\nSales,Rent,200\n', 'budget-2026.csv');
+    expect(a.headerRow).toBe(1);
+  });
+});
+
 describe('dimensions and code/name twins', () => {
   const oakland = [
     'Department,Fund Code,Fund Description,Account Code,Account Description,Amount',
