@@ -524,7 +524,9 @@ function fixedLabels(
   for (let i = 0; i < roles.dimensions.length; i++) {
     const d = roles.dimensions[i];
     const b = best < 0 ? undefined : roles.dimensions[best];
-    if (d && !d.rowKey && (b === undefined || (profiles[d.col]?.distinct ?? 0) >= (profiles[b.col]?.distinct ?? 0))) best = i;
+    // People's names are never a budget category (and a list of them is personal data, found later).
+    const people = ratio(profiles[d?.col ?? -1]?.personName ?? 0, profiles[d?.col ?? -1]?.nonEmpty ?? 0) >= 0.6;
+    if (d && !d.rowKey && !people && (b === undefined || (profiles[d.col]?.distinct ?? 0) >= (profiles[b.col]?.distinct ?? 0))) best = i;
   }
   const chosen = roles.dimensions[best];
   if (chosen === undefined) return fixed;

@@ -691,7 +691,16 @@ export function detectFileKind(input: KindInput): KindVerdict {
   };
 }
 
-const NO_TITLES: ColumnMapping = { layout: 'long', fields: {}, entries: [], periodColumns: [], totalColumns: [], ignored: [], unknownColumns: [] };
+const NO_TITLES: ColumnMapping = {
+  layout: 'long',
+  fields: {},
+  entries: [],
+  periodColumns: [],
+  totalColumns: [],
+  ignored: [],
+  unknownColumns: [],
+  measures: { plan: [], actual: [] },
+};
 
 /**
  * A table without column titles (some banks export none) can still show its structure: a balance that

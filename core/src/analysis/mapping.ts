@@ -70,7 +70,7 @@ function valueFit(field: CanonicalField, p: ColumnProfile | undefined): { fit: n
   switch (field) {
     case 'amount': {
       const r = ratio(p.numeric, n);
-      if (ratio(p.leadingZeros, p.numeric) >= 0.5) return { fit: 0.2, why: 'its values are codes written with leading zeros, not money' };
+      if (ratio(p.leadingZero, p.numeric) >= 0.5) return { fit: 0.2, why: 'its values are codes written with leading zeros, not money' };
       if (r >= 0.6) return { fit: 1, why: `${Math.round(r * 100)}% of its values are amounts` };
       return { fit: 0.3, why: `only ${Math.round(r * 100)}% of its values are numbers` };
     }
@@ -126,7 +126,7 @@ function valueCandidates(col: number, label: string, p: ColumnProfile): Candidat
   const n = p.nonEmpty - p.formulaErrors;
   if (n < 2) return out;
   const words = normalizeHeader(label).split(' ');
-  const codes = ratio(p.leadingZeros, p.numeric) >= 0.5 || words.some((w) => CODE_WORDS.has(w));
+  const codes = ratio(p.leadingZero, p.numeric) >= 0.5 || words.some((w) => CODE_WORDS.has(w));
   if (ratio(p.numeric, n) >= 0.8 && ratio(p.fiscalYearLike, n) < 0.8 && !codes && !words.some((w) => NOT_BUDGET_MEASURE.has(w))) {
     out.push({
       field: 'amount',

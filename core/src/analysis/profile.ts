@@ -17,8 +17,6 @@ export interface ColumnProfile {
   text: number;
   periodLike: number;
   fiscalYearLike: number;
-  /** Whole numbers written with leading zeros (`02`, `0041`): codes, never money. */
-  leadingZeros: number;
   /** Years counted from the budget's first (`Year 1`, `第2年`), among `fiscalYearLike`. */
   relativeYears: number;
   /** Dates naming a specific day (not the first of a month): transactions, not budget periods. */
@@ -62,7 +60,6 @@ const CURRENCY_CODE = /^[A-Z]{3}$/;
 const YES_NO = /^(?:y|n|yes|no|true|false|ja|nein|oui|non|si|sí)$/i;
 const COMPANY = /\b(?:ltd|limited|plc|inc|llc|llp|gmbh|corp|corporation|co|sa|sarl|sas|ag|bv|pty|srl|spa|oy|ab)\.?$/i;
 const REFERENCE = /^[A-Z]{0,6}[-_/ #]?\d{3,}[A-Z0-9-]*$/i;
-const LEADING_ZERO = /^0\d+$/;
 const FORMULA_ERROR = /^#(?:REF!|VALUE!|DIV\/0!|N\/A|NAME\?|NUM!|NULL!|ERROR!|SPILL!|CALC!|GETTING_DATA)$/;
 
 export function isFormulaError(value: unknown): boolean {
@@ -129,7 +126,6 @@ export function profileColumns(rows: readonly Row[], width: number): ColumnProfi
       periodLike: 0,
       fiscalYearLike: 0,
       relativeYears: 0,
-      leadingZeros: 0,
       dayDates: 0,
       dates: 0,
       distinct: 0,
@@ -171,7 +167,6 @@ export function profileColumns(rows: readonly Row[], width: number): ColumnProfi
       const amount = parseAmount(v);
       if (amount.ok) {
         p.numeric++;
-        if (typeof v === 'string' && LEADING_ZERO.test(s)) p.leadingZeros++;
         if (isMoneyLike(v)) p.moneyLike++;
       } else if (typeof v === 'string') {
         p.text++;
