@@ -10,7 +10,7 @@ import { matchHeader } from './fields.ts';
 import { cellText, normalizeHeader } from './normalize.ts';
 import type { ColumnMapping } from './mapping.ts';
 import { type ColumnProfile, ratio } from './profile.ts';
-import { CODE_WORDS, NOT_BUDGET_MEASURE } from './synonyms.ts';
+import { CODE_WORDS, FIGURE_WORDS, NOT_BUDGET_MEASURE } from './synonyms.ts';
 import type { CanonicalField, Direction, MappingEntry } from './types.ts';
 import type { Row } from '../workbook.ts';
 
@@ -616,6 +616,9 @@ function numericRole(c: Column, words: readonly string[], n: number): string | n
   if (words.some((w) => NOT_BUDGET_MEASURE.has(w))) {
     return `${describe(c)} holds ${words.filter((w) => NOT_BUDGET_MEASURE.has(w)).join(' ')} figures, not the budget (plan) amounts`;
   }
+  // A count or a price beside the amount (`Headcount`, `FTE`, `Qty`) is a figure, even when its small
+  // integers repeat like codes.
+  if (words.some((w) => FIGURE_WORDS.has(w))) return `${describe(c)} holds quantities or prices, not the budget amount of the line`;
   // A column titled as a code (`Account Code`, `capitolo_num`) identifies, whatever its numbers look like.
   if (words.some((w) => CODE_WORDS.has(w))) return null;
   if (integers) {

@@ -653,8 +653,18 @@ export const CODE_WORDS = new Set([
   'cd',
 ]);
 
-/** Words of a quantity or price column (`Qty`, `Unit price`, `Menge`, `單價`): figures, never a department or category. */
+/**
+ * Words of a quantity or price column (`Qty`, `Unit price`, `Menge`, `單價`, `Headcount`, `FTE`): figures,
+ * never a department, a category or a dimension.
+ */
 export const FIGURE_WORDS = new Set([
+  'headcount',
+  'fte',
+  'ftes',
+  'units',
+  'hours',
+  'stellen',
+  'plazas',
   'price',
   'prices',
   'rate',
