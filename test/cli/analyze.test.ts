@@ -97,9 +97,24 @@ describe('budget-sync analyze --json', () => {
   it('exits 1 for a payroll file, with kind.mismatch', () => {
     const r = run('analyze', corpus('payroll-jan.csv'), '--json');
     expect(r.status).toBe(1);
-    const doc = JSON.parse(r.stdout) as { kind: { kind: string }; issues: { code: string }[] };
+    const doc = JSON.parse(r.stdout) as {
+      kind: { kind: string };
+      issues: { severity: string; code: string; message: string }[];
+      stats: { errors: number; warnings: number };
+    };
     expect(doc.kind.kind).toBe('payroll');
     expect(doc.issues.map((i) => i.code)).toContain('kind.mismatch');
+    // What an override of the kind would still meet is listed too (issue 14: it was found only after overriding).
+    expect(doc.issues).toContainEqual(
+      expect.objectContaining({
+        severity: 'error',
+        code: 'field.missing',
+        message: expect.stringMatching(/^Even imported as a budget anyway/),
+      }),
+    );
+    // One code at two severities (pii.detected) is counted at each.
+    const bySeverity = (s: string) => doc.issues.filter((i) => i.severity === s).length;
+    expect(doc.stats).toMatchObject({ errors: bySeverity('error'), warnings: bySeverity('warning') });
   });
 
   it('with --fiscal-year-start 7, Jul-25 on row 2 of budget-fiscal-july.csv is period 2025-07 of fiscal year 2026', () => {

@@ -11,6 +11,7 @@ import { type NodeServer, startServer } from '@budget-sync/edge/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newOrg, type TestOrg } from '../edge/helpers.ts';
 import { freshDatabase } from '../support/postgres.ts';
+import { browseAt, type Jar } from './browser-http.ts';
 
 const db = await freshDatabase();
 let server: NodeServer;
@@ -26,41 +27,8 @@ afterAll(async () => {
   await server?.close();
 });
 
-type Jar = Record<string, string>;
-
-function cookieHeader(jar: Jar): string {
-  return Object.entries(jar)
-    .map(([k, v]) => `${k}=${v}`)
-    .join('; ');
-}
-
-/** Applies a response's Set-Cookie headers to the jar (an expired cookie leaves it). */
-function keep(jar: Jar, res: Response): void {
-  for (const line of res.headers.getSetCookie()) {
-    const [pair = '', ...attributes] = line.split(';');
-    const at = pair.indexOf('=');
-    const name = pair.slice(0, at).trim();
-    const gone = attributes.some((a) => /^\s*max-age=0\s*$/i.test(a)) || pair.slice(at + 1) === '';
-    if (gone) delete jar[name];
-    else jar[name] = pair.slice(at + 1);
-  }
-}
-
-/** A browser's request: its cookies, same-origin, no redirects followed. */
-async function browse(jar: Jar, method: 'GET' | 'POST', path: string, form?: Record<string, string>): Promise<Response> {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    redirect: 'manual',
-    headers: {
-      cookie: cookieHeader(jar),
-      'sec-fetch-site': 'same-origin',
-      ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
-    },
-    ...(form ? { body: new URLSearchParams(form).toString() } : {}),
-  });
-  keep(jar, res);
-  return res;
-}
+const browse = (jar: Jar, method: 'GET' | 'POST', path: string, form?: Record<string, string>) =>
+  browseAt(server.url, jar, method, path, form);
 
 /** Signs in with the key as a browser would: the sign-in page for the CSRF cookie, then the form. */
 async function signIn(key: string): Promise<Jar> {

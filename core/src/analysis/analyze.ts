@@ -340,17 +340,24 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
       'fiscal_year',
     );
   }
-  if (treatAsBudget) {
+  // What the file lacks to be imported. For a file that is not a budget these are said too (the import
+  // is refused for its kind already): a person who would override the kind must see, in the review, every
+  // error the import would then still meet — not find them one by one after overriding.
+  {
+    const anyway = (text: string) =>
+      treatAsBudget ? text : `Even imported as a budget anyway (overriding the kind): ${text.charAt(0).toLowerCase()}${text.slice(1)}`;
     for (const [field, what] of need) {
       if (mapping.fields[field] === undefined && fixed[field as 'department' | 'category'] === undefined) {
         complete = false;
         issues.add(
           'error',
           'field.missing',
-          `No column for ${what} was found in row ${headerEnd + 1}. The columns are: ${header.labels
-            .filter(Boolean)
-            .map((l) => `"${l}"`)
-            .join(', ')}. Rename the column or map it by hand.`,
+          anyway(
+            `No column for ${what} was found in row ${headerEnd + 1}. The columns are: ${header.labels
+              .filter(Boolean)
+              .map((l) => `"${l}"`)
+              .join(', ')}. Rename the column or map it by hand.`,
+          ),
           headerEnd + 1,
           null,
           field,
@@ -367,7 +374,9 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
       issues.add(
         'error',
         'field.missing',
-        `No period was found: there is no Month, Period or Fiscal Year column, and neither the title, the sheet name nor the file name names a fiscal year. Add a Period column, or put the fiscal year (e.g. FY2026) in the title.`,
+        anyway(
+          'No period was found: there is no Month, Period or Fiscal Year column, and neither the title, the sheet name nor the file name names a fiscal year. Add a Period column, or put the fiscal year (e.g. FY2026) in the title.',
+        ),
         headerEnd + 1,
         null,
         'period',
@@ -379,12 +388,14 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
       issues.add(
         'error',
         'field.missing',
-        `The period columns (${mapping.periodColumns
-          .slice(0, 3)
-          .map((p) => `"${p.header}"`)
-          .join(
-            ', ',
-          )}…) do not say which year they are in, and no fiscal year was found in the title, sheet name or file name. Put the fiscal year (e.g. FY2026) in the title row.`,
+        anyway(
+          `The period columns (${mapping.periodColumns
+            .slice(0, 3)
+            .map((p) => `"${p.header}"`)
+            .join(
+              ', ',
+            )}…) do not say which year they are in, and no fiscal year was found in the title, sheet name or file name. Put the fiscal year (e.g. FY2026) in the title row.`,
+        ),
         headerEnd + 1,
         null,
         'fiscal_year',

@@ -10,6 +10,8 @@ export class IssueList {
   readonly items: Issue[] = [];
   private readonly counts = new Map<string, number>();
   private readonly severities = new Map<string, Severity>();
+  /** Per severity, every occurrence (listed or cut): one code may come at two severities (pii.detected). */
+  private readonly bySeverity: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
 
   add(
     severity: Severity,
@@ -22,6 +24,7 @@ export class IssueList {
     const n = (this.counts.get(code) ?? 0) + 1;
     this.counts.set(code, n);
     this.severities.set(code, severity);
+    this.bySeverity[severity]++;
     if (n <= PER_CODE_LIMIT)
       this.items.push(field ? { severity, code, message, row, column, field } : { severity, code, message, row, column });
   }
@@ -31,14 +34,15 @@ export class IssueList {
     for (const i of other.items) this.add(i.severity, i.code, `${prefix}${i.message}`, i.row, i.column, i.field);
     for (const [code, n] of other.counts) {
       const listed = Math.min(n, PER_CODE_LIMIT);
-      if (n > listed) this.counts.set(code, (this.counts.get(code) ?? 0) + n - listed);
+      if (n > listed) {
+        this.counts.set(code, (this.counts.get(code) ?? 0) + n - listed);
+        this.bySeverity[other.severities.get(code) ?? 'info'] += n - listed;
+      }
     }
   }
 
   count(severity: Severity): number {
-    let n = 0;
-    for (const [code, c] of this.counts) if (this.severities.get(code) === severity) n += c;
-    return n;
+    return this.bySeverity[severity];
   }
 
   /** Appends one summary issue per code whose occurrences were cut, and returns the list sorted by row. */

@@ -46,9 +46,12 @@ describe('other kinds are refused with kind.mismatch and reasons', () => {
     expect(a.kind.reasons[0]).toMatch(/payroll or salary list, not a budget/);
     expect(a.kind.reasons).toContain('"Base Salary" holds salaries or wages');
     expect(a.kind.reasons).toContain('"Employee" names people');
+    // What an override of the kind would still meet is listed too: no category, no period.
     expect(issueCells(a)).toEqual([
       ['kind.mismatch', 'error', null, null],
       ['pii.detected', 'warning', null, 1],
+      ['field.missing', 'error', 1, null],
+      ['field.missing', 'error', 1, null],
     ]);
     expect(a.lines).toEqual([]);
     expect(a.stats.importable).toBe(false);
@@ -70,6 +73,7 @@ describe('other kinds are refused with kind.mismatch and reasons', () => {
       ['kind.mismatch', 'error', null, null],
       ['pii.detected', 'error', null, 3],
       ['pii.detected', 'warning', null, 2],
+      ['field.missing', 'error', 1, null],
     ]);
   });
 

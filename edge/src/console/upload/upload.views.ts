@@ -287,8 +287,14 @@ ${
     : ''
 }
 <div class="actions">
-<button type="submit" id="confirm-import">Import ${count(p.diff.counts.inserted + p.diff.counts.updated, 'change')}</button>
-<a href="/upload">Cancel</a>
+${
+  notBudget
+    ? // Refused as it is: no primary "Import 0 changes" (nothing was read as lines); the way out is another file.
+      html`<a class="button" href="/upload">Upload another file</a>
+<button type="submit" id="confirm-import" class="secondary">Import as a budget anyway</button>`
+    : html`<button type="submit" id="confirm-import">Import ${count(p.diff.counts.inserted + p.diff.counts.updated, 'change')}</button>
+<a href="/upload">Cancel</a>`
+}
 </div>`
 }
 </section>
