@@ -96,6 +96,8 @@ tbody tr:last-child td, tbody tr:last-child th { border-bottom: 0; }
 tbody th { font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .neg { color: var(--bad); }
+tr.over > th { box-shadow: inset 3px 0 0 var(--bad); }
+.badge.over { margin-left: 6px; font-weight: 600; }
 tr.total td, tr.total th { font-weight: 700; background: #f7f8fa; }
 .badge { display: inline-block; font-size: .8rem; font-weight: 700; padding: 1px 8px; border-radius: 999px; white-space: nowrap; }
 .badge.succeeded, .badge.pass, .badge.imported { background: var(--ok-bg); color: var(--ok); }

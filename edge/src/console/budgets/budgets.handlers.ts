@@ -15,6 +15,7 @@ import {
   checkBudget,
   type DimensionChoice,
   DomainError,
+  getOrganization,
   isDomainError,
   listBudgets,
   listDimensions,
@@ -120,7 +121,8 @@ export async function showBudgets(c: ConsoleContext) {
     available: total(departments, 'available'),
     utilizationPercent: '',
   };
-  const content = budgetsView({ ...f, departments: byCategory, totals, revenue, csvHref: csvHref(f) });
+  const { baseCurrency: currency } = await getOrganization(db.pool, orgId);
+  const content = budgetsView({ ...f, departments: byCategory, totals, revenue, currency, csvHref: csvHref(f) });
   return c.html(consolePage(c, { title: 'Budgets', nav: 'budgets' }, content).value);
 }
 

@@ -10,13 +10,42 @@ export interface PeriodChoice {
 }
 
 const COLUMNS = ['budget', 'reserved', 'committed', 'actual', 'available'] as const;
+const TITLES: Record<(typeof COLUMNS)[number], string> = {
+  budget: 'Budget',
+  reserved: 'Reserved',
+  committed: 'Committed',
+  actual: 'Actual',
+  available: 'Available',
+};
 
+// Each cell carries its column's name (data-label): on a phone a row becomes one block of named figures
+// (table.stack) instead of a table cut off at the screen's edge.
 function figures(r: Pick<BudgetSummaryRow, (typeof COLUMNS)[number]>): Html {
-  return html`${COLUMNS.map((k) => html`<td class="num${k === 'available' && isNegative(r[k]) ? ' neg' : ''}">${money(r[k])}</td>`)}`;
+  return html`${COLUMNS.map(
+    (k) => html`<td class="num${k === 'available' && isNegative(r[k]) ? ' neg' : ''}" data-label="${TITLES[k]}">${money(r[k])}</td>`,
+  )}`;
 }
 
-function head(first: string): Html {
-  return html`<thead><tr><th scope="col">${first}</th><th scope="col" class="num">Budget</th><th scope="col" class="num">Reserved</th><th scope="col" class="num">Committed</th><th scope="col" class="num">Actual</th><th scope="col" class="num">Available</th><th scope="col" class="num">Used</th></tr></thead>`;
+function head(first: string, currency: string): Html {
+  return html`<thead><tr><th scope="col">${first}</th>${COLUMNS.map(
+    (k) => html`<th scope="col" class="num">${TITLES[k]} <span class="muted">${currency}</span></th>`,
+  )}<th scope="col" class="num">Used</th></tr></thead>`;
+}
+
+/** Over its budget: more reserved, committed and spent than the budget holds. */
+function overspent(r: Pick<BudgetSummaryRow, 'available'>): boolean {
+  return isNegative(r.available);
+}
+
+/** The flag a department carries when any of its categories is over budget, even when the department is not. */
+function overFlag(categories: readonly BudgetSummaryRow[]): Html {
+  const over = categories.filter(overspent);
+  if (over.length === 0) return html``;
+  const names = over
+    .slice(0, 3)
+    .map((r) => r.key)
+    .join(', ');
+  return html` <span class="badge failed over" title="${names}${over.length > 3 ? '…' : ''}">${over.length} ${over.length === 1 ? 'category' : 'categories'} over budget</span>`;
 }
 
 function slug(text: string, i: number): string {
@@ -35,6 +64,8 @@ export interface BudgetsInput {
   totals: Pick<BudgetSummaryRow, 'key' | (typeof COLUMNS)[number]>;
   /** Revenue by department: shown apart, never summed into the budget to spend. */
   revenue: BudgetSummaryRow[];
+  /** The organization's currency, which the figures are in. */
+  currency: string;
   dimensionChoices: DimensionChoice[];
   /** The dimension filters in force: name → value. */
   dimensions: Record<string, string>;
@@ -73,7 +104,7 @@ export function budgetsView(v: BudgetsInput): Html {
   }
   const periodLabel = v.choices.find((p) => p.value === v.period)?.label ?? 'whole year';
   return html`<div class="page-head">
-<h1>Budgets FY${v.fiscalYear}${v.period ? html` <span class="muted">· ${periodLabel}</span>` : ''}</h1>
+<h1>Budgets FY${v.fiscalYear}${v.period ? html` <span class="muted">· ${periodLabel}</span>` : ''} <span class="muted" id="currency">· amounts in ${v.currency}</span></h1>
 <div class="actions"><a class="button secondary" href="${v.csvHref}" download>Export CSV</a><a class="button secondary" href="/check">Check a budget</a></div>
 </div>
 <form class="card fields" method="get" action="/budgets" aria-label="Filter the budgets">
@@ -89,12 +120,12 @@ ${dimensionFilters(v)}
 <section class="card" aria-labelledby="by-dept">
 <h2 id="by-dept">By department</h2>
 <div class="table-wrap" role="region" aria-labelledby="dept-caption" tabindex="0">
-<table id="departments">
-<caption id="dept-caption" class="vh">Budget and consumption by department</caption>
-${head('Department')}
+<table id="departments" class="stack">
+<caption id="dept-caption" class="vh">Budget and consumption by department, in ${v.currency}</caption>
+${head('Department', v.currency)}
 <tbody>${v.departments.map(
-    ({ department: d }, i) =>
-      html`<tr><th scope="row"><a href="#${slug(d.key, i)}">${d.key}</a></th>${figures(d)}<td class="num">${d.utilizationPercent}%</td></tr>`,
+    ({ department: d, categories }, i) =>
+      html`<tr${overspent(d) || categories.some(overspent) ? html` class="over"` : ''}><th scope="row"><a href="#${slug(d.key, i)}">${d.key}</a>${overFlag(categories)}</th>${figures(d)}<td class="num" data-label="Used">${d.utilizationPercent}%</td></tr>`,
   )}</tbody>
 <tfoot><tr class="total"><th scope="row">${v.totals.key}</th>${figures(v.totals)}<td></td></tr></tfoot>
 </table>
@@ -105,14 +136,17 @@ ${chartLegend()}
 ${v.departments.map(({ department: d, categories }, i) => {
   const id = slug(d.key, i);
   return html`<section class="card dept" id="${id}" aria-labelledby="${id}-h">
-<div class="dept-head"><h3 id="${id}-h">${d.key}</h3><span class="muted">${money(d.available)} available of ${money(d.budget)} · ${d.utilizationPercent}% used</span></div>
+<div class="dept-head"><h3 id="${id}-h">${d.key}${overFlag(categories)}</h3><span class="muted">${money(d.available)} ${v.currency} available of ${money(d.budget)} · ${d.utilizationPercent}% used</span></div>
 ${departmentChart(`${id}-chart`, d.key, categories)}
-<details>
+<details${categories.some(overspent) ? html` open` : ''}>
 <summary>Figures by category</summary>
 <div class="table-wrap" role="region" aria-label="${d.key} by category" tabindex="0">
-<table>
-${head('Category')}
-<tbody>${categories.map((r) => html`<tr><th scope="row">${r.key}</th>${figures(r)}<td class="num">${r.utilizationPercent}%</td></tr>`)}</tbody>
+<table class="stack">
+${head('Category', v.currency)}
+<tbody>${categories.map(
+    (r) =>
+      html`<tr${overspent(r) ? html` class="over"` : ''}><th scope="row">${r.key}${overspent(r) ? html` <span class="badge failed over">over budget</span>` : ''}</th>${figures(r)}<td class="num" data-label="Used">${r.utilizationPercent}%</td></tr>`,
+  )}</tbody>
 </table>
 </div>
 </details>
