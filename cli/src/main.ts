@@ -4,6 +4,7 @@
  */
 import type { ImportFlags } from './commands/import.ts';
 import type { SourcesAddFlags } from './commands/sources.ts';
+import type { UsersAddFlags } from './commands/users.ts';
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { analyzeCommand } from './commands/analyze.ts';
@@ -13,6 +14,7 @@ import { analyzeCommand } from './commands/analyze.ts';
 const migrateCommands = () => import('./commands/migrate.ts');
 const orgCommands = () => import('./commands/orgs.ts');
 const keyCommands = () => import('./commands/keys.ts');
+const userCommands = () => import('./commands/users.ts');
 const importCommands = () => import('./commands/import.ts');
 const historyCommands = () => import('./commands/imports.ts');
 const sourceCommands = () => import('./commands/sources.ts');
@@ -125,6 +127,34 @@ export async function main(argv: string[]): Promise<number> {
     .option('--json', 'print exactly one JSON document')
     .action(async (idOrPrefix: string, opts: { org: string; json?: boolean }) =>
       done(await (await keyCommands()).keysRevokeCommand(idOrPrefix, opts)),
+    );
+
+  const users = program.command('users').description('People of an organization, with their role and departments.');
+  users
+    .command('add')
+    .description('Add a person (or change their role) and print a one-time sign-in link for them (24 h).')
+    .argument('<email>', "the person's email address")
+    .requiredOption('--org <id>', 'the organization id')
+    .requiredOption('--role <role>', 'viewer, editor, approver or admin')
+    .option('--departments <list>', 'comma-separated departments the person is limited to (default: all)')
+    .option('--name <name>', "the person's name")
+    .option('--actor <name>', 'who is adding them, for the record (default: BUDGET_SYNC_ACTOR or the OS user)')
+    .option('--json', 'print exactly one JSON document')
+    .action(async (email: string, opts: UsersAddFlags) => done(await (await userCommands()).usersAddCommand(email, opts)));
+  users
+    .command('list')
+    .description('List the people of an organization.')
+    .requiredOption('--org <id>', 'the organization id')
+    .option('--json', 'print exactly one JSON document')
+    .action(async (opts: { org: string; json?: boolean }) => done(await (await userCommands()).usersListCommand(opts)));
+  users
+    .command('remove')
+    .description('Remove a person from an organization; their sessions there end at once.')
+    .argument('<email>', "the person's email address")
+    .requiredOption('--org <id>', 'the organization id')
+    .option('--json', 'print exactly one JSON document')
+    .action(async (email: string, opts: { org: string; json?: boolean }) =>
+      done(await (await userCommands()).usersRemoveCommand(email, opts)),
     );
 
   program

@@ -6,6 +6,7 @@ import type pg from 'pg';
 import { DomainError } from './errors.ts';
 import { isUuid } from './ids.ts';
 import { randomToken, sameHash, sha256Hex } from './tokens.ts';
+import type { Person } from './users.ts';
 
 export { sameHash } from './tokens.ts';
 
@@ -21,6 +22,8 @@ export interface ApiKeyInfo {
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
+  /** Who made the key (a person's email or the CLI's actor); null for keys made before people existed. */
+  createdBy: string | null;
 }
 
 const KEY_PREFIX = 'bsk_';
@@ -46,17 +49,17 @@ export function parseScopes(text: string): Scope[] {
 
 export async function createApiKey(
   db: pg.Pool | pg.PoolClient,
-  input: { orgId: string; name: string; scopes: Scope[] },
+  input: { orgId: string; name: string; scopes: Scope[]; createdBy?: string | null },
 ): Promise<{ key: ApiKeyInfo; apiKey: string }> {
   const name = input.name.trim();
   if (!name) throw new DomainError('input.invalid', 'An API key needs a name (what or who uses it).');
   if (!isUuid(input.orgId)) throw new DomainError('org.not_found', `There is no organization with id ${input.orgId}.`);
   const apiKey = `${KEY_PREFIX}${randomToken()}`;
   const r = await db.query<KeyRow>(
-    `INSERT INTO api_keys (org_id, name, prefix, hash, scopes)
-     SELECT id, $2, $3, $4, $5 FROM organizations WHERE id = $1
+    `INSERT INTO api_keys (org_id, name, prefix, hash, scopes, created_by)
+     SELECT id, $2, $3, $4, $5, $6 FROM organizations WHERE id = $1
      RETURNING ${KEY_COLUMNS}`,
-    [input.orgId, name, apiKey.slice(0, DISPLAY_LENGTH), hashApiKey(apiKey), input.scopes],
+    [input.orgId, name, apiKey.slice(0, DISPLAY_LENGTH), hashApiKey(apiKey), input.scopes, input.createdBy ?? null],
   );
   const row = r.rows[0];
   if (!row) throw new DomainError('org.not_found', `There is no organization with id ${input.orgId}.`);
@@ -90,11 +93,16 @@ export async function revokeApiKey(pool: pg.Pool, orgId: string, idOrPrefix: str
   return toKey(r.rows[0] as KeyRow);
 }
 
+/**
+ * Who a request acts as: an API key (keyId set, person null) or a person (person set, keyId null; the
+ * scopes are their role's). `name` is what history records as the actor: the key's name or the email.
+ */
 export interface Authenticated {
-  keyId: string;
+  keyId: string | null;
   orgId: string;
   name: string;
   scopes: Scope[];
+  person: Person | null;
 }
 
 /** The org and scopes of a presented key, or null for a missing, unknown or revoked key. */
@@ -123,7 +131,7 @@ async function lookupKey(db: pg.Pool | pg.PoolClient, hash: string): Promise<Aut
 
 /** A key row as the request's authentication (the key lookup and the console's session lookup). */
 export function authenticatedKey(row: { id: string; org_id: string; name: string; scopes: Scope[] }): Authenticated {
-  return { keyId: row.id, orgId: row.org_id, name: row.name, scopes: row.scopes };
+  return { keyId: row.id, orgId: row.org_id, name: row.name, scopes: row.scopes, person: null };
 }
 
 export type KeyAuthenticator = (db: pg.Pool | pg.PoolClient, presented: string) => Promise<Authenticated | null>;
@@ -168,7 +176,7 @@ export function cachedKeyAuthenticator(options: KeyCacheOptions): KeyAuthenticat
   };
 }
 
-const KEY_COLUMNS = 'id, org_id, name, prefix, scopes, created_at, last_used_at, revoked_at';
+const KEY_COLUMNS = 'id, org_id, name, prefix, scopes, created_at, last_used_at, revoked_at, created_by';
 
 interface KeyRow {
   id: string;
@@ -179,6 +187,7 @@ interface KeyRow {
   created_at: Date;
   last_used_at: Date | null;
   revoked_at: Date | null;
+  created_by: string | null;
 }
 
 function toKey(r: KeyRow): ApiKeyInfo {
@@ -191,5 +200,6 @@ function toKey(r: KeyRow): ApiKeyInfo {
     createdAt: r.created_at.toISOString(),
     lastUsedAt: r.last_used_at?.toISOString() ?? null,
     revokedAt: r.revoked_at?.toISOString() ?? null,
+    createdBy: r.created_by,
   };
 }

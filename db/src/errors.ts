@@ -9,6 +9,9 @@ export type DomainErrorCode =
   | 'import.not_revertible'
   | 'import.revert_conflict'
   | 'input.invalid'
+  // People (db/src/users.ts) and their department limits.
+  | 'user.not_found'
+  | 'department.forbidden'
   // Budget control (db/src/budget).
   | 'period.invalid'
   | 'amount.invalid'

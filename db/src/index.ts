@@ -11,6 +11,7 @@ export * from './imports/history.ts';
 export * from './imports/stats.ts';
 export * from './imports/revert.ts';
 export * from './orgs.ts';
+export * from './users.ts';
 export * from './mappings.ts';
 export * from './budget/index.ts';
 export * from './sources/index.ts';

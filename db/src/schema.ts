@@ -14,6 +14,7 @@ import {
   check,
   customType,
   date,
+  foreignKey,
   index,
   integer,
   jsonb,
@@ -87,14 +88,70 @@ export const apiKeys = pgTable(
     createdAt: createdAt(),
     lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    /** Who made the key (the person's email or the CLI's actor); null for keys made before people existed. */
+    createdBy: text('created_by'),
   },
   (t) => [uniqueIndex('api_keys_hash').on(t.hash), index('api_keys_org').on(t.orgId)],
+);
+
+/** People (DESIGN §2): one row per email, case-insensitive. */
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    email: text('email').notNull(),
+    name: text('name'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('users_email').using('btree', sql`lower(${t.email})`)],
+);
+
+/** A person's role in an org and the departments they are limited to (null: all). */
+export const memberships = pgTable(
+  'memberships',
+  {
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: text('role', { enum: ['viewer', 'editor', 'approver', 'admin'] }).notNull(),
+    departments: text('departments').array(),
+    createdAt: createdAt(),
+    createdBy: text('created_by').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.userId] }),
+    index('memberships_user').on(t.userId),
+    check('memberships_role', sql`${t.role} IN ('viewer', 'editor', 'approver', 'admin')`),
+  ],
+);
+
+/** One-time sign-in links (24 h); only the token's SHA-256 is stored; used_at makes them single use. */
+export const signInLinks = pgTable(
+  'sign_in_links',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    orgId: uuid('org_id').notNull(),
+    userId: uuid('user_id').notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+  },
+  (t) => [
+    foreignKey({
+      name: 'sign_in_links_membership_fk',
+      columns: [t.orgId, t.userId],
+      foreignColumns: [memberships.orgId, memberships.userId],
+    }).onDelete('cascade'),
+  ],
 );
 
 /**
  * Console sessions, on the server (DESIGN §2: signing out ends them). The cookie holds a random 256-bit
  * token; only its SHA-256 is stored. A session is good while it is not expired, not revoked (sign-out,
- * the key's revocation) and its key is not revoked. People (issue 15) will add a user_id beside api_key_id.
+ * the key's revocation) and its key is not revoked, or, for a person, while their membership of the org exists.
  */
 export const consoleSessions = pgTable(
   'console_sessions',
@@ -104,9 +161,10 @@ export const consoleSessions = pgTable(
     orgId: uuid('org_id')
       .notNull()
       .references(() => organizations.id, { onDelete: 'cascade' }),
-    apiKeyId: uuid('api_key_id')
-      .notNull()
-      .references(() => apiKeys.id, { onDelete: 'cascade' }),
+    /** The key the session was opened with; null for a person's session. */
+    apiKeyId: uuid('api_key_id').references(() => apiKeys.id, { onDelete: 'cascade' }),
+    /** The person the session belongs to; null for a key's session. Exactly one of the two is set. */
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
     /** The CSRF token bound to the session (the `bs_csrf` cookie and every form must carry the same). */
     csrf: text('csrf').notNull(),
     createdAt: createdAt(),
@@ -115,7 +173,12 @@ export const consoleSessions = pgTable(
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
   },
-  (t) => [index('console_sessions_api_key').on(t.apiKeyId), index('console_sessions_expires').on(t.expiresAt)],
+  (t) => [
+    index('console_sessions_api_key').on(t.apiKeyId),
+    index('console_sessions_expires').on(t.expiresAt),
+    index('console_sessions_user').on(t.userId),
+    check('console_sessions_key_or_user', sql`(${t.apiKeyId} IS NULL) <> (${t.userId} IS NULL)`),
+  ],
 );
 
 export const budgetLines = pgTable(

@@ -12,6 +12,7 @@ import type { AppDeps, AppEnv } from './env.ts';
 import { createServiceMetrics } from './metrics/latency.ts';
 import { metricsRouter, timeBudgetChecks } from './metrics/metrics.index.ts';
 import { FailureLimiter } from './middleware/auth-failures.ts';
+import { idTokenVerifier } from './middleware/id-tokens.ts';
 import { limitBody } from './middleware/body.ts';
 import { databaseLease } from './middleware/database.ts';
 import { ApiProblem, problemResponse, toProblem } from './problems.ts';
@@ -25,6 +26,7 @@ import { importsRouter } from './routes/imports/imports.index.ts';
 import { sourcesRouter } from './routes/sources/sources.index.ts';
 import { reservationsRouter } from './routes/reservations/reservations.index.ts';
 import { settingsRouter } from './routes/settings/settings.index.ts';
+import { usersRouter } from './routes/users/users.index.ts';
 
 export const API_VERSION = '0.1.0';
 
@@ -48,11 +50,14 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   const authenticate = cachedKeyAuthenticator({ ttlMs: config.authCacheMs });
   // Likewise one count of failed authentications, shared by the API and the console's sign-in.
   const authFailures = new FailureLimiter({ limit: config.authFailureLimit, windowMs: config.authFailureWindowMs });
+  // One JWKS cache per app too: a verified ID token costs a JWKS fetch once per key rotation, not per request.
+  const verifyIdToken = idTokenVerifier(config.googleIdTokens);
 
   app.use('*', async (c, next) => {
     c.set('config', config);
     c.set('authenticate', authenticate);
     c.set('authFailures', authFailures);
+    c.set('verifyIdToken', verifyIdToken);
     c.set('clientAddress', () => deps.clientAddress?.(c));
     c.set('analyzer', analyzer);
     await next();
@@ -69,11 +74,14 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route('/', excelRouter);
   app.route('/', importsRouter);
   app.route('/', sourcesRouter(deps.console?.syncSource, deps.placeGuard));
+  app.route('/', usersRouter);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
     scheme: 'bearer',
-    description: 'An API key (`bsk_…`), made with `budget-sync orgs create` or `budget-sync keys create`.',
+    description:
+      'An API key (`bsk_…`), made with `budget-sync orgs create` or `budget-sync keys create`; or a Google ID token of a person ' +
+      '(the Sheets add-on), when the server accepts them (BUDGET_SYNC_GOOGLE_CLIENT_IDS). A person in several organizations names one in `X-Budget-Sync-Org`.',
   });
   let document: ApiDocument | undefined;
   app.route(

@@ -30,6 +30,23 @@ const EnvSchema = z.object({
   BUDGET_SYNC_AUTH_FAILURE_LIMIT: z.preprocess(blankAsUnset, z.coerce.number().int().min(1).max(100).default(10)),
   BUDGET_SYNC_AUTH_FAILURE_WINDOW_SECONDS: z.preprocess(blankAsUnset, z.coerce.number().positive().max(86_400).default(60)),
   BUDGET_SYNC_TRUSTED_PROXIES: z.preprocess(blankAsUnset, z.coerce.number().int().min(0).max(10).default(0)),
+  BUDGET_SYNC_GOOGLE_CLIENT_IDS: z.preprocess(
+    blankAsUnset,
+    z
+      .string()
+      .transform((s) =>
+        s
+          .split(',')
+          .map((id) => id.trim())
+          .filter(Boolean),
+      )
+      .default([]),
+  ),
+  BUDGET_SYNC_GOOGLE_ISSUER: z.preprocess(blankAsUnset, z.string().default('https://accounts.google.com')),
+  BUDGET_SYNC_GOOGLE_JWKS_URL: z.preprocess(
+    blankAsUnset,
+    z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).default('https://www.googleapis.com/oauth2/v3/certs'),
+  ),
 });
 
 export interface AppConfig {
@@ -57,6 +74,18 @@ export interface AppConfig {
    * and the client is the socket's peer). Workers take the client from CF-Connecting-IP instead.
    */
   trustedProxies: number;
+  /**
+   * Google ID tokens (the Sheets add-on's ScriptApp.getIdentityToken()) accepted as `Authorization: Bearer`:
+   * their `aud` must be one of `clientIds` (none: ID tokens are not accepted), `iss` the issuer, and the
+   * signature one of the JWKS's keys.
+   */
+  googleIdTokens: {
+    clientIds: string[];
+    issuer: string;
+    jwksUrl: string;
+    /** Least time between two JWKS fetches for unknown kids (default 30 s); tests of rotation set 0. */
+    jwksCooldownMs?: number;
+  };
 }
 
 export const DEFAULT_CONFIG: Readonly<AppConfig> = Object.freeze(parseConfig({}));
@@ -76,5 +105,10 @@ export function parseConfig(env: Record<string, unknown>): AppConfig {
     authFailureLimit: r.data.BUDGET_SYNC_AUTH_FAILURE_LIMIT,
     authFailureWindowMs: Math.round(r.data.BUDGET_SYNC_AUTH_FAILURE_WINDOW_SECONDS * 1000),
     trustedProxies: r.data.BUDGET_SYNC_TRUSTED_PROXIES,
+    googleIdTokens: {
+      clientIds: r.data.BUDGET_SYNC_GOOGLE_CLIENT_IDS,
+      issuer: r.data.BUDGET_SYNC_GOOGLE_ISSUER,
+      jwksUrl: r.data.BUDGET_SYNC_GOOGLE_JWKS_URL,
+    },
   };
 }

@@ -10,6 +10,7 @@ import type { AppConfig } from './config.ts';
 import type { ConsoleOptions } from './console/options.ts';
 import type { ServiceMetrics } from './metrics/latency.ts';
 import type { FailureLimiter } from './middleware/auth-failures.ts';
+import type { IdTokenVerifier } from './middleware/id-tokens.ts';
 
 /** A database for the duration of one request; `release` is called once the response is produced. */
 export interface DatabaseLease {
@@ -60,13 +61,15 @@ export interface AppEnv {
     database: () => Promise<Database>;
     /** Looks a presented API key up (through the app's short-lived key cache). */
     authenticate: KeyAuthenticator;
+    /** Verifies a Google ID token (the app's, so its JWKS cache is the process's or the isolate's); null: not configured. */
+    verifyIdToken: IdTokenVerifier | null;
     /** Failed authentications per client (the app's, so the process's or the isolate's). */
     authFailures: FailureLimiter;
     /** The request's client address, when the runtime knows it (AppDeps.clientAddress). */
     clientAddress: () => string | undefined;
     /** Reads and analyses an uploaded file (AppDeps.analyzer). */
     analyzer: Analyzer;
-    /** The authenticated API key; set by requireScope on every protected route. */
+    /** The authenticated API key or person; set by requireScope on every protected route. */
     auth: Authenticated;
   };
 }

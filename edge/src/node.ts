@@ -14,7 +14,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { createOrganization, type Database, listOrganizations } from '@budget-sync/db';
+import { addMember, createOrganization, type Database, listOrganizations, signInUrl } from '@budget-sync/db';
 import { nodePlaceGuard, openDatabase } from '@budget-sync/db/node';
 import { z } from 'zod';
 import type { Analyzer } from './analysis/analyzer.ts';
@@ -51,9 +51,14 @@ export interface StartOptions {
 export interface DemoOrganization {
   orgId: string;
   name: string;
-  /** The admin key, shown once. */
+  /** The admin key, shown once: for machines (approval workflows, scripts). */
   apiKey: string;
+  /** The first admin person (BUDGET_SYNC_ADMIN_EMAIL) and their one-time sign-in token (24 h). */
+  admin: { email: string; signInToken: string };
 }
+
+/** The first admin's email when BUDGET_SYNC_ADMIN_EMAIL is not set. */
+export const DEFAULT_ADMIN_EMAIL = 'admin@example.com';
 
 export interface NodeServer {
   url: string;
@@ -81,7 +86,15 @@ export async function ensureDemoOrganization(db: Database, config: AppConfig = p
   if ((await listOrganizations(db.pool)).length > 0) return null;
   const { org, apiKey } = await createOrganization(db.pool, { name: DEMO_NAME, isDemo: true });
   await seedDemoData(db, org.id, config);
-  return { orgId: org.id, name: org.name, apiKey };
+  const email = process.env.BUDGET_SYNC_ADMIN_EMAIL?.trim() || DEFAULT_ADMIN_EMAIL;
+  const { signInToken } = await addMember(db.pool, {
+    orgId: org.id,
+    email,
+    role: 'admin',
+    departments: null,
+    createdBy: 'budget-sync serve',
+  });
+  return { orgId: org.id, name: org.name, apiKey, admin: { email, signInToken } };
 }
 
 export async function startServer(options: StartOptions = {}): Promise<NodeServer> {
@@ -194,11 +207,23 @@ export function describeStart(server: NodeServer): string[] {
     lines.push(
       '',
       `The database had no organization, so a demo organization was created: "${server.demo.name}" (id ${server.demo.orgId}),`,
-      'with a sample FY2026 budget (marked demo). Its admin API key is shown only once. Store it now; it cannot be shown again:',
+      'with a sample FY2026 budget (marked demo).',
+      ...(server.consoleUrl
+        ? [
+            '',
+            `Sign in to the console as its first admin (${server.demo.admin.email}) with this link. It works once, for 24 hours:`,
+            '',
+            `  ${signInUrl(server.url, server.demo.admin.signInToken)}`,
+            '',
+            `Invite others with: budget-sync users add EMAIL --org ${server.demo.orgId} --role viewer|editor|approver|admin`,
+          ]
+        : []),
+      '',
+      'For machines (approval workflows, scripts), its admin API key is shown only once. Store it now; it cannot be shown again:',
       '',
       `  ${server.demo.apiKey}`,
       '',
-      ...(server.consoleUrl ? [`Open ${server.consoleUrl} and sign in with it.`] : []),
+      ...(server.consoleUrl ? [`(The console's sign-in page also takes it.)`] : []),
       `Try: curl -H "Authorization: Bearer ${server.demo.apiKey}" ${server.url}/api/settings`,
     );
   } else if (server.consoleUrl) {

@@ -64,6 +64,9 @@ const DOMAIN_STATUS: Record<DomainErrorCode, ContentfulStatusCode> = {
   'source.not_found': 404,
   'source.folder_refused': 422,
   'source.address_refused': 422,
+  'user.not_found': 404,
+  // A person limited to some departments asked for one outside them.
+  'department.forbidden': 403,
   // The server's credential key is missing or wrong: the operator must fix the configuration.
   'secret.key_missing': 503,
   'secret.key_invalid': 503,
@@ -115,6 +118,9 @@ const DOMAIN_MEANING: Record<DomainErrorCode, string> = {
     "The folder is not inside the organization's folder on the server (BUDGET_SYNC_FOLDER_ROOT), or the server offers none; `field` names the setting.",
   'source.address_refused':
     'The host, endpoint or URL is (or resolves to) a loopback, private, link-local or metadata address, which the server does not connect to unless its operator allows it; `field` names the setting.',
+  'user.not_found': 'No person with that email in this organization.',
+  'department.forbidden':
+    'The signed-in person is limited to some departments (`departments`) and the request reaches outside them (`department`, or `rows` of a file).',
   'secret.key_missing': "The server's credential encryption key is not configured; an operator must set it.",
   'secret.key_invalid': "The server's credential encryption key is malformed; an operator must fix it.",
   'secret.undecryptable': 'Stored credentials cannot be decrypted with the configured keys; enter them again or restore the key.',
@@ -140,6 +146,17 @@ export const PROBLEM_CODES: ReadonlyArray<{ code: string; status: number; meanin
   { code: 'route.not_found', status: 404, meaning: 'There is no such operation.' },
   { code: 'auth.missing_key', status: 401, meaning: 'No `Authorization: Bearer <key>` header.' },
   { code: 'auth.invalid_key', status: 401, meaning: 'The key is unknown or revoked.' },
+  {
+    code: 'auth.invalid_token',
+    status: 401,
+    meaning: 'The Google ID token does not verify (signature, issuer, audience, expiry, unverified email); `detail` says which.',
+  },
+  { code: 'auth.no_membership', status: 403, meaning: "The token's person is not a member of the (named) organization." },
+  {
+    code: 'auth.org_required',
+    status: 400,
+    meaning: 'The person belongs to several organizations: name one in `X-Budget-Sync-Org` (`orgs`).',
+  },
   { code: 'auth.forbidden', status: 403, meaning: 'The key lacks the scope the operation needs (`requiredScope`).' },
   {
     code: 'auth.rate_limited',

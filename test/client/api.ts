@@ -285,6 +285,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who the request acts as */
+        get: operations["getMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/openapi.json": {
         parameters: {
             query?: never;
@@ -388,6 +405,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the people of the organization */
+        get: operations["listUsers"];
+        put?: never;
+        /**
+         * Add a person (or change their role)
+         * @description Answers a one-time sign-in URL (24 h, single use) to send them.
+         */
+        post: operations["addUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/{email}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a person from the organization
+         * @description Their console sessions of this organization end at once; their sign-in links stop working.
+         */
+        delete: operations["removeUser"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/metrics": {
         parameters: {
             query?: never;
@@ -418,6 +476,9 @@ export interface components {
              * @example 1250.00
              */
             amount: string | number;
+        };
+        AddedUser: components["schemas"]["User"] & {
+            signInUrl: string;
         };
         Analysis: {
             currency: {
@@ -998,6 +1059,26 @@ export interface components {
             /** @enum {string} */
             severity: "error" | "warning" | "info";
         };
+        /** @description A person: email, name, role, departments. A key: keyId, keyName. Both: orgId and scopes. */
+        Me: {
+            /**
+             * @description The departments the person is limited to; null: all of them.
+             * @example [
+             *       "Marketing"
+             *     ]
+             */
+            departments?: string[] | null;
+            email?: string;
+            keyId?: string;
+            keyName?: string;
+            /** @enum {string} */
+            kind: "person" | "key";
+            name?: string | null;
+            orgId: string;
+            /** @enum {string} */
+            role?: "viewer" | "editor" | "approver" | "admin";
+            scopes: string[];
+        };
         /** @description RFC 9457 problem details with a stable `code`. Extra members depend on the code (`errors`, `check`, `conflicts`, …). */
         Problem: {
             /**
@@ -1265,6 +1346,31 @@ export interface components {
             /** @enum {string} */
             status: "succeeded" | "failed";
         };
+        User: {
+            createdAt: string;
+            createdBy: string;
+            /**
+             * @description The departments the person is limited to; null: all of them.
+             * @example [
+             *       "Marketing"
+             *     ]
+             */
+            departments: string[] | null;
+            email: string;
+            name: string | null;
+            /** @enum {string} */
+            role: "viewer" | "editor" | "approver" | "admin";
+            userId: string;
+        };
+        /** @description Adds the person, or changes the role and departments of a member. */
+        UserInput: {
+            departments?: string[] | null;
+            /** @example dana@example.com */
+            email: string;
+            name?: string;
+            /** @enum {string} */
+            role: "viewer" | "editor" | "approver" | "admin";
+        };
     };
     responses: never;
     parameters: never;
@@ -1306,7 +1412,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or an unknown or revoked one: `auth.missing_key`, `auth.invalid_key`. */
+            /** @description No API key, or an unknown or revoked one: `auth.missing_key`, `auth.invalid_key`; a Google ID token that does not verify: `auth.invalid_token`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1315,7 +1421,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope this operation needs: `auth.forbidden`. */
+            /** @description The API key or the person's role lacks the scope this operation needs: `auth.forbidden`; the token's person is not a member: `auth.no_membership`; a department outside the person's: `department.forbidden`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1410,7 +1516,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or an unknown or revoked one: `auth.missing_key`, `auth.invalid_key`. */
+            /** @description No API key, or an unknown or revoked one: `auth.missing_key`, `auth.invalid_key`; a Google ID token that does not verify: `auth.invalid_token`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1419,7 +1525,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope this operation needs: `auth.forbidden`. */
+            /** @description The API key or the person's role lacks the scope this operation needs: `auth.forbidden`; the token's person is not a member: `auth.no_membership`; a department outside the person's: `department.forbidden`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1507,7 +1613,7 @@ export interface operations {
                     "application/json": components["schemas"]["Reservation"];
                 };
             };
-            /** @description No API key, or an unknown or revoked one: `auth.missing_key`, `auth.invalid_key`. */
+            /** @description No API key, or an unknown or revoked one: `auth.missing_key`, `auth.invalid_key`; a Google ID token that does not verify: `auth.invalid_token`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1516,7 +1622,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope this operation needs: `auth.forbidden`. */
+            /** @description The API key or the person's role lacks the scope this operation needs: `auth.forbidden`; the token's person is not a member: `auth.no_membership`; a department outside the person's: `department.forbidden`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1591,7 +1697,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or an unknown or revoked one: `auth.missing_key`, `auth.invalid_key`. */
+            /** @description No API key, or an unknown or revoked one: `auth.missing_key`, `auth.invalid_key`; a Google ID token that does not verify: `auth.invalid_token`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1600,7 +1706,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope this operation needs: `auth.forbidden`. */
+            /** @description The API key or the person's role lacks the scope this operation needs: `auth.forbidden`; the token's person is not a member: `auth.no_membership`; a department outside the person's: `department.forbidden`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1693,7 +1799,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or an unknown or revoked one: `auth.missing_key`, `auth.invalid_key`. */
+            /** @description No API key, or an unknown or revoked one: `auth.missing_key`, `auth.invalid_key`; a Google ID token that does not verify: `auth.invalid_token`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1702,7 +1808,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope this operation needs: `auth.forbidden`. */
+            /** @description The API key or the person's role lacks the scope this operation needs: `auth.forbidden`; the token's person is not a member: `auth.no_membership`; a department outside the person's: `department.forbidden`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1790,7 +1896,7 @@ export interface operations {
                     "application/json": components["schemas"]["Reservation"];
                 };
             };
-            /** @description No API key, or an unknown or revoked one: `auth.missing_key`, `auth.invalid_key`. */
+            /** @description No API key, or an unknown or revoked one: `auth.missing_key`, `auth.invalid_key`; a Google ID token that does not verify: `auth.invalid_token`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1799,7 +1905,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope this operation needs: `auth.forbidden`. */
+            /** @description The API key or the person's role lacks the scope this operation needs: `auth.forbidden`; the token's person is not a member: `auth.no_membership`; a department outside the person's: `department.forbidden`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1892,7 +1998,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or an unknown or revoked one: `auth.missing_key`, `auth.invalid_key`. */
+            /** @description No API key, or an unknown or revoked one: `auth.missing_key`, `auth.invalid_key`; a Google ID token that does not verify: `auth.invalid_token`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1901,7 +2007,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope this operation needs: `auth.forbidden`. */
+            /** @description The API key or the person's role lacks the scope this operation needs: `auth.forbidden`; the token's person is not a member: `auth.no_membership`; a department outside the person's: `department.forbidden`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1985,7 +2091,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or an unknown or revoked one: `auth.missing_key`, `auth.invalid_key`. */
+            /** @description No API key, or an unknown or revoked one: `auth.missing_key`, `auth.invalid_key`; a Google ID token that does not verify: `auth.invalid_token`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1994,7 +2100,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope this operation needs: `auth.forbidden`. */
+            /** @description The API key or the person's role lacks the scope this operation needs: `auth.forbidden`; the token's person is not a member: `auth.no_membership`; a department outside the person's: `department.forbidden`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2097,7 +2203,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or an unknown or revoked one: `auth.missing_key`, `auth.invalid_key`. */
+            /** @description No API key, or an unknown or revoked one: `auth.missing_key`, `auth.invalid_key`; a Google ID token that does not verify: `auth.invalid_token`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2106,7 +2212,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope this operation needs: `auth.forbidden`. */
+            /** @description The API key or the person's role lacks the scope this operation needs: `auth.forbidden`; the token's person is not a member: `auth.no_membership`; a department outside the person's: `department.forbidden`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2230,7 +2336,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or an unknown or revoked one: `auth.missing_key`, `auth.invalid_key`. */
+            /** @description No API key, or an unknown or revoked one: `auth.missing_key`, `auth.invalid_key`; a Google ID token that does not verify: `auth.invalid_token`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2239,7 +2345,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope this operation needs: `auth.forbidden`. */
+            /** @description The API key or the person's role lacks the scope this operation needs: `auth.forbidden`; the token's person is not a member: `auth.no_membership`; a department outside the person's: `department.forbidden`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2347,7 +2453,7 @@ export interface operations {
                     "application/json": components["schemas"]["ImportDetail"];
                 };
             };
-            /** @description No API key, or an unknown or revoked one: `auth.missing_key`, `auth.invalid_key`. */
+            /** @description No API key, or an unknown or revoked one: `auth.missing_key`, `auth.invalid_key`; a Google ID token that does not verify: `auth.invalid_token`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2356,7 +2462,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope this operation needs: `auth.forbidden`. */
+            /** @description The API key or the person's role lacks the scope this operation needs: `auth.forbidden`; the token's person is not a member: `auth.no_membership`; a department outside the person's: `department.forbidden`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2417,7 +2523,7 @@ export interface operations {
                     "application/json": components["schemas"]["RevertResult"];
                 };
             };
-            /** @description No API key, or an unknown or revoked one: `auth.missing_key`, `auth.invalid_key`. */
+            /** @description No API key, or an unknown or revoked one: `auth.missing_key`, `auth.invalid_key`; a Google ID token that does not verify: `auth.invalid_token`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2426,7 +2532,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope this operation needs: `auth.forbidden`. */
+            /** @description The API key or the person's role lacks the scope this operation needs: `auth.forbidden`; the token's person is not a member: `auth.no_membership`; a department outside the person's: `department.forbidden`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2514,7 +2620,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or an unknown or revoked one: `auth.missing_key`, `auth.invalid_key`. */
+            /** @description No API key, or an unknown or revoked one: `auth.missing_key`, `auth.invalid_key`; a Google ID token that does not verify: `auth.invalid_token`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2523,7 +2629,74 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope this operation needs: `auth.forbidden`. */
+            /** @description The API key or the person's role lacks the scope this operation needs: `auth.forbidden`; the token's person is not a member: `auth.no_membership`; a department outside the person's: `department.forbidden`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many wrong API keys from your address: `auth.rate_limited`, with Retry-After. Valid keys are never limited. */
+            429: {
+                headers: {
+                    /** @description Seconds until wrong keys from this address are answered 401 again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: `db.unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The person or key, and the organization. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description The request does not match the contract: `request.invalid` (with `errors`: field paths and messages), `request.malformed_json`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one: `auth.missing_key`, `auth.invalid_key`; a Google ID token that does not verify: `auth.invalid_token`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key or the person's role lacks the scope this operation needs: `auth.forbidden`; the token's person is not a member: `auth.no_membership`; a department outside the person's: `department.forbidden`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2594,7 +2767,7 @@ export interface operations {
                     "application/json": components["schemas"]["ControlSettings"];
                 };
             };
-            /** @description No API key, or an unknown or revoked one: `auth.missing_key`, `auth.invalid_key`. */
+            /** @description No API key, or an unknown or revoked one: `auth.missing_key`, `auth.invalid_key`; a Google ID token that does not verify: `auth.invalid_token`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2603,7 +2776,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope this operation needs: `auth.forbidden`. */
+            /** @description The API key or the person's role lacks the scope this operation needs: `auth.forbidden`; the token's person is not a member: `auth.no_membership`; a department outside the person's: `department.forbidden`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2666,7 +2839,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or an unknown or revoked one: `auth.missing_key`, `auth.invalid_key`. */
+            /** @description No API key, or an unknown or revoked one: `auth.missing_key`, `auth.invalid_key`; a Google ID token that does not verify: `auth.invalid_token`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2675,7 +2848,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope this operation needs: `auth.forbidden`. */
+            /** @description The API key or the person's role lacks the scope this operation needs: `auth.forbidden`; the token's person is not a member: `auth.no_membership`; a department outside the person's: `department.forbidden`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2744,7 +2917,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No API key, or an unknown or revoked one: `auth.missing_key`, `auth.invalid_key`. */
+            /** @description No API key, or an unknown or revoked one: `auth.missing_key`, `auth.invalid_key`; a Google ID token that does not verify: `auth.invalid_token`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2753,7 +2926,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope this operation needs: `auth.forbidden`. */
+            /** @description The API key or the person's role lacks the scope this operation needs: `auth.forbidden`; the token's person is not a member: `auth.no_membership`; a department outside the person's: `department.forbidden`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2816,7 +2989,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or an unknown or revoked one: `auth.missing_key`, `auth.invalid_key`. */
+            /** @description No API key, or an unknown or revoked one: `auth.missing_key`, `auth.invalid_key`; a Google ID token that does not verify: `auth.invalid_token`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2825,7 +2998,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope this operation needs: `auth.forbidden`. */
+            /** @description The API key or the person's role lacks the scope this operation needs: `auth.forbidden`; the token's person is not a member: `auth.no_membership`; a department outside the person's: `department.forbidden`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2893,7 +3066,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No API key, or an unknown or revoked one: `auth.missing_key`, `auth.invalid_key`. */
+            /** @description No API key, or an unknown or revoked one: `auth.missing_key`, `auth.invalid_key`; a Google ID token that does not verify: `auth.invalid_token`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2902,7 +3075,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope this operation needs: `auth.forbidden`. */
+            /** @description The API key or the person's role lacks the scope this operation needs: `auth.forbidden`; the token's person is not a member: `auth.no_membership`; a department outside the person's: `department.forbidden`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2977,7 +3150,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or an unknown or revoked one: `auth.missing_key`, `auth.invalid_key`. */
+            /** @description No API key, or an unknown or revoked one: `auth.missing_key`, `auth.invalid_key`; a Google ID token that does not verify: `auth.invalid_token`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2986,7 +3159,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope this operation needs: `auth.forbidden`. */
+            /** @description The API key or the person's role lacks the scope this operation needs: `auth.forbidden`; the token's person is not a member: `auth.no_membership`; a department outside the person's: `department.forbidden`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3065,7 +3238,7 @@ export interface operations {
                     "application/json": components["schemas"]["SourceSync"];
                 };
             };
-            /** @description No API key, or an unknown or revoked one: `auth.missing_key`, `auth.invalid_key`. */
+            /** @description No API key, or an unknown or revoked one: `auth.missing_key`, `auth.invalid_key`; a Google ID token that does not verify: `auth.invalid_token`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3074,7 +3247,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope this operation needs: `auth.forbidden`. */
+            /** @description The API key or the person's role lacks the scope this operation needs: `auth.forbidden`; the token's person is not a member: `auth.no_membership`; a department outside the person's: `department.forbidden`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3123,6 +3296,241 @@ export interface operations {
             };
         };
     };
+    listUsers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The members, by email. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        users: components["schemas"]["User"][];
+                    };
+                };
+            };
+            /** @description The request does not match the contract: `request.invalid` (with `errors`: field paths and messages), `request.malformed_json`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one: `auth.missing_key`, `auth.invalid_key`; a Google ID token that does not verify: `auth.invalid_token`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key or the person's role lacks the scope this operation needs: `auth.forbidden`; the token's person is not a member: `auth.no_membership`; a department outside the person's: `department.forbidden`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many wrong API keys from your address: `auth.rate_limited`, with Retry-After. Valid keys are never limited. */
+            429: {
+                headers: {
+                    /** @description Seconds until wrong keys from this address are answered 401 again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: `db.unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    addUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The person, their role and departments. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserInput"];
+            };
+        };
+        responses: {
+            /** @description The member and their sign-in link. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddedUser"];
+                };
+            };
+            /** @description The request does not match the contract: `request.invalid` (with `errors`: field paths and messages), `request.malformed_json`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one: `auth.missing_key`, `auth.invalid_key`; a Google ID token that does not verify: `auth.invalid_token`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key or the person's role lacks the scope this operation needs: `auth.forbidden`; the token's person is not a member: `auth.no_membership`; a department outside the person's: `department.forbidden`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Content-Type: `request.unsupported_media_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A value the domain refuses: `input.invalid`, `amount.invalid`, `period.invalid`, `currency.mismatch`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many wrong API keys from your address: `auth.rate_limited`, with Retry-After. Valid keys are never limited. */
+            429: {
+                headers: {
+                    /** @description Seconds until wrong keys from this address are answered 401 again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: `db.unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    removeUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                email: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request does not match the contract: `request.invalid` (with `errors`: field paths and messages), `request.malformed_json`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one: `auth.missing_key`, `auth.invalid_key`; a Google ID token that does not verify: `auth.invalid_token`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key or the person's role lacks the scope this operation needs: `auth.forbidden`; the token's person is not a member: `auth.no_membership`; a department outside the person's: `department.forbidden`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not in your organization). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many wrong API keys from your address: `auth.rate_limited`, with Retry-After. Valid keys are never limited. */
+            429: {
+                headers: {
+                    /** @description Seconds until wrong keys from this address are answered 401 again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: `db.unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getMetrics: {
         parameters: {
             query?: never;
@@ -3141,7 +3549,7 @@ export interface operations {
                     "text/plain; version=0.0.4; charset=utf-8": string;
                 };
             };
-            /** @description No API key, or an unknown or revoked one: `auth.missing_key`, `auth.invalid_key`. */
+            /** @description No API key, or an unknown or revoked one: `auth.missing_key`, `auth.invalid_key`; a Google ID token that does not verify: `auth.invalid_token`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3150,7 +3558,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope this operation needs: `auth.forbidden`. */
+            /** @description The API key or the person's role lacks the scope this operation needs: `auth.forbidden`; the token's person is not a member: `auth.no_membership`; a department outside the person's: `department.forbidden`. */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -34,7 +34,12 @@ const SCOPE_OF: Record<string, readonly Scope[]> = {
   'PATCH /api/sources/{id}': ['sources:admin'],
   'DELETE /api/sources/{id}': ['sources:admin'],
   'POST /api/sources/{id}/sync': ['sources:admin'],
+  'GET /api/users': ['admin'],
+  'POST /api/users': ['admin'],
+  'DELETE /api/users/{email}': ['admin'],
 };
+/** Operations any key (or person) may call: the document says `x-required-scope: any`. */
+const ANY_KEY = ['GET /api/me'];
 const PUBLIC = ['GET /api/health', 'GET /api/openapi.json', 'GET /api/docs'];
 
 interface Op {
@@ -57,16 +62,17 @@ beforeAll(async () => {
   for (const s of SCOPES) keys.set(s, await org.key(s));
 });
 
-const concrete = (path: string) => path.replace('{id}', '0197c3b2-5b4e-7c1a-9d10-2f6a1b3c4d5e');
+const concrete = (path: string) => path.replace('{id}', '0197c3b2-5b4e-7c1a-9d10-2f6a1b3c4d5e').replace('{email}', 'nobody%40example.com');
 const send = (op: Op, key?: string) => call(t, op.method, concrete(op.path), { key, ...(op.method === 'GET' ? {} : { json: {} }) });
 
 describe('the contract', () => {
   it('lists every operation, each protected one with the scope the API promises', () => {
     const listed = ops.map((o) => `${o.method} ${o.path}`).sort();
-    expect(listed).toEqual([...Object.keys(SCOPE_OF), ...PUBLIC].sort());
+    expect(listed).toEqual([...Object.keys(SCOPE_OF), ...ANY_KEY, ...PUBLIC].sort());
     for (const op of ops) {
       const want = SCOPE_OF[`${op.method} ${op.path}`];
-      expect(op.scope, `${op.method} ${op.path}`).toBe(want?.join(' or '));
+      const named = ANY_KEY.includes(`${op.method} ${op.path}`) ? 'any' : want?.join(' or ');
+      expect(op.scope, `${op.method} ${op.path}`).toBe(named);
     }
   });
 });
@@ -111,10 +117,11 @@ describe('scopes', () => {
   it('a key gets through exactly the operations its scope allows, and 403 auth.forbidden elsewhere', async () => {
     for (const op of ops.filter((o) => o.scope)) {
       const accepted = SCOPE_OF[`${op.method} ${op.path}`] ?? [];
+      const anyKey = ANY_KEY.includes(`${op.method} ${op.path}`);
       for (const scope of SCOPES.filter((s) => s !== 'admin')) {
         const res = await send(op, keys.get(scope));
         const where = `${op.method} ${op.path} with ${scope}`;
-        if (accepted.includes(scope)) {
+        if (anyKey || accepted.includes(scope)) {
           expect([401, 403], where).not.toContain(res.status);
           expect(res.status, where).toBeLessThan(500);
         } else {

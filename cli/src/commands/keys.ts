@@ -4,6 +4,7 @@
  */
 import { type ApiKeyInfo, createApiKey, getOrganization, listApiKeys, parseScopes, revokeApiKey } from '@budget-sync/db';
 import { table } from '../output/text.ts';
+import { actorName } from '../shared/actor.ts';
 import { withDatabase } from '../shared/database.ts';
 import { printJson } from '../shared/report.ts';
 
@@ -18,7 +19,7 @@ export async function keysCreateCommand(flags: KeyCreateFlags): Promise<number> 
   return withDatabase(flags.json, async (db) => {
     const scopes = parseScopes(flags.scopes);
     const org = await getOrganization(db.pool, flags.org);
-    const { key, apiKey } = await createApiKey(db.pool, { orgId: org.id, name: flags.name, scopes });
+    const { key, apiKey } = await createApiKey(db.pool, { orgId: org.id, name: flags.name, scopes, createdBy: actorName(undefined) });
     if (flags.json) {
       printJson({ keyId: key.id, apiKey, prefix: key.prefix, scopes: key.scopes, name: key.name, orgId: key.orgId });
       return 0;
@@ -47,6 +48,7 @@ function listed(k: ApiKeyInfo) {
     createdAt: k.createdAt,
     lastUsedAt: k.lastUsedAt,
     revokedAt: k.revokedAt,
+    createdBy: k.createdBy,
   };
 }
 

@@ -19,7 +19,7 @@ import { html } from './html.ts';
 import { publicPage } from './layout.ts';
 import type { ConsoleOptions } from './options.ts';
 import { saveSettings, showSettings } from './settings/settings.handlers.ts';
-import { showSignIn, signIn, signOut } from './sign-in.ts';
+import { showLinkSignIn, showSignIn, signIn, signInWithLink, signOut } from './sign-in.ts';
 import { showSources, syncNow } from './sources/sources.handlers.ts';
 import { analyzeUpload, confirmImport, showUpload } from './upload/upload.handlers.ts';
 
@@ -34,7 +34,7 @@ const SECURITY_HEADERS: Record<string, string> = {
 };
 
 /** Where the console's middleware runs (hono's `/x/*` also matches `/x`). Everything else is the API's. */
-const PAGES = ['/', '/sign-in', '/sign-out', '/upload/*', '/history/*', '/budgets/*', '/check', '/sources/*', '/settings', '/health'];
+const PAGES = ['/', '/sign-in/*', '/sign-out', '/upload/*', '/history/*', '/budgets/*', '/check', '/sources/*', '/settings', '/health'];
 
 export function consoleRouter(deps: AppDeps, options: ConsoleOptions, metrics: ServiceMetrics): Hono<ConsoleEnv> {
   const config = deps.config;
@@ -63,6 +63,8 @@ export function consoleRouter(deps: AppDeps, options: ConsoleOptions, metrics: S
   app.get('/', requireSession([]), (c) => c.redirect('/upload', 303));
   app.get('/sign-in', showSignIn);
   app.post('/sign-in', signIn);
+  app.get('/sign-in/link', showLinkSignIn);
+  app.post('/sign-in/link', signInWithLink);
   app.post('/sign-out', signOut);
 
   app.get('/upload', requireSession('imports:read'), showUpload);

@@ -12,6 +12,7 @@ import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../env.ts';
+import { whoIs } from '../middleware/auth.ts';
 import { ApiProblem } from '../problems.ts';
 import { randomToken, SESSION_COOKIE, SESSION_TTL_S, sameToken } from './session.ts';
 
@@ -149,10 +150,7 @@ export function requireSession(scope: Scope | readonly Scope[]) {
     c.set('auth', auth);
     c.set('org', await getOrganization((await c.var.database()).pool, auth.orgId));
     if (accepted.length > 0 && !auth.scopes.includes('admin') && !accepted.some((s) => auth.scopes.includes(s))) {
-      throw new ConsoleRefusal(
-        'scope',
-        `The API key "${auth.name}" does not have the scope ${accepted.join(' or ')}, which this page needs.`,
-      );
+      throw new ConsoleRefusal('scope', `${whoIs(auth)} does not have the scope ${accepted.join(' or ')}, which this page needs.`);
     }
     await next();
   });

@@ -69,7 +69,7 @@ export function consolePage(c: ConsoleContext, options: PageOptions, content: Ht
 <nav aria-label="Console">
 <ul>${NAV.map((n) => html`<li><a href="${n.href}"${options.nav === n.key ? html` aria-current="page"` : ''}>${n.label}</a></li>`)}</ul>
 </nav>
-<form method="post" action="/sign-out">${csrfField(c)}<button type="submit" class="link-button" title="Signed in with the key &quot;${c.var.auth.name}&quot;">Sign out</button></form>
+<form method="post" action="/sign-out">${csrfField(c)}<button type="submit" class="link-button" title="${c.var.auth.person ? `Signed in as ${c.var.auth.person.email} (${c.var.auth.person.role})` : `Signed in with the key "${c.var.auth.name}"`}">Sign out</button></form>
 </div>
 </header>`;
   return document(options.title, header, html`${notices(options.notices ?? [])}${content}`);

@@ -5,7 +5,7 @@
  * sign-ins count against the client's address and the presented key's prefix (auth-failures.ts): past
  * the limit they are answered 429 with Retry-After, while a valid key still signs in.
  */
-import { endConsoleSession, startConsoleSession } from '@budget-sync/db';
+import { endConsoleSession, redeemSignInLink, type StartedConsoleSession, startConsoleSession, startPersonSession } from '@budget-sync/db';
 import { getCookie } from 'hono/cookie';
 import { recordAuthFailure } from '../middleware/auth-failures.ts';
 import { type ConsoleContext, CSRF_COOKIE, clearConsoleCookie, currentSession, formOf, safeNext, setConsoleCookie } from './context.ts';
@@ -53,7 +53,7 @@ export async function signIn(c: ConsoleContext) {
   const auth = key ? await c.var.authenticate(db.pool, key) : null;
   const csrf = randomToken();
   // The key may have been revoked since the key cache last looked: the session is only opened for a live key.
-  const session = auth ? await startConsoleSession(db.pool, { apiKeyId: auth.keyId, csrf, ttlSeconds: SESSION_TTL_S }) : null;
+  const session = auth?.keyId ? await startConsoleSession(db.pool, { apiKeyId: auth.keyId, csrf, ttlSeconds: SESSION_TTL_S }) : null;
   if (!session) {
     const waitS = recordAuthFailure(c, key ? [`key:${key.slice(0, KEY_PREFIX_LENGTH)}`] : []);
     if (waitS !== null) {
@@ -63,7 +63,13 @@ export async function signIn(c: ConsoleContext) {
     }
     return page(c, next, [{ kind: 'error', text: 'That API key is unknown or revoked. Check it and try again.' }], 401);
   }
+  return opened(c, session, csrf, next);
+}
+
+/** Sets the cookies of a session just opened (with its fresh CSRF token) and goes on. */
+async function opened(c: ConsoleContext, session: StartedConsoleSession, csrf: string, next: string | undefined) {
   // A session this browser had before ends: one browser, one session.
+  const db = await c.var.database();
   await endConsoleSession(db.pool, getCookie(c, SESSION_COOKIE));
   setConsoleCookie(c, SESSION_COOKIE, session.token, SESSION_TTL_S);
   setConsoleCookie(c, CSRF_COOKIE, csrf, SESSION_TTL_S);
@@ -76,4 +82,50 @@ export async function signOut(c: ConsoleContext) {
   clearConsoleCookie(c, SESSION_COOKIE);
   setConsoleCookie(c, CSRF_COOKIE, randomToken(), SESSION_TTL_S);
   return c.redirect('/sign-in?signed=out', 303);
+}
+
+/**
+ * A one-time sign-in link (`users add`, `serve`'s first start) opens a page with one button; only the
+ * button's POST uses the link, so a mail scanner or link preview that fetches the URL does not burn it.
+ */
+export async function showLinkSignIn(c: ConsoleContext) {
+  const token = c.req.query('token') ?? '';
+  // The token stays out of the Referer of anything this page loads.
+  c.header('Referrer-Policy', 'no-referrer');
+  return c.html(
+    publicPage(
+      { title: 'Sign in' },
+      html`<div class="sign-in">
+<h1>Sign in</h1>
+<form class="card" method="post" action="/sign-in/link">
+${csrfField(c)}
+<input type="hidden" name="token" value="${token}">
+<p>This link signs you in once. It stops working when it has been used or after 24 hours.</p>
+<div class="actions"><button type="submit">Sign in</button></div>
+</form>
+</div>`,
+    ).value,
+  );
+}
+
+export async function signInWithLink(c: ConsoleContext) {
+  const f = await formOf(c);
+  const token = f.text('token')?.trim();
+  const db = await c.var.database();
+  const person = await redeemSignInLink(db.pool, token);
+  const csrf = randomToken();
+  const session = person?.person
+    ? await startPersonSession(db.pool, { orgId: person.orgId, userId: person.person.userId, csrf, ttlSeconds: SESSION_TTL_S })
+    : null;
+  if (!session) {
+    const waitS = recordAuthFailure(c);
+    if (waitS !== null) {
+      c.header('Retry-After', String(waitS));
+      const text = `Too many failed sign-ins came from your address. Wait ${waitS} s, then try again.`;
+      return page(c, undefined, [{ kind: 'error', text }], 429);
+    }
+    const text = 'That sign-in link has been used, has expired or is not known. Ask an admin for a new one ("budget-sync users add").';
+    return page(c, undefined, [{ kind: 'error', text }], 401);
+  }
+  return opened(c, session, csrf, undefined);
 }

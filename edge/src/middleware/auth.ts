@@ -1,16 +1,22 @@
 /**
- * API-key authentication and scope checks. Every protected route names the scope it needs (or the few
- * that each suffice); `admin` implies all.
+ * Authentication (an API key, or a person's Google ID token) and scope checks. Every protected route names
+ * the scope it needs (or the few that each suffice); `admin` implies all; a person has their role's scopes.
  * The authenticated key (and so its org) is on the context for the handler: every query a handler makes
  * is scoped to `c.var.auth.orgId`, never to anything the client sends. Keys are looked up through the
  * app's key cache (config.authCacheMs): a revoked key is refused within that time. A client that keeps
- * presenting wrong keys gets 429 instead of 401 (auth-failures.ts); valid keys are never limited.
+ * presenting wrong keys or tokens gets 429 instead of 401 (auth-failures.ts); valid ones are never limited.
+ * API keys (`bsk_…`) take exactly the path they always took: one cached lookup, no other query.
  */
-import type { Scope } from '@budget-sync/db';
+import { type Authenticated, membershipsOf, type Scope } from '@budget-sync/db';
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../env.ts';
 import { ApiProblem } from '../problems.ts';
 import { rateLimited, recordAuthFailure } from './auth-failures.ts';
+import { looksLikeIdToken } from './id-tokens.ts';
+
+/** The header a person in several orgs names the org of a request with (the add-on's org picker sends it). */
+export const ORG_HEADER = 'x-budget-sync-org';
 
 const CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="budget-sync"' };
 const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
@@ -25,6 +31,11 @@ export function requireScope(scope: Scope | readonly Scope[]) {
       throw new ApiProblem(401, 'auth.missing_key', 'Send your API key in the header "Authorization: Bearer <key>".', {}, CHALLENGE);
     }
     const db = await c.var.database();
+    const verify = c.var.verifyIdToken;
+    if (verify !== null && looksLikeIdToken(presented)) {
+      c.set('auth', checkScope(await personOfIdToken(c, presented), accepted, named));
+      return next();
+    }
     const auth = await c.var.authenticate(db.pool, presented);
     if (auth === null) {
       const waitS = recordAuthFailure(c);
@@ -37,18 +48,61 @@ export function requireScope(scope: Scope | readonly Scope[]) {
         { 'WWW-Authenticate': 'Bearer realm="budget-sync", error="invalid_token"' },
       );
     }
-    if (!auth.scopes.includes('admin') && !accepted.some((s) => auth.scopes.includes(s))) {
-      throw new ApiProblem(
-        403,
-        'auth.forbidden',
-        `The API key "${auth.name}" does not have the scope ${named}, which this operation needs.`,
-        {
-          requiredScope: named,
-          scopes: auth.scopes,
-        },
-      );
-    }
-    c.set('auth', auth);
+    c.set('auth', checkScope(auth, accepted, named));
     await next();
   });
+}
+
+/** Who is acting, as messages name them: the key "name", or the person email (role). */
+export function whoIs(auth: Authenticated): string {
+  return auth.person ? `${auth.person.email} (${auth.person.role})` : `The API key "${auth.name}"`;
+}
+
+/** `accepted` empty: any key or person will do. */
+function checkScope(auth: Authenticated, accepted: readonly Scope[], named: string): Authenticated {
+  if (accepted.length > 0 && !auth.scopes.includes('admin') && !accepted.some((s) => auth.scopes.includes(s))) {
+    throw new ApiProblem(403, 'auth.forbidden', `${whoIs(auth)} does not have the scope ${named}, which this operation needs.`, {
+      requiredScope: named,
+      scopes: auth.scopes,
+    });
+  }
+  return auth;
+}
+
+/**
+ * The person a Google ID token names, in the org of the request: the only org they belong to, or the one
+ * the X-Budget-Sync-Org header names. A token that does not verify counts as a failed authentication.
+ */
+async function personOfIdToken(c: Context<AppEnv>, token: string): Promise<Authenticated> {
+  const verified = await (c.var.verifyIdToken as NonNullable<AppEnv['Variables']['verifyIdToken']>)(token);
+  if (!verified.ok) {
+    const waitS = recordAuthFailure(c);
+    if (waitS !== null) throw rateLimited(waitS, 'requests with an identity token that does not verify');
+    throw new ApiProblem(
+      401,
+      'auth.invalid_token',
+      `The identity token was refused: ${verified.reason}. Sign in again; if it keeps happening, the server's BUDGET_SYNC_GOOGLE_* settings may not match the add-on.`,
+      {},
+      { 'WWW-Authenticate': 'Bearer realm="budget-sync", error="invalid_token"' },
+    );
+  }
+  const db = await c.var.database();
+  const memberships = await membershipsOf(db.pool, verified.email);
+  const wanted = c.req.header(ORG_HEADER)?.trim();
+  const chosen = wanted ? memberships.find((m) => m.orgId === wanted) : memberships.length === 1 ? memberships[0] : undefined;
+  if (chosen) return chosen;
+  if (memberships.length === 0 || wanted) {
+    throw new ApiProblem(
+      403,
+      'auth.no_membership',
+      `${verified.email} is not a member of ${wanted ? `the organization ${wanted}` : 'any organization'}. Ask an admin to add you ("budget-sync users add").`,
+      { email: verified.email },
+    );
+  }
+  throw new ApiProblem(
+    400,
+    'auth.org_required',
+    `${verified.email} belongs to several organizations: name one in the header "X-Budget-Sync-Org" (their ids are in \`orgs\`).`,
+    { orgs: memberships.map((m) => ({ orgId: m.orgId, role: m.person?.role })) },
+  );
 }

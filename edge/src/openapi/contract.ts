@@ -29,8 +29,8 @@ export function problem(description: string) {
 
 const STANDARD: Record<400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503, string> = {
   400: 'The request does not match the contract: `request.invalid` (with `errors`: field paths and messages), `request.malformed_json`.',
-  401: 'No API key, or an unknown or revoked one: `auth.missing_key`, `auth.invalid_key`.',
-  403: 'The API key lacks the scope this operation needs: `auth.forbidden`.',
+  401: 'No API key, or an unknown or revoked one: `auth.missing_key`, `auth.invalid_key`; a Google ID token that does not verify: `auth.invalid_token`.',
+  403: "The API key or the person's role lacks the scope this operation needs: `auth.forbidden`; the token's person is not a member: `auth.no_membership`; a department outside the person's: `department.forbidden`.",
   404: 'Not found (or not in your organization).',
   409: 'The request conflicts with the current state.',
   413: 'The request body is too large: `request.too_large`.',
@@ -72,7 +72,7 @@ export function guard(scope: Scope | readonly Scope[], options: { gzip?: boolean
   return {
     middleware: options.gzip ? [requireScope(scope), decodeBody, parseBody] : [requireScope(scope), parseBody],
     security: [{ bearerAuth: [] }],
-    'x-required-scope': typeof scope === 'string' ? scope : scope.join(' or '),
+    'x-required-scope': typeof scope === 'string' ? scope : scope.length === 0 ? 'any' : scope.join(' or '),
   };
 }
 

@@ -1,0 +1,10 @@
+/** Wiring of the people routes. */
+import { createRouter } from '../../router.ts';
+import * as handlers from './users.handlers.ts';
+import * as routes from './users.routes.ts';
+
+export const usersRouter = createRouter()
+  .openapi(routes.me, handlers.me)
+  .openapi(routes.list, handlers.list)
+  .openapi(routes.add, handlers.add)
+  .openapi(routes.remove, handlers.remove);

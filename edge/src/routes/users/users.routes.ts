@@ -1,0 +1,106 @@
+/**
+ * Contract of the people of the caller's organization (admins: list, add, remove) and of `GET /api/me`
+ * (anyone: who the request acts as). DESIGN §3: `/api/me` is `{email, name, orgId, role, departments}`
+ * for a person, the key's org and scopes for a key.
+ */
+import { createRoute, z } from '@hono/zod-openapi';
+import { guard, json, jsonBody, problems } from '../../openapi/contract.ts';
+
+const ROLE = z.enum(['viewer', 'editor', 'approver', 'admin']);
+const Departments = z
+  .array(z.string())
+  .nullable()
+  .openapi({ description: 'The departments the person is limited to; null: all of them.', example: ['Marketing'] });
+
+export const MeSchema = z
+  .object({
+    kind: z.enum(['person', 'key']),
+    orgId: z.string(),
+    scopes: z.array(z.string()),
+    email: z.string().optional(),
+    name: z.string().nullable().optional(),
+    role: ROLE.optional(),
+    departments: Departments.optional(),
+    keyId: z.string().optional(),
+    keyName: z.string().optional(),
+  })
+  .openapi('Me', { description: 'A person: email, name, role, departments. A key: keyId, keyName. Both: orgId and scopes.' });
+
+const UserSchema = z
+  .object({
+    userId: z.string(),
+    email: z.string(),
+    name: z.string().nullable(),
+    role: ROLE,
+    departments: Departments,
+    createdAt: z.string(),
+    createdBy: z.string(),
+  })
+  .openapi('User');
+
+const UserInput = z
+  .strictObject({
+    email: z.string().max(320).openapi({ example: 'dana@example.com' }),
+    name: z.string().max(200).optional(),
+    role: ROLE,
+    departments: z.array(z.string().max(200)).max(1000).nullable().optional(),
+  })
+  .openapi('UserInput', { description: 'Adds the person, or changes the role and departments of a member.' });
+
+const Email = z.object({
+  email: z
+    .string()
+    .max(320)
+    .openapi({ param: { name: 'email', in: 'path' }, example: 'dana@example.com' }),
+});
+
+export const me = createRoute({
+  method: 'get',
+  path: '/api/me',
+  operationId: 'getMe',
+  tags: ['People'],
+  summary: 'Who the request acts as',
+  ...guard([]),
+  responses: { 200: json(MeSchema, 'The person or key, and the organization.'), ...problems(400, 401, 403, 503) },
+});
+export type MeRoute = typeof me;
+
+export const list = createRoute({
+  method: 'get',
+  path: '/api/users',
+  operationId: 'listUsers',
+  tags: ['People'],
+  summary: 'List the people of the organization',
+  ...guard('admin'),
+  responses: { 200: json(z.object({ users: z.array(UserSchema) }), 'The members, by email.'), ...problems(400, 401, 403, 503) },
+});
+export type ListRoute = typeof list;
+
+export const add = createRoute({
+  method: 'post',
+  path: '/api/users',
+  operationId: 'addUser',
+  tags: ['People'],
+  summary: 'Add a person (or change their role)',
+  description: 'Answers a one-time sign-in URL (24 h, single use) to send them.',
+  ...guard('admin'),
+  request: { body: jsonBody(UserInput, 'The person, their role and departments.') },
+  responses: {
+    200: json(UserSchema.extend({ signInUrl: z.string() }).openapi('AddedUser'), 'The member and their sign-in link.'),
+    ...problems(400, 401, 403, 415, 422, 503),
+  },
+});
+export type AddRoute = typeof add;
+
+export const remove = createRoute({
+  method: 'delete',
+  path: '/api/users/{email}',
+  operationId: 'removeUser',
+  tags: ['People'],
+  summary: 'Remove a person from the organization',
+  description: 'Their console sessions of this organization end at once; their sign-in links stop working.',
+  ...guard('admin'),
+  request: { params: Email },
+  responses: { 204: { description: 'Removed.' }, ...problems(400, 401, 403, 404, 503) },
+});
+export type RemoveRoute = typeof remove;

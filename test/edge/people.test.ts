@@ -1,0 +1,280 @@
+/**
+ * People (issue 15): users and roles over the API, `/api/me`, and the Sheets add-on's Google ID tokens
+ * verified against a real JWKS served over HTTP on 127.0.0.1 (tokens signed with test keys by jose):
+ * every refusal the issue lists, one JWKS fetch per key rotation, and API keys untouched.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { addMember, roleScopes, type Scope } from '@budget-sync/db';
+import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshDatabase } from '../support/postgres.ts';
+import { call, expectProblem, jsonOf, newOrg, type TestApp, type TestOrg, testApp } from './helpers.ts';
+
+const db = await freshDatabase();
+const CLIENT_ID = 'addon-client.apps.example.com';
+const ISSUER = 'https://accounts.example.test';
+
+type Key = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
+interface SigningKey {
+  kid: string;
+  privateKey: Key;
+  jwk: JWK;
+}
+
+async function signingKey(kid: string): Promise<SigningKey> {
+  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+  return { kid, privateKey, jwk: { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' } };
+}
+
+/** The JWKS the server publishes (changed by rotate) and how often it was fetched. */
+const jwks = { keys: [] as SigningKey[], fetches: 0 };
+let jwksServer: Server;
+let jwksUrl = '';
+let t: TestApp;
+let org: TestOrg;
+let other: TestOrg;
+let current: SigningKey;
+
+beforeAll(async () => {
+  current = await signingKey('k1');
+  jwks.keys = [current];
+  jwksServer = createServer((_req, res) => {
+    jwks.fetches++;
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ keys: jwks.keys.map((k) => k.jwk) }));
+  });
+  await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
+  jwksUrl = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/certs`;
+  t = testApp(db, { googleIdTokens: { clientIds: ['other-client', CLIENT_ID], issuer: ISSUER, jwksUrl } });
+  org = await newOrg(db, 'Acme');
+  other = await newOrg(db, 'Other');
+  const add = (orgId: string, email: string, role: 'viewer' | 'editor' | 'approver' | 'admin', departments: string[] | null = null) =>
+    addMember(db.pool, { orgId, email, role, departments, createdBy: 'test' });
+  await add(org.orgId, 'vera@example.com', 'viewer');
+  await add(org.orgId, 'ed@example.com', 'editor');
+  await add(org.orgId, 'april@example.com', 'approver', ['Marketing']);
+  await add(org.orgId, 'ada@example.com', 'admin');
+  await add(org.orgId, 'two@example.com', 'viewer');
+  await add(other.orgId, 'two@example.com', 'admin');
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => jwksServer?.close(resolve));
+});
+
+interface Claims {
+  email?: string;
+  email_verified?: boolean;
+  aud?: string;
+  iss?: string;
+  iat?: number;
+  exp?: number;
+  nbf?: number;
+}
+
+const now = () => Math.floor(Date.now() / 1000);
+
+async function idToken(claims: Claims = {}, key: SigningKey = current, kid = key.kid): Promise<string> {
+  const c = { email: 'vera@example.com', email_verified: true, aud: CLIENT_ID, iss: ISSUER, iat: now(), exp: now() + 3600, ...claims };
+  const jwt = new SignJWT({ email: c.email, email_verified: c.email_verified })
+    .setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' })
+    .setSubject('1234567890')
+    .setAudience(c.aud)
+    .setIssuer(c.iss)
+    .setIssuedAt(c.iat)
+    .setExpirationTime(c.exp);
+  if (c.nbf !== undefined) jwt.setNotBefore(c.nbf);
+  return jwt.sign(key.privateKey);
+}
+
+const me = async (key: string, headers: Record<string, string> = {}) => call(t, 'GET', '/api/me', { key, headers });
+
+describe('GET /api/me', () => {
+  it('says which person, org, role and departments a verified Google ID token is', async () => {
+    const res = await me(await idToken({ email: 'April@Example.com' }));
+    expect(res.status).toBe(200);
+    expect(await jsonOf(res)).toEqual({
+      kind: 'person',
+      email: 'april@example.com',
+      name: null,
+      orgId: org.orgId,
+      role: 'approver',
+      departments: ['Marketing'],
+      scopes: ['budget:read', 'imports:read', 'imports:write', 'budget:check', 'budget:reserve'],
+    });
+  });
+
+  it("says which key, and the key's org and scopes, for an API key", async () => {
+    const key = await org.key('budget:read');
+    const body = await jsonOf(await me(key));
+    expect(body).toMatchObject({ kind: 'key', orgId: org.orgId, scopes: ['budget:read'], keyName: 'key-budget:read' });
+    expect(body.email).toBeUndefined();
+  });
+
+  it('a person in several orgs names one with X-Budget-Sync-Org; without it they are told which', async () => {
+    const token = await idToken({ email: 'two@example.com' });
+    const body = await expectProblem(await me(token), 400, 'auth.org_required');
+    expect(body.orgs).toEqual(
+      expect.arrayContaining([
+        { orgId: org.orgId, role: 'viewer' },
+        { orgId: other.orgId, role: 'admin' },
+      ]),
+    );
+    expect(await jsonOf(await me(token, { 'x-budget-sync-org': other.orgId }))).toMatchObject({ orgId: other.orgId, role: 'admin' });
+    expect(await jsonOf(await me(token, { 'x-budget-sync-org': org.orgId }))).toMatchObject({ orgId: org.orgId, role: 'viewer' });
+    // A person cannot pick an org they do not belong to.
+    await expectProblem(await me(await idToken(), { 'x-budget-sync-org': other.orgId }), 403, 'auth.no_membership');
+  });
+});
+
+describe('Google ID tokens: every refusal', () => {
+  const refusals: Array<[string, () => Promise<string>, string]> = [
+    ['expired (beyond the 60 s skew)', () => idToken({ iat: now() - 7200, exp: now() - 61 }), 'expired'],
+    ['not yet valid (nbf beyond the skew)', () => idToken({ nbf: now() + 120 }), '"nbf"'],
+    ['issued in the future (iat beyond the skew)', () => idToken({ iat: now() + 600, exp: now() + 3600 }), 'not valid yet'],
+    ['for another audience', () => idToken({ aud: 'someone-else.apps.example.com' }), '"aud"'],
+    ['from another issuer', () => idToken({ iss: 'https://evil.example.test' }), '"iss"'],
+    ['with an unverified email', () => idToken({ email_verified: false }), 'not verified'],
+    [
+      'unsigned (alg: none)',
+      async () => {
+        const enc = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+        return `${enc({ alg: 'none', typ: 'JWT' })}.${enc({ email: 'ada@example.com', email_verified: true, aud: CLIENT_ID, iss: ISSUER, iat: now(), exp: now() + 600 })}.`;
+      },
+      'RS256',
+    ],
+    [
+      'signed by a foreign key claiming a known kid',
+      async () => idToken({ email: 'ada@example.com' }, await signingKey('k1')),
+      'signature',
+    ],
+    ['signed by a key of no kid the issuer publishes', async () => idToken({}, await signingKey('k-unknown')), 'not one of'],
+  ];
+  for (const [what, make, reason] of refusals) {
+    it(`refuses a token ${what}`, async () => {
+      const body = await expectProblem(await me(await make()), 401, 'auth.invalid_token');
+      expect(body.detail).toContain(reason);
+    });
+  }
+
+  it('allows 60 s of clock skew and no more', async () => {
+    expect((await me(await idToken({ iat: now() - 3600, exp: now() - 30 }))).status).toBe(200);
+  });
+
+  it('refuses a verified person who is a member of no org', async () => {
+    const body = await expectProblem(await me(await idToken({ email: 'stranger@example.com' })), 403, 'auth.no_membership');
+    expect(body.email).toBe('stranger@example.com');
+  });
+
+  it('a stream of tokens with made-up kids costs at most one JWKS fetch per cooldown', async () => {
+    const before = jwks.fetches;
+    for (let i = 0; i < 5; i++)
+      await expectProblem(await me(await idToken({}, await signingKey(`made-up-${i}`))), 401, 'auth.invalid_token');
+    expect(jwks.fetches - before).toBeLessThanOrEqual(1);
+  });
+
+  it('fetches the JWKS once per key rotation, not per request; a rotated-in kid works after one fetch', async () => {
+    // A fresh app (its own key cache) without the cooldown, so the rotation can follow the first fetch at once.
+    const fresh = testApp(db, { googleIdTokens: { clientIds: [CLIENT_ID], issuer: ISSUER, jwksUrl, jwksCooldownMs: 0 } });
+    const ask = async (token: string) => (await call(fresh, 'GET', '/api/me', { key: token })).status;
+    const before = jwks.fetches;
+    for (let i = 0; i < 5; i++) expect(await ask(await idToken())).toBe(200);
+    expect(jwks.fetches).toBe(before + 1);
+    // The issuer rotates: k2 is published, tokens are signed with it. One fetch, then none.
+    const next = await signingKey('k2');
+    jwks.keys = [next, current];
+    for (let i = 0; i < 5; i++) expect(await ask(await idToken({}, next))).toBe(200);
+    expect(jwks.fetches).toBe(before + 2);
+    for (let i = 0; i < 5; i++) expect(await ask(await idToken())).toBe(200);
+    expect(jwks.fetches).toBe(before + 2);
+  });
+});
+
+describe('roles bound what a person may do, on every operation', () => {
+  const ROLES = ['viewer', 'editor', 'approver', 'admin'] as const;
+  const people = { viewer: 'vera@example.com', editor: 'ed@example.com', approver: 'april@example.com', admin: 'ada@example.com' };
+
+  it('each role gets through exactly the operations its scopes allow (auth.test.ts pins the scopes), 403 elsewhere', async () => {
+    const doc = await jsonOf(await call(t, 'GET', '/api/openapi.json'));
+    const paths = doc.paths as Record<string, Record<string, { 'x-required-scope'?: string }>>;
+    const ops = Object.entries(paths).flatMap(([path, item]) =>
+      Object.entries(item).map(([method, op]) => ({ method: method.toUpperCase(), path, scope: op['x-required-scope'] })),
+    );
+    let checked = 0;
+    for (const op of ops.filter((o) => o.scope)) {
+      for (const role of ROLES) {
+        const scopes = roleScopes(role);
+        const accepted = op.scope === 'any' ? null : (op.scope as string).split(' or ');
+        const allowed = accepted === null || scopes.includes('admin') || accepted.some((s) => scopes.includes(s as Scope));
+        const path = op.path.replace('{id}', '0197c3b2-5b4e-7c1a-9d10-2f6a1b3c4d5e').replace('{email}', 'nobody%40example.com');
+        const res = await call(t, op.method, path, {
+          key: await idToken({ email: people[role] }),
+          ...(op.method === 'GET' ? {} : { json: {} }),
+        });
+        const where = `${op.method} ${op.path} as ${role}`;
+        if (allowed) {
+          expect([401, 403], where).not.toContain(res.status);
+          expect(res.status, where).toBeLessThan(500);
+        } else {
+          const body = await expectProblem(res, 403, 'auth.forbidden');
+          expect(body.detail, where).toContain(`${people[role]} (${role})`);
+        }
+        checked++;
+      }
+    }
+    expect(checked).toBe(4 * 25);
+  });
+
+  it('the roles grant what DESIGN §2 says', () => {
+    expect(roleScopes('viewer')).toEqual(['budget:read', 'imports:read']);
+    expect(roleScopes('editor')).toEqual(['budget:read', 'imports:read', 'imports:write']);
+    expect(roleScopes('approver')).toEqual(['budget:read', 'imports:read', 'imports:write', 'budget:check', 'budget:reserve']);
+    expect(roleScopes('admin')).toEqual(['admin']);
+  });
+});
+
+describe('/api/users', () => {
+  it('an admin adds a person with a sign-in link, lists them, and removes them', async () => {
+    const added = await call(t, 'POST', '/api/users', {
+      key: await idToken({ email: 'ada@example.com' }),
+      json: { email: 'Nia@Example.com', role: 'editor', departments: ['Sales'] },
+    });
+    expect(added.status).toBe(200);
+    const body = await jsonOf(added);
+    expect(body).toMatchObject({ email: 'Nia@Example.com', role: 'editor', departments: ['Sales'], createdBy: 'ada@example.com' });
+    expect(body.signInUrl).toMatch(/^http:\/\/localhost\/sign-in\/link\?token=[A-Za-z0-9_-]{43}$/);
+    const list = await jsonOf(await call(t, 'GET', '/api/users', { key: org.admin }));
+    expect((list.users as Array<{ email: string }>).map((u) => u.email)).toContain('Nia@Example.com');
+    expect((await call(t, 'DELETE', '/api/users/nia%40example.com', { key: org.admin })).status).toBe(204);
+    await expectProblem(await call(t, 'DELETE', '/api/users/nia%40example.com', { key: org.admin }), 404, 'user.not_found');
+  });
+
+  it('refuses a key without admin, an invalid role and a bad email', async () => {
+    await expectProblem(await call(t, 'GET', '/api/users', { key: await org.key('budget:read') }), 403, 'auth.forbidden');
+    await expectProblem(
+      await call(t, 'POST', '/api/users', { key: org.admin, json: { email: 'x@example.com', role: 'owner' } }),
+      400,
+      'request.invalid',
+    );
+    await expectProblem(
+      await call(t, 'POST', '/api/users', { key: org.admin, json: { email: 'not-an-email', role: 'viewer' } }),
+      422,
+      'input.invalid',
+    );
+  });
+
+  it("another org's admin cannot see or remove this org's people", async () => {
+    const list = await jsonOf(await call(t, 'GET', '/api/users', { key: other.admin }));
+    expect((list.users as Array<{ email: string }>).map((u) => u.email)).toEqual(['two@example.com']);
+    await expectProblem(await call(t, 'DELETE', '/api/users/vera%40example.com', { key: other.admin }), 404, 'user.not_found');
+  });
+});
+
+describe('without BUDGET_SYNC_GOOGLE_CLIENT_IDS', () => {
+  it('an ID token is refused like a wrong key, and API keys work as before', async () => {
+    const plain = testApp(db);
+    await expectProblem(await call(plain, 'GET', '/api/me', { key: await idToken() }), 401, 'auth.invalid_key');
+    expect((await call(plain, 'GET', '/api/me', { key: org.admin })).status).toBe(200);
+  });
+});
