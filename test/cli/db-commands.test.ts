@@ -384,8 +384,10 @@ describe('keys list, the diff for people, imports show and download', () => {
     const doc = json(r.keys) as { keys: Doc[] };
     expect(doc.keys).toHaveLength(2);
     for (const k of doc.keys)
-      expect(Object.keys(k).sort()).toEqual(['createdAt', 'id', 'lastUsedAt', 'name', 'prefix', 'revokedAt', 'scopes']);
+      expect(Object.keys(k).sort()).toEqual(['createdAt', 'createdBy', 'id', 'lastUsedAt', 'name', 'prefix', 'revokedAt', 'scopes']);
     expect(doc.keys.find((k) => k.name === 'admin')?.revokedAt).toEqual(expect.any(String));
+    // Keys record who made them: the CLI's actor; the org's first key was made by `orgs create`, before anyone.
+    expect(doc.keys.find((k) => k.name === 'ci')?.createdBy).toBe('cli-test');
     expect(doc.keys.find((k) => k.name === 'ci')?.revokedAt).toBeNull();
     expect(r.keys.stdout).not.toContain(adminKey);
     expect(r.keys.stdout).not.toMatch(/bsk_[A-Za-z0-9_-]{20,}/);
@@ -497,5 +499,60 @@ describe('replace mode and reverts', () => {
       expect(doc.imports[0]).toMatchObject({ id: replaceImportId, status: 'reverted', mode: 'replace', revertedBy: 'cli-test' });
       expect(doc.imports[1]).toMatchObject({ fileName: 'raised.csv', status: 'succeeded', counts: { updated: 1 } });
     });
+  });
+});
+
+describe('users add, list and remove (issue 15)', () => {
+  let added: Record<'json' | 'human' | 'badRole', Run>;
+  let later: Record<'list' | 'remove' | 'removeAgain' | 'listAfter', Run>;
+  beforeAll(async () => {
+    added = await all({
+      json: run(['users', 'add', 'Dana@Example.com', '--org', acme, '--role', 'approver', '--departments', 'Marketing, Sales', '--json'], {
+        BUDGET_SYNC_PUBLIC_URL: 'https://budget.example.com/',
+      }),
+      human: run(['users', 'add', 'eli@example.com', '--org', acme, '--role', 'viewer']),
+      badRole: run(['users', 'add', 'x@example.com', '--org', acme, '--role', 'owner', '--json']),
+    });
+    // In order: the listing before the removal, the second removal after the first.
+    const list = await run(['users', 'list', '--org', acme, '--json']);
+    const remove = await run(['users', 'remove', 'dana@example.com', '--org', acme]);
+    later = {
+      list,
+      remove,
+      ...(await all({
+        removeAgain: run(['users', 'remove', 'dana@example.com', '--org', acme, '--json']),
+        listAfter: run(['users', 'list', '--org', acme]),
+      })),
+    };
+  });
+
+  it('users add --json prints the userId and a one-time sign-in URL on the public address', () => {
+    expect(added.json.status).toBe(0);
+    const doc = json(added.json);
+    expect(doc).toMatchObject({ userId: expect.any(String), role: 'approver', departments: ['Marketing', 'Sales'] });
+    expect(doc.signInUrl).toMatch(/^https:\/\/budget\.example\.com\/sign-in\/link\?token=[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('users add prints the link for people, and refuses a role that does not exist', () => {
+    expect(added.human.status).toBe(0);
+    expect(added.human.stdout).toContain('eli@example.com is viewer of Acme.');
+    expect(added.human.stdout).toMatch(/http:\/\/127\.0\.0\.1:8787\/sign-in\/link\?token=[A-Za-z0-9_-]{43}/);
+    expect(added.badRole.status).toBe(2);
+    expect(json(added.badRole)).toMatchObject({ error: { code: 'input.invalid' } });
+    expect(added.badRole.stdout).toContain('viewer, editor, approver, admin');
+  });
+
+  it('users list shows role, departments and who added them; remove takes them out, once', () => {
+    const doc = json(later.list) as { users: Doc[] };
+    expect(doc.users.map((u) => [u.email, u.role, u.departments, u.createdBy])).toEqual([
+      ['Dana@Example.com', 'approver', ['Marketing', 'Sales'], 'cli-test'],
+      ['eli@example.com', 'viewer', null, 'cli-test'],
+    ]);
+    expect(later.remove.status).toBe(0);
+    expect(later.remove.stdout).toContain('Removed Dana@Example.com from Acme');
+    expect(later.removeAgain.status).toBe(2);
+    expect(json(later.removeAgain)).toMatchObject({ error: { code: 'user.not_found' } });
+    expect(later.listAfter.stdout).toContain('eli@example.com');
+    expect(later.listAfter.stdout).not.toContain('Dana@Example.com');
   });
 });

@@ -5,7 +5,7 @@
  * the session's API key is revoked, and once the session expires; expired and revoked rows are pruned.
  */
 import { createHash } from 'node:crypto';
-import { revokeApiKey } from '@budget-sync/db';
+import { addMember, removeMember, revokeApiKey, type Role } from '@budget-sync/db';
 import { DEFAULT_CONFIG } from '@budget-sync/edge';
 import { type NodeServer, startServer } from '@budget-sync/edge/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -158,5 +158,66 @@ describe('console sessions on the server', () => {
     expect(jar.bs_session).not.toBe(before.bs_session);
     expect(await budgetsPage(before)).toBe(SIGNED_OUT);
     expect(await budgetsPage(jar)).toBe('page');
+  });
+});
+
+/** A person's sign-in link (users add), as the token it carries. */
+async function invite(email: string, role: Role, departments: string[] | null = null): Promise<string> {
+  return (await addMember(db.pool, { orgId: org.orgId, email, role, departments, createdBy: 'test' })).signInToken;
+}
+
+/** Opens a sign-in link as a browser: the link's page (which does not use it), then its button. */
+async function useLink(token: string): Promise<{ jar: Jar; res: Response }> {
+  const jar: Jar = {};
+  const page = await browse(jar, 'GET', `/sign-in/link?token=${token}`);
+  expect(page.status).toBe(200);
+  expect(await page.text()).toContain('This link signs you in once');
+  const res = await browse(jar, 'POST', '/sign-in/link', { _csrf: jar.bs_csrf as string, token });
+  return { jar, res };
+}
+
+describe('people sign in with one-time links (issue 15)', () => {
+  it('a link works once: its page does not use it, its button does, and a second use is refused', async () => {
+    const token = await invite('pia@example.com', 'viewer');
+    // A link preview fetching the page twice burns nothing.
+    await browse({}, 'GET', `/sign-in/link?token=${token}`);
+    const first = await useLink(token);
+    expect({ status: first.res.status, location: first.res.headers.get('location') }).toEqual({ status: 303, location: '/upload' });
+    expect(await budgetsPage(first.jar)).toBe('page');
+    const again = await useLink(token);
+    expect(again.res.status).toBe(401);
+    expect(await again.res.text()).toContain('That sign-in link has been used, has expired or is not known');
+    expect(again.jar.bs_session).toBeUndefined();
+    // Only the link's hash is stored.
+    const stored = await db.pool.query<{ row: string }>('SELECT row(l.*)::text AS row FROM sign_in_links l');
+    expect(stored.rows.map((r) => r.row).join('\n')).not.toContain(token);
+  });
+
+  it('a link stops working after 24 hours', async () => {
+    const token = await invite('old@example.com', 'viewer');
+    const r = await db.pool.query<{ hours: number }>(
+      'SELECT extract(epoch FROM expires_at - created_at) / 3600 AS hours FROM sign_in_links WHERE token_hash = $1',
+      [sha256(token)],
+    );
+    expect(Number(r.rows[0]?.hours)).toBe(24);
+    await db.pool.query(`UPDATE sign_in_links SET expires_at = now() - interval '1 second' WHERE token_hash = $1`, [sha256(token)]);
+    expect((await useLink(token)).res.status).toBe(401);
+  });
+
+  it('removing a person ends their session at once, and their role bounds the pages they see', async () => {
+    const { jar } = await useLink(await invite('rex@example.com', 'viewer'));
+    expect(await budgetsPage(jar)).toBe('page');
+    const sources = await browse({ ...jar }, 'GET', '/sources');
+    expect(sources.status).toBe(403);
+    expect(await sources.text()).toContain('rex@example.com (viewer) does not have the scope sources:admin');
+    await removeMember(db.pool, org.orgId, 'REX@example.com');
+    expect(await budgetsPage(jar)).toBe(SIGNED_OUT);
+  });
+
+  it("signing out ends a person's session for every copy of the cookie", async () => {
+    const { jar } = await useLink(await invite('sam@example.com', 'editor'));
+    const copy = { ...jar };
+    await browse(jar, 'POST', '/sign-out', { _csrf: jar.bs_csrf as string });
+    expect(await budgetsPage(copy)).toBe(SIGNED_OUT);
   });
 });
