@@ -278,3 +278,114 @@ describe('without BUDGET_SYNC_GOOGLE_CLIENT_IDS', () => {
     expect((await call(plain, 'GET', '/api/me', { key: org.admin })).status).toBe(200);
   });
 });
+
+describe('departments limit what a person sees and changes', () => {
+  const BUDGET = [
+    ['Department', 'Category', 'Month', 'Amount'],
+    ['Marketing', 'Travel', '2026-01', '1000.00'],
+    ['Marketing', 'Events', '2026-01', '2000.00'],
+    ['Sales', 'Travel', '2026-01', '3000.00'],
+  ];
+  const april = () => idToken({ email: 'april@example.com' }); // approver, Marketing only
+  let salesImportId = '';
+  let salesReservation = '';
+
+  beforeAll(async () => {
+    const first = await call(t, 'POST', '/api/excel/import', {
+      key: org.admin,
+      json: { sheetName: 'Budget', values: BUDGET, fileName: 'fy26.csv', acceptWarnings: true },
+    });
+    expect(first.status).toBe(201);
+    const sales = await call(t, 'POST', '/api/excel/import', {
+      key: org.admin,
+      json: { sheetName: 'Budget', values: [BUDGET[0], ['Sales', 'Travel', '2026-01', '3500.00']], fileName: 'sales.csv', acceptWarnings: true },
+    });
+    salesImportId = (await jsonOf(sales)).importId as string;
+    const r = await call(t, 'POST', '/api/budget/reservations', {
+      key: org.admin,
+      json: { department: 'Sales', category: 'Travel', period: '2026-01', amount: '10.00' },
+    });
+    salesReservation = (await jsonOf(r)).id as string;
+  });
+
+  it('reads are filtered: budgets and summaries show only their departments (a key sees all)', async () => {
+    const mine = await jsonOf(await call(t, 'GET', '/api/budgets', { key: await april() }));
+    expect((mine.lines as Array<{ department: string }>).map((l) => l.department)).toEqual(['Marketing', 'Marketing']);
+    const summary = await jsonOf(await call(t, 'GET', '/api/budgets/summary?by=department', { key: await april() }));
+    expect((summary.rows as Array<{ key: string }>).map((r) => r.key)).toEqual(['Marketing']);
+    const all = await jsonOf(await call(t, 'GET', '/api/budgets', { key: org.admin }));
+    expect((all.lines as unknown[]).length).toBe(3);
+  });
+
+  it('checks and reservations outside are refused 403 naming the department; inside they work', async () => {
+    const body = { department: 'sales', category: 'Travel', period: '2026-01', amount: '5.00' };
+    const refused = await expectProblem(
+      await call(t, 'POST', '/api/budget/check', { key: await april(), json: body }),
+      403,
+      'department.forbidden',
+    );
+    expect(refused).toMatchObject({ department: 'sales', departments: ['Marketing'] });
+    await expectProblem(await call(t, 'POST', '/api/budget/reservations', { key: await april(), json: body }), 403, 'department.forbidden');
+    const inside = await call(t, 'POST', '/api/budget/check', { key: await april(), json: { ...body, department: 'MARKETING' } });
+    expect(inside.status).toBe(200);
+    for (const path of ['', '/commit', '/release']) {
+      const method = path ? 'POST' : 'GET';
+      const res = await call(t, method, `/api/budget/reservations/${salesReservation}${path}`, {
+        key: await april(),
+        ...(path ? { json: {} } : {}),
+      });
+      await expectProblem(res, 403, 'department.forbidden');
+    }
+    // Nothing moved on the Sales reservation.
+    expect(await jsonOf(await call(t, 'GET', `/api/budget/reservations/${salesReservation}`, { key: org.admin }))).toMatchObject({
+      reserved: '10.00',
+    });
+  });
+
+  it('an import with lines outside is refused naming the rows, and nothing is written', async () => {
+    const values = [
+      BUDGET[0],
+      ['Marketing', 'Travel', '2026-02', '10.00'],
+      ['Sales', 'Events', '2026-02', '20.00'],
+      ['Legal', 'Travel', '2026-02', '5.00'],
+    ];
+    const res = await call(t, 'POST', '/api/excel/import', {
+      key: await april(),
+      json: { sheetName: 'Budget', values, fileName: 'mixed.csv', acceptWarnings: true },
+    });
+    const body = await expectProblem(res, 403, 'department.forbidden');
+    expect(body.rows).toEqual([
+      { department: 'Sales', rows: [3] },
+      { department: 'Legal', rows: [4] },
+    ]);
+    expect(body.detail).toContain('"Sales" (rows 3)');
+    const all = await jsonOf(await call(t, 'GET', '/api/budgets?period=2026-02', { key: org.admin }));
+    expect(all.lines).toEqual([]);
+    // Inside their departments it goes ahead, and history records the person.
+    const ok = await call(t, 'POST', '/api/excel/import', {
+      key: await april(),
+      json: { sheetName: 'Budget', values: [BUDGET[0], ['Marketing', 'Travel', '2026-02', '10.00']], fileName: 'mine.csv', acceptWarnings: true },
+    });
+    expect(ok.status).toBe(201);
+    const id = (await jsonOf(ok)).importId as string;
+    expect(await jsonOf(await call(t, 'GET', `/api/imports/${id}`, { key: org.admin }))).toMatchObject({ actor: 'april@example.com' });
+  });
+
+  it("history shows only imports within their departments (and their own); another department's import is not found", async () => {
+    const list = await jsonOf(await call(t, 'GET', '/api/imports/history', { key: await april() }));
+    const names = (list.imports as Array<{ fileName: string }>).map((i) => i.fileName);
+    expect(names).toContain('mine.csv');
+    expect(names).not.toContain('sales.csv');
+    expect(names).not.toContain('fy26.csv');
+    await expectProblem(await call(t, 'GET', `/api/imports/${salesImportId}`, { key: await april() }), 404, 'import.not_found');
+    await expectProblem(
+      await call(t, 'POST', `/api/imports/${salesImportId}/revert`, { key: await april(), json: {} }),
+      404,
+      'import.not_found',
+    );
+    const everything = await jsonOf(await call(t, 'GET', '/api/imports/history', { key: org.admin }));
+    expect((everything.imports as Array<{ fileName: string }>).map((i) => i.fileName)).toEqual(
+      expect.arrayContaining(['sales.csv', 'fy26.csv']),
+    );
+  });
+});

@@ -19,6 +19,7 @@ import {
 } from '@budget-sync/core';
 import type pg from 'pg';
 import { DomainError } from '../errors.ts';
+import { type DepartmentLimit, requireDepartment } from '../departments.ts';
 import { type BudgetQuery, isUuid, minor, type NormalizedQuery, normalizeQuery } from './common.ts';
 import { literal } from './pipeline.ts';
 
@@ -279,8 +280,10 @@ function levelOf(query: NormalizedQuery, period: string): CheckResult['level'] {
  * the event loop is busy with other requests share that round trip (see CheckBatcher): under load, one
  * statement answers several of them.
  */
-export async function checkBudget(pool: pg.Pool, orgId: string, q: BudgetQuery): Promise<CheckResult> {
+export async function checkBudget(pool: pg.Pool, orgId: string, q: BudgetQuery, departments?: DepartmentLimit): Promise<CheckResult> {
   const query = normalizeQuery(q);
+  // In memory, no query: a key (no limit) pays nothing for it.
+  requireDepartment(departments, query.department);
   if (!isUuid(orgId)) throw unknownOrg(orgId);
   return (await evaluateShared(pool, orgId, query)).result;
 }

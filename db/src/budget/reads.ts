@@ -5,6 +5,7 @@
 import { dimensionTerm, type Direction, type RequestPeriod, resolveRequestPeriod } from '@budget-sync/core';
 import type pg from 'pg';
 import { DomainError } from '../errors.ts';
+import { type DepartmentLimit, departmentFilter } from '../departments.ts';
 import { asDomain, isUuid, optionalText } from './common.ts';
 
 export interface BudgetLineView {
@@ -44,6 +45,8 @@ export interface BudgetFilter {
   dimensions?: Record<string, string>;
   /** Only expense or only revenue lines. */
   direction?: Direction;
+  /** The person's departments: only their lines are read (null/absent: all). */
+  departments?: DepartmentLimit;
 }
 
 export interface BudgetListFilter extends BudgetFilter {
@@ -99,6 +102,11 @@ async function scope(pool: pg.Pool, orgId: string, f: BudgetFilter): Promise<Sco
   if (department !== null) {
     params.push(department);
     where.push(`lower(b.department) = lower($${params.length})`);
+  }
+  const limit = departmentFilter(f.departments);
+  if (limit !== null) {
+    params.push(limit);
+    where.push(`lower(b.department) = ANY($${params.length}::text[])`);
   }
   const category = optionalText(f.category, 'category');
   if (category !== null) {

@@ -45,6 +45,7 @@ import { createHash } from 'node:crypto';
 import { formatMinor, formatMoney, parseRequestAmount } from '@budget-sync/core';
 import type pg from 'pg';
 import { checkout, transaction } from '../checkout.ts';
+import { type DepartmentLimit, requireDepartment } from '../departments.ts';
 import { DomainError } from '../errors.ts';
 import {
   type CheckResult,
@@ -101,6 +102,8 @@ export interface ReserveRequest extends BudgetQuery {
   /** Retrying with the same key and the same request returns the first reservation instead of a second one. */
   idempotencyKey?: string | null;
   actor: string;
+  /** The person's departments: a reservation outside them is refused (department.forbidden). */
+  departments?: DepartmentLimit;
 }
 
 /** What the reservation row keeps in its `response` column: the parts of the view that never change. */
@@ -260,6 +263,7 @@ export async function reserveFunds(
   req: ReserveRequest,
 ): Promise<{ replayed: boolean; reservation: ReservationView }> {
   const query = normalizeQuery(req);
+  requireDepartment(req.departments, query.department);
   const reference = optionalText(req.reference, 'reference');
   const description = optionalText(req.description, 'description');
   const actor = optionalText(req.actor, 'actor');
@@ -386,14 +390,17 @@ function replay(row: ReservationRow, key: string, hash: string | null): { replay
   return { replayed: true, reservation: toView(row) };
 }
 
-export async function getReservation(pool: pg.Pool, orgId: string, id: string): Promise<ReservationView> {
+/** A reservation of the org; one outside the person's departments is refused (department.forbidden). */
+export async function getReservation(pool: pg.Pool, orgId: string, id: string, departments?: DepartmentLimit): Promise<ReservationView> {
   const r =
     isUuid(orgId) && isUuid(id)
       ? await pool.query<ReservationRow>(`SELECT ${COLUMNS} FROM reservations WHERE org_id = $1 AND id = $2`, [orgId, id])
       : null;
   const row = r?.rows[0];
   if (!row) throw notFound(id);
-  return toView(row);
+  const view = toView(row);
+  requireDepartment(departments, view.department);
+  return view;
 }
 
 function notFound(id: string): DomainError {
@@ -427,6 +434,7 @@ async function move(
   actor: string,
   cause: 'commit' | 'release' | 'actual',
   plan: (cur: { reserved: bigint; committed: bigint; actual: bigint; status: ReservationStatus; currency: string }) => Movement,
+  departments?: DepartmentLimit,
 ): Promise<ReservationView> {
   if (!isUuid(orgId) || !isUuid(id)) throw notFound(id);
   const who = optionalText(actor, 'actor');
@@ -438,6 +446,7 @@ async function move(
     ]);
     const row = r.rows[0];
     if (!row) throw notFound(id);
+    if (departments) requireDepartment(departments, toView(row).department);
     const cur = {
       reserved: minor(row.reserved),
       committed: minor(row.committed),
@@ -503,44 +512,67 @@ export async function commitReservation(
   id: string,
   input: { amount?: string | null },
   actor: string,
+  departments?: DepartmentLimit,
 ): Promise<ReservationView> {
   const asked =
     input.amount === undefined || input.amount === null ? null : asDomain(() => parseRequestAmount(input.amount, 'The amount to commit'));
-  return move(pool, orgId, id, actor, 'commit', (cur) => {
-    if (cur.reserved === 0n) {
-      throw new DomainError('reservation.invalid_state', `Reservation ${id} has nothing reserved left to commit (it is ${cur.status}).`, {
-        status: cur.status,
-      });
-    }
-    const x = asked ?? cur.reserved;
-    if (x > cur.reserved) {
-      throw new DomainError(
-        'amount.exceeds_reserved',
-        `Only ${money(cur.reserved, cur.currency)} is still reserved on reservation ${id}; ${money(x, cur.currency)} cannot be committed.`,
-        { reserved: formatMinor(cur.reserved) },
-      );
-    }
-    return {
-      reserved: -x,
-      committed: x,
-      actual: 0n,
-      entries: [
-        { type: 'reserved', amount: -x },
-        { type: 'committed', amount: x },
-      ],
-    };
-  });
+  return move(
+    pool,
+    orgId,
+    id,
+    actor,
+    'commit',
+    (cur) => {
+      if (cur.reserved === 0n) {
+        throw new DomainError('reservation.invalid_state', `Reservation ${id} has nothing reserved left to commit (it is ${cur.status}).`, {
+          status: cur.status,
+        });
+      }
+      const x = asked ?? cur.reserved;
+      if (x > cur.reserved) {
+        throw new DomainError(
+          'amount.exceeds_reserved',
+          `Only ${money(cur.reserved, cur.currency)} is still reserved on reservation ${id}; ${money(x, cur.currency)} cannot be committed.`,
+          { reserved: formatMinor(cur.reserved) },
+        );
+      }
+      return {
+        reserved: -x,
+        committed: x,
+        actual: 0n,
+        entries: [
+          { type: 'reserved', amount: -x },
+          { type: 'committed', amount: x },
+        ],
+      };
+    },
+    departments,
+  );
 }
 
 /** Gives back whatever is still reserved. Nothing reserved (already released, or all committed/spent) → `reservation.invalid_state`. */
-export async function releaseReservation(pool: pg.Pool, orgId: string, id: string, actor: string): Promise<ReservationView> {
-  return move(pool, orgId, id, actor, 'release', (cur) => {
-    if (cur.reserved === 0n) {
-      const why = cur.status === 'released' ? 'it was already released' : `nothing is reserved any more (it is ${cur.status})`;
-      throw new DomainError('reservation.invalid_state', `Reservation ${id} cannot be released: ${why}.`, { status: cur.status });
-    }
-    return { reserved: -cur.reserved, committed: 0n, actual: 0n, entries: [{ type: 'released', amount: -cur.reserved }] };
-  });
+export async function releaseReservation(
+  pool: pg.Pool,
+  orgId: string,
+  id: string,
+  actor: string,
+  departments?: DepartmentLimit,
+): Promise<ReservationView> {
+  return move(
+    pool,
+    orgId,
+    id,
+    actor,
+    'release',
+    (cur) => {
+      if (cur.reserved === 0n) {
+        const why = cur.status === 'released' ? 'it was already released' : `nothing is reserved any more (it is ${cur.status})`;
+        throw new DomainError('reservation.invalid_state', `Reservation ${id} cannot be released: ${why}.`, { status: cur.status });
+      }
+      return { reserved: -cur.reserved, committed: 0n, actual: 0n, entries: [{ type: 'released', amount: -cur.reserved }] };
+    },
+    departments,
+  );
 }
 
 /**
@@ -554,21 +586,30 @@ export async function recordActual(
   id: string,
   input: { amount: string },
   actor: string,
+  departments?: DepartmentLimit,
 ): Promise<ReservationView> {
   const amount = asDomain(() => parseRequestAmount(input?.amount, 'The amount spent'));
-  return move(pool, orgId, id, actor, 'actual', (cur) => {
-    const fromCommitted = least(amount, cur.committed);
-    const rest = amount - fromCommitted;
-    const fromReserved = least(rest, cur.reserved);
-    return {
-      reserved: -fromReserved,
-      committed: -fromCommitted,
-      actual: amount,
-      entries: [
-        { type: 'committed', amount: -fromCommitted },
-        { type: 'reserved', amount: -fromReserved },
-        { type: 'actual', amount },
-      ],
-    };
-  });
+  return move(
+    pool,
+    orgId,
+    id,
+    actor,
+    'actual',
+    (cur) => {
+      const fromCommitted = least(amount, cur.committed);
+      const rest = amount - fromCommitted;
+      const fromReserved = least(rest, cur.reserved);
+      return {
+        reserved: -fromReserved,
+        committed: -fromCommitted,
+        actual: amount,
+        entries: [
+          { type: 'committed', amount: -fromCommitted },
+          { type: 'reserved', amount: -fromReserved },
+          { type: 'actual', amount },
+        ],
+      };
+    },
+    departments,
+  );
 }

@@ -33,6 +33,7 @@ import { bulkInsert } from '../bulk.ts';
 import type { Database } from '../database.ts';
 import { DomainError } from '../errors.ts';
 import { UuidList } from '../ids.ts';
+import { type DepartmentLimit, requireFileDepartments } from '../departments.ts';
 import { enqueueEvent } from '../notifications/outbox.ts';
 import { arrayLiteral } from '../budget/pipeline.ts';
 import { analysisSummary, type ImportStatus, insertHistory } from './history.ts';
@@ -58,6 +59,12 @@ export interface ImportRequest {
   file?: Uint8Array | KeptFile | undefined;
   /** Plan and decide, write nothing (not even history). */
   dryRun?: boolean;
+  /**
+   * The importing person's departments: a file with lines outside them is refused before anything is
+   * written (department.forbidden, naming the rows); in replace mode this also bounds what is removed,
+   * since a file's scope is its own departments.
+   */
+  departments?: DepartmentLimit;
   /** Called as the import moves through its stages (progress display; tests use it to cut the connection). */
   onStage?: (stage: ImportStage) => void | Promise<void>;
 }
@@ -99,6 +106,7 @@ export async function lockBudgetStructure(client: pg.PoolClient, orgId: string):
 }
 
 export async function applyImport(db: Database, req: ImportRequest): Promise<ImportResult> {
+  requireFileDepartments(req.departments, req.analysis.lines);
   const started = performance.now();
   const importId = crypto.randomUUID();
   const client = await checkout(db.pool);

@@ -5,6 +5,7 @@
 import { gunzipSync } from 'node:zlib';
 import type { Analysis, ImportCounts, Issue } from '@budget-sync/core';
 import type pg from 'pg';
+import { type DepartmentLimit, departmentFilter } from '../departments.ts';
 import { DomainError } from '../errors.ts';
 import { isUuid } from '../ids.ts';
 
@@ -146,6 +147,24 @@ export interface ListOptions {
   from?: string | undefined;
   /** Created before this instant (ISO 8601). */
   to?: string | undefined;
+  /** A person limited to departments sees only imports whose changed lines all lie in them, and their own. */
+  visibleTo?: Visibility | undefined;
+}
+
+/** Who reads the history: a person's departments and the name their own imports are recorded under. */
+export interface Visibility {
+  departments: DepartmentLimit;
+  actor: string;
+}
+
+/**
+ * The condition that an import is visible to a person limited to departments ($dep: their lowercased
+ * departments, $actor: their name): it changed lines and all of them are theirs, or they made it.
+ */
+function visibleClause(dep: string, actor: string): string {
+  return `(h.actor = ${actor} OR (EXISTS (SELECT FROM line_versions v WHERE v.org_id = h.org_id AND v.import_id = h.id)
+           AND NOT EXISTS (SELECT FROM line_versions v JOIN budget_lines b ON b.id = v.line_id
+                            WHERE v.org_id = h.org_id AND v.import_id = h.id AND lower(b.department) <> ALL(${dep}::text[]))))`;
 }
 
 export async function listImports(pool: pg.Pool, orgId: string, options: ListOptions = {}): Promise<ImportRecord[]> {
@@ -159,21 +178,32 @@ export async function listImports(pool: pg.Pool, orgId: string, options: ListOpt
         AND ($5::text IS NULL OR h.source = $5)
         AND ($6::timestamptz IS NULL OR h.created_at >= $6)
         AND ($7::timestamptz IS NULL OR h.created_at < $7)
+        AND ($8::text[] IS NULL OR ${visibleClause('$8', '$9')})
       ORDER BY h.created_at DESC, h.id DESC
       LIMIT $3`,
-    [orgId, options.before ?? null, limit, options.status ?? null, options.source ?? null, options.from ?? null, options.to ?? null],
+    [
+      orgId,
+      options.before ?? null,
+      limit,
+      options.status ?? null,
+      options.source ?? null,
+      options.from ?? null,
+      options.to ?? null,
+      departmentFilter(options.visibleTo?.departments),
+      options.visibleTo?.actor ?? null,
+    ],
   );
   return r.rows.map(toRecord);
 }
 
 /** One import of the org, with its issues and analysis summary. Another org's import is "not found". */
-export async function getImport(pool: pg.Pool, orgId: string, importId: string): Promise<ImportDetail> {
+export async function getImport(pool: pg.Pool, orgId: string, importId: string, visibleTo?: Visibility): Promise<ImportDetail> {
   if (!isUuid(importId)) throw notFound(importId);
   const r = await pool.query<RecordRow & { issues: Issue[]; analysis: AnalysisSummary | null }>(
     `SELECT ${RECORD_COLUMNS}, h.issues, h.analysis
        FROM import_history h LEFT JOIN import_files f ON f.import_id = h.id
-      WHERE h.org_id = $1 AND h.id = $2`,
-    [orgId, importId],
+      WHERE h.org_id = $1 AND h.id = $2 AND ($3::text[] IS NULL OR ${visibleClause('$3', '$4')})`,
+    [orgId, importId, departmentFilter(visibleTo?.departments), visibleTo?.actor ?? null],
   );
   const row = r.rows[0];
   if (!row) throw notFound(importId);

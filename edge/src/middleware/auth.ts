@@ -7,7 +7,7 @@
  * presenting wrong keys or tokens gets 429 instead of 401 (auth-failures.ts); valid ones are never limited.
  * API keys (`bsk_…`) take exactly the path they always took: one cached lookup, no other query.
  */
-import { type Authenticated, membershipsOf, type Scope } from '@budget-sync/db';
+import { type Authenticated, membershipsOf, type Scope, type Visibility } from '@budget-sync/db';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../env.ts';
@@ -105,4 +105,15 @@ async function personOfIdToken(c: Context<AppEnv>, token: string): Promise<Authe
     `${verified.email} belongs to several organizations: name one in the header "X-Budget-Sync-Org" (their ids are in \`orgs\`).`,
     { orgs: memberships.map((m) => ({ orgId: m.orgId, role: m.person?.role })) },
   );
+}
+
+/** The departments the request's person is limited to (null: a key, or a person limited to none). */
+export function departmentsOf(auth: Authenticated): string[] | null {
+  return auth.person?.departments ?? null;
+}
+
+/** What of the import history the request may see: everything, or a limited person's part of it. */
+export function visibilityOf(auth: Authenticated): Visibility | undefined {
+  const departments = departmentsOf(auth);
+  return departments ? { departments, actor: auth.name } : undefined;
 }

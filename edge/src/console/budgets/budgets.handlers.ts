@@ -22,6 +22,7 @@ import {
   listFiscalYears,
 } from '@budget-sync/db';
 import type { LatencyRecorder } from '../../metrics/latency.ts';
+import { departmentsOf } from '../../middleware/auth.ts';
 import type { ConsoleContext } from '../context.ts';
 import { csvRow } from '../csv.ts';
 import { consolePage, type Notice } from '../layout.ts';
@@ -102,9 +103,21 @@ export async function showBudgets(c: ConsoleContext) {
   const db = await c.var.database();
   const orgId = c.var.auth.orgId;
   const scope = { ...scopeOf(f), direction: 'expense' as const };
-  const departments = f.fiscalYear === undefined ? [] : (await budgetSummary(db.pool, orgId, { by: 'department', ...scope })).rows;
+  const departments =
+    f.fiscalYear === undefined
+      ? []
+      : (await budgetSummary(db.pool, orgId, { by: 'department', ...scope, departments: departmentsOf(c.var.auth) })).rows;
   const revenue =
-    f.fiscalYear === undefined ? [] : (await budgetSummary(db.pool, orgId, { by: 'department', ...scopeOf(f), direction: 'revenue' })).rows;
+    f.fiscalYear === undefined
+      ? []
+      : (
+          await budgetSummary(db.pool, orgId, {
+            by: 'department',
+            ...scopeOf(f),
+            direction: 'revenue',
+            departments: departmentsOf(c.var.auth),
+          })
+        ).rows;
   // One summary per department: departments are few (tens), and each is one indexed statement.
   const byCategory = await Promise.all(
     departments.map(async (d) => ({
@@ -181,6 +194,7 @@ export async function exportBudgetsCsv(c: ConsoleContext) {
     do {
       const page = await listBudgets(db.pool, c.var.auth.orgId, {
         ...scopeOf(f),
+        departments: departmentsOf(c.var.auth),
         limit: PAGE,
         ...(cursor ? { cursor } : {}),
       });
@@ -251,14 +265,19 @@ export function showCheck(recorder: LatencyRecorder) {
     if (asked) {
       const started = performance.now();
       try {
-        result = await checkBudget(db.pool, c.var.auth.orgId, {
-          department: form.department,
-          category: form.category.trim() || null,
-          project: form.project.trim() || null,
-          dimensions: parseDimensions(form.dimensions),
-          period: form.period,
-          amount: form.amount,
-        });
+        result = await checkBudget(
+          db.pool,
+          c.var.auth.orgId,
+          {
+            department: form.department,
+            category: form.category.trim() || null,
+            project: form.project.trim() || null,
+            dimensions: parseDimensions(form.dimensions),
+            period: form.period,
+            amount: form.amount,
+          },
+          departmentsOf(c.var.auth),
+        );
         recorder.record(performance.now() - started);
       } catch (e) {
         if (!isDomainError(e)) throw e;
@@ -266,8 +285,12 @@ export function showCheck(recorder: LatencyRecorder) {
         status = 422;
       }
     }
-    const names = (await budgetSummary(db.pool, c.var.auth.orgId, { by: 'department', direction: 'expense' })).rows.map((r) => r.key);
-    const categories = (await budgetSummary(db.pool, c.var.auth.orgId, { by: 'category', direction: 'expense' })).rows.map((r) => r.key);
+    const names = (
+      await budgetSummary(db.pool, c.var.auth.orgId, { by: 'department', direction: 'expense', departments: departmentsOf(c.var.auth) })
+    ).rows.map((r) => r.key);
+    const categories = (
+      await budgetSummary(db.pool, c.var.auth.orgId, { by: 'category', direction: 'expense', departments: departmentsOf(c.var.auth) })
+    ).rows.map((r) => r.key);
     const content = checkView({ form, result, departments: names, categories });
     return c.html(consolePage(c, { title: 'Check a budget', nav: 'budgets', notices: [notice] }, content).value, status);
   };

@@ -4,6 +4,7 @@
  */
 import type { ImportStatus } from '@budget-sync/db';
 import { getImport, isDomainError, listImports, revertImport } from '@budget-sync/db';
+import { visibilityOf } from '../../middleware/auth.ts';
 import { type ConsoleContext, hasScope } from '../context.ts';
 import { STATUS_LABEL } from '../format.ts';
 import { consolePage, type Notice } from '../layout.ts';
@@ -22,6 +23,7 @@ export async function showHistory(c: ConsoleContext) {
     limit: PAGE + 1,
     status,
     before: before && UUID.test(before) ? before : undefined,
+    visibleTo: visibilityOf(c.var.auth),
   });
   const page = rows.slice(0, PAGE);
   const next = rows.length > PAGE ? (page[page.length - 1]?.id ?? null) : null;
@@ -39,7 +41,7 @@ const NOTICES: Record<string, Notice> = {
 
 export async function showImport(c: ConsoleContext, extra: Notice[] = [], status: 200 | 409 = 200) {
   const db = await c.var.database();
-  const detail = await getImport(db.pool, c.var.auth.orgId, c.req.param('id') ?? '');
+  const detail = await getImport(db.pool, c.var.auth.orgId, c.req.param('id') ?? '', visibilityOf(c.var.auth));
   const notice = NOTICES[c.req.query('notice') ?? ''];
   const content = historyDetail(c, detail, { canRevert: hasScope(c, 'imports:write') });
   const title = `${detail.fileName} — ${STATUS_LABEL[detail.status] ?? detail.status}`;
@@ -49,6 +51,9 @@ export async function showImport(c: ConsoleContext, extra: Notice[] = [], status
 export async function revert(c: ConsoleContext) {
   const db = await c.var.database();
   const id = c.req.param('id') ?? '';
+  const visibleTo = visibilityOf(c.var.auth);
+  // A person limited to departments reverts only imports they may see.
+  if (visibleTo) await getImport(db.pool, c.var.auth.orgId, id, visibleTo);
   try {
     await revertImport(db, { orgId: c.var.auth.orgId, importId: id, actor: c.var.auth.name });
   } catch (e) {

@@ -8,6 +8,7 @@ import { isFileReadError } from '@budget-sync/core';
 import { FIELDS, type MappingMemory } from '@budget-sync/db';
 import { importSpreadsheetFor, previewSpreadsheet, type Spreadsheet, spreadsheetOf } from '../../routes/excel/excel.workflow.ts';
 import type { ServiceMetrics } from '../../metrics/latency.ts';
+import { departmentsOf } from '../../middleware/auth.ts';
 import { type ConsoleContext, type Form, formOf, hasScope } from '../context.ts';
 import { consolePage, type Notice } from '../layout.ts';
 import { type ColumnChoice, type UploadedFile, reviewPage, uploadForm } from './upload.views.ts';
@@ -96,7 +97,11 @@ async function review(c: ConsoleContext, metrics: ServiceMetrics, form: Form, st
   let preview: Awaited<ReturnType<typeof previewSpreadsheet>>;
   try {
     const sheet = await spreadsheetFrom(c, file, sheetName, overrides);
-    preview = await previewSpreadsheet(db, c.var.auth.orgId, sheet, c.var.config, { actor: c.var.auth.name, source: 'console' });
+    preview = await previewSpreadsheet(db, c.var.auth.orgId, sheet, c.var.config, {
+      actor: c.var.auth.name,
+      source: 'console',
+      departments: departmentsOf(c.var.auth),
+    });
   } catch (e) {
     if (!isFileReadError(e)) throw e;
     metrics.unreadableUploads++;
@@ -155,6 +160,7 @@ export function confirmImport(metrics: ServiceMetrics) {
       overrideKindReason: overrideKind ? reason : undefined,
       actor: c.var.auth.name,
       source: 'console',
+      departments: departmentsOf(c.var.auth),
     });
     return c.redirect(`/history/${result.importId}?notice=${result.status}`, 303);
   };

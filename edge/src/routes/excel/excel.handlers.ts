@@ -3,6 +3,7 @@
  * source `api`, actor the key's name). Rejected and failed imports are problems carrying the result.
  */
 import type { AppRouteHandler } from '../../openapi/contract.ts';
+import { departmentsOf } from '../../middleware/auth.ts';
 import { ApiProblem } from '../../problems.ts';
 import type { AnalyzeRoute, ImportRoute } from './excel.routes.ts';
 import { importSpreadsheetFor, previewSpreadsheet, spreadsheetOf } from './excel.workflow.ts';
@@ -10,7 +11,14 @@ import { importSpreadsheetFor, previewSpreadsheet, spreadsheetOf } from './excel
 export const analyze: AppRouteHandler<AnalyzeRoute> = async (c) => {
   const sheet = await spreadsheetOf(c.req.valid('json'), c.req.valid('form'), c.var.analyzer);
   const db = await c.var.database();
-  return c.json(await previewSpreadsheet(db, c.var.auth.orgId, sheet, c.var.config, { actor: c.var.auth.name, source: 'api' }), 200);
+  return c.json(
+    await previewSpreadsheet(db, c.var.auth.orgId, sheet, c.var.config, {
+      actor: c.var.auth.name,
+      source: 'api',
+      departments: departmentsOf(c.var.auth),
+    }),
+    200,
+  );
 };
 
 export const importSpreadsheet: AppRouteHandler<ImportRoute> = async (c) => {
@@ -25,6 +33,7 @@ export const importSpreadsheet: AppRouteHandler<ImportRoute> = async (c) => {
     overrideKindReason: choices.overrideKind === true ? (choices.reason?.trim() ?? '') : undefined,
     actor: c.var.auth.name,
     source: 'api',
+    departments: departmentsOf(c.var.auth),
   });
   const body = { importId: result.importId as string, counts: result.counts, issues: result.issues, reason: result.reason };
   switch (result.status) {

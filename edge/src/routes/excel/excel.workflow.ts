@@ -22,6 +22,7 @@ import { type ReadOptions, workbookFromSheetValues } from '@budget-sync/core/rea
 import {
   applyImport,
   type Database,
+  type DepartmentLimit,
   getOrganization,
   type ImportResult,
   loadRememberedMappings,
@@ -172,7 +173,7 @@ export async function previewSpreadsheet(
   orgId: string,
   sheet: Spreadsheet,
   config: AppConfig,
-  who: { actor: string; source: string },
+  who: { actor: string; source: string; departments?: DepartmentLimit },
 ): Promise<SpreadsheetPreview> {
   const { analysis } = await analyzeForOrg(db, orgId, sheet, config, false);
   const result = await applyImport(db, {
@@ -185,6 +186,7 @@ export async function previewSpreadsheet(
     fileName: sheet.fileName,
     sha256: await sha256Hex(sheet.bytes),
     dryRun: true,
+    departments: who.departments,
   });
   const importable = decideImport(analysis, result.plan.issues, { acceptWarnings: true }).allowed;
   return { analysis, diff: diffOf(result.plan), importable, reason: result.reason, issues: result.issues };
@@ -198,6 +200,8 @@ export interface ImportChoices {
   actor: string;
   /** `api`, `console`… as history records it. */
   source: string;
+  /** The importing person's departments (applyImport refuses lines outside them). */
+  departments?: DepartmentLimit;
 }
 
 /**
@@ -224,6 +228,7 @@ export async function importSpreadsheetFor(
     fileName: sheet.fileName,
     sha256: await sha256Hex(sheet.bytes),
     file: sheet.bytes,
+    departments: choices.departments,
   });
   if ((result.status === 'succeeded' || result.status === 'no_changes') && Object.keys(usedOverrides).length > 0) {
     await rememberMappings(db.pool, orgId, usedOverrides);

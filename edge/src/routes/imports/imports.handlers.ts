@@ -1,5 +1,6 @@
 /** Import history: thin calls to db's listImports, getImport and revertImport for the key's organization. */
 import { getImport as readImport, listImports, revertImport } from '@budget-sync/db';
+import { visibilityOf } from '../../middleware/auth.ts';
 import type { AppRouteHandler } from '../../openapi/contract.ts';
 import type { GetImportRoute, HistoryRoute, RevertRoute } from './imports.routes.ts';
 
@@ -24,6 +25,7 @@ export const history: AppRouteHandler<HistoryRoute> = async (c) => {
     source: q.source,
     from: instant(q.from, false),
     to: instant(q.to, true),
+    visibleTo: visibilityOf(c.var.auth),
   });
   const page = rows.slice(0, q.limit);
   return c.json({ imports: page, nextCursor: rows.length > q.limit ? (page[page.length - 1]?.id ?? null) : null }, 200);
@@ -31,10 +33,14 @@ export const history: AppRouteHandler<HistoryRoute> = async (c) => {
 
 export const getImport: AppRouteHandler<GetImportRoute> = async (c) => {
   const db = await c.var.database();
-  return c.json(await readImport(db.pool, c.var.auth.orgId, c.req.valid('param').id), 200);
+  return c.json(await readImport(db.pool, c.var.auth.orgId, c.req.valid('param').id, visibilityOf(c.var.auth)), 200);
 };
 
 export const revert: AppRouteHandler<RevertRoute> = async (c) => {
   const db = await c.var.database();
-  return c.json(await revertImport(db, { orgId: c.var.auth.orgId, importId: c.req.valid('param').id, actor: c.var.auth.name }), 200);
+  const importId = c.req.valid('param').id;
+  // A person limited to departments reverts only imports they may see (404 otherwise, as for another org's).
+  const visibleTo = visibilityOf(c.var.auth);
+  if (visibleTo) await readImport(db.pool, c.var.auth.orgId, importId, visibleTo);
+  return c.json(await revertImport(db, { orgId: c.var.auth.orgId, importId, actor: c.var.auth.name }), 200);
 };
