@@ -1,7 +1,7 @@
 /**
  * The built add-on as Apps Script sees it: a classic script (no module syntax) whose only globals are
  * the entry points, carrying core's analysis but none of the file readers, with a manifest that asks for
- * exactly the four narrow scopes; onOpen adds the menu even in AuthMode.NONE, where it may touch
+ * exactly the five narrow scopes (openid: the user's ID token signs them in); onOpen adds the menu even in AuthMode.NONE, where it may touch
  * nothing else; the sidebar and settings are HtmlService templates with their CSS and JS include()d.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -85,7 +85,7 @@ describe('the built bundle', () => {
     expect(build.inputs.filter((i) => /xlsx|papaparse|readers\/(csv|xlsx|index)\.ts/.test(i))).toEqual([]);
   });
 
-  it('asks for exactly the four narrow scopes, on V8', () => {
+  it('asks for exactly the five narrow scopes (openid for the ID token), on V8', () => {
     const manifest = JSON.parse(readFileSync(join(build.outDir, 'appsscript.json'), 'utf8')) as {
       runtimeVersion: string;
       oauthScopes: string[];
@@ -96,6 +96,7 @@ describe('the built bundle', () => {
       'https://www.googleapis.com/auth/script.external_request',
       'https://www.googleapis.com/auth/spreadsheets.currentonly',
       'https://www.googleapis.com/auth/userinfo.email',
+      'openid',
     ]);
   });
 });

@@ -15,6 +15,7 @@ import type {
 } from '../../addon/src/shared/contract.ts';
 import type { AppsScript } from './support/apps-script.ts';
 import { type Harness, startHarness } from './support/harness.ts';
+import { failed, ok } from './support/outcome.ts';
 import { planSheet, sheetFromCsv } from './support/sheets.ts';
 
 let h: Harness;
@@ -27,20 +28,16 @@ afterAll(async () => {
   await h?.close();
 });
 
-function ok<T>(outcome: Outcome<T>): T {
-  if (!outcome.ok) throw new Error(`expected ok, got ${JSON.stringify(outcome.error)}`);
-  return outcome.value;
-}
-
-function failed<T>(outcome: Outcome<T>): { code: string; message: string } {
-  if (outcome.ok) throw new Error(`expected a failure, got ${JSON.stringify(outcome.value).slice(0, 300)}`);
-  return outcome.error;
-}
-
 describe('settings', () => {
   it('live in UserProperties, never in the document; the key is only ever shown as a hint', () => {
     const env = h.env([planSheet()]);
-    expect(ok(env.run<Outcome<SettingsView>>('getSettings'))).toEqual({ apiBaseUrl: '', keyHint: null, email: 'analyst@example.com' });
+    expect(ok(env.run<Outcome<SettingsView>>('getSettings'))).toEqual({
+      apiBaseUrl: '',
+      keyHint: null,
+      email: 'analyst@example.com',
+      signIn: 'google',
+      orgId: null,
+    });
     const saved = ok(env.run<Outcome<SettingsView>>('saveSettings', { apiBaseUrl: `${h.server.url}/`, apiKey: h.server.key }));
     expect(saved.apiBaseUrl).toBe(h.server.url);
     expect(saved.keyHint).toBe(`bsk_…${h.server.key.slice(-4)}`);
@@ -72,7 +69,7 @@ describe('settings', () => {
       code: 'settings.invalid',
       message: expect.stringMatching(/bsk_/),
     });
-    expect(refuse('https://budget.example.com', '')).toMatchObject({ code: 'settings.invalid', message: 'Enter your API key.' });
+    // A blank key with none saved is not refused: the add-on then signs in as the Google user (identity.test.ts).
     expect(env.userProperties.data.size).toBe(0);
   });
 

@@ -1,14 +1,18 @@
 /**
- * The settings dialog: the API address and key (the saved key is only hinted at, never filled in),
- * Save, and Test connection, which tests what is typed (or the saved key when the field is blank).
+ * The settings dialog: the API address and key (the saved key is only hinted at, never filled in), or
+ * signing in as the Google user (no key), the organization for a person in several, Save, and Test
+ * connection, which tests what is typed (or the saved key when the field is blank) and says who is signed in.
  */
-import type { AddonError, SettingsInput, SettingsView } from '../shared/contract.ts';
+import type { AddonError, ConnectionReport, SettingsInput, SettingsView } from '../shared/contract.ts';
 import { byId } from './dom.ts';
 import { call, closeDialog } from './server.ts';
 
 const form = byId<HTMLFormElement>('settings');
 const urlInput = byId<HTMLInputElement>('api-base-url');
 const keyInput = byId<HTMLInputElement>('api-key');
+const googleInput = byId<HTMLInputElement>('use-google');
+const orgField = byId('org-field');
+const orgSelect = byId<HTMLSelectElement>('org-id');
 const message = byId('message');
 const buttons = [byId<HTMLButtonElement>('save'), byId<HTMLButtonElement>('test')];
 
@@ -22,11 +26,29 @@ function showSettings(view: SettingsView): void {
   keyInput.value = '';
   keyInput.placeholder = view.keyHint ? `Saved: ${view.keyHint} (leave blank to keep it)` : 'bsk_…';
   byId('key-hint').textContent = view.keyHint ? 'For your safety the saved key is never shown in full.' : '';
-  byId('who').textContent = view.email ? `Signed in as ${view.email}. Settings apply to you only.` : '';
+  googleInput.checked = view.signIn === 'google';
+  const how = view.signIn === 'google' ? 'The add-on signs in as you (no key).' : 'The add-on uses the saved API key.';
+  byId('who').textContent = view.email ? `Signed in as ${view.email}. ${how} Settings apply to you only.` : how;
+  if (view.orgId) showOrgs([{ orgId: view.orgId, role: '' }], view.orgId);
+}
+
+/** The organization picker, for a person in several. */
+function showOrgs(orgs: NonNullable<ConnectionReport['orgs']>, chosen: string | null): void {
+  orgSelect.replaceChildren(
+    ...orgs.map((o) => {
+      const option = document.createElement('option');
+      option.value = o.orgId;
+      option.textContent = o.role ? `${o.orgId} (${o.role})` : o.orgId;
+      option.selected = o.orgId === chosen;
+      return option;
+    }),
+  );
+  orgField.classList.remove('hidden');
 }
 
 function input(): SettingsInput {
-  return { apiBaseUrl: urlInput.value, apiKey: keyInput.value };
+  const orgId = orgField.classList.contains('hidden') ? null : orgSelect.value || null;
+  return { apiBaseUrl: urlInput.value, apiKey: keyInput.value, useGoogle: googleInput.checked && keyInput.value.trim() === '', orgId };
 }
 
 async function busy<T>(label: string, work: () => Promise<{ ok: true; value: T } | { ok: false; error: AddonError }>): Promise<T | null> {
@@ -58,7 +80,8 @@ form.addEventListener('submit', async (event) => {
 
 byId('test').addEventListener('click', async () => {
   const report = await busy('Testing the connection…', () => call('testConnection', input()));
-  if (report) show('ok', report.message);
+  if (report?.orgs) showOrgs(report.orgs, null);
+  if (report) show(report.orgs ? 'info' : 'ok', report.message);
 });
 
 byId('close').addEventListener('click', () => closeDialog());

@@ -29,9 +29,26 @@ export interface ApiAnswer {
   transfer: TransferView;
 }
 
+/**
+ * The API key, or else the Google user's ID token (scope `openid`), which the API verifies against
+ * Google's keys and maps to the person: fetched per call, as Apps Script caches and renews it.
+ */
+function bearerOf(connection: Connection): string {
+  if (connection.apiKey !== null) return connection.apiKey;
+  const token = ScriptApp.getIdentityToken();
+  if (!token) {
+    throw new AddonFailure(
+      'auth.no_identity',
+      'Google did not give the add-on your identity. Reopen the add-on and allow it to see your email address, or enter an API key in Settings.',
+    );
+  }
+  return token;
+}
+
 export function callApi(connection: Connection, request: ApiRequest): ApiAnswer {
   const started = Date.now();
-  const headers: Record<string, string> = { Authorization: `Bearer ${connection.apiKey}`, Accept: 'application/json' };
+  const headers: Record<string, string> = { Authorization: `Bearer ${bearerOf(connection)}`, Accept: 'application/json' };
+  if (connection.orgId !== null) headers['X-Budget-Sync-Org'] = connection.orgId;
   const params: GoogleAppsScript.URL_Fetch.URLFetchRequestOptions = {
     method: request.method,
     headers,

@@ -1,6 +1,7 @@
 /**
  * Settings as the dialog uses them: save the connection, and test one (saved or still being typed)
- * against the API: reachable, the key accepted, allowed to read imports.
+ * against the API: reachable, the key or the Google user accepted (GET /api/me says who and for which
+ * organization; a person in several is asked to pick one), allowed to read imports.
  */
 import type { ConnectionReport, SettingsInput, SettingsView } from '../shared/contract.ts';
 import { callApi, problemOf } from './api-client.ts';
@@ -12,6 +13,22 @@ export function saveSettingsInput(input: SettingsInput): SettingsView {
 
 export function testConnectionInput(input: SettingsInput | undefined): ConnectionReport {
   const connection: Connection = input === undefined || input === null ? requireConnection() : connectionFrom(input);
+  const who = callApi(connection, { method: 'get', path: '/api/me' });
+  if (who.status === 400 && who.body.code === 'auth.org_required' && Array.isArray(who.body.orgs)) {
+    return {
+      apiBaseUrl: connection.apiBaseUrl,
+      fiscalYearStartMonth: null,
+      message: 'You belong to several organizations: pick one, then Save.',
+      me: null,
+      orgs: (who.body.orgs as Array<{ orgId: string; role: string }>).map((o) => ({ orgId: String(o.orgId), role: String(o.role) })),
+    };
+  }
+  if (who.status !== 200) throw problemOf(who);
+  const me = {
+    email: typeof who.body.email === 'string' ? who.body.email : null,
+    role: typeof who.body.role === 'string' ? who.body.role : null,
+    orgId: String(who.body.orgId),
+  };
   // imports:read is what the sidebar needs first; a key without it fails here, with the API's explanation.
   const history = callApi(connection, { method: 'get', path: '/api/imports/history?limit=1' });
   if (history.status !== 200) throw problemOf(history);
@@ -21,9 +38,12 @@ export function testConnectionInput(input: SettingsInput | undefined): Connectio
     settings.status === 200 && typeof settings.body.fiscalYearStartMonth === 'number' ? settings.body.fiscalYearStartMonth : null;
   const saved = input === undefined || input === null;
   if (fysm !== null && saved) learnOrgDefaults({ fiscalYearStartMonth: fysm });
+  const as = me.email ? `Signed in as ${me.email} (${me.role}) for organization ${me.orgId}` : 'The key is accepted';
   return {
     apiBaseUrl: connection.apiBaseUrl,
     fiscalYearStartMonth: fysm,
-    message: `Connected to ${connection.apiBaseUrl}: the key is accepted and can read the import history.`,
+    message: `Connected to ${connection.apiBaseUrl}. ${as}; you can read the import history.`,
+    me,
+    orgs: null,
   };
 }

@@ -2,7 +2,8 @@
 /**
  * The user's connection settings and what the add-on learned about their organization, in
  * UserProperties: private to the user, never in the document's properties, which every editor of the
- * spreadsheet could read. The API key is only ever shown back as a hint.
+ * spreadsheet could read. The API key is only ever shown back as a hint. Without a key the add-on signs
+ * in as the Google user (ScriptApp.getIdentityToken, scope `openid`): nothing to paste.
  */
 import type { CanonicalField } from '@budget-sync/core';
 import type { SettingsInput, SettingsView } from '../shared/contract.ts';
@@ -11,13 +12,17 @@ import { AddonFailure } from './failure.ts';
 const PREFIX = 'budgetSync.';
 const API_BASE_URL = `${PREFIX}apiBaseUrl`;
 const API_KEY = `${PREFIX}apiKey`;
+const ORG_ID = `${PREFIX}orgId`;
 /** Learned from the API; forgotten when the connection changes (another key may be another organization). */
 const ORG_DEFAULTS = `${PREFIX}orgDefaults`;
 const REMEMBERED = `${PREFIX}rememberedMappings`;
 
 export interface Connection {
   apiBaseUrl: string;
-  apiKey: string;
+  /** null: sign in as the Google user with their ID token. */
+  apiKey: string | null;
+  /** The organization for a person in several (X-Budget-Sync-Org); null: their only one. */
+  orgId: string | null;
 }
 
 export interface OrgDefaults {
@@ -63,17 +68,13 @@ export function keyHint(key: string): string {
 export function loadConnection(): Connection | null {
   const all = props().getProperties();
   const apiBaseUrl = all[API_BASE_URL];
-  const apiKey = all[API_KEY];
-  return apiBaseUrl && apiKey ? { apiBaseUrl, apiKey } : null;
+  return apiBaseUrl ? { apiBaseUrl, apiKey: all[API_KEY] ?? null, orgId: all[ORG_ID] ?? null } : null;
 }
 
 export function requireConnection(): Connection {
   const connection = loadConnection();
   if (connection === null) {
-    throw new AddonFailure(
-      'settings.missing',
-      'Budget Sync is not connected yet. Open Settings and enter the API address and your API key.',
-    );
+    throw new AddonFailure('settings.missing', 'Budget Sync is not connected yet. Open Settings and enter the API address.');
   }
   return connection;
 }
@@ -91,13 +92,28 @@ function userEmail(): string | null {
 export function settingsView(): SettingsView {
   const all = props().getProperties();
   const key = all[API_KEY];
-  return { apiBaseUrl: all[API_BASE_URL] ?? '', keyHint: key ? keyHint(key) : null, email: userEmail() };
+  return {
+    apiBaseUrl: all[API_BASE_URL] ?? '',
+    keyHint: key ? keyHint(key) : null,
+    email: userEmail(),
+    signIn: key ? 'key' : 'google',
+    orgId: all[ORG_ID] ?? null,
+  };
 }
 
-/** The connection the dialog describes: its address, and its key or else the saved one. */
+const ORG_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The connection the dialog describes: its address, and its key, else the saved one, else (or with
+ * `useGoogle`) the Google user's identity; and the organization a person in several picked.
+ */
 export function connectionFrom(input: SettingsInput): Connection {
   const apiBaseUrl = normalizeBaseUrl(String(input?.apiBaseUrl ?? ''));
+  const orgText = String(input?.orgId ?? '').trim();
+  if (orgText !== '' && !ORG_SHAPE.test(orgText)) throw new AddonFailure('settings.invalid', 'Pick an organization from the list.');
+  const orgId = orgText === '' ? null : orgText.toLowerCase();
   const typed = String(input?.apiKey ?? '').trim();
+  if (input?.useGoogle === true) return { apiBaseUrl, apiKey: null, orgId };
   if (typed !== '') {
     if (!KEY_SHAPE.test(typed)) {
       throw new AddonFailure(
@@ -105,18 +121,20 @@ export function connectionFrom(input: SettingsInput): Connection {
         'That is not a Budget Sync API key: keys start with "bsk_". Create one with "budget-sync keys create".',
       );
     }
-    return { apiBaseUrl, apiKey: typed };
+    return { apiBaseUrl, apiKey: typed, orgId };
   }
-  const saved = props().getProperty(API_KEY);
-  if (!saved) throw new AddonFailure('settings.invalid', 'Enter your API key.');
-  return { apiBaseUrl, apiKey: saved };
+  return { apiBaseUrl, apiKey: props().getProperty(API_KEY), orgId };
 }
 
 export function saveConnection(connection: Connection): SettingsView {
   const before = loadConnection();
   const store = props();
-  store.setProperties({ [API_BASE_URL]: connection.apiBaseUrl, [API_KEY]: connection.apiKey });
-  if (before?.apiBaseUrl !== connection.apiBaseUrl || before?.apiKey !== connection.apiKey) {
+  store.setProperty(API_BASE_URL, connection.apiBaseUrl);
+  if (connection.apiKey === null) store.deleteProperty(API_KEY);
+  else store.setProperty(API_KEY, connection.apiKey);
+  if (connection.orgId === null) store.deleteProperty(ORG_ID);
+  else store.setProperty(ORG_ID, connection.orgId);
+  if (before?.apiBaseUrl !== connection.apiBaseUrl || before?.apiKey !== connection.apiKey || before?.orgId !== connection.orgId) {
     store.deleteProperty(ORG_DEFAULTS);
     store.deleteProperty(REMEMBERED);
   }

@@ -27,12 +27,20 @@ export interface SettingsView {
   keyHint: string | null;
   /** The signed-in user, when Google tells (userinfo.email). */
   email: string | null;
+  /** How the add-on signs in: as the Google user (their ID token, no key), or with a saved API key. */
+  signIn: 'google' | 'key';
+  /** The organization chosen for a person in several (sent as X-Budget-Sync-Org); null: their only one. */
+  orgId: string | null;
 }
 
 export interface SettingsInput {
   apiBaseUrl: string;
-  /** Blank keeps the saved key. */
+  /** Blank keeps the saved key (none saved: sign in as the Google user). */
   apiKey?: string;
+  /** Forget the saved key and sign in as the Google user. */
+  useGoogle?: boolean;
+  /** The organization, for a person in several. */
+  orgId?: string | null;
 }
 
 export interface ConnectionReport {
@@ -40,6 +48,10 @@ export interface ConnectionReport {
   /** The organization's fiscal-year start, when the key may read settings. */
   fiscalYearStartMonth: number | null;
   message: string;
+  /** Who the API says is signed in (GET /api/me): the person and role, or the key, and the org. */
+  me: { email: string | null; role: string | null; orgId: string } | null;
+  /** A person in several organizations must pick one: their ids and roles (then saved as orgId). */
+  orgs: Array<{ orgId: string; role: string }> | null;
 }
 
 export interface IssueView {

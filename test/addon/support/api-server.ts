@@ -20,11 +20,12 @@ export interface ApiServer {
   dispose(): Promise<void>;
 }
 
-export async function startApiServer(): Promise<ApiServer> {
+/** `env`: more settings for the API (BUDGET_SYNC_GOOGLE_* for the identity tests). */
+export async function startApiServer(env: Record<string, string> = {}): Promise<ApiServer> {
   const database = await createDatabase();
   const child: ChildProcess = spawn(process.execPath, [fileURLToPath(new URL('./api-process.ts', import.meta.url))], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: database.url },
+    env: { ...process.env, ...env, DATABASE_URL: database.url },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

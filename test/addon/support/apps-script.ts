@@ -160,6 +160,11 @@ export class AppsScript {
   /** Globals the script itself defined (everything beyond the stand-ins). */
   readonly scriptGlobals: string[];
   authMode: AuthMode = 'FULL';
+  /**
+   * What ScriptApp.getIdentityToken() answers: the Google user's ID token (a test signs one), or '' as
+   * Apps Script gives without the `openid` scope. Unset (null): the call throws, as the test did not expect it.
+   */
+  identityToken: string | null = null;
   readonly #distDir: string;
   readonly #fetcher: SyncFetcher;
 
@@ -283,7 +288,15 @@ export class AppsScript {
         warn: (...a: unknown[]) => this.logs.push(a),
         error: (...a: unknown[]) => this.logs.push(a),
       }),
-      ScriptApp: strict('ScriptApp', { AuthMode }),
+      ScriptApp: strict('ScriptApp', {
+        AuthMode,
+        getIdentityToken: () => {
+          this.#needs('ScriptApp.getIdentityToken');
+          if (this.identityToken === null)
+            throw new Error('stand-in: ScriptApp.getIdentityToken was called but the test set no identity token');
+          return this.identityToken;
+        },
+      }),
       Session: strict('Session', {
         getActiveUser: () => {
           this.#needs('Session.getActiveUser');

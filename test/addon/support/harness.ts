@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApiKey, createOrganization, type Scope } from '@budget-sync/db';
+import { addMember, createApiKey, createOrganization, type Role, type Scope } from '@budget-sync/db';
 import pg from 'pg';
 import { type BuildResult, buildAddon } from '../../../addon/build.ts';
 import { AppsScript } from './apps-script.ts';
@@ -22,12 +22,17 @@ export interface Harness {
   env(sheets: SheetInit[], name?: string): AppsScript;
   /** A new organization; its admin key, or a key with just these scopes. */
   orgKey(name: string, scopes?: Scope[]): Promise<string>;
+  /** A new organization with this person in it; its id. */
+  orgWithPerson(name: string, email: string, role: Role): Promise<string>;
+  /** Adds the person to an existing organization. */
+  addPerson(orgId: string, email: string, role: Role): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
+/** `apiEnv`: more settings for the API process. */
+export async function startHarness(apiEnv: Record<string, string> = {}): Promise<Harness> {
   const outDir = mkdtempSync(join(tmpdir(), 'budget-sync-addon-'));
-  const [build, server] = await Promise.all([buildAddon(join(outDir, 'dist')), startApiServer()]);
+  const [build, server] = await Promise.all([buildAddon(join(outDir, 'dist')), startApiServer(apiEnv)]);
   const fetcher = new SyncFetcher();
   const sql = new pg.Pool({ connectionString: server.databaseUrl, max: 1 });
   return {
@@ -39,6 +44,14 @@ export async function startHarness(): Promise<Harness> {
       const { org, apiKey } = await createOrganization(sql, { name });
       if (!scopes) return apiKey;
       return (await createApiKey(sql, { orgId: org.id, name: `addon-${scopes.join('+')}`, scopes })).apiKey;
+    },
+    orgWithPerson: async (name, email, role) => {
+      const { org } = await createOrganization(sql, { name });
+      await addMember(sql, { orgId: org.id, email, role, departments: null, createdBy: 'test' });
+      return org.id;
+    },
+    addPerson: async (orgId, email, role) => {
+      await addMember(sql, { orgId, email, role, departments: null, createdBy: 'test' });
     },
     close: async () => {
       await fetcher.close();
