@@ -10,7 +10,7 @@ import { neonConfig, Pool } from '@neondatabase/serverless';
 import type pg from 'pg';
 import { describe, expect, inject, it } from 'vitest';
 import { lyingZipBomb } from '../core/readers/helpers.ts';
-import { BUDGET_CSV, CSV_NAME } from './fixture.ts';
+import { BUDGET_CSV, CSV_NAME, type IdTokens, PEOPLE } from './fixture.ts';
 
 type Doc = Record<string, unknown>;
 
@@ -307,5 +307,59 @@ describe('No overspend, ever (on Workers)', () => {
       `workers storm: ${REQUESTS} requests in ${elapsed} ms, ${held.size} held (${(heldCents / 100).toFixed(2)} of ${(limitCents / 100).toFixed(2)}), ` +
         `${answers.filter((a) => a.status === 409).length} refused`,
     );
+  });
+});
+
+describe('people on Workers (issue 15)', () => {
+  const tokens = JSON.parse(env.TEST_ID_TOKENS) as IdTokens;
+
+  it('a verified Google ID token is the person: /api/me, the role and the departments', async () => {
+    const me = await json(await call('GET', '/api/me', { key: tokens.approver }));
+    expect(me).toMatchObject({ kind: 'person', email: PEOPLE.approver, role: 'approver', departments: ['Marketing'] });
+    expect(await json(await call('GET', '/api/me', { key: admin }))).toMatchObject({ kind: 'key', scopes: ['admin'] });
+  });
+
+  it('refuses an expired token, a foreign signature and a person without membership', async () => {
+    await expectProblem(await call('GET', '/api/me', { key: tokens.expired }), 401, 'auth.invalid_token');
+    await expectProblem(await call('GET', '/api/me', { key: tokens.foreign }), 401, 'auth.invalid_token');
+    await expectProblem(await call('GET', '/api/me', { key: tokens.stranger }), 403, 'auth.no_membership');
+  });
+
+  it('every operation × role: allowed, or 403 auth.forbidden, as on Node', async () => {
+    const doc = await json(await call('GET', '/api/openapi.json'));
+    const paths = doc.paths as Record<string, Record<string, { 'x-required-scope'?: string }>>;
+    const grants: Record<keyof typeof PEOPLE, string[]> = {
+      viewer: ['budget:read', 'imports:read'],
+      editor: ['budget:read', 'imports:read', 'imports:write'],
+      approver: ['budget:read', 'imports:read', 'imports:write', 'budget:check', 'budget:reserve'],
+      admin: ['admin'],
+    };
+    for (const [path, item] of Object.entries(paths)) {
+      for (const [method, op] of Object.entries(item)) {
+        const scope = op['x-required-scope'];
+        if (!scope) continue;
+        for (const role of Object.keys(PEOPLE) as Array<keyof typeof PEOPLE>) {
+          const held = grants[role];
+          const allowed = scope === 'any' || held.includes('admin') || scope.split(' or ').some((s) => held.includes(s));
+          const concrete = path.replace('{id}', '0197c3b2-5b4e-7c1a-9d10-2f6a1b3c4d5e').replace('{email}', 'nobody%40example.com');
+          const res = await call(method.toUpperCase(), concrete, { key: tokens[role], ...(method === 'get' ? {} : { json: {} }) });
+          const where = `${method} ${path} as ${role}`;
+          if (allowed) {
+            expect([401, 403], where).not.toContain(res.status);
+            expect(res.status, where).toBeLessThan(500);
+            await res.body?.cancel();
+          } else await expectProblem(res, 403, 'auth.forbidden');
+        }
+      }
+    }
+  });
+
+  it('departments limit the approver: a check outside is 403 department.forbidden, reads are filtered', async () => {
+    const body = { department: 'Sales', category: 'Travel', period: '2026-03', amount: '1.00' };
+    await expectProblem(await call('POST', '/api/budget/check', { key: tokens.approver, json: body }), 403, 'department.forbidden');
+    const lines = (await json(await call('GET', '/api/budgets', { key: tokens.approver }))).lines as Array<{ department: string }>;
+    // The spreadsheets tests above imported Marketing, Sales and Engineering lines.
+    expect(lines.length).toBeGreaterThan(0);
+    expect(new Set(lines.map((l) => l.department))).toEqual(new Set(['Marketing']));
   });
 });

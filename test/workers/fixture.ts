@@ -25,7 +25,23 @@ export interface TestBindings {
   TEST_RESERVE_KEY: string;
   /** imports:read only: analyze yes, import no. */
   TEST_READ_KEY: string;
+  /** Google ID tokens (issue 15) are verified against a JWKS the Node setup serves on 127.0.0.1. */
+  BUDGET_SYNC_GOOGLE_CLIENT_IDS: string;
+  BUDGET_SYNC_GOOGLE_ISSUER: string;
+  BUDGET_SYNC_GOOGLE_JWKS_URL: string;
+  /** Signed ID tokens of the org's people, by role (the approver is limited to Marketing), and refusals. */
+  TEST_ID_TOKENS: string;
 }
+
+/** The ID tokens the setup signs, by name (TEST_ID_TOKENS is their JSON). */
+export type IdTokens = Record<'viewer' | 'editor' | 'approver' | 'admin' | 'stranger' | 'expired' | 'foreign', string>;
+
+export const PEOPLE = {
+  viewer: 'vera@workers.example',
+  editor: 'ed@workers.example',
+  approver: 'april@workers.example',
+  admin: 'ada@workers.example',
+} as const;
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -4,12 +4,53 @@
  * WebSocket→TCP proxy the Neon driver inside workerd connects through, and Node's answer to the analyze
  * request the workerd test repeats. Everything is removed again at teardown.
  */
-import { createApiKey, createOrganization } from '@budget-sync/db';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { addMember, createApiKey, createOrganization, type Role } from '@budget-sync/db';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { openDatabase } from '@budget-sync/db/node';
 import { createApp, DEFAULT_CONFIG } from '@budget-sync/edge';
 import { createDatabase, dropDatabase } from '../support/postgres.ts';
 import { startWsProxy } from '../support/ws-proxy.ts';
-import { BUDGET_CSV, CSV_NAME, type TestBindings } from './fixture.ts';
+import { BUDGET_CSV, CSV_NAME, type IdTokens, PEOPLE, type TestBindings } from './fixture.ts';
+
+const CLIENT_ID = 'workers-addon.apps.example.com';
+const ISSUER = 'https://accounts.workers.test';
+
+/** A JWKS on 127.0.0.1 (for the Worker to fetch) and tokens signed with its key, plus refusals. */
+async function identity(cleanups: Array<() => Promise<void>>): Promise<{ jwksUrl: string; tokens: IdTokens }> {
+  const { privateKey, publicKey } = await generateKeyPair('RS256');
+  const foreign = await generateKeyPair('RS256');
+  const jwks = JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'w1', alg: 'RS256', use: 'sig' }] });
+  const server = createServer((_req, res) => {
+    res.setHeader('content-type', 'application/json');
+    res.end(jwks);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanups.push(() => new Promise((resolve) => server.close(() => resolve())));
+  const now = Math.floor(Date.now() / 1000);
+  const sign = (email: string, exp = now + 3600, key = privateKey) =>
+    new SignJWT({ email, email_verified: true })
+      .setProtectedHeader({ alg: 'RS256', kid: 'w1' })
+      .setAudience(CLIENT_ID)
+      .setIssuer(ISSUER)
+      .setSubject(email)
+      .setIssuedAt(exp - 3600)
+      .setExpirationTime(exp)
+      .sign(key);
+  return {
+    jwksUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/certs`,
+    tokens: {
+      viewer: await sign(PEOPLE.viewer),
+      editor: await sign(PEOPLE.editor),
+      approver: await sign(PEOPLE.approver),
+      admin: await sign(PEOPLE.admin),
+      stranger: await sign('stranger@workers.example'),
+      expired: await sign(PEOPLE.admin, now - 120),
+      foreign: await sign(PEOPLE.admin, now + 3600, foreign.privateKey),
+    },
+  };
+}
 
 interface Project {
   getProvidedContext(): { postgresAdminUrl: string };
@@ -38,6 +79,12 @@ export default async function setup(project: Project): Promise<() => Promise<voi
     if (res.status !== 200) throw new Error(`Node analyze answered ${res.status}: ${await res.text()}`);
     project.provide('nodeAnalyzeBody', (await res.json()) as Record<string, unknown>);
 
+    for (const [role, email] of Object.entries(PEOPLE)) {
+      const departments = role === 'approver' ? ['Marketing'] : null;
+      await addMember(db.pool, { orgId: org.id, email, role: role as Role, departments, createdBy: 'workers setup' });
+    }
+    const { jwksUrl, tokens } = await identity(cleanups);
+
     const pg = new URL(url);
     const proxy = await startWsProxy({ target: { host: pg.hostname, port: Number(pg.port || 5432) } });
     cleanups.push(async () => {
@@ -50,6 +97,10 @@ export default async function setup(project: Project): Promise<() => Promise<voi
       TEST_ADMIN_KEY: apiKey,
       TEST_RESERVE_KEY: await key('budget:check', 'budget:reserve', 'budget:read'),
       TEST_READ_KEY: await key('imports:read'),
+      BUDGET_SYNC_GOOGLE_CLIENT_IDS: CLIENT_ID,
+      BUDGET_SYNC_GOOGLE_ISSUER: ISSUER,
+      BUDGET_SYNC_GOOGLE_JWKS_URL: jwksUrl,
+      TEST_ID_TOKENS: JSON.stringify(tokens),
     });
   } catch (e) {
     await teardown();
