@@ -1,8 +1,9 @@
 /**
  * The first run as the README tells it: `bash scripts/start.sh` (what `npm start` runs) on a machine with
  * no database configured and an empty data dir starts the embedded Postgres, creates the demo
- * organization with its sample budget, prints the console URL and the admin key, watches the inbox
- * folder, serves the console, and stops cleanly on SIGTERM.
+ * organization with its sample budget, prints the console URL, the first admin's one-time sign-in link
+ * (which works once) and the admin key for machines, watches the inbox folder, serves the console, and
+ * stops cleanly on SIGTERM.
  */
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -45,6 +46,7 @@ describe('scripts/start.sh on a fresh data dir', () => {
     const signIn = await fetch(`${server.url}/sign-in`);
     expect(signIn.status).toBe(200);
     expect(await signIn.text()).toContain('<label for="apiKey">API key</label>');
+    await signInWithPrintedLink(server, out);
     const summary = await fetch(`${server.url}/api/budgets/summary?by=department`, { headers: { authorization: `Bearer ${server.key}` } });
     expect(((await summary.json()) as { rows: unknown[] }).rows).toHaveLength(5);
 
@@ -52,3 +54,36 @@ describe('scripts/start.sh on a fresh data dir', () => {
     expect(server.out()).toMatch(/Stopped\.\n$/);
   });
 });
+
+/** The cookies a response sets, as a Cookie header's pairs. */
+function cookiesOf(res: Response): string[] {
+  return res.headers.getSetCookie().map((line) => line.split(';')[0] as string);
+}
+
+/** The first admin's link, as printed: its page, its button (a session), then a second use (refused). */
+async function signInWithPrintedLink(served: Served, out: string): Promise<void> {
+  expect(out).toContain('Sign in to the console as its first admin (admin@example.com) with this link. It works once, for 24 hours:');
+  const link = /\n\s+(http:\/\/\S+\/sign-in\/link\?token=([A-Za-z0-9_-]{43}))\n/.exec(out);
+  expect(link?.[1]?.startsWith(served.url)).toBe(true);
+  const token = link?.[2] as string;
+  const use = async () => {
+    const page = await fetch(link?.[1] as string);
+    expect(page.status).toBe(200);
+    const cookies = cookiesOf(page);
+    const csrf = cookies.find((c) => c.startsWith('bs_csrf='))?.slice('bs_csrf='.length) as string;
+    return fetch(`${served.url}/sign-in/link`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: cookies.join('; '), 'sec-fetch-site': 'same-origin', 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: csrf, token }).toString(),
+    }).then(async (res) => ({ res, cookies: [...cookies.filter((c) => !c.startsWith('bs_csrf=')), ...cookiesOf(res)] }));
+  };
+  const first = await use();
+  expect({ status: first.res.status, location: first.res.headers.get('location') }).toEqual({ status: 303, location: '/upload' });
+  const budgets = await fetch(`${served.url}/budgets`, { redirect: 'manual', headers: { cookie: first.cookies.join('; ') } });
+  expect(budgets.status).toBe(200);
+  expect(await budgets.text()).toContain('Signed in as admin@example.com (admin)');
+  const second = await use();
+  expect(second.res.status).toBe(401);
+  await second.res.body?.cancel();
+}
