@@ -221,3 +221,51 @@ describe('people sign in with one-time links (issue 15)', () => {
     expect(await budgetsPage(copy)).toBe(SIGNED_OUT);
   });
 });
+
+describe('the People page and the organization switcher (issue 15)', () => {
+  it('an admin adds a person (the page shows their link once) and removes them, which ends their session', async () => {
+    const { jar: admin } = await useLink(await invite('boss@example.com', 'admin'));
+    const page = await browse({ ...admin }, 'GET', '/users');
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('boss@example.com');
+    const added = await browse(admin, 'POST', '/users', {
+      _csrf: admin.bs_csrf as string,
+      email: 'new@example.com',
+      role: 'editor',
+      departments: 'Sales',
+    });
+    const text = await added.text();
+    expect(added.status).toBe(200);
+    const token = /\/sign-in\/link\?token=([A-Za-z0-9_-]{43})/.exec(text)?.[1] as string;
+    expect(token).toBeDefined();
+    const { jar: newcomer } = await useLink(token);
+    expect(await budgetsPage(newcomer)).toBe('page');
+    const removed = await browse(admin, 'POST', '/users/remove', { _csrf: admin.bs_csrf as string, email: 'new@example.com' });
+    expect(await removed.text()).toContain('Removed new@example.com');
+    expect(await budgetsPage(newcomer)).toBe(SIGNED_OUT);
+  });
+
+  it('a non-admin cannot open the People page', async () => {
+    const { jar } = await useLink(await invite('peon@example.com', 'editor'));
+    const res = await browse(jar, 'GET', '/users');
+    expect(res.status).toBe(403);
+    await res.body?.cancel();
+  });
+
+  it('a person in two organizations switches between them; only to one they belong to', async () => {
+    const other = await newOrg(db, 'Other Co');
+    await addMember(db.pool, { orgId: other.orgId, email: 'both@example.com', role: 'viewer', departments: null, createdBy: 'test' });
+    const { jar } = await useLink(await invite('both@example.com', 'admin'));
+    const orgs = await (await browse({ ...jar }, 'GET', '/orgs')).text();
+    expect(orgs).toContain('Other Co (viewer)');
+    const stranger = await newOrg(db, 'Stranger Co');
+    const refused = await browse({ ...jar }, 'POST', '/orgs/switch', { _csrf: jar.bs_csrf as string, orgId: stranger.orgId });
+    expect(refused.headers.get('location')).toBe('/orgs');
+    const switched = await browse(jar, 'POST', '/orgs/switch', { _csrf: jar.bs_csrf as string, orgId: other.orgId });
+    expect(switched.headers.get('location')).toBe('/upload');
+    const page = await (await browse({ ...jar }, 'GET', '/orgs')).text();
+    expect(page).toMatch(/Other Co \(viewer\)\s*<strong>— current<\/strong>/);
+    // A viewer there: the People page is an admin's.
+    expect((await browse({ ...jar }, 'GET', '/users')).status).toBe(403);
+  });
+});

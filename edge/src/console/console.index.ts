@@ -22,6 +22,7 @@ import { saveSettings, showSettings } from './settings/settings.handlers.ts';
 import { showLinkSignIn, showSignIn, signIn, signInWithLink, signOut } from './sign-in.ts';
 import { showSources, syncNow } from './sources/sources.handlers.ts';
 import { analyzeUpload, confirmImport, showUpload } from './upload/upload.handlers.ts';
+import { addUser, removeUser, showOrgs, showUsers, switchOrg } from './users/users.handlers.ts';
 
 /** Pages may only load what the app itself serves; no framing (clickjacking), no sniffing. */
 const SECURITY_HEADERS: Record<string, string> = {
@@ -34,7 +35,20 @@ const SECURITY_HEADERS: Record<string, string> = {
 };
 
 /** Where the console's middleware runs (hono's `/x/*` also matches `/x`). Everything else is the API's. */
-const PAGES = ['/', '/sign-in/*', '/sign-out', '/upload/*', '/history/*', '/budgets/*', '/check', '/sources/*', '/settings', '/health'];
+const PAGES = [
+  '/',
+  '/sign-in/*',
+  '/sign-out',
+  '/upload/*',
+  '/history/*',
+  '/budgets/*',
+  '/check',
+  '/sources/*',
+  '/settings',
+  '/health',
+  '/users/*',
+  '/orgs/*',
+];
 
 export function consoleRouter(deps: AppDeps, options: ConsoleOptions, metrics: ServiceMetrics): Hono<ConsoleEnv> {
   const config = deps.config;
@@ -86,6 +100,12 @@ export function consoleRouter(deps: AppDeps, options: ConsoleOptions, metrics: S
   app.post('/settings', requireSession('admin'), saveSettings);
 
   app.get('/health', requireSession('imports:read'), showHealth(metrics));
+
+  app.get('/users', requireSession('admin'), showUsers);
+  app.post('/users', requireSession('admin'), addUser);
+  app.post('/users/remove', requireSession('admin'), removeUser);
+  app.get('/orgs', requireSession([]), showOrgs);
+  app.post('/orgs/switch', requireSession([]), switchOrg);
 
   app.onError((err, c) => {
     if (err instanceof ConsoleRefusal) {

@@ -4,7 +4,7 @@ import type { ConsoleContext } from './context.ts';
 import { CSRF_FIELD } from './context.ts';
 import { type Html, html } from './html.ts';
 
-export type NavKey = 'upload' | 'history' | 'budgets' | 'sources' | 'settings' | 'health';
+export type NavKey = 'upload' | 'history' | 'budgets' | 'sources' | 'settings' | 'health' | 'users' | 'orgs';
 
 const NAV: ReadonlyArray<{ key: NavKey; href: string; label: string }> = [
   { key: 'upload', href: '/upload', label: 'Upload' },
@@ -13,6 +13,8 @@ const NAV: ReadonlyArray<{ key: NavKey; href: string; label: string }> = [
   { key: 'sources', href: '/sources', label: 'Sources' },
   { key: 'settings', href: '/settings', label: 'Settings' },
   { key: 'health', href: '/health', label: 'Health' },
+  { key: 'users', href: '/users', label: 'People' },
+  { key: 'orgs', href: '/orgs', label: 'Organizations' },
 ];
 
 export interface Notice {

@@ -63,11 +63,11 @@ export async function signIn(c: ConsoleContext) {
     }
     return page(c, next, [{ kind: 'error', text: 'That API key is unknown or revoked. Check it and try again.' }], 401);
   }
-  return opened(c, session, csrf, next);
+  return openedSession(c, session, csrf, next);
 }
 
 /** Sets the cookies of a session just opened (with its fresh CSRF token) and goes on. */
-async function opened(c: ConsoleContext, session: StartedConsoleSession, csrf: string, next: string | undefined) {
+export async function openedSession(c: ConsoleContext, session: StartedConsoleSession, csrf: string, next: string | undefined) {
   // A session this browser had before ends: one browser, one session.
   const db = await c.var.database();
   await endConsoleSession(db.pool, getCookie(c, SESSION_COOKIE));
@@ -127,5 +127,5 @@ export async function signInWithLink(c: ConsoleContext) {
     const text = 'That sign-in link has been used, has expired or is not known. Ask an admin for a new one ("budget-sync users add").';
     return page(c, undefined, [{ kind: 'error', text }], 401);
   }
-  return opened(c, session, csrf, undefined);
+  return openedSession(c, session, csrf, undefined);
 }
