@@ -227,7 +227,10 @@ export function describeStart(server: NodeServer): string[] {
       `Try: curl -H "Authorization: Bearer ${server.demo.apiKey}" ${server.url}/api/settings`,
     );
   } else if (server.consoleUrl) {
-    lines.push('', `Sign in to the console with an API key (make one with: budget-sync keys create --org ID --name NAME --scopes admin).`);
+    lines.push(
+      '',
+      'Sign in to the console with a sign-in link (budget-sync users add EMAIL --org ID --role admin prints one) or an API key (budget-sync keys create).',
+    );
   }
   lines.push('', 'Press Ctrl-C to stop.');
   return lines;
