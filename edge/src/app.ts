@@ -8,6 +8,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { analyzeInProcess } from './analysis/analyzer.ts';
 import { DEFAULT_CONFIG } from './config.ts';
 import { consoleRouter } from './console/console.index.ts';
+import { oidcClient } from './console/oidc.ts';
 import type { AppDeps, AppEnv } from './env.ts';
 import { createServiceMetrics } from './metrics/latency.ts';
 import { metricsRouter, timeBudgetChecks } from './metrics/metrics.index.ts';
@@ -52,12 +53,14 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   const authFailures = new FailureLimiter({ limit: config.authFailureLimit, windowMs: config.authFailureWindowMs });
   // One JWKS cache per app too: a verified ID token costs a JWKS fetch once per key rotation, not per request.
   const verifyIdToken = idTokenVerifier(config.googleIdTokens);
+  const oidc = config.oidc ? oidcClient(config.oidc) : null;
 
   app.use('*', async (c, next) => {
     c.set('config', config);
     c.set('authenticate', authenticate);
     c.set('authFailures', authFailures);
     c.set('verifyIdToken', verifyIdToken);
+    c.set('oidc', oidc);
     c.set('clientAddress', () => deps.clientAddress?.(c));
     c.set('analyzer', analyzer);
     await next();

@@ -42,6 +42,9 @@ const EnvSchema = z.object({
       )
       .default([]),
   ),
+  BUDGET_SYNC_OIDC_ISSUER: z.preprocess(blankAsUnset, z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional()),
+  BUDGET_SYNC_OIDC_CLIENT_ID: z.preprocess(blankAsUnset, z.string().optional()),
+  BUDGET_SYNC_OIDC_CLIENT_SECRET: z.preprocess(blankAsUnset, z.string().optional()),
   BUDGET_SYNC_GOOGLE_ISSUER: z.preprocess(blankAsUnset, z.string().default('https://accounts.google.com')),
   BUDGET_SYNC_GOOGLE_JWKS_URL: z.preprocess(
     blankAsUnset,
@@ -86,6 +89,8 @@ export interface AppConfig {
     /** Least time between two JWKS fetches for unknown kids (default 30 s); tests of rotation set 0. */
     jwksCooldownMs?: number;
   };
+  /** The console's OpenID Connect provider (authorization code + PKCE); null: sign-in links and API keys only. */
+  oidc: { issuer: string; clientId: string; clientSecret: string } | null;
 }
 
 export const DEFAULT_CONFIG: Readonly<AppConfig> = Object.freeze(parseConfig({}));
@@ -96,6 +101,12 @@ export function parseConfig(env: Record<string, unknown>): AppConfig {
   if (!r.success) {
     const problems = r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`Invalid configuration: ${problems}`);
+  }
+  const { BUDGET_SYNC_OIDC_ISSUER: issuer, BUDGET_SYNC_OIDC_CLIENT_ID: clientId, BUDGET_SYNC_OIDC_CLIENT_SECRET: clientSecret } = r.data;
+  if ((issuer || clientId || clientSecret) && !(issuer && clientId && clientSecret)) {
+    throw new Error(
+      'Invalid configuration: BUDGET_SYNC_OIDC_ISSUER, BUDGET_SYNC_OIDC_CLIENT_ID and BUDGET_SYNC_OIDC_CLIENT_SECRET go together; set all three or none.',
+    );
   }
   return {
     maxBodyBytes: r.data.BUDGET_SYNC_MAX_BODY_BYTES,
@@ -110,5 +121,6 @@ export function parseConfig(env: Record<string, unknown>): AppConfig {
       issuer: r.data.BUDGET_SYNC_GOOGLE_ISSUER,
       jwksUrl: r.data.BUDGET_SYNC_GOOGLE_JWKS_URL,
     },
+    oidc: issuer && clientId && clientSecret ? { issuer: issuer.replace(/\/+$/, ''), clientId, clientSecret } : null,
   };
 }

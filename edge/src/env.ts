@@ -61,6 +61,8 @@ export interface AppEnv {
     database: () => Promise<Database>;
     /** Looks a presented API key up (through the app's short-lived key cache). */
     authenticate: KeyAuthenticator;
+    /** The console's OpenID Connect client (discovered on first use); null: not configured. */
+    oidc: (() => Promise<import('openid-client').Configuration>) | null;
     /** Verifies a Google ID token (the app's, so its JWKS cache is the process's or the isolate's); null: not configured. */
     verifyIdToken: IdTokenVerifier | null;
     /** Failed authentications per client (the app's, so the process's or the isolate's). */

@@ -19,6 +19,7 @@ import { html } from './html.ts';
 import { publicPage } from './layout.ts';
 import type { ConsoleOptions } from './options.ts';
 import { saveSettings, showSettings } from './settings/settings.handlers.ts';
+import { finishOidc, startOidc } from './oidc.ts';
 import { showLinkSignIn, showSignIn, signIn, signInWithLink, signOut } from './sign-in.ts';
 import { showSources, syncNow } from './sources/sources.handlers.ts';
 import { analyzeUpload, confirmImport, showUpload } from './upload/upload.handlers.ts';
@@ -78,6 +79,8 @@ export function consoleRouter(deps: AppDeps, options: ConsoleOptions, metrics: S
   app.get('/sign-in', showSignIn);
   app.post('/sign-in', signIn);
   app.get('/sign-in/link', showLinkSignIn);
+  app.get('/sign-in/oidc', startOidc);
+  app.get('/sign-in/oidc/callback', finishOidc);
   app.post('/sign-in/link', signInWithLink);
   app.post('/sign-out', signOut);
 

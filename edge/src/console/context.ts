@@ -47,12 +47,25 @@ function isHttps(c: Context): boolean {
   return new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto')?.split(',')[0]?.trim() === 'https';
 }
 
-export function setConsoleCookie(c: Context, name: string, value: string, maxAgeS: number): void {
-  setCookie(c, name, value, { httpOnly: true, sameSite: 'Strict', secure: isHttps(c), path: '/', maxAge: maxAgeS });
+/** `where`: a narrower path, or Lax for a cookie that must survive an identity provider's redirect back. */
+export function setConsoleCookie(
+  c: Context,
+  name: string,
+  value: string,
+  maxAgeS: number,
+  where: { sameSite?: 'Strict' | 'Lax'; path?: string } = {},
+): void {
+  setCookie(c, name, value, {
+    httpOnly: true,
+    sameSite: where.sameSite ?? 'Strict',
+    secure: isHttps(c),
+    path: where.path ?? '/',
+    maxAge: maxAgeS,
+  });
 }
 
-export function clearConsoleCookie(c: Context, name: string): void {
-  deleteCookie(c, name, { path: '/', secure: isHttps(c) });
+export function clearConsoleCookie(c: Context, name: string, path = '/'): void {
+  deleteCookie(c, name, { path, secure: isHttps(c) });
 }
 
 /** Gives the request its CSRF token, setting the cookie when the browser has none yet. */

@@ -17,8 +17,12 @@ import { randomToken, SESSION_COOKIE, SESSION_TTL_S } from './session.ts';
 const KEY_PREFIX_LENGTH = 12;
 
 function form(c: ConsoleContext, next: string | undefined): Html {
+  const provider = c.var.config.oidc
+    ? html`<p class="card"><a class="button" href="/sign-in/oidc${next ? `?next=${encodeURIComponent(next)}` : ''}">Sign in with your company account</a></p>`
+    : '';
   return html`<div class="sign-in">
 <h1>Sign in</h1>
+${provider}
 <form class="card" method="post" action="/sign-in">
 ${csrfField(c)}
 ${next ? html`<input type="hidden" name="next" value="${next}">` : ''}
