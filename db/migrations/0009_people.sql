@@ -3,7 +3,9 @@
 -- Sign-in links are one-time tokens (24 h); only their SHA-256 is stored, and using one sets used_at in
 -- the same statement that checks it, so a link opens at most one session. Console sessions now belong to
 -- an API key or to a person: exactly one of api_key_id and user_id is set; a person's session is only good
--- while their membership of the session's org exists, so removing them ends it at once.
+-- while their membership of the session's org exists, so removing them ends it at once. Keys record who
+-- made them; the control settings and each data source who changed them last (the person's email or the
+-- key's name).
 CREATE TABLE "users" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"email" text NOT NULL,
@@ -41,4 +43,7 @@ ALTER TABLE "console_sessions" ADD COLUMN "user_id" uuid;--> statement-breakpoin
 ALTER TABLE "console_sessions" ADD CONSTRAINT "console_sessions_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "console_sessions" ADD CONSTRAINT "console_sessions_key_or_user" CHECK (("api_key_id" IS NULL) <> ("user_id" IS NULL));--> statement-breakpoint
 CREATE INDEX "console_sessions_user" ON "console_sessions" USING btree ("user_id");--> statement-breakpoint
-ALTER TABLE "api_keys" ADD COLUMN "created_by" text;
+ALTER TABLE "api_keys" ADD COLUMN "created_by" text;--> statement-breakpoint
+ALTER TABLE "organizations" ADD COLUMN "settings_updated_by" text;--> statement-breakpoint
+ALTER TABLE "organizations" ADD COLUMN "settings_updated_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "data_sources" ADD COLUMN "updated_by" text;

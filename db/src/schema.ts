@@ -52,6 +52,9 @@ export const organizations = pgTable('organizations', {
   fileRetentionDays: integer('file_retention_days').notNull().default(7),
   isDemo: boolean('is_demo').notNull().default(false),
   createdAt: createdAt(),
+  /** Who last changed the control settings (a person's email or a key's name), and when. */
+  settingsUpdatedBy: text('settings_updated_by'),
+  settingsUpdatedAt: timestamp('settings_updated_at', { withTimezone: true }),
 });
 
 /** Per department and/or category control settings; a null column matches any value. */
@@ -348,6 +351,8 @@ export const dataSources = pgTable(
     enabled: boolean('enabled').notNull().default(true),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Who last created, changed or removed the source (a person's email or a key's name). */
+    updatedBy: text('updated_by'),
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
   },
   (t) => [index('data_sources_org').on(t.orgId)],

@@ -857,6 +857,10 @@ export interface components {
              * @example 2.5
              */
             tolerancePercent: string;
+            /** @description When they were changed last (ISO 8601). */
+            updatedAt: string | null;
+            /** @description Who changed the settings last: a person's email or an API key's name; null until someone does. */
+            updatedBy: string | null;
         };
         /** @description Only the given settings change. */
         ControlSettingsPatch: {
@@ -914,6 +918,8 @@ export interface components {
             /** @enum {string} */
             type: "sftp" | "s3" | "folder";
             updatedAt: string;
+            /** @description Who created or last changed it: a person's email or an API key's name */
+            updatedBy: string | null;
         };
         Health: {
             /** @enum {boolean} */

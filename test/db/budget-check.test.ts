@@ -47,6 +47,8 @@ describe('settings', () => {
       controlBasis: 'period',
       fiscalYearStartMonth: 1,
       overrides: [],
+      updatedBy: null,
+      updatedAt: null,
     } satisfies ControlSettings);
   });
 

@@ -298,7 +298,12 @@ describe('departments limit what a person sees and changes', () => {
     expect(first.status).toBe(201);
     const sales = await call(t, 'POST', '/api/excel/import', {
       key: org.admin,
-      json: { sheetName: 'Budget', values: [BUDGET[0], ['Sales', 'Travel', '2026-01', '3500.00']], fileName: 'sales.csv', acceptWarnings: true },
+      json: {
+        sheetName: 'Budget',
+        values: [BUDGET[0], ['Sales', 'Travel', '2026-01', '3500.00']],
+        fileName: 'sales.csv',
+        acceptWarnings: true,
+      },
     });
     salesImportId = (await jsonOf(sales)).importId as string;
     const r = await call(t, 'POST', '/api/budget/reservations', {
@@ -364,7 +369,12 @@ describe('departments limit what a person sees and changes', () => {
     // Inside their departments it goes ahead, and history records the person.
     const ok = await call(t, 'POST', '/api/excel/import', {
       key: await april(),
-      json: { sheetName: 'Budget', values: [BUDGET[0], ['Marketing', 'Travel', '2026-02', '10.00']], fileName: 'mine.csv', acceptWarnings: true },
+      json: {
+        sheetName: 'Budget',
+        values: [BUDGET[0], ['Marketing', 'Travel', '2026-02', '10.00']],
+        fileName: 'mine.csv',
+        acceptWarnings: true,
+      },
     });
     expect(ok.status).toBe(201);
     const id = (await jsonOf(ok)).importId as string;
@@ -387,5 +397,41 @@ describe('departments limit what a person sees and changes', () => {
     expect((everything.imports as Array<{ fileName: string }>).map((i) => i.fileName)).toEqual(
       expect.arrayContaining(['sales.csv', 'fy26.csv']),
     );
+  });
+});
+
+describe('audit: changes record the person (or key) who made them', () => {
+  it('settings and data sources say who changed them last, over the API', async () => {
+    const ada = await idToken({ email: 'ada@example.com' });
+    await call(t, 'PUT', '/api/settings', { key: ada, json: { controlLevel: 'warn' } });
+    expect(await jsonOf(await call(t, 'GET', '/api/settings', { key: ada }))).toMatchObject({
+      controlLevel: 'warn',
+      updatedBy: 'ada@example.com',
+    });
+    await call(t, 'PUT', '/api/settings', { key: org.admin, json: { controlLevel: 'block' } });
+    expect(await jsonOf(await call(t, 'GET', '/api/settings', { key: ada }))).toMatchObject({ updatedBy: 'admin' });
+
+    const created = await call(t, 'POST', '/api/sources', {
+      key: ada,
+      json: { type: 'folder', config: { directory: '/tmp/budget-drop' } },
+    });
+    expect(created.status).toBe(201);
+    const source = await jsonOf(created);
+    expect(source.updatedBy).toBe('ada@example.com');
+    const changed = await jsonOf(await call(t, 'PATCH', `/api/sources/${source.id}`, { key: org.admin, json: { name: 'Drop folder' } }));
+    expect(changed).toMatchObject({ name: 'Drop folder', updatedBy: 'admin' });
+  });
+
+  it('a reservation and its moves record the person', async () => {
+    const april = await idToken({ email: 'april@example.com' });
+    const r = await call(t, 'POST', '/api/budget/reservations', {
+      key: april,
+      json: { department: 'Marketing', category: 'Travel', period: '2026-01', amount: '1.00' },
+    });
+    expect(r.status).toBe(201);
+    const id = (await jsonOf(r)).id as string;
+    await call(t, 'POST', `/api/budget/reservations/${id}/commit`, { key: april, json: {} });
+    const actors = await db.pool.query<{ actor: string }>('SELECT DISTINCT actor FROM utilization_entries WHERE reservation_id = $1', [id]);
+    expect(actors.rows.map((a) => a.actor)).toEqual(['april@example.com']);
   });
 });

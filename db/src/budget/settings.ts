@@ -46,6 +46,9 @@ export interface ControlSettings {
   fiscalYearStartMonth: number;
   /** Most specific first (department+category, category, department), then by name. */
   overrides: ControlOverride[];
+  /** Who changed the settings last (a person's email or a key's name) and when; null until someone does. */
+  updatedBy: string | null;
+  updatedAt: string | null;
 }
 
 export type ControlSettingsPatch = Partial<ControlSettings>;
@@ -60,6 +63,8 @@ interface SettingsRow {
   missing_budget: MissingBudgetPolicy;
   control_basis: ControlBasis;
   fiscal_year_start_month: number;
+  settings_updated_by: string | null;
+  settings_updated_at: Date | null;
   overrides: Array<{
     department: string | null;
     category: string | null;
@@ -71,7 +76,7 @@ interface SettingsRow {
 
 const SETTINGS_SQL = `
   SELECT o.control_level, o.tolerance_percent::text AS tolerance_percent, o.tolerance_amount::text AS tolerance_amount,
-         o.missing_budget, o.control_basis, o.fiscal_year_start_month,
+         o.missing_budget, o.control_basis, o.fiscal_year_start_month, o.settings_updated_by, o.settings_updated_at,
          coalesce((SELECT json_agg(json_build_object(
                      'department', c.department, 'category', c.category, 'control_level', c.control_level,
                      'tolerance_percent', c.tolerance_percent::text, 'tolerance_amount', c.tolerance_amount::text))
@@ -106,6 +111,8 @@ function toSettings(r: SettingsRow): ControlSettings {
     controlBasis: r.control_basis,
     fiscalYearStartMonth: r.fiscal_year_start_month,
     overrides,
+    updatedBy: r.settings_updated_by,
+    updatedAt: r.settings_updated_at?.toISOString() ?? null,
   };
 }
 
@@ -126,7 +133,8 @@ export async function getSettings(pool: pg.Pool, orgId: string): Promise<Control
  * `input.invalid` error (details.problems). The fiscal-year start month cannot change while the org has
  * budget lines: their periods and fiscal years were computed with the old one.
  */
-export async function updateSettings(pool: pg.Pool, orgId: string, patch: ControlSettingsPatch): Promise<ControlSettings> {
+/** `actor`: who is changing them (recorded as settings_updated_by); omitted by callers that predate people. */
+export async function updateSettings(pool: pg.Pool, orgId: string, patch: ControlSettingsPatch, actor?: string): Promise<ControlSettings> {
   const v = validatePatch(patch);
   if (!isUuid(orgId)) throw new DomainError('org.not_found', `There is no organization with id ${orgId}.`);
   return transaction(pool, async (client) => {
@@ -152,7 +160,9 @@ export async function updateSettings(pool: pg.Pool, orgId: string, patch: Contro
          tolerance_amount = coalesce($4::numeric, tolerance_amount),
          missing_budget = coalesce($5, missing_budget),
          control_basis = coalesce($6, control_basis),
-         fiscal_year_start_month = coalesce($7::smallint, fiscal_year_start_month)
+         fiscal_year_start_month = coalesce($7::smallint, fiscal_year_start_month),
+         settings_updated_by = coalesce($8, settings_updated_by),
+         settings_updated_at = CASE WHEN $8::text IS NULL THEN settings_updated_at ELSE now() END
        WHERE id = $1`,
       [
         orgId,
@@ -162,6 +172,7 @@ export async function updateSettings(pool: pg.Pool, orgId: string, patch: Contro
         v.missingBudget ?? null,
         v.controlBasis ?? null,
         v.fiscalYearStartMonth ?? null,
+        actor ?? null,
       ],
     );
     if (v.overrides !== undefined) {

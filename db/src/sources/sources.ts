@@ -36,6 +36,8 @@ export type DataSource = SourceSettings & {
   enabled: boolean;
   createdAt: string;
   updatedAt: string;
+  /** Who created or last changed it (a person's email or a key's name); null when not recorded (CLI, older rows). */
+  updatedBy: string | null;
 };
 
 export interface SourceInput {
@@ -49,6 +51,8 @@ export interface SourceInput {
   mode?: SourceMode | undefined;
   afterImport?: AfterImport | undefined;
   enabled?: boolean | undefined;
+  /** Who is adding it, for the record. */
+  actor?: string | undefined;
 }
 
 export interface SourcePatch {
@@ -91,7 +95,7 @@ async function checkPlace(orgId: string, settings: SourceSettings, options: Writ
 }
 
 const COLUMNS =
-  'id, org_id, name, type, config, secret_key_id IS NOT NULL AS has_secrets, schedule, timezone, mode, after_import, enabled, created_at, updated_at';
+  'id, org_id, name, type, config, secret_key_id IS NOT NULL AS has_secrets, schedule, timezone, mode, after_import, enabled, created_at, updated_at, updated_by';
 
 interface SourceRow {
   id: string;
@@ -107,6 +111,7 @@ interface SourceRow {
   enabled: boolean;
   created_at: Date;
   updated_at: Date;
+  updated_by: string | null;
 }
 
 function toSource(r: SourceRow): DataSource {
@@ -123,6 +128,7 @@ function toSource(r: SourceRow): DataSource {
     enabled: r.enabled,
     createdAt: r.created_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),
+    updatedBy: r.updated_by,
   };
 }
 
@@ -141,8 +147,8 @@ export async function createSource(pool: pg.Pool, input: SourceInput, options: W
   const sealed = Object.keys(secrets).length > 0 ? await sealSecrets(options.keyring ?? (await loadSecretKeyring()), id, secrets) : null;
   try {
     const r = await pool.query<SourceRow>(
-      `INSERT INTO data_sources (id, org_id, name, type, config, secret_ciphertext, secret_key_id, schedule, timezone, mode, after_import, enabled)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING ${COLUMNS}`,
+      `INSERT INTO data_sources (id, org_id, name, type, config, secret_ciphertext, secret_key_id, schedule, timezone, mode, after_import, enabled, updated_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING ${COLUMNS}`,
       [
         id,
         input.orgId,
@@ -156,6 +162,7 @@ export async function createSource(pool: pg.Pool, input: SourceInput, options: W
         input.mode ?? 'merge',
         input.afterImport ?? 'leave',
         input.enabled ?? true,
+        input.actor ?? null,
       ],
     );
     return toSource(r.rows[0] as SourceRow);
@@ -206,7 +213,7 @@ export async function updateSource(
   pool: pg.Pool,
   id: string,
   patch: SourcePatch,
-  options: WriteOptions & { orgId?: string } = {},
+  options: WriteOptions & { orgId?: string; actor?: string } = {},
 ): Promise<DataSource> {
   const current = await getSource(pool, id, options.orgId);
   // A folder the operator chose stays the operator's while a change leaves it as it is.
@@ -231,6 +238,7 @@ export async function updateSource(
     mode: patch.mode ?? current.mode,
     afterImport: patch.afterImport ?? current.afterImport,
     enabled: patch.enabled ?? current.enabled,
+    updatedBy: options.actor ?? null,
   });
 }
 
@@ -244,6 +252,8 @@ interface SourceChanges {
   mode: SourceMode;
   afterImport: AfterImport;
   enabled: boolean;
+  /** Who is changing it; null keeps the previous record. */
+  updatedBy: string | null;
 }
 
 async function writeSourceChanges(pool: pg.Pool, id: string, c: SourceChanges): Promise<DataSource> {
@@ -252,7 +262,7 @@ async function writeSourceChanges(pool: pg.Pool, id: string, c: SourceChanges): 
     `UPDATE data_sources SET name = $2, config = $3, schedule = $4, timezone = $5, mode = $6, after_import = $7, enabled = $8,
             secret_ciphertext = CASE WHEN $9 THEN secret_ciphertext ELSE $10 END,
             secret_key_id = CASE WHEN $9 THEN secret_key_id ELSE $11 END,
-            updated_at = now()
+            updated_at = now(), updated_by = coalesce($12, updated_by)
       WHERE id = $1 AND deleted_at IS NULL RETURNING ${COLUMNS}`,
     [
       id,
@@ -266,6 +276,7 @@ async function writeSourceChanges(pool: pg.Pool, id: string, c: SourceChanges): 
       keep,
       c.sealed?.ciphertext ?? null,
       c.sealed?.keyId ?? null,
+      c.updatedBy,
     ],
   );
   const row = r.rows[0];
@@ -274,12 +285,13 @@ async function writeSourceChanges(pool: pg.Pool, id: string, c: SourceChanges): 
 }
 
 /** Soft delete: the source stops syncing and disappears from listings; its import history stays. Its credentials are wiped. */
-export async function removeSource(pool: pg.Pool, id: string, orgId?: string): Promise<void> {
+export async function removeSource(pool: pg.Pool, id: string, orgId?: string, actor?: string): Promise<void> {
   if (!isUuid(id) || (orgId !== undefined && !isUuid(orgId))) throw notFound(id);
   const r = await pool.query(
-    `UPDATE data_sources SET deleted_at = now(), enabled = false, secret_ciphertext = NULL, secret_key_id = NULL, updated_at = now()
+    `UPDATE data_sources SET deleted_at = now(), enabled = false, secret_ciphertext = NULL, secret_key_id = NULL, updated_at = now(),
+            updated_by = coalesce($3, updated_by)
       WHERE id = $1 AND ($2::uuid IS NULL OR org_id = $2) AND deleted_at IS NULL`,
-    [id, orgId ?? null],
+    [id, orgId ?? null, actor ?? null],
   );
   if (r.rowCount === 0) throw notFound(id);
 }

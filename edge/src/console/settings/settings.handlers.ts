@@ -84,7 +84,7 @@ export async function saveSettings(c: ConsoleContext) {
   if (text('fiscalYearStartMonth')) patch.fiscalYearStartMonth = month;
   const db = await c.var.database();
   try {
-    await updateSettings(db.pool, c.var.auth.orgId, patch);
+    await updateSettings(db.pool, c.var.auth.orgId, patch, c.var.auth.name);
   } catch (e) {
     if (!isDomainError(e)) throw e;
     // Shown again with what was typed, and updateSettings' explanation of every problem at once.

@@ -22,5 +22,5 @@ export const putSettings: AppRouteHandler<PutSettingsRoute> = async (c) => {
     }));
   }
   const db = await c.var.database();
-  return c.json(await updateSettings(db.pool, c.var.auth.orgId, patch), 200);
+  return c.json(await updateSettings(db.pool, c.var.auth.orgId, patch, c.var.auth.name), 200);
 };

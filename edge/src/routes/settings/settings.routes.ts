@@ -32,6 +32,11 @@ export const SettingsSchema = z
     }),
     fiscalYearStartMonth: z.number().int(),
     overrides: z.array(OverrideSchema),
+    updatedBy: z
+      .string()
+      .nullable()
+      .openapi({ description: "Who changed the settings last: a person's email or an API key's name; null until someone does." }),
+    updatedAt: z.string().nullable().openapi({ description: 'When they were changed last (ISO 8601).' }),
   })
   .openapi('ControlSettings');
 

@@ -52,7 +52,7 @@ export function create(guard: PlaceGuard | undefined): AppRouteHandler<CreateRou
   return async (c) => {
     const body = c.req.valid('json');
     const db = await c.var.database();
-    const source = await createSource(db.pool, { ...body, orgId: c.var.auth.orgId }, { by: 'tenant', guard });
+    const source = await createSource(db.pool, { ...body, orgId: c.var.auth.orgId, actor: c.var.auth.name }, { by: 'tenant', guard });
     return c.json(await withLastRun(db, source), 201);
   };
 }
@@ -61,7 +61,7 @@ export function update(guard: PlaceGuard | undefined): AppRouteHandler<UpdateRou
   return async (c) => {
     const { id } = c.req.valid('param');
     const db = await c.var.database();
-    const source = await updateSource(db.pool, id, c.req.valid('json'), { orgId: c.var.auth.orgId, by: 'tenant', guard });
+    const source = await updateSource(db.pool, id, c.req.valid('json'), { orgId: c.var.auth.orgId, by: 'tenant', guard, actor: c.var.auth.name });
     return c.json(await withLastRun(db, source), 200);
   };
 }
@@ -69,7 +69,7 @@ export function update(guard: PlaceGuard | undefined): AppRouteHandler<UpdateRou
 export const remove: AppRouteHandler<RemoveRoute> = async (c) => {
   const { id } = c.req.valid('param');
   const db = await c.var.database();
-  await removeSource(db.pool, id, c.var.auth.orgId);
+  await removeSource(db.pool, id, c.var.auth.orgId, c.var.auth.name);
   return c.body(null, 204);
 };
 

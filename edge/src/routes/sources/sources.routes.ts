@@ -77,6 +77,7 @@ export const SourceSchema = z
     enabled: z.boolean(),
     createdAt: z.string(),
     updatedAt: z.string(),
+    updatedBy: z.string().nullable().openapi({ description: "Who created or last changed it: a person's email or an API key's name" }),
     lastRun: RunSchema.nullable(),
   })
   .openapi('DataSource');
