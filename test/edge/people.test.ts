@@ -3,6 +3,7 @@
  * verified against a real JWKS served over HTTP on 127.0.0.1 (tokens signed with test keys by jose):
  * every refusal the issue lists, one JWKS fetch per key rotation, and API keys untouched.
  */
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { addMember, roleScopes, type Scope } from '@budget-sync/db';
@@ -11,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase } from '../support/postgres.ts';
 import { call, expectProblem, jsonOf, newOrg, type TestApp, type TestOrg, testApp } from './helpers.ts';
 
+// Sources keep their credentials sealed with the server's key.
+process.env.BUDGET_SYNC_SECRET_KEY = randomBytes(32).toString('base64');
 const db = await freshDatabase();
 const CLIENT_ID = 'addon-client.apps.example.com';
 const ISSUER = 'https://accounts.example.test';
@@ -413,7 +416,7 @@ describe('audit: changes record the person (or key) who made them', () => {
 
     const created = await call(t, 'POST', '/api/sources', {
       key: ada,
-      json: { type: 'folder', config: { directory: '/tmp/budget-drop' } },
+      json: { type: 's3', config: { bucket: 'budget-drop', region: 'eu-west-1', accessKeyId: 'AKIA' }, secrets: { secretAccessKey: 'x' } },
     });
     expect(created.status).toBe(201);
     const source = await jsonOf(created);
