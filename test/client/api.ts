@@ -285,6 +285,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the organization's API keys (never the keys themselves) */
+        get: operations["listApiKeys"];
+        put?: never;
+        /**
+         * Create an API key for a machine (an approval workflow, a script)
+         * @description A person may give a key only scopes their role holds (an admin: any); a person limited to departments may not make keys (a key has no department limit). An API key needs `admin`. The key is in the answer once; it records who made it.
+         */
+        post: operations["createApiKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/me": {
         parameters: {
             query?: never;
@@ -602,6 +623,26 @@ export interface components {
             /** @description Why an import as is (without accepting warnings) would be refused */
             reason: string | null;
         };
+        ApiKey: {
+            createdAt: string;
+            /** @description Who made it: a person's email, the CLI's actor, or null for older keys */
+            createdBy: string | null;
+            id: string;
+            lastUsedAt: string | null;
+            name: string;
+            /** @description The first characters, to tell keys apart; never the key. */
+            prefix: string;
+            revokedAt: string | null;
+            scopes: string[];
+        };
+        ApiKeyInput: {
+            /**
+             * @description What or who uses the key
+             * @example approval workflow
+             */
+            name: string;
+            scopes: ("budget:read" | "budget:check" | "budget:reserve" | "imports:read" | "imports:write" | "sources:admin" | "admin")[];
+        };
         BudgetLine: {
             /**
              * @description Exact decimal amount as text
@@ -898,6 +939,10 @@ export interface components {
              * @example 2.5
              */
             tolerancePercent?: string | number;
+        };
+        CreatedApiKey: components["schemas"]["ApiKey"] & {
+            /** @description The key, shown this once */
+            apiKey: string;
         };
         DataSource: {
             /** @enum {string} */
@@ -2637,6 +2682,165 @@ export interface operations {
             };
             /** @description The API key or the person's role lacks the scope this operation needs: `auth.forbidden`; the token's person is not a member: `auth.no_membership`; a department outside the person's: `department.forbidden`. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many wrong API keys from your address: `auth.rate_limited`, with Retry-After. Valid keys are never limited. */
+            429: {
+                headers: {
+                    /** @description Seconds until wrong keys from this address are answered 401 again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: `db.unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listApiKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The keys, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        keys: components["schemas"]["ApiKey"][];
+                    };
+                };
+            };
+            /** @description The request does not match the contract: `request.invalid` (with `errors`: field paths and messages), `request.malformed_json`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one: `auth.missing_key`, `auth.invalid_key`; a Google ID token that does not verify: `auth.invalid_token`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key or the person's role lacks the scope this operation needs: `auth.forbidden`; the token's person is not a member: `auth.no_membership`; a department outside the person's: `department.forbidden`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many wrong API keys from your address: `auth.rate_limited`, with Retry-After. Valid keys are never limited. */
+            429: {
+                headers: {
+                    /** @description Seconds until wrong keys from this address are answered 401 again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: `db.unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The name and scopes of the key. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApiKeyInput"];
+            };
+        };
+        responses: {
+            /** @description The key. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedApiKey"];
+                };
+            };
+            /** @description The request does not match the contract: `request.invalid` (with `errors`: field paths and messages), `request.malformed_json`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one: `auth.missing_key`, `auth.invalid_key`; a Google ID token that does not verify: `auth.invalid_token`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key or the person's role lacks the scope this operation needs: `auth.forbidden`; the token's person is not a member: `auth.no_membership`; a department outside the person's: `department.forbidden`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Content-Type: `request.unsupported_media_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A value the domain refuses: `input.invalid`, `amount.invalid`, `period.invalid`, `currency.mismatch`. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -42,6 +42,8 @@ describe('settings', () => {
       controlBasis: 'period',
       fiscalYearStartMonth: 1,
       overrides: [],
+      updatedBy: null,
+      updatedAt: null,
     });
     const res = await call(t, 'PUT', '/api/settings', {
       key: org.admin,
@@ -51,6 +53,9 @@ describe('settings', () => {
     expect(await jsonOf(res)).toEqual({
       ...before,
       overrides: [{ department: 'Sales', category: null, controlLevel: 'warn', tolerancePercent: null, toleranceAmount: null }],
+      // Who changed them: the admin key's name.
+      updatedBy: 'admin',
+      updatedAt: expect.any(String),
     });
   });
 

@@ -226,7 +226,7 @@ describe('roles bound what a person may do, on every operation', () => {
         checked++;
       }
     }
-    expect(checked).toBe(4 * 25);
+    expect(checked).toBe(4 * 27);
   });
 
   it('the roles grant what DESIGN §2 says', () => {
@@ -436,5 +436,47 @@ describe('audit: changes record the person (or key) who made them', () => {
     await call(t, 'POST', `/api/budget/reservations/${id}/commit`, { key: april, json: {} });
     const actors = await db.pool.query<{ actor: string }>('SELECT DISTINCT actor FROM utilization_entries WHERE reservation_id = $1', [id]);
     expect(actors.rows.map((a) => a.actor)).toEqual(['april@example.com']);
+  });
+});
+
+describe('keys for machines', () => {
+  it("a person mints a key with at most their role's scopes, and the key records who made it", async () => {
+    const ed = await idToken({ email: 'ed@example.com' }); // editor
+    const made = await call(t, 'POST', '/api/keys', { key: ed, json: { name: 'nightly import', scopes: ['imports:write'] } });
+    expect(made.status).toBe(201);
+    const key = await jsonOf(made);
+    expect(key).toMatchObject({ name: 'nightly import', scopes: ['imports:write'], createdBy: 'ed@example.com' });
+    expect(key.apiKey).toMatch(/^bsk_/);
+    expect((await call(t, 'GET', '/api/imports/history', { key: key.apiKey as string })).status).toBe(403); // imports:write only
+    const beyond = await expectProblem(
+      await call(t, 'POST', '/api/keys', { key: ed, json: { name: 'too much', scopes: ['imports:write', 'budget:reserve'] } }),
+      403,
+      'auth.forbidden',
+    );
+    expect(beyond.detail).toContain('may not give a key budget:reserve');
+    const listed = await jsonOf(await call(t, 'GET', '/api/keys', { key: await idToken({ email: 'ada@example.com' }) }));
+    const row = (listed.keys as Array<Record<string, unknown>>).find((k) => k.name === 'nightly import');
+    expect(row).toMatchObject({ createdBy: 'ed@example.com' });
+    expect(JSON.stringify(listed)).not.toContain(key.apiKey as string);
+  });
+
+  it('a person limited to departments, and a key without admin, may not mint keys; an admin key may', async () => {
+    await expectProblem(
+      await call(t, 'POST', '/api/keys', {
+        key: await idToken({ email: 'april@example.com' }),
+        json: { name: 'x', scopes: ['budget:read'] },
+      }),
+      403,
+      'auth.forbidden',
+    );
+    await expectProblem(
+      await call(t, 'POST', '/api/keys', { key: await org.key('budget:read'), json: { name: 'x', scopes: ['budget:read'] } }),
+      403,
+      'auth.forbidden',
+    );
+    const byAdminKey = await jsonOf(
+      await call(t, 'POST', '/api/keys', { key: org.admin, json: { name: 'workflow', scopes: ['budget:check', 'budget:reserve'] } }),
+    );
+    expect(byAdminKey).toMatchObject({ createdBy: 'admin', scopes: ['budget:check', 'budget:reserve'] });
   });
 });

@@ -1,7 +1,19 @@
-/** People: /api/me for anyone, /api/users for admins, through db's users service. */
-import { addMember, listMembers, type Member, removeMember, signInUrl } from '@budget-sync/db';
+/** People: /api/me for anyone, /api/users for admins, /api/keys (machines' keys, minted within the maker's role), through db's services. */
+import {
+  type ApiKeyInfo,
+  addMember,
+  createApiKey,
+  listApiKeys,
+  listMembers,
+  type Member,
+  removeMember,
+  roleGrants,
+  signInUrl,
+} from '@budget-sync/db';
+import { whoIs } from '../../middleware/auth.ts';
+import { ApiProblem } from '../../problems.ts';
 import type { AppRouteHandler } from '../../openapi/contract.ts';
-import type { AddRoute, ListRoute, MeRoute, RemoveRoute } from './users.routes.ts';
+import type { AddRoute, CreateKeyRoute, ListKeysRoute, ListRoute, MeRoute, RemoveRoute } from './users.routes.ts';
 
 export const me: AppRouteHandler<MeRoute> = async (c) => {
   const { person, orgId, scopes, keyId, name } = c.var.auth;
@@ -41,4 +53,45 @@ export const remove: AppRouteHandler<RemoveRoute> = async (c) => {
   const db = await c.var.database();
   await removeMember(db.pool, c.var.auth.orgId, c.req.valid('param').email);
   return c.body(null, 204);
+};
+
+function listedKey(k: ApiKeyInfo) {
+  const { id, name, prefix, scopes, createdAt, createdBy, lastUsedAt, revokedAt } = k;
+  return { id, name, prefix, scopes, createdAt, createdBy, lastUsedAt, revokedAt };
+}
+
+export const listKeys: AppRouteHandler<ListKeysRoute> = async (c) => {
+  const db = await c.var.database();
+  return c.json({ keys: (await listApiKeys(db.pool, c.var.auth.orgId)).map(listedKey) }, 200);
+};
+
+/** Keys for machines: an admin key or person mints any scopes; another person only their role's, and never while limited to departments. */
+export const createKey: AppRouteHandler<CreateKeyRoute> = async (c) => {
+  const body = c.req.valid('json');
+  const auth = c.var.auth;
+  const person = auth.person;
+  // (A key without admin was refused before the body was read: users.routes.ts.)
+  if (person?.departments) {
+    throw new ApiProblem(
+      403,
+      'auth.forbidden',
+      `${whoIs(auth)} is limited to departments (${person.departments.join(', ')}) and a key would not be: ask an admin to make the key.`,
+      { requiredScope: 'admin', scopes: auth.scopes },
+    );
+  }
+  const beyond = person ? body.scopes.filter((s) => !roleGrants(person.role, s)) : [];
+  if (beyond.length > 0) {
+    throw new ApiProblem(
+      403,
+      'auth.forbidden',
+      `${whoIs(auth)} may not give a key ${beyond.join(', ')}: a key gets at most the scopes of its maker's role.`,
+      {
+        requiredScope: beyond.join(' and '),
+        scopes: auth.scopes,
+      },
+    );
+  }
+  const db = await c.var.database();
+  const { key, apiKey } = await createApiKey(db.pool, { orgId: auth.orgId, name: body.name, scopes: body.scopes, createdBy: auth.name });
+  return c.json({ ...listedKey(key), apiKey }, 201);
 };

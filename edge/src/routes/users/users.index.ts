@@ -7,4 +7,6 @@ export const usersRouter = createRouter()
   .openapi(routes.me, handlers.me)
   .openapi(routes.list, handlers.list)
   .openapi(routes.add, handlers.add)
-  .openapi(routes.remove, handlers.remove);
+  .openapi(routes.remove, handlers.remove)
+  .openapi(routes.listKeys, handlers.listKeys)
+  .openapi(routes.createKey, handlers.createKey);

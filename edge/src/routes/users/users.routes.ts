@@ -4,7 +4,12 @@
  * for a person, the key's org and scopes for a key.
  */
 import { createRoute, z } from '@hono/zod-openapi';
+import { createMiddleware } from 'hono/factory';
+import type { AppEnv } from '../../env.ts';
+import { requireScope, whoIs } from '../../middleware/auth.ts';
+import { parseBody } from '../../middleware/body.ts';
 import { guard, json, jsonBody, problems } from '../../openapi/contract.ts';
+import { ApiProblem } from '../../problems.ts';
 
 const ROLE = z.enum(['viewer', 'editor', 'approver', 'admin']);
 const Departments = z
@@ -104,3 +109,70 @@ export const remove = createRoute({
   responses: { 204: { description: 'Removed.' }, ...problems(400, 401, 403, 404, 503) },
 });
 export type RemoveRoute = typeof remove;
+
+const KeySchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    prefix: z.string().openapi({ description: 'The first characters, to tell keys apart; never the key.' }),
+    scopes: z.array(z.string()),
+    createdAt: z.string(),
+    createdBy: z.string().nullable().openapi({ description: "Who made it: a person's email, the CLI's actor, or null for older keys" }),
+    lastUsedAt: z.string().nullable(),
+    revokedAt: z.string().nullable(),
+  })
+  .openapi('ApiKey');
+
+const KeyInput = z
+  .strictObject({
+    name: z.string().min(1).max(200).openapi({ description: 'What or who uses the key', example: 'approval workflow' }),
+    scopes: z
+      .array(z.enum(['budget:read', 'budget:check', 'budget:reserve', 'imports:read', 'imports:write', 'sources:admin', 'admin']))
+      .min(1)
+      .max(7),
+  })
+  .openapi('ApiKeyInput');
+
+/** Any person may ask (their role bounds the scopes, checked by the handler); a key must be an admin key, refused before the body is read. */
+const adminUnlessPerson = createMiddleware<AppEnv>(async (c, next) => {
+  const auth = c.var.auth;
+  if (!auth.person && !auth.scopes.includes('admin')) {
+    throw new ApiProblem(403, 'auth.forbidden', `${whoIs(auth)} does not have the scope admin, which making keys needs.`, {
+      requiredScope: 'admin',
+      scopes: auth.scopes,
+    });
+  }
+  await next();
+});
+const keyMakers = { ...guard([]), middleware: [requireScope([]), adminUnlessPerson, parseBody] };
+
+export const listKeys = createRoute({
+  method: 'get',
+  path: '/api/keys',
+  operationId: 'listApiKeys',
+  tags: ['People'],
+  summary: "List the organization's API keys (never the keys themselves)",
+  ...guard('admin'),
+  responses: { 200: json(z.object({ keys: z.array(KeySchema) }), 'The keys, oldest first.'), ...problems(400, 401, 403, 503) },
+});
+export type ListKeysRoute = typeof listKeys;
+
+export const createKey = createRoute({
+  method: 'post',
+  path: '/api/keys',
+  operationId: 'createApiKey',
+  tags: ['People'],
+  summary: 'Create an API key for a machine (an approval workflow, a script)',
+  description:
+    'A person may give a key only scopes their role holds (an admin: any); a person limited to departments may not make keys (a key has no department limit). An API key needs `admin`. The key is in the answer once; it records who made it.',
+  ...keyMakers,
+  request: { body: jsonBody(KeyInput, 'The name and scopes of the key.') },
+  responses: {
+    201: json(
+      KeySchema.extend({ apiKey: z.string().openapi({ description: 'The key, shown this once' }) }).openapi('CreatedApiKey'),
+      'The key.',
+    ),
+    ...problems(400, 401, 403, 415, 422, 503),
+  },
+});
+export type CreateKeyRoute = typeof createKey;
