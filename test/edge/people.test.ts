@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { addMember, roleScopes, type Scope } from '@budget-sync/db';
+import { createApp, DEFAULT_CONFIG } from '@budget-sync/edge';
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase } from '../support/postgres.ts';
@@ -478,5 +479,28 @@ describe('keys for machines', () => {
       await call(t, 'POST', '/api/keys', { key: org.admin, json: { name: 'workflow', scopes: ['budget:check', 'budget:reserve'] } }),
     );
     expect(byAdminKey).toMatchObject({ createdBy: 'admin', scopes: ['budget:check', 'budget:reserve'] });
+  });
+});
+
+describe('rate limits on failed token checks', () => {
+  it('a client sending ID tokens that do not verify gets 429 after the limit; a valid token from it still works', async () => {
+    const limited = createApp({
+      database: async () => ({ db, release: async () => {} }),
+      config: {
+        ...DEFAULT_CONFIG,
+        authCacheMs: 0,
+        authFailureLimit: 3,
+        googleIdTokens: { clientIds: [CLIENT_ID], issuer: ISSUER, jwksUrl },
+      },
+      clientAddress: () => '203.0.113.50',
+    });
+    const me = (token: string) => limited.request('/api/me', { headers: { authorization: `Bearer ${token}` } });
+    const expired = await idToken({ iat: now() - 7200, exp: now() - 120 });
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await me(expired)).status);
+    expect(statuses).toEqual([401, 401, 401, 429, 429]);
+    const limitedAnswer = await expectProblem(await me(expired), 429, 'auth.rate_limited');
+    expect(limitedAnswer.detail).toContain('identity token');
+    expect((await me(await idToken())).status).toBe(200);
   });
 });
