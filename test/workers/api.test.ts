@@ -5,7 +5,14 @@
  * app is tested in depth on Node (test/edge); this proves the Workers runtime gives the same answers.
  */
 import { env, exports } from 'cloudflare:workers';
-import { authenticateApiKey, endConsoleSession, findConsoleSession, startConsoleSession } from '@budget-sync/db';
+import {
+  authenticateApiKey,
+  endConsoleSession,
+  findConsoleSession,
+  membershipsOf,
+  startConsoleSession,
+  startPersonSession,
+} from '@budget-sync/db';
 import { neonConfig, Pool } from '@neondatabase/serverless';
 import type pg from 'pg';
 import { describe, expect, inject, it } from 'vitest';
@@ -352,6 +359,23 @@ describe('people on Workers (issue 15)', () => {
         }
       }
     }
+  });
+
+  it("keeps a person's console session through the Neon driver: start, find (with the role), end", async () => {
+    await withPool(async (pool) => {
+      const [member] = await membershipsOf(pool, PEOPLE.approver);
+      expect(member?.person).toMatchObject({ role: 'approver', departments: ['Marketing'] });
+      const started = await startPersonSession(pool, {
+        orgId: member?.orgId as string,
+        userId: member?.person?.userId as string,
+        csrf: 'p'.repeat(43),
+        ttlSeconds: 60,
+      });
+      const found = await findConsoleSession(pool, started?.token);
+      expect(found?.auth).toMatchObject({ keyId: null, name: PEOPLE.approver, person: { role: 'approver' } });
+      expect(await endConsoleSession(pool, started?.token)).toBe(true);
+      expect(await findConsoleSession(pool, started?.token)).toBeNull();
+    });
   });
 
   it('departments limit the approver: a check outside is 403 department.forbidden, reads are filtered', async () => {
