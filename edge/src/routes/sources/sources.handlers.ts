@@ -61,7 +61,12 @@ export function update(guard: PlaceGuard | undefined): AppRouteHandler<UpdateRou
   return async (c) => {
     const { id } = c.req.valid('param');
     const db = await c.var.database();
-    const source = await updateSource(db.pool, id, c.req.valid('json'), { orgId: c.var.auth.orgId, by: 'tenant', guard, actor: c.var.auth.name });
+    const source = await updateSource(db.pool, id, c.req.valid('json'), {
+      orgId: c.var.auth.orgId,
+      by: 'tenant',
+      guard,
+      actor: c.var.auth.name,
+    });
     return c.json(await withLastRun(db, source), 200);
   };
 }
