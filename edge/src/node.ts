@@ -204,28 +204,33 @@ export function describeStart(server: NodeServer): string[] {
     `  docs:     ${server.url}/api/docs`,
   ];
   if (server.demo) {
+    const demo = server.demo;
     lines.push(
       '',
-      `The database had no organization, so a demo organization was created: "${server.demo.name}" (id ${server.demo.orgId}),`,
+      `The database had no organization, so a demo organization was created: "${demo.name}" (id ${demo.orgId}),`,
       'with a sample FY2026 budget (marked demo).',
-      ...(server.consoleUrl
-        ? [
-            '',
-            `Sign in to the console as its first admin (${server.demo.admin.email}) with this link. It works once, for 24 hours:`,
-            '',
-            `  ${signInUrl(server.url, server.demo.admin.signInToken)}`,
-            '',
-            `Invite others with: budget-sync users add EMAIL --org ${server.demo.orgId} --role viewer|editor|approver|admin`,
-          ]
-        : []),
-      '',
-      'For machines (approval workflows, scripts), its admin API key is shown only once. Store it now; it cannot be shown again:',
-      '',
-      `  ${server.demo.apiKey}`,
-      '',
-      ...(server.consoleUrl ? [`(The console's sign-in page also takes it.)`] : []),
-      `Try: curl -H "Authorization: Bearer ${server.demo.apiKey}" ${server.url}/api/settings`,
     );
+    if (server.consoleUrl) {
+      // People sign in as themselves: the first admin gets a one-time link, not a key to paste.
+      lines.push(
+        '',
+        `Sign in to the console as its first admin (${demo.admin.email}) with this link. It works once, for 24 hours:`,
+        '',
+        `  ${signInUrl(server.url, demo.admin.signInToken)}`,
+        '',
+        `Invite others with: budget-sync users add EMAIL --org ${demo.orgId} --role viewer|editor|approver|admin`,
+        `Keys for machines (approval workflows, scripts): budget-sync keys create --org ${demo.orgId} --name NAME --scopes budget:check,budget:reserve`,
+      );
+    } else {
+      // Without the console the API is the only door: its admin key, once.
+      lines.push(
+        'Its admin API key is shown only once. Store it now; it cannot be shown again:',
+        '',
+        `  ${demo.apiKey}`,
+        '',
+        `Try: curl -H "Authorization: Bearer ${demo.apiKey}" ${server.url}/api/settings`,
+      );
+    }
   } else if (server.consoleUrl) {
     lines.push(
       '',

@@ -17,8 +17,8 @@ const BIN = join(ROOT, 'cli/bin/budget-sync.js');
 export interface Served {
   child: ChildProcess;
   url: string;
-  /** The demo admin key printed on the first start. */
-  key: string;
+  /** The first admin's one-time sign-in link printed on the first start ('' when none was printed). */
+  signInUrl: string;
   out(): string;
   err(): string;
   exited: Promise<number | null>;
@@ -46,7 +46,7 @@ export function waitForStart(child: ChildProcess, what: string, timeoutMs = 30_0
         resolve({
           child,
           url,
-          key: /\n\s+(bsk_[A-Za-z0-9_-]{43})\n/.exec(out)?.[1] ?? '',
+          signInUrl: /\n\s+(http:\/\/\S+\/sign-in\/link\?token=[A-Za-z0-9_-]{43})\n/.exec(out)?.[1] ?? '',
           out: () => out,
           err: () => err,
           exited,
