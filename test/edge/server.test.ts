@@ -1,6 +1,7 @@
 /**
  * The API as it runs: `budget-sync serve --port 0` as a subprocess against a fresh database. The first
- * start creates the demo organization and prints its admin key once; the key works over real HTTP; the
+ * start creates the demo organization and prints its first admin's sign-in link (no key); an admin key made
+ * for the demo organization works over real HTTP; the
  * 20 MB body limit holds; "No overspend, ever": 200 concurrent reservation requests at one budget line,
  * with replays among them, never hold more than budget + tolerance, and every answer is a 201 or a clean
  * 409 problem. SIGTERM stops the server cleanly (exit 0); a second start makes no second demo org.
@@ -11,6 +12,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createApiKey } from '@budget-sync/db';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, dropDatabase } from '../support/postgres.ts';
@@ -97,12 +99,12 @@ afterAll(async () => {
 });
 
 describe('budget-sync serve', () => {
-  it('on first start creates the demo organization and prints its admin key, which works', async () => {
-    const m = /\n\s+(bsk_[A-Za-z0-9_-]{43})\n/.exec(server.out());
-    expect(m, server.out()).not.toBeNull();
-    key = m?.[1] as string;
-    const orgs = await sql.query<{ name: string; is_demo: boolean }>('SELECT name, is_demo FROM organizations');
-    expect(orgs.rows).toEqual([{ name: 'Demo organization', is_demo: true }]);
+  it("on first start creates the demo organization and prints its first admin's sign-in link, not a key", async () => {
+    expect(server.out()).toMatch(/\n\s+http:\/\/\S+\/sign-in\/link\?token=[A-Za-z0-9_-]{43}\n/);
+    expect(server.out()).not.toMatch(/bsk_[A-Za-z0-9_-]{43}/);
+    const orgs = await sql.query<{ id: string; name: string; is_demo: boolean }>('SELECT id, name, is_demo FROM organizations');
+    expect(orgs.rows.map(({ name, is_demo }) => ({ name, is_demo }))).toEqual([{ name: 'Demo organization', is_demo: true }]);
+    key = (await createApiKey(sql, { orgId: orgs.rows[0]?.id as string, name: 'server test', scopes: ['admin'] })).apiKey;
     expect(await (await fetch(`${server.url}/api/health`)).json()).toEqual({ ok: true });
     const settings = await api('/api/settings');
     expect(settings.status).toBe(200);
