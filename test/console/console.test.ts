@@ -242,7 +242,7 @@ describe('the console', () => {
     // Sales / Travel spent far past its budget: the department that holds it says so, though the department
     // as a whole is still within its budget (issue 14: a category at 181% and its department "20% used", no flag).
     const api = (path: string, data: unknown) =>
-      page.request.post(`${server.url}${path}`, { headers: { authorization: `Bearer ${server.key}` }, data });
+      page.request.post(`${server.url}${path}`, { headers: { authorization: `Bearer ${adminKey}` }, data });
     const held = await api('/api/budget/reservations', { department: 'Sales', category: 'Travel', period: '2026-01', amount: '1.00' });
     expect(held.status()).toBe(201);
     const spent = await api(`/api/budget/reservations/${((await held.json()) as { id: string }).id}/actual`, { amount: '400000.00' });
