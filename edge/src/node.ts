@@ -66,6 +66,8 @@ export interface NodeServer {
   database: Database;
   /** Set when this start created the demo organization. */
   demo: DemoOrganization | null;
+  /** Otherwise the first few organizations of the database (id and name), for the commands a start prints. */
+  organizations: Array<{ id: string; name: string }>;
   /** Where the console is; null when it is not served. */
   consoleUrl: string | null;
   /** A step for close(): run after the running requests finished, before the database closes; the last registered runs first. */
@@ -106,6 +108,11 @@ export async function startServer(options: StartOptions = {}): Promise<NodeServe
   const ownsDatabase = options.database === undefined;
   try {
     const demo = await ensureDemoOrganization(database, config);
+    // On a later start, the organizations there are (a few), so that the commands printed name a real id.
+    const organizations =
+      demo === null
+        ? (await database.pool.query<{ id: string; name: string }>('SELECT id, name FROM organizations ORDER BY created_at LIMIT 5')).rows
+        : [];
     const consoleOptions = options.console === false ? undefined : { ...options.console };
     const app = createApp({
       database: async () => ({ db: database, release: async () => {} }),
@@ -133,6 +140,7 @@ export async function startServer(options: StartOptions = {}): Promise<NodeServe
       port,
       database,
       demo,
+      organizations,
       consoleUrl: consoleOptions ? `${url}/` : null,
       onClose: (step) => {
         closeSteps.push(step);
@@ -232,9 +240,14 @@ export function describeStart(server: NodeServer): string[] {
       );
     }
   } else if (server.consoleUrl) {
+    // Real ids, not a literal "ID" to fill in (issue 14).
+    const [first] = server.organizations;
+    const org = first ? first.id : '<org id>';
     lines.push(
       '',
-      'Sign in to the console with a sign-in link (budget-sync users add EMAIL --org ID --role admin prints one) or an API key (budget-sync keys create).',
+      ...server.organizations.map((o) => `Organization "${o.name}": ${o.id}`),
+      `Sign in to the console with a sign-in link: budget-sync users add EMAIL --org ${org} --role admin prints one;`,
+      `or with an API key: budget-sync keys create --org ${org} --name NAME --scopes admin.`,
     );
   }
   lines.push('', 'Press Ctrl-C to stop.');

@@ -59,6 +59,20 @@ describe('a second start', () => {
     }
   });
 
+  it('a later start on the same database names its organizations and prints commands with a real org id, not a literal ID', async () => {
+    const again = await serve({ DATABASE_URL: database.url, BUDGET_SYNC_DATA_DIR: dir }, ['--no-worker']);
+    try {
+      const out = again.out();
+      const id = /Organization "[^"]+": ([0-9a-f-]{36})/.exec(out)?.[1];
+      expect(id).toBeDefined();
+      expect(out).toContain(`budget-sync users add EMAIL --org ${id} --role admin`);
+      expect(out).toContain(`budget-sync keys create --org ${id} --name NAME --scopes admin`);
+      expect(out).not.toMatch(/--org ID\b/);
+    } finally {
+      await again.stop();
+    }
+  });
+
   it('two flags that npm took for itself are refused with the command that works', () => {
     const r = npmStart('--port', String(port), '--host', '127.0.0.1');
     expect(r.status).not.toBe(0);
