@@ -10,7 +10,16 @@ import type { Person } from './users.ts';
 
 export { sameHash } from './tokens.ts';
 
-export const SCOPES = ['budget:read', 'budget:check', 'budget:reserve', 'imports:read', 'imports:write', 'sources:admin', 'admin'] as const;
+export const SCOPES = [
+  'budget:read',
+  'budget:check',
+  'budget:reserve',
+  'imports:read',
+  'imports:write',
+  'sources:read',
+  'sources:admin',
+  'admin',
+] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export interface ApiKeyInfo {

@@ -15,9 +15,10 @@ export const ROLES = ['viewer', 'editor', 'approver', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 const ROLE_SCOPES: Record<Role, Scope[]> = {
-  viewer: ['budget:read', 'imports:read'],
-  editor: ['budget:read', 'imports:read', 'imports:write'],
-  approver: ['budget:read', 'imports:read', 'imports:write', 'budget:check', 'budget:reserve'],
+  // DESIGN §2 "People": a viewer reads budgets, history and sources (their settings and runs, never secrets).
+  viewer: ['budget:read', 'imports:read', 'sources:read'],
+  editor: ['budget:read', 'imports:read', 'sources:read', 'imports:write'],
+  approver: ['budget:read', 'imports:read', 'sources:read', 'imports:write', 'budget:check', 'budget:reserve'],
   admin: ['admin'],
 };
 

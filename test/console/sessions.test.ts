@@ -207,9 +207,13 @@ describe('people sign in with one-time links (issue 15)', () => {
   it('removing a person ends their session at once, and their role bounds the pages they see', async () => {
     const { jar } = await useLink(await invite('rex@example.com', 'viewer'));
     expect(await budgetsPage(jar)).toBe('page');
+    // A viewer reads the sources (DESIGN §2) but runs none: no Sync button; the settings page is the admins'.
     const sources = await browse({ ...jar }, 'GET', '/sources');
-    expect(sources.status).toBe(403);
-    expect(await sources.text()).toContain('rex@example.com (viewer) does not have the scope sources:admin');
+    expect(sources.status).toBe(200);
+    expect(await sources.text()).not.toContain('Sync now');
+    const settings = await browse({ ...jar }, 'POST', '/settings', { _csrf: jar.bs_csrf as string, controlLevel: 'track' });
+    expect(settings.status).toBe(403);
+    expect(await settings.text()).toContain('rex@example.com (viewer) does not have the scope');
     await removeMember(db.pool, org.orgId, 'REX@example.com');
     expect(await budgetsPage(jar)).toBe(SIGNED_OUT);
   });

@@ -29,7 +29,7 @@ const SCOPE_OF: Record<string, readonly Scope[]> = {
   'GET /api/imports/{id}': ['imports:read'],
   'POST /api/imports/{id}/revert': ['imports:write'],
   'GET /metrics': ['admin'],
-  'GET /api/sources': ['sources:admin'],
+  'GET /api/sources': ['sources:read', 'sources:admin'],
   'POST /api/sources': ['sources:admin'],
   'PATCH /api/sources/{id}': ['sources:admin'],
   'DELETE /api/sources/{id}': ['sources:admin'],

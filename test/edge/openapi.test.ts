@@ -79,7 +79,7 @@ describe('/api/docs', () => {
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
     const html = await res.text();
     for (const [method, path] of operations()) expect(html).toContain(`${method}</span> <code>${path}</code>`);
-    for (const scope of SCOPES.filter((s) => s !== 'sources:admin')) expect(html).toContain(`<code>${scope}</code>`);
+    for (const scope of SCOPES) expect(html).toContain(`<code>${scope}</code>`);
     for (const code of ['request.invalid', 'budget.insufficient', 'import.revert_conflict', 'auth.forbidden', 'internal']) {
       expect(html).toContain(`id="problem-${code}"`);
     }

@@ -105,7 +105,7 @@ describe('GET /api/me', () => {
       orgId: org.orgId,
       role: 'approver',
       departments: ['Marketing'],
-      scopes: ['budget:read', 'imports:read', 'imports:write', 'budget:check', 'budget:reserve'],
+      scopes: ['budget:read', 'imports:read', 'sources:read', 'imports:write', 'budget:check', 'budget:reserve'],
     });
   });
 
@@ -231,9 +231,17 @@ describe('roles bound what a person may do, on every operation', () => {
   });
 
   it('the roles grant what DESIGN §2 says', () => {
-    expect(roleScopes('viewer')).toEqual(['budget:read', 'imports:read']);
-    expect(roleScopes('editor')).toEqual(['budget:read', 'imports:read', 'imports:write']);
-    expect(roleScopes('approver')).toEqual(['budget:read', 'imports:read', 'imports:write', 'budget:check', 'budget:reserve']);
+    // Viewers read budgets, history and sources (GET /api/sources and the console's Sources page; never a sync).
+    expect(roleScopes('viewer')).toEqual(['budget:read', 'imports:read', 'sources:read']);
+    expect(roleScopes('editor')).toEqual(['budget:read', 'imports:read', 'sources:read', 'imports:write']);
+    expect(roleScopes('approver')).toEqual([
+      'budget:read',
+      'imports:read',
+      'sources:read',
+      'imports:write',
+      'budget:check',
+      'budget:reserve',
+    ]);
     expect(roleScopes('admin')).toEqual(['admin']);
   });
 });

@@ -96,7 +96,7 @@ export function consoleRouter(deps: AppDeps, options: ConsoleOptions, metrics: S
   app.get('/budgets/export.csv', requireSession('budget:read'), exportBudgetsCsv);
   app.get('/check', requireSession('budget:check'), showCheck(metrics.budgetChecks));
 
-  app.get('/sources', requireSession('sources:admin'), showSources(options));
+  app.get('/sources', requireSession(['sources:read', 'sources:admin']), showSources(options));
   app.post('/sources/:id/sync', requireSession('sources:admin'), syncNow(options));
 
   app.get('/settings', requireSession('budget:read'), showSettings);

@@ -3,7 +3,7 @@
  * "Sync now" where the runtime can run a sync (the Node server, through the ingest worker's syncSource).
  */
 import { type DataSource, getSource, listSourceRuns, listSources, type SourceRun } from '@budget-sync/db';
-import type { ConsoleContext } from '../context.ts';
+import { type ConsoleContext, hasScope } from '../context.ts';
 import { count, instant, STATUS_LABEL } from '../format.ts';
 import { type Html, html } from '../html.ts';
 import { consolePage, csrfField, type Notice } from '../layout.ts';
@@ -54,7 +54,8 @@ async function render(c: ConsoleContext, options: ConsoleOptions, notices: Notic
   const db = await c.var.database();
   const sources = await listSources(db.pool, c.var.auth.orgId);
   const runs = await Promise.all(sources.map(async (s) => (await listSourceRuns(db.pool, s.id, 1))[0]));
-  const canSync = options.syncSource !== undefined;
+  // Reading the sources is for sources:read; running one is the admins' (the POST needs sources:admin).
+  const canSync = options.syncSource !== undefined && hasScope(c, 'sources:admin');
   const content = html`<h1>Sources</h1>
 <p class="lead">Folders, SFTP servers and S3 buckets that Budget Sync takes budget files from on its own. Add and change them with <code>budget-sync sources</code>.</p>
 ${

@@ -82,7 +82,12 @@ function fieldsTable(doc: ApiDocument, schema: Schema | undefined): string {
 function renderOperation(doc: ApiDocument, method: string, path: string, op: Operation): string {
   const id = `${method}-${path}`.replace(/[^\w-]+/g, '-');
   const scope = op['x-required-scope'];
-  const auth = scope ? `API key with scope <code>${esc(scope)}</code> (or <code>admin</code>)` : 'none (public)';
+  const auth = scope
+    ? `API key with scope ${scope
+        .split(' or ')
+        .map((s) => `<code>${esc(s)}</code>`)
+        .join(' or ')} (or <code>admin</code>)`
+    : 'none (public)';
   const params = (op.parameters ?? [])
     .map(
       (p) =>

@@ -105,7 +105,7 @@ export const list = createRoute({
   operationId: 'listSources',
   tags: ['Sources'],
   summary: 'List the data sources, each with its last run',
-  ...guard('sources:admin'),
+  ...guard(['sources:read', 'sources:admin']),
   responses: { 200: json(z.object({ sources: z.array(SourceSchema) }), 'The data sources.'), ...problems(401, 403, 503) },
 });
 export type ListRoute = typeof list;
