@@ -407,3 +407,52 @@ describe('structure, whatever the titles say', () => {
     expect(a.kind.kind).toBe('budget');
   });
 });
+
+describe('pay, drawdown and allocation words of more languages', () => {
+  it('a list of people with base pay and bonus is payroll in Czech and Polish, not an expense report', () => {
+    const cz = analyzeCsv(
+      [
+        'Tým,Jméno a příjmení,Funkce,Základ,Bonus,Začátek',
+        'Praha,Jana Nováková,asistentka,8500,5000,2024-01-13',
+        'Praha,Petr Svoboda,analytik,9000,4000,2024-02-03',
+        'Brno,Eva Dvořáková,vedoucí,12000,6000,2024-03-21',
+        'Brno,Karel Černý,technik,7000,2000,2024-05-09',
+      ].join('\n'),
+      'seznam.csv',
+    );
+    expect(cz.kind.kind).toBe('payroll');
+    expect(cz.kind.reasons).toContain('"Základ" holds salaries or wages');
+    const pl = analyzeCsv(
+      [
+        'Dział,Imię i nazwisko,Wynagrodzenie,Premia,Data',
+        'IT,Anna Kowalska,8000,500,2024-01-13',
+        'IT,Jan Nowak,9000,0,2024-02-03',
+        'HR,Maria Wiśniewska,7000,300,2024-03-21',
+        'HR,Piotr Wójcik,7500,200,2024-05-09',
+      ].join('\n'),
+      'lista.csv',
+    );
+    expect(pl.kind.kind).toBe('payroll');
+  });
+
+  it('a budget drawdown (čerpání rozpočtu) is actual spending, not the plan', () => {
+    const a = analyzeCsv(
+      ['Rozpočet\tPoložka\tNáklady', 'Centrála\tMzdy\t233360.0', 'Centrála\tNájem\t11020.0', 'Kraj\tCestovné\t3179.0'].join('\n'),
+      'cerpani-rozpoctu-2024-12.tsv',
+    );
+    expect(a.kind.kind).toBe('actuals');
+    expect(a.kind.reasons).toContain('the title or file name says the figures are actual (executed) results');
+  });
+
+  it('allocations named in the file name make a plain country × fund × amount table a budget', () => {
+    const rows = [
+      'Country,Fund,Amount',
+      'Poland,Cohesion Fund (€),23208000000',
+      'Poland,Less Developed Regions (€),51163600000',
+      'Spain,Cohesion Fund (€),2242400000',
+      'Spain,Transition Regions (€),1354000000',
+    ];
+    expect(analyzeCsv(rows.join('\n'), 'fund-allocations-2021-2027.csv').kind.kind).toBe('budget');
+    expect(analyzeCsv(rows.join('\n'), 'funds-2021-2027.csv').kind.kind).not.toBe('budget');
+  });
+});
