@@ -60,7 +60,9 @@ export type Concept =
   | 'reimbursable'
   | 'mileage'
   | 'status'
-  | 'personal';
+  | 'personal'
+  | 'salesTax'
+  | 'expenseCategory';
 
 const VOCABULARY: Record<Concept, readonly string[]> = {
   debit: [
@@ -1264,6 +1266,29 @@ const VOCABULARY: Record<Concept, readonly string[]> = {
     'rimborsabile',
     'declaratie',
   ],
+  // Sales tax paid on a purchase, split out so it can be reclaimed: VAT, GST/HST, Quebec's TPS/TVQ, MwSt, IVA, BTW.
+  salesTax: [
+    '=vat',
+    '=gst',
+    '=hst',
+    '=pst',
+    '=qst',
+    '=tps',
+    '=tvq',
+    '=tva',
+    '=mwst',
+    '=ust',
+    '=iva',
+    '=btw',
+    '=dph',
+    'sales tax',
+    'vat amount',
+    'input vat',
+    'vorsteuer',
+    'montant tva',
+    'importe iva',
+  ],
+  expenseCategory: ['=category', '=expense category', '=expense type', '=kategorie', '=categorie', '=categoria', '=kategoria'],
   mileage: ['mileage', 'miles', 'km', 'kilometers', 'kilometres', 'kilometer', 'distance'],
   status: ['status', 'state', 'paid', 'open', 'estado', 'statut', 'stato'],
   personal: [

@@ -61,6 +61,9 @@ const CODE_WORDS = new Set([
   'cod',
 ]);
 
+/** Words of a title or file name calling the rows spent expenses: an expense list or claim, when no plan is named. */
+const EXPENSE_WORDS = new Set(['expense', 'expenses', 'spesen', 'spesenabrechnung', 'frais', 'rimborsi', 'onkosten', 'declaraties']);
+
 /** German compounds of plan: Planjahr, Planwerte, Planzahlen; Haushaltsplan, Wirtschaftsplan, Kostenplan. */
 const PLAN_COMPOUND = /^plan(?!et)\p{L}{3,}|\p{L}{3,}plan$/u;
 
@@ -89,6 +92,8 @@ interface Facts {
   widePlan: boolean;
   contextPlan: boolean;
   contextActual: boolean;
+  /** The title or file name calls the rows expenses or an expense claim ("Employee expenses", "Spesen"). */
+  contextExpenses: boolean;
   /** The title or file name names a fiscal year (`FY2026`): budgets and annual accounts both do. */
   contextYear: boolean;
   /** A column that marks each row as plan or actual ("Scenario": Budget / Actual), and what it marks. */
@@ -203,6 +208,7 @@ function readFacts(input: KindInput): Facts {
     widePlan: mapping.layout === 'wide' && mapping.periodColumns.length > 0,
     contextPlan,
     contextActual,
+    contextExpenses: [...contextWords].some((w) => EXPENSE_WORDS.has(w)) || conceptsOf(input.context).has('reimbursable'),
     contextYear: [...contextWords].some((w) => /^fy\d{2,4}$/.test(w)),
     scenario: findScenario(rows, profiles, figures, concepts),
     pnl: concepts.some((c) => c.has('revenue')) && concepts.some((c) => c.has('cogs') || c.has('margin')),
@@ -257,6 +263,14 @@ function titled(f: Facts, concept: Concept): number[] {
     if (set.has(concept)) out.push(col);
   });
   return out;
+}
+
+/**
+ * Whether any of the columns holds a figure: a "Deposit" column left empty on every row is no money in, so
+ * a list of withdrawals under bank titles (an expense register) does not keep money out and in.
+ */
+function filled(f: Facts, cols: readonly number[]): boolean {
+  return cols.some((c) => (f.input.profiles[c]?.numeric ?? 0) > 0);
 }
 
 /** A column role and what it lends a kind: `[concept, points, what the column does]`. */
@@ -347,7 +361,7 @@ function bankEvidence(f: Facts, e: Evidence): void {
       `${columnName(f, mark.col)} marks each amount as money out or in (${mark.values.map((v) => `"${v}"`).join(', ')})`,
     );
   }
-  const moneyInOut = s.exclusivePairs.length > 0 || (titled(f, 'debit').length > 0 && titled(f, 'credit').length > 0);
+  const moneyInOut = s.exclusivePairs.length > 0 || (filled(f, titled(f, 'debit')) && filled(f, titled(f, 'credit')));
   if (moneyInOut && f.dayDates.length > 0 && f.accounts.length === 0) {
     e.add('bank_statement', 2, 'money out and money in are kept in two columns, one of them filled on each dated row');
   }
@@ -492,6 +506,23 @@ function expensesEvidence(f: Facts, e: Evidence): void {
     ['mileage', 2, 'holds mileage'],
   ]);
   const m = f.input.mapping;
+  if (f.contextExpenses && !f.contextPlan && f.plan.length === 0 && !f.scenario?.plan) {
+    e.add('expenses', 3, 'the title or file name says these are expenses or an expense claim, and nothing names a plan');
+  }
+  const tax = titled(f, 'salesTax');
+  if (
+    tax.length > 0 &&
+    titled(f, 'expenseCategory').length > 0 &&
+    titled(f, 'invoice').length === 0 &&
+    f.plan.length === 0 &&
+    !f.contextPlan
+  ) {
+    e.add(
+      'expenses',
+      3,
+      `each purchase is put in ${columnName(f, titled(f, 'expenseCategory')[0] as number)} with its sales tax split out in ${names(f, tax)}, as expense claims are to reclaim it`,
+    );
+  }
   if (f.persons.length > 0 && f.dayDates.length > 0 && (m.fields.category !== undefined || titled(f, 'merchant').length > 0)) {
     e.add('expenses', 2, 'each row is an expense a person made on a given day, by category');
   }

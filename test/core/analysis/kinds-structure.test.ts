@@ -456,3 +456,34 @@ describe('pay, drawdown and allocation words of more languages', () => {
     expect(analyzeCsv(rows.join('\n'), 'funds-2021-2027.csv').kind.kind).not.toBe('budget');
   });
 });
+
+describe('an expense claim under bank titles', () => {
+  it('withdrawals by category with their sales tax, in a file named expenses, are an expense claim, not a bank statement', () => {
+    const en = analyzeCsv(
+      [
+        'Date,Payee,Deposit,Withdrawal,Category,GST,PST',
+        '2024-09-27,Office World,,609.51,Equipment,27.00,42.52',
+        '2024-11-15,Furniture Store,,442.89,Office supplies,19.62,30.90',
+        '2024-11-25,Furniture Store,,407.91,Office supplies,18.07,28.46',
+        '2024-11-20,Electronics Shop,,399.00,Equipment,17.50,27.80',
+      ].join('\n'),
+      'employee-expenses-2024.csv',
+    );
+    expect(en.kind.kind).toBe('expenses');
+    expect(en.kind.reasons).toContain(
+      'each purchase is put in "Category" with its sales tax split out in "GST" and "PST", as expense claims are to reclaim it',
+    );
+    expect(en.kind.reasons.join(' ')).not.toMatch(/money out and money in are kept in two columns/);
+    const fr = analyzeCsv(
+      [
+        'Date;Bénéficiaire;Dépôt;Retrait;Catégorie;TPS;TVQ',
+        '27/09/2024;Bureau en Gros;;609,51;Équipement;27,00;42,52',
+        '15/11/2024;Ikea;;442,89;Fournitures;19,62;30,90',
+        '25/11/2024;Ikea;;407,91;Fournitures;18,07;28,46',
+        '20/11/2024;Best Buy;;399,00;Équipement;17,50;27,80',
+      ].join('\n'),
+      'notes-de-frais-2024.csv',
+    );
+    expect(fr.kind.kind).toBe('expenses');
+  });
+});
