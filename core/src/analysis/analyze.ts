@@ -227,6 +227,7 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
     mapping,
     context: `${titleText} ${sheet.name} ${workbook.fileName}`,
     rows: dataSample,
+    above: head.slice(0, header.rows[0]),
   });
   const treatAsBudget = kind.kind === 'budget' || options.treatAsBudget === true;
   const extraSheets = options.sheet !== undefined ? [] : moreOfTheBudget(choices, chosen, header);

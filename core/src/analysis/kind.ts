@@ -39,6 +39,8 @@ export interface KindInput {
   context: string;
   /** Data rows below the header (a sample): what the figures do from row to row. */
   rows?: readonly Row[] | undefined;
+  /** Rows above the header (title rows, or data when the "header" is itself a row of data). */
+  above?: readonly Row[] | undefined;
 }
 
 /** Title words of a column of codes or identifiers, not of amounts. */
@@ -385,6 +387,16 @@ function bankEvidence(f: Facts, e: Evidence): void {
   if (signed.length > 0 && f.dayDates.length > 0 && f.input.mapping.layout === 'long') {
     e.add('bank_statement', 2, `${said(f, signed, 'holds')} money out as negative and money in as positive amounts, by day`);
   }
+  // A booking date and a value date on or after it, beside amounts signed out and in: a bank export, even
+  // a short one whose days repeat. An invoice's due date comes with positive amounts owed.
+  const pair = s.datePair;
+  if (pair && signed.length > 0 && f.input.mapping.layout === 'long' && titled(f, 'invoice').length === 0) {
+    e.add(
+      'bank_statement',
+      3,
+      `each signed amount in ${names(f, signed)} has a booking date (${columnName(f, pair.a)}) and a value date on or after it (${columnName(f, pair.b)})`,
+    );
+  }
   if (f.dayDates.length > 0 && titled(f, 'card').length > 0) e.add('bank_statement', 2, 'each row is a dated payment with a card');
   if (f.accounts.length > 0 && titled(f, 'voucher').length > 0) {
     e.against('bank_statement', 2, 'it posts to several ledger accounts with voucher numbers, as a ledger does');
@@ -669,6 +681,7 @@ function notABudget(f: Facts): string | null {
 }
 
 export function detectFileKind(input: KindInput): KindVerdict {
+  if (titlesAreFigures(input)) return kindBelowWordRow([...(input.above ?? []), input.labels, ...(input.rows ?? [])], input.context);
   const f = readFacts(input);
   const e = new Evidence();
   budgetEvidence(f, e);
@@ -720,6 +733,46 @@ export function detectFileKind(input: KindInput): KindVerdict {
     confidence: Math.round(confidence * 100) / 100,
     reasons: [lead, ...list.slice(0, 6 - ruledOut.length), ...ruledOut],
   };
+}
+
+/** An amount written as a value (`-175,16`, `5888.0`, `1.234,56`), never as a title; a year (`2024`, `2024.0`) is a title. */
+const AMOUNT_TEXT = /^[-−+]?(?:\d{1,3}(?:[.,' ]\d{3})+|\d+)[.,]\d{1,2}$|^[-−]\d+$/;
+
+/**
+ * The row taken as the header is a row of data when a title is an amount written like the figures below it
+ * (`-175,16` over signed amounts): column titles are words or years, never a cent amount. A file whose
+ * first row is data has no header at all, and is read as such.
+ */
+function titlesAreFigures(input: KindInput): boolean {
+  return input.labels.some((raw, col) => {
+    const t = String(raw ?? '').trim();
+    if (!AMOUNT_TEXT.test(t) || /^(?:19|20)\d\d(?:[.,]0{1,2})?$/.test(t)) return false;
+    const p = input.profiles[col];
+    return p !== undefined && p.nonEmpty > 0 && ratio(p.numeric, p.nonEmpty) >= 0.8;
+  });
+}
+
+/**
+ * The kind of a table whose chosen header was a row of data: read under the last row of words above the
+ * figures (its real titles, e.g. a short TSV's first row), or without titles when there is none. Never a
+ * budget: the budget's columns were not mapped under those titles.
+ */
+function kindBelowWordRow(rows: readonly Row[], context: string): KindVerdict {
+  const isTitle = (r: Row) => {
+    const cells = r.map((v) => String(v ?? '').trim()).filter((v) => v !== '');
+    return cells.length >= 2 && cells.every((v) => /\p{L}/u.test(v) && !AMOUNT_TEXT.test(v) && Number.isNaN(Number(v)));
+  };
+  let at = -1;
+  for (let i = 0; i < Math.min(rows.length, 30); i++) {
+    if (isTitle(rows[i] as Row) && rows.slice(i + 1, i + 4).some((r) => !isTitle(r))) at = i;
+    else if (at >= 0) break;
+  }
+  if (at < 0) return kindWithoutHeader(rows, context);
+  const labels = (rows[at] as Row).map((v) => String(v ?? '').trim());
+  const body = rows.slice(at + 1, at + 201);
+  const width = Math.max(labels.length, ...body.slice(0, 50).map((r) => r.length));
+  const verdict = detectFileKind({ labels, profiles: profileColumns(body, width), mapping: NO_TITLES, context, rows: body });
+  return verdict.kind === 'budget' ? kindWithoutHeader(rows, context) : verdict;
 }
 
 const NO_TITLES: ColumnMapping = {

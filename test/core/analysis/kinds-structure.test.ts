@@ -487,3 +487,55 @@ describe('an expense claim under bank titles', () => {
     expect(fr.kind.kind).toBe('expenses');
   });
 });
+
+describe('a row of data taken for the header', () => {
+  it('a header-less bank export whose "header" is a data row is named by its figures: booking date, value date, signed amount', () => {
+    const a = analyzeCsv(
+      [
+        '03.03.2025;"Gutschrift Gehalt";03.03.2025;2500,00;EUR;03.03.2025 08:00:01:100;',
+        '04.03.2025;"Lastschrift Strom";05.03.2025;-80,00;EUR;04.03.2025 09:10:11:200;',
+        '04.03.2025;"Kartenzahlung Supermarkt";05.03.2025;-45,20;EUR;04.03.2025 17:22:31:300;',
+        '07.03.2025;"ELBA-INTERNET Empfänger: Vermieter Verwendungszweck: Miete März";07.03.2025;-900,00;EUR;07.03.2025 10:01:02:400;',
+        '10.03.2025;"Entgelt Kontoführung";10.03.2025;-6,65;EUR;10.03.2025 00:00:30:500;',
+      ].join('\n'),
+      'export.csv',
+    );
+    expect(a.kind.kind).toBe('bank_statement');
+    expect(a.kind.reasons).toContain('it has no column titles, but its figures show what it is');
+    expect(a.kind.reasons).toContain(
+      'each signed amount in column 4 has a booking date (column 1) and a value date on or after it (column 3)',
+    );
+  });
+
+  it('a short list under a row of titles is read under those titles, even when a later row was taken for the header', () => {
+    const a = analyzeCsv(
+      [
+        'Tým\tJméno a příjmení\tTyp\tOdměna',
+        ...[
+          'Jana Nováková',
+          'Petr Svoboda',
+          'Eva Dvořáková',
+          'Jan Novák',
+          'Marie Svobodová',
+          'Tomáš Dvořák',
+          'Lucie Černá',
+          'Martin Procházka',
+          'Hana Kučerová',
+          'Jiří Veselý',
+          'Pavel Horák',
+        ].map((name, i) => `PO\t${name}\tIČO\t${9000 + i * 1234}.0`),
+        'MO\tKarel Černý\tIČO\t5888.0',
+        'MO\tLucie Malá\tIČO\t1656.0',
+        'AO\tTomáš Kučera\tIČO\t2489.0',
+        'AO\tEliška Marková\tIČO\t690.0',
+        'Pha\tAdam Veselý\tIČO\t10000.0',
+        'Pha\tOndřej Beneš\tIČO\t250.0',
+        'KvK\tJosef Pokorný\tIČO\t8000.0',
+        'RP\tVít Král\tIČO\t0.0',
+      ].join('\n'),
+      'vyplaty.tsv',
+    );
+    expect(a.kind.kind).toBe('payroll');
+    expect(a.kind.reasons).toContain('"Odměna" holds salaries or wages');
+  });
+});
