@@ -539,3 +539,40 @@ describe('a row of data taken for the header', () => {
     expect(a.kind.reasons).toContain('"Odměna" holds salaries or wages');
   });
 });
+
+describe('grants and execution reports of public budgets', () => {
+  it('grants (Zuschuss, Zuwendung) by product group and year are granted allocations, a budget like a dotation', () => {
+    const a = analyzeCsv(
+      [
+        'Code,Bezeichnung,Zuschuss_2026_EUR,Zuschuss_2027_EUR',
+        '0102,Gremien und Beziehungen,110440.0,110440.0',
+        '0104,Gleichstellung,1440760.0,1457620.0',
+        '0108,Personalmanagement,4350.0,4350.0',
+        '0401,Kultur,2380000.0,2410000.0',
+      ].join('\n'),
+      'vereine-und-verbaende.csv',
+    );
+    expect(a.kind.kind).toBe('budget');
+    expect(a.kind.reasons).toContain('"Zuschuss_2026_EUR" and "Zuschuss_2027_EUR" hold planned amounts');
+    const b = analyzeCsv(
+      ['Träger,Maßnahme,Zuwendungen', 'Verein A,Jugendarbeit,12000', 'Verein B,Sport,8000', 'Verein C,Kultur,15000'].join('\n'),
+      'liste.csv',
+    );
+    expect(b.kind.kind).toBe('budget');
+  });
+
+  it('a balance that is plan minus spent on each row (Saldo = Presupuestado − Gastado), without days, stays a budget', () => {
+    const a = analyzeCsv(
+      [
+        'Nro,Descripción,Presupuestado,Gastado,Saldo,% Gast/Presu',
+        '1,Secretaría de Gobierno,17481400766.42,11205000000.00,6276400766.42,64.1%',
+        '2,Secretaría de Hacienda,9000000000.00,4500000000.00,4500000000.00,50.0%',
+        '3,Secretaría de Obras,25000000000.00,20000000000.00,5000000000.00,80.0%',
+        '4,Concejo Deliberante,1200000000.00,0.00,1200000000.00,0.0%',
+      ].join('\n'),
+      'ejecucion.csv',
+    );
+    expect(a.kind.kind).toBe('budget');
+    expect(a.kind.reasons.join(' ')).not.toMatch(/carries from row to row/);
+  });
+});
