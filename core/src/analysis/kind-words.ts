@@ -1165,6 +1165,9 @@ const VOCABULARY: Record<Concept, readonly string[]> = {
     'odmeny',
     '=zaklad',
     'zakladni mzda',
+    'salariu',
+    'fizetes',
+    'palk',
     '~工资',
     '~薪资',
     '~薪資',
@@ -1465,6 +1468,10 @@ export const PLAN_WORDS = new Set([
   'zuschuesse',
   'zuwendung',
   'zuwendungen',
+  'buget',
+  'bugetat',
+  'koltsegvetes',
+  'proracun',
   'dotacao',
   'dotacion',
   'dotazione',
@@ -1546,6 +1553,12 @@ export const ACTUAL_WORDS = new Set([
   'cerpani',
   'cerpano',
   'cerpanie',
+  'realizat',
+  'executie',
+  'executat',
+  'izvrsenje',
+  'teljesites',
+  'realizacija',
 ]);
 
 /** Words of a comparison column: neither plan nor actual. */

@@ -576,3 +576,17 @@ describe('grants and execution reports of public budgets', () => {
     expect(a.kind.reasons.join(' ')).not.toMatch(/carries from row to row/);
   });
 });
+
+describe('plan and actual words of Romanian, Hungarian and Croatian', () => {
+  const rows = ['Cluj,Salarii,2026-01,1000', 'Cluj,Chirie,2026-01,200', 'Iasi,Salarii,2026-02,3000', 'Iasi,Energie,2026-02,500'];
+  it('a plan column (Buget, Költségvetés, Proračun) makes a budget; an executed column (Executie, Teljesítés, Izvršenje) actuals', () => {
+    for (const [plan, actual] of [
+      ['Buget', 'Executie'],
+      ['Költségvetés', 'Teljesítés'],
+      ['Proračun', 'Izvršenje'],
+    ] as const) {
+      expect(analyzeCsv([`Unitate,Cont,Luna,${plan}`, ...rows].join('\n'), 'tabel.csv').kind.kind).toBe('budget');
+      expect(analyzeCsv([`Unitate,Cont,Luna,${actual}`, ...rows].join('\n'), 'tabel.csv').kind.kind).toBe('actuals');
+    }
+  });
+});
