@@ -68,6 +68,39 @@ describe('README: Using it', () => {
   });
 });
 
+describe('README: Importing into Postgres', () => {
+  let database: { name: string; url: string };
+  const work = mkdtempSync(join(tmpdir(), 'bs-readme-cli-'));
+
+  beforeAll(async () => {
+    database = await createDatabase();
+  });
+
+  afterAll(async () => {
+    await dropDatabase(database.name);
+    rmSync(work, { recursive: true, force: true });
+    rmSync(join(ROOT, 'original.xlsx'), { force: true });
+  });
+
+  it('every command runs as written, in order, with ORG, PREFIX and ID taken from what the commands before printed', () => {
+    const block = blockStarting('npx budget-sync migrate');
+    expect(block.length).toBeGreaterThanOrEqual(10);
+    const env: Record<string, string> = { DATABASE_URL: database.url, BUDGET_SYNC_DATA_DIR: work };
+    for (const command of block) {
+      const r = bash(command, env);
+      expect({ command, status: r.status, err: r.err.slice(0, 400) }).toMatchObject({ command, status: 0 });
+      // What the README's comments say to keep: the org id, the key's prefix, an import id.
+      if (command.includes('orgs create')) env.ORG = (JSON.parse(r.out) as { orgId: string }).orgId;
+      const prefix = /prefix (bsk_[A-Za-z0-9_-]+)/.exec(r.out)?.[1];
+      if (command.includes('keys create') && prefix) env.PREFIX = prefix;
+      if (command.includes('--mode replace')) env.ID = /import ([0-9a-f-]{36})/.exec(r.out)?.[1] ?? '';
+    }
+    expect(env.ORG).toMatch(/^[0-9a-f-]{36}$/);
+    expect(env.PREFIX).toMatch(/^bsk_/);
+    expect(env.ID).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
 describe('README: the HTTP API and integrator examples', () => {
   let database: { name: string; url: string };
   let server: Served;
