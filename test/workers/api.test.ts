@@ -336,9 +336,9 @@ describe('people on Workers (issue 15)', () => {
     const doc = await json(await call('GET', '/api/openapi.json'));
     const paths = doc.paths as Record<string, Record<string, { 'x-required-scope'?: string }>>;
     const grants: Record<keyof typeof PEOPLE, string[]> = {
-      viewer: ['budget:read', 'imports:read'],
-      editor: ['budget:read', 'imports:read', 'imports:write'],
-      approver: ['budget:read', 'imports:read', 'imports:write', 'budget:check', 'budget:reserve'],
+      viewer: ['budget:read', 'imports:read', 'sources:read'],
+      editor: ['budget:read', 'imports:read', 'sources:read', 'imports:write'],
+      approver: ['budget:read', 'imports:read', 'sources:read', 'imports:write', 'budget:check', 'budget:reserve'],
       admin: ['admin'],
     };
     for (const [path, item] of Object.entries(paths)) {
