@@ -121,6 +121,23 @@ function headerCandidates(label: string, col: number, profile: ColumnProfile | u
   return out;
 }
 
+/**
+ * An untitled numeric column as the amount, scored by how much its values look like money. Money has
+ * cents or at least three digits and varies from line to line; small whole numbers (a department number
+ * 1..10, a line number, a count of grants, months) are codes or counts, and a number repeated on many
+ * rows (a cost-centre code on every month) is a code. Such columns stay candidates when nothing better
+ * is there, but a money-looking column beats them; all need the user's confirmation (below 0.7).
+ */
+function untitledAmount(col: number, label: string, p: ColumnProfile): Candidate {
+  const name = `"${label || `column ${col + 1}`}"`;
+  const sized = ratio(p.moneySized, p.numeric) >= 0.5;
+  const score = (sized ? 0.55 : 0.4) + 0.05 * Math.min(1, ratio(p.distinct, p.nonEmpty));
+  const reason = sized
+    ? `${name} has no usual title, but its values look like money`
+    : `${name} has no usual title and its values are small whole numbers (codes or counts?): check it holds the budget`;
+  return { field: 'amount', col, score, method: 'values', reason };
+}
+
 function valueCandidates(col: number, label: string, p: ColumnProfile): Candidate[] {
   const out: Candidate[] = [];
   const n = p.nonEmpty - p.formulaErrors;
@@ -128,13 +145,7 @@ function valueCandidates(col: number, label: string, p: ColumnProfile): Candidat
   const words = normalizeHeader(label).split(' ');
   const codes = ratio(p.leadingZero, p.numeric) >= 0.5 || words.some((w) => CODE_WORDS.has(w));
   if (ratio(p.numeric, n) >= 0.8 && ratio(p.fiscalYearLike, n) < 0.8 && !codes && !words.some((w) => NOT_BUDGET_MEASURE.has(w))) {
-    out.push({
-      field: 'amount',
-      col,
-      score: 0.55,
-      method: 'values',
-      reason: `"${label || `column ${col + 1}`}" has no usual title, but its values look like money`,
-    });
+    out.push(untitledAmount(col, label, p));
   }
   if (ratio(p.periodLike, n) >= 0.8 && ratio(p.numeric, n) < 0.5) {
     out.push({

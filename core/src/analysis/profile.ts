@@ -14,6 +14,11 @@ export interface ColumnProfile {
   numeric: number;
   /** Numbers with cents or thousands separators, or currency marks: clearly money. */
   moneyLike: number;
+  /**
+   * Numbers the size money has: with cents, or of 100 and more, however written (`45400` in a CSV is not
+   * `moneyLike`, yet it is money, while a department number 1..10 is not).
+   */
+  moneySized: number;
   text: number;
   periodLike: number;
   fiscalYearLike: number;
@@ -122,6 +127,7 @@ export function profileColumns(rows: readonly Row[], width: number): ColumnProfi
       nonEmpty: 0,
       numeric: 0,
       moneyLike: 0,
+      moneySized: 0,
       text: 0,
       periodLike: 0,
       fiscalYearLike: 0,
@@ -168,6 +174,7 @@ export function profileColumns(rows: readonly Row[], width: number): ColumnProfi
       if (amount.ok) {
         p.numeric++;
         if (isMoneyLike(v)) p.moneyLike++;
+        if (amount.minor % 100n !== 0n || amount.minor >= 10_000n || amount.minor <= -10_000n) p.moneySized++;
       } else if (typeof v === 'string') {
         p.text++;
         if (isSsn(s)) p.ssn++;
