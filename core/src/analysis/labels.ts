@@ -26,8 +26,15 @@ const MAX_LABELS = 200_000;
 
 const EXACT_TOTAL = /^(?:grand |sub ?|gesamt|zwischen)?(?:total|totals|sum|summe|gesamtsumme|somme|suma|total general|sous total)$/;
 
+/**
+ * A label that begins with `=` is the result of the rows above it, as statements write them
+ * (`+ Erträge`, `- Aufwendungen`, `= Ergebnis`; `= Net result`): a total, never a line.
+ */
+const RESULT_MARK = /^=\s*\S/;
+
 function totalLabel(text: string): 'exact' | 'edge' | null {
   if (CJK_TOTAL.test(text)) return text.length <= 6 ? 'exact' : 'edge';
+  if (RESULT_MARK.test(text)) return 'exact';
   const s = foldAccents(text.toLowerCase())
     .replace(/[^a-z0-9]+/g, ' ')
     .trim();

@@ -46,3 +46,17 @@ describe('an untitled amount is money by its values, never a code or a count', (
     expect(amountEntry(a)?.reason).toMatch(/codes or counts/);
   });
 });
+
+describe('result rows are not lines', () => {
+  it('skips a label that begins with "=" (the result of the rows above), in German and English', () => {
+    const de = analyzeCsv(
+      'Nr,Ertrags- und Aufwandsarten,Ansatz 2026\n01,+ Zuwendungen,100\n02,- Personalaufwendungen,40\n03,= Ordentliches Ergebnis,60\n',
+      'teilergebnisplan.csv',
+      { set: { department: 'Innere Verwaltung' } },
+    );
+    expect(de.lines.map((l) => l.amount)).toEqual(['100.00', '40.00']);
+    expect(de.issues.some((i) => i.code === 'row.total_skipped' && i.row === 4)).toBe(true);
+    const en = analyzeCsv('Department,Line,Budget 2026\nOps,Revenue,500\nOps,Costs,300\nOps,=Net result,200\n');
+    expect(en.stats.total).toBe('800.00');
+  });
+});
