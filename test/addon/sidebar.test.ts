@@ -84,14 +84,21 @@ describe('the sidebar in Chromium', () => {
     await settled();
     expect(await page.evaluate(() => document.body.getBoundingClientRect().width)).toBe(300);
     await expect.poll(() => page.locator('#kind').textContent()).toMatch(/This is a budget/);
-    expect(await page.locator('select[data-header="Headcount"]').inputValue()).toBe('amount');
-    expect(await page.locator('[data-confirm="Headcount"]').textContent()).toMatch(/55% ✓\?/);
-    expect(await page.locator('#facts').textContent()).toContain('79.00 USD');
+    expect(await page.locator('select[data-header="Zorgl"]').inputValue()).toBe('amount');
+    expect(await page.locator('[data-confirm="Zorgl"]').textContent()).toMatch(/60% ✓\?/);
+    expect(await page.locator('#facts').textContent()).toContain('50,817.50 USD');
     await expect.poll(() => page.locator('#history-section').textContent()).toContain('No imports yet.');
     await shot('01-check');
   });
 
   it('a mapping override re-checks the sheet with it', async () => {
+    await page.selectOption('select[data-header="Headcount"]', 'amount');
+    await settled();
+    await expect.poll(() => page.locator('#facts').textContent()).toContain('79.00 USD');
+    expect(await page.locator('select[data-header="Zorgl"]').inputValue()).toBe('');
+    // Back to the money column, as an override the API will remember.
+    await page.selectOption('select[data-header="Headcount"]', 'auto');
+    await settled();
     await page.selectOption('select[data-header="Zorgl"]', 'amount');
     await settled();
     await expect.poll(() => page.locator('#facts').textContent()).toContain('50,817.50 USD');

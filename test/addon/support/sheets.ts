@@ -25,7 +25,7 @@ export function sheetFromCsv(file: string, name: string): SheetInit {
 
 /**
  * Team × account × month with two figure columns: "Headcount" and "Zorgl", a title nobody uses.
- * Detection takes Headcount for the amount (low confidence); the user maps Zorgl to Amount.
+ * Detection takes Zorgl, whose values look like money, for the amount (low confidence, to confirm).
  */
 export function planSheet(name = 'Plan'): SheetInit {
   const values: Cell[][] = [['Team', 'Account', 'Month', 'Headcount', 'Zorgl']];
