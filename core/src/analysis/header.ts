@@ -6,6 +6,7 @@
 import { matchHeader } from './fields.ts';
 import { cellText, normalizeHeader } from './normalize.ts';
 import { headerPeriodInfo } from './period-columns.ts';
+import { NOT_BUDGET_MEASURE } from './synonyms.ts';
 import { isFormulaError } from './profile.ts';
 import { parseAmount } from '../values/money.ts';
 import type { Row } from '../workbook.ts';
@@ -130,6 +131,35 @@ function combineLabels(top: Row, bottom: Row): string[] {
   return out;
 }
 
+/**
+ * Group headings over period columns (`Ergebnis(€)` over 2024, `Haushaltsansatz(€)` over 2025..2027,
+ * `Actual` / `Budget` over the years): each period column takes the heading at or left of it, carried
+ * over the blank cells a merged heading leaves, so that "Ergebnis(€) 2024" says the year is an actual.
+ * Other columns keep their own titles. Only a row that calls some years actuals (results, executed,
+ * Ist) is used so: a plan heading (`FY2026 monthly budget`) adds nothing the years do not say.
+ * Null when the row above marks no period column as actual.
+ */
+function groupedPeriodLabels(above: Row, row: Row, labels: readonly string[], fiscalYearStartMonth: number): string[] | null {
+  if (nonEmpty(above) === 0 || above.some((v) => isNumberCell(v))) return null;
+  let carried = '';
+  let grouped = false;
+  const out = labels.slice();
+  for (let c = 0; c < row.length; c++) {
+    const t = cellText(above[c]);
+    const cell = row[c];
+    if (headerPeriodInfo(cell ?? labels[c] ?? '', fiscalYearStartMonth) === null) {
+      carried = '';
+      continue;
+    }
+    if (t !== '') carried = t;
+    if (carried !== '' && carried !== labels[c]) {
+      out[c] = `${carried} ${labels[c]}`;
+      if (normalizeHeader(carried).split(' ').some((w) => NOT_BUDGET_MEASURE.has(w))) grouped = true;
+    }
+  }
+  return grouped ? out : null;
+}
+
 /** Chooses the header row among the first rows of a sheet. `rows` are the sheet's head rows. */
 export function findHeader(rows: readonly Row[], fiscalYearStartMonth: number): HeaderCandidate | null {
   let best: HeaderCandidate | null = null;
@@ -155,7 +185,12 @@ export function findHeader(rows: readonly Row[], fiscalYearStartMonth: number): 
     // Consider the row above as the first half of a two-row header.
     if (r > 0) {
       const above = rows[r - 1] ?? [];
-      if (s.numberCells === 0 && distinctTexts(above) >= 2 && dataLikeness(above) < 1) {
+      const grouped = s.periodHeaders >= 2 ? groupedPeriodLabels(above, row, labels, fiscalYearStartMonth) : null;
+      if (grouped) {
+        headerRows = [r - 1, r];
+        finalLabels = grouped;
+        reasonExtra = ` under the headings of row ${r} above it`;
+      } else if (s.numberCells === 0 && distinctTexts(above) >= 2 && dataLikeness(above) < 1) {
         const combined = combineLabels(above, row);
         const cs = scoreLabels(combined, row, fiscalYearStartMonth);
         if (cs.knownFields > s.knownFields) {

@@ -270,8 +270,10 @@ export function mapColumns(input: MappingInput): ColumnMapping {
   for (let col = 0; col < width; col++) {
     if (taken.has(col)) continue;
     const label = labels[col] ?? '';
-    const info =
-      headerPeriodInfo(headerCells[col] ?? label, fiscalYearStartMonth) ?? (label ? headerPeriodInfo(label, fiscalYearStartMonth) : null);
+    // The cell reads the period (a date stays a date); a heading over it may say the column is not the budget.
+    const fromCell = headerPeriodInfo(headerCells[col] ?? label, fiscalYearStartMonth);
+    const fromLabel = label ? headerPeriodInfo(label, fiscalYearStartMonth) : null;
+    const info = fromCell && fromLabel && !fromLabel.isBudget ? fromLabel : (fromCell ?? fromLabel);
     if (info) periodColumns.push({ col, header: label, info });
   }
   if (periodColumns.length === 0) {

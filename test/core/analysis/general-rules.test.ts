@@ -60,3 +60,21 @@ describe('result rows are not lines', () => {
     expect(en.stats.total).toBe('800.00');
   });
 });
+
+describe('plan and actual headings above the year row', () => {
+  it('reads the years under an actual heading as actuals, a merged heading carried over its blank cells (German, English)', () => {
+    const de = analyzeCsv(
+      'Teilergebnisplan,,Ergebnis(€),Haushaltsansatz(€),,Planung(€)\n,,2024,2025,2026,2027\n01,+ Zuwendungen,90,100,110,120\n02,+ Entgelte,9,10,11,12\n',
+      'teilergebnisplan.csv',
+      { set: { department: 'Innere Verwaltung' } },
+    );
+    expect([...new Set(de.lines.map((l) => l.period))]).toEqual(['FY2025', 'FY2026', 'FY2027']);
+    expect(de.stats.total).toBe('363.00');
+    expect(de.ignoredColumns.find((c) => c.column === 3)?.reason).toMatch(/not the budget/);
+    const en = analyzeCsv('Line,Actual,Budget,\nAccount,2024,2025,2026\nRent,50,60,70\nTravel,5,6,7\n', 'plan.csv', {
+      set: { department: 'Ops' },
+    });
+    expect([...new Set(en.lines.map((l) => l.period))]).toEqual(['FY2025', 'FY2026']);
+    expect(en.stats.total).toBe('143.00');
+  });
+});
