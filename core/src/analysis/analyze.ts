@@ -15,6 +15,7 @@ import { cellRef, IssueList } from './issues.ts';
 import { detectFileKind, KIND_LABEL, kindWithoutHeader } from './kind.ts';
 import { mapColumns, type PeriodColumn } from './mapping.ts';
 import { cellText, normalizeHeader } from './normalize.ts';
+import { matchHeader } from './fields.ts';
 import { findOutliers } from './outliers.ts';
 import { findPersonalData } from './personal.ts';
 import { profileColumns, ratio } from './profile.ts';
@@ -312,8 +313,22 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
       );
     }
   }
+  if (treatAsBudget && fixed.category === undefined && mapping.fields.category === undefined) {
+    const proposed = proposeCategory(amountLabel, workbook.fileName);
+    if (proposed !== null) {
+      fixed.category = proposed.name;
+      issues.add(
+        'warning',
+        'category.proposed',
+        `No column says what each line is spent on or earned from, so every line is read under one category: "${proposed.name}", taken from ${proposed.source}. Check it, or name the category yourself (--set category=NAME).`,
+        headerEnd + 1,
+        null,
+        'category',
+      );
+    }
+  }
   if (fixed.department !== undefined) notes.push(`Every line is given the department "${fixed.department}".`);
-  if (fixed.category !== undefined) notes.push(`Every line is given the category "${fixed.category}" (--set category).`);
+  if (fixed.category !== undefined) notes.push(`Every line is given the category "${fixed.category}".`);
   // Relative years (Year 1, Year 2…) need the first year: the file's, the user's, or this year, to confirm.
   const relative = mapping.periodColumns.filter((p) => p.info.relative !== undefined).map((p) => ({ col: p.col, what: `"${p.header}"` }));
   const fyCol = mapping.fields.fiscal_year;
@@ -568,6 +583,22 @@ function proposeDepartment(title: string, sheetName: string | null, fileName: st
   if (firstTitle !== '' && /\p{L}/u.test(firstTitle)) return { name: firstTitle, source: 'the title above the table' };
   if (sheetName && !GENERIC_NAME.test(sheetName.trim())) return { name: clean(sheetName), source: `the sheet name "${sheetName}"` };
   const stem = clean(fileName.replace(/\.[a-z0-9]+$/i, '').replace(/[_]+/g, ' '));
+  return stem === '' ? null : { name: stem, source: `the file name "${fileName}"` };
+}
+
+/**
+ * A category for a file with one figure per period and no label column (`Month, BudgetSales`): the
+ * amount column's title says what the figure is when it is more than a budget word; else the file name.
+ */
+function proposeCategory(amountLabel: string, fileName: string): { name: string; source: string } | null {
+  const title = amountLabel.replace(/\s+/g, ' ').trim().slice(0, 80);
+  const generic = matchHeader(normalizeHeader(title)).some((m) => m.field === 'amount' && m.method === 'synonym');
+  if (title !== '' && /\p{L}/u.test(title) && !generic) return { name: title, source: `the amount column's title "${amountLabel}"` };
+  const stem = fileName
+    .replace(/\.[a-z0-9]+$/i, '')
+    .replace(/[_]+/g, ' ')
+    .trim()
+    .slice(0, 80);
   return stem === '' ? null : { name: stem, source: `the file name "${fileName}"` };
 }
 

@@ -78,3 +78,15 @@ describe('plan and actual headings above the year row', () => {
     expect(en.stats.total).toBe('143.00');
   });
 });
+
+describe('a budget missing one field is proposed, not rejected', () => {
+  it('reads one figure per month with no label column under one category named by the amount title, with a warning (English, Spanish)', () => {
+    const en = analyzeCsv('Month,BudgetSales\n2024-01,100\n2024-02,120\n', 'plan-2024.csv');
+    expect(en.stats).toMatchObject({ lines: 2, total: '220.00', importable: true });
+    expect(en.lines.map((l) => l.category)).toEqual(['BudgetSales', 'BudgetSales']);
+    expect(en.issues.some((i) => i.code === 'category.proposed' && i.severity === 'warning')).toBe(true);
+    // A title that is only a budget word names nothing: the file name does.
+    const es = analyzeCsv('Mes,Presupuesto\n2024-01,10\n2024-02,20\n', 'ventas_2024.csv');
+    expect(es.lines.map((l) => l.category)).toEqual(['ventas 2024', 'ventas 2024']);
+  });
+});
