@@ -211,7 +211,13 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
       break;
     }
   }
-  const amountLabel = mapping.fields.amount !== undefined ? (header.labels[mapping.fields.amount] ?? '') : '';
+  // A wide layout's money columns are its period columns: their titles (`Ansatz 2026 (€)`, `Zuschuss_2026_EUR`) name the currency.
+  const amountLabel =
+    mapping.fields.amount !== undefined
+      ? (header.labels[mapping.fields.amount] ?? '')
+      : mapping.layout === 'wide'
+        ? (header.labels[mapping.periodColumns[0]?.col ?? -1] ?? '')
+        : '';
   let currency = { value: options.defaultCurrency ?? 'USD', source: 'default' };
   const headerCurrency = amountLabel ? currencyFromText(amountLabel) : null;
   const titleCurrency = titleText ? currencyFromText(titleText) : null;
@@ -314,7 +320,7 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
     }
   }
   if (treatAsBudget && fixed.category === undefined && mapping.fields.category === undefined) {
-    const proposed = proposeCategory(amountLabel, workbook.fileName);
+    const proposed = proposeCategory(mapping.fields.amount !== undefined ? amountLabel : '', workbook.fileName);
     if (proposed !== null) {
       fixed.category = proposed.name;
       issues.add(

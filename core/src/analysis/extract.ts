@@ -153,6 +153,8 @@ interface ParsedAmount {
 const OTHER_LABEL = 1;
 const EDGE_TOTAL = 2;
 const EXACT_TOTAL = 4;
+/** A dimension cell's bits are kept apart (times 8): a total word there marks the row whatever the labels say. */
+const DIMENSION_SHIFT = 8;
 
 function totalBits(v: CellValue | undefined, label: LabelInfo): number {
   if (typeof v !== 'string' || isBlank(v)) return 0;
@@ -235,8 +237,12 @@ class LineExtractor {
       if (deptCol !== undefined) bits |= totalBits(row[deptCol], dept);
       if (catCol !== undefined) bits |= totalBits(row[catCol], cat);
       if (projCol !== undefined) bits |= totalBits(row[projCol], proj);
-      for (const d of this.plan.roles.dimensions) bits |= totalBits(row[d.col], this.labels.infoAt(d.col, row[d.col]));
+      // A classifying column (a level: `PG` / `Produktbereich-Summe`) that calls the row a sum makes it one,
+      // whatever its name column says.
+      for (const d of this.plan.roles.dimensions) bits |= totalBits(row[d.col], this.labels.infoAt(d.col, row[d.col])) * DIMENSION_SHIFT;
     }
+    if (bits >= DIMENSION_SHIFT * EDGE_TOTAL) bits = EXACT_TOTAL;
+    else if (bits >= DIMENSION_SHIFT) bits = (bits % DIMENSION_SHIFT) | OTHER_LABEL;
     if ((bits & EXACT_TOTAL) !== 0 || (bits & (EDGE_TOTAL | OTHER_LABEL)) === EDGE_TOTAL) {
       const name =
         this.labelCols.map((c) => this.labels.infoAt(c, row[c]).text).find((t) => t !== '') || this.labels.info(row[0]).text || 'Total';

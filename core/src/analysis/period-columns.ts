@@ -3,7 +3,7 @@
  * `January 2026`, `P01`, `Q1`, `Q1 FY26`, `FY2026 Adopted Budget`. A header may carry a measure word:
  * budget versions (`Adopted`, `Revised`…) are ranked, and actuals or variances are never the budget.
  */
-import { BUDGET_VERSION_RANK, CJK_TOTAL, NOT_BUDGET_MEASURE, TOTAL_WORDS } from './synonyms.ts';
+import { BUDGET_VERSION_RANK, CJK_TOTAL, FIELD_SYNONYMS, NOT_BUDGET_MEASURE, TOTAL_WORDS } from './synonyms.ts';
 import { foldAccents } from './normalize.ts';
 import { bareMonthOrQuarter, parsePeriod, yearPeriod, type Period } from '../values/period.ts';
 import type { CellValue } from '../workbook.ts';
@@ -70,6 +70,21 @@ function cjkPeriod(text: string): HeaderPeriod | null {
   return null;
 }
 
+/**
+ * Words that name what a money column holds or its currency (`Zuschuss_2026_EUR`, `Betrag 2026`,
+ * `Amount 2027 USD`): with one year beside them, the column is that year's money.
+ */
+const MONEY_WORDS = new Set([
+  ...FIELD_SYNONYMS.amount.filter((s) => !s.includes(' ')),
+  'zuschuss',
+  'zuschuesse',
+  'zuschusse',
+  'eur',
+  'usd',
+  'gbp',
+  'chf',
+]);
+
 const cache = new Map<string, HeaderPeriod | null>();
 
 function fromText(text: string, fiscalYearStartMonth: number): HeaderPeriod | null {
@@ -109,7 +124,8 @@ function fromText(text: string, fiscalYearStartMonth: number): HeaderPeriod | nu
   }
   // A figure's title with qualifiers (`Compte provisoire 2013`, `Actual unaudited FY25`): its period is in its numbers.
   const dated = kept.filter((w) => /\d/.test(w));
-  const period = parsePeriod(core, ctx) ?? (measure.length > 0 && dated.length === 1 ? parsePeriod(dated[0] as string, ctx) : null);
+  const qualified = measure.length > 0 || kept.some((w) => MONEY_WORDS.has(w));
+  const period = parsePeriod(core, ctx) ?? (qualified && dated.length === 1 ? parsePeriod(dated[0] as string, ctx) : null);
   if (period) return { period, bare: null, isBudget, rank, measure: m };
   const bare = bareMonthOrQuarter(core) as BarePeriod | null;
   if (bare) return { period: null, bare, isBudget, rank, measure: m };

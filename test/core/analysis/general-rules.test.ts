@@ -90,3 +90,28 @@ describe('a budget missing one field is proposed, not rejected', () => {
     expect(es.lines.map((l) => l.category)).toEqual(['ventas 2024', 'ventas 2024']);
   });
 });
+
+describe('the currency of a wide budget', () => {
+  it("is named by its period columns' titles: (€), _EUR", () => {
+    const a = analyzeCsv('Bereich,Konto,Ansatz 2026 (€),Ansatz 2027 (€)\nKultur,Zuschüsse,10,20\n');
+    expect(a.currency.value).toBe('EUR');
+    const b = analyzeCsv('Produktgruppe,Verein,Zuschuss_2026_EUR,Zuschuss_2027_EUR\nSport,Turnverein,100,200\n');
+    expect(b.currency.value).toBe('EUR');
+  });
+});
+
+describe('money columns suffixed by year and currency, and level rows that say sum', () => {
+  it('reads Zuschuss_2026_EUR / Amount 2027 USD as period columns, and skips the rows a level column calls a sum', () => {
+    const a = analyzeCsv(
+      'Code,Bezeichnung,Ebene,Zuschuss_2026_EUR,Zuschuss_2027_EUR\n0102,Gremien,PG,100,110\n0103,Verwaltung,PG,50,55\n01,Innere Verwaltung,Produktbereich-Summe,150,165\n',
+      'zuschuesse.csv',
+      { set: { department: 'Stadt' } },
+    );
+    expect(a.layout).toBe('wide');
+    expect([...new Set(a.lines.map((l) => l.period))]).toEqual(['FY2026', 'FY2027']);
+    expect(a.stats.total).toBe('315.00');
+    expect(a.issues.some((i) => i.code === 'row.total_skipped' && i.row === 4)).toBe(true);
+    const en = analyzeCsv('Division,Item,Level,Amount 2026 USD,Amount 2027 USD\nOps,Rent,Line,10,20\nOps,All,Subtotal,10,20\n', 'plan.csv');
+    expect(en.stats.total).toBe('30.00');
+  });
+});
