@@ -259,7 +259,7 @@ class LineExtractor {
     if (this.isGroupRow(row, r1)) return;
 
     const department = this.requiredLabel(r1, deptCol, dept, 'department', 'department');
-    const category = this.requiredLabel(r1, catCol, cat, 'category', 'category');
+    const category = this.requiredLabel(r1, catCol, cat, 'category', 'category', row);
     this.rowInvalid = false;
     const fiscalYear = this.rowFiscalYear(row, r1);
     const currency = this.rowCurrency(row, r1);
@@ -337,11 +337,30 @@ class LineExtractor {
   }
 
   /** A department or category cell: its label, or null after reporting what is wrong with it. */
-  private requiredLabel(r1: number, col: number | undefined, found: LabelInfo, field: CanonicalField, what: string): LabelInfo | null {
+  private requiredLabel(
+    r1: number,
+    col: number | undefined,
+    found: LabelInfo,
+    field: CanonicalField,
+    what: string,
+    row?: Row,
+  ): LabelInfo | null {
     if (col === undefined) return found;
     const value = found.text;
     if (value !== '' && !isFormulaError(value)) return found;
     if (field === 'department' && this.section) return this.section;
+    const code = value === '' && row !== undefined ? this.rowCode(row) : null;
+    if (code !== null) {
+      this.issues.add(
+        'warning',
+        'category.from_code',
+        `Row ${r1} has no ${what} (${cellRef(r1, col + 1)} is empty); it is named by its code "${code.text}". Check it, or fill in the name.`,
+        r1,
+        col + 1,
+        field,
+      );
+      return code;
+    }
     if (isFormulaError(value)) {
       this.formulaError(r1, col, value, field);
     } else {
@@ -353,6 +372,20 @@ class LineExtractor {
         col + 1,
         field,
       );
+    }
+    return null;
+  }
+
+  /**
+   * A line whose name is empty but whose code or row number is there (a PDF extract that kept the numbers
+   * `02`..`05` and lost their text) is still a line: the code names it. Null when the row has no code.
+   */
+  private rowCode(row: Row): LabelInfo | null {
+    const roles = this.plan.roles;
+    const cols = roles.codeCols.category !== undefined ? [roles.codeCols.category] : roles.dimensions.map((d) => d.col);
+    for (const c of cols) {
+      const info = this.labels.infoAt(c, row[c]);
+      if (info.text !== '' && info.total === null) return info;
     }
     return null;
   }

@@ -115,3 +115,19 @@ describe('money columns suffixed by year and currency, and level rows that say s
     expect(en.stats.total).toBe('30.00');
   });
 });
+
+describe('a line with a code but no name', () => {
+  it('is named by its code, with a warning, instead of being an error (German, English)', () => {
+    const de = analyzeCsv(
+      'Nr,Einzahlungsarten,Ansatz 2025,Ansatz 2026\n01,Zuwendungen,10,20\n02,,5,6\n03,Beiträge,1,2\n04,Entgelte,3,4\n',
+      'finanzplan.csv',
+      { set: { department: 'Innere Verwaltung' } },
+    );
+    expect(de.stats).toMatchObject({ lines: 8, total: '51.00', importable: true });
+    expect(de.issues.find((i) => i.code === 'category.from_code')).toMatchObject({ row: 3, severity: 'warning' });
+    const en = analyzeCsv('Line no,Description,Budget 2026\n1,Rent,100\n2,,50\n3,Travel,20\n4,Software,30\n', 'plan.csv', {
+      set: { department: 'Ops' },
+    });
+    expect(en.lines.map((l) => l.category)).toEqual(['Rent', '2', 'Travel', 'Software']);
+  });
+});
