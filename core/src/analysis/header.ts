@@ -154,7 +154,12 @@ function groupedPeriodLabels(above: Row, row: Row, labels: readonly string[], fi
     if (t !== '') carried = t;
     if (carried !== '' && carried !== labels[c]) {
       out[c] = `${carried} ${labels[c]}`;
-      if (normalizeHeader(carried).split(' ').some((w) => NOT_BUDGET_MEASURE.has(w))) grouped = true;
+      if (
+        normalizeHeader(carried)
+          .split(' ')
+          .some((w) => NOT_BUDGET_MEASURE.has(w))
+      )
+        grouped = true;
     }
   }
   return grouped ? out : null;
