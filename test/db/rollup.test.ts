@@ -220,6 +220,41 @@ describe('concurrency at roll-up levels', () => {
     }
   });
 
+  it('lets requests on different categories of a department run side by side, and makes a department roll-up wait for them', async () => {
+    const org = await parks();
+    // A reservation on Parks / Salaries (no project) in the middle of its transaction: the department's
+    // lock shared, its group's lock exclusive (budget_sync_lock_reservation, migration 0010).
+    const holder = await db.pool.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT budget_sync_lock_reservation(7352101, $1, 7352102, NULL)', [
+        JSON.stringify([org, 'Parks', 'Salaries', '']),
+      ]);
+      // Another category of the department draws on other lines: it does not wait.
+      const supplies = await reserveFunds(db.pool, org, { department: 'parks', category: 'SUPPLIES', ...JAN, actor: 't' });
+      expect(supplies.reservation.status).toBe('held');
+      // The department as a whole, and the same category spelt otherwise, could draw on the held lines: they wait.
+      const asks = [
+        reserveFunds(db.pool, org, { department: 'Parks', ...JAN, actor: 't' }),
+        reserveFunds(db.pool, org, { department: 'PARKS', category: ' salaries ', ...JAN, dimensions: { fund: 'Grants' }, actor: 't' }),
+      ];
+      const waiting = async () => {
+        for (;;) {
+          const r = await db.pool.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND wait_event = 'advisory'`,
+          );
+          if ((r.rows[0]?.n ?? 0) >= 2) return 'waiting';
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+      };
+      expect(await Promise.race([Promise.all(asks).then(() => 'reserved'), waiting()])).toBe('waiting');
+      await holder.query('COMMIT');
+      expect((await Promise.all(asks)).map((r) => r.reservation.status)).toEqual(['held', 'held']);
+    } finally {
+      holder.release();
+    }
+  });
+
   it('200 concurrent reservations at the department, fund and line levels never hold more than any level reserved at allows', async () => {
     const org = await newOrg(db);
     await importBudgetLines(db, org, [

@@ -227,13 +227,19 @@ interface WriteArgs {
 }
 
 /**
- * The text whose lower-cased hash is the reservation group's lock (budget_sync_lock_reservation lower-cases
- * it in Postgres, as the line match lower-cases the names). Two spellings that find the same line must
- * give the same text: normalizeQuery refuses what the driver would re-encode (lone surrogates, NUL), so
- * the names here are the names Postgres compares.
+ * The reservation's lock group (budget_sync_lock_reservation, migration 0010, lower-cases it in Postgres,
+ * as the line match lower-cases the names). Locks are hierarchical: a request that names a category draws
+ * only on lines of one department × category × project (a null project: the lines without one), so it
+ * takes the department's lock shared and that group's lock exclusive — requests on different lines of a
+ * department do not wait for each other; a roll-up without a category (`[org, department]`) takes the
+ * department's lock exclusive, so it waits for, and holds off, every request of the department. Any two
+ * requests whose lines can intersect still serialize. Two spellings that find the same lines give the same
+ * text: normalizeQuery refuses what the driver would re-encode (lone surrogates, NUL).
  */
-export function reservationGroup(orgId: string, query: Pick<NormalizedQuery, 'department'>): string {
-  return JSON.stringify([orgId, query.department]);
+export function reservationGroup(orgId: string, query: Pick<NormalizedQuery, 'department' | 'category' | 'project'>): string {
+  return query.category === null
+    ? JSON.stringify([orgId, query.department])
+    : JSON.stringify([orgId, query.department, query.category, query.project ?? '']);
 }
 
 /** Group lock class, group, key lock class, key (or null): budget_sync_lock_reservation's arguments. */
