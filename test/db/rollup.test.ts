@@ -190,6 +190,17 @@ function amounts(n: number, seed: number, max: number): bigint[] {
 
 const decimal = (cents: bigint) => `${cents / 100n}.${(cents % 100n).toString().padStart(2, '0')}`;
 
+/** Resolves 'waiting' once `n` backends of this database wait for an advisory lock. */
+async function advisoryWaiters(n: number): Promise<'waiting'> {
+  for (;;) {
+    const r = await db.pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND wait_event = 'advisory'`,
+    );
+    if ((r.rows[0]?.n ?? 0) >= n) return 'waiting';
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 describe('concurrency at roll-up levels', () => {
   it('makes a reservation at any level under a department wait for one that holds the department', async () => {
     const org = await parks();
@@ -203,16 +214,7 @@ describe('concurrency at roll-up levels', () => {
         reserveFunds(db.pool, org, { department: 'PARKS ', ...JAN, dimensions: { fund: 'grants' }, actor: 't' }),
         reserveFunds(db.pool, org, { department: 'parks', category: 'Supplies', ...JAN, dimensions: { fund: '10' }, actor: 't' }),
       ];
-      const waiting = async () => {
-        for (;;) {
-          const r = await db.pool.query<{ n: number }>(
-            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND wait_event = 'advisory'`,
-          );
-          if ((r.rows[0]?.n ?? 0) >= 2) return 'waiting';
-          await new Promise((resolve) => setTimeout(resolve, 10));
-        }
-      };
-      expect(await Promise.race([Promise.all(asks).then(() => 'reserved'), waiting()])).toBe('waiting');
+      expect(await Promise.race([Promise.all(asks).then(() => 'reserved'), advisoryWaiters(2)])).toBe('waiting');
       await holder.query('COMMIT');
       expect((await Promise.all(asks)).map((r) => r.replayed)).toEqual([false, false]);
     } finally {
@@ -238,16 +240,7 @@ describe('concurrency at roll-up levels', () => {
         reserveFunds(db.pool, org, { department: 'Parks', ...JAN, actor: 't' }),
         reserveFunds(db.pool, org, { department: 'PARKS', category: ' salaries ', ...JAN, dimensions: { fund: 'Grants' }, actor: 't' }),
       ];
-      const waiting = async () => {
-        for (;;) {
-          const r = await db.pool.query<{ n: number }>(
-            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND wait_event = 'advisory'`,
-          );
-          if ((r.rows[0]?.n ?? 0) >= 2) return 'waiting';
-          await new Promise((resolve) => setTimeout(resolve, 10));
-        }
-      };
-      expect(await Promise.race([Promise.all(asks).then(() => 'reserved'), waiting()])).toBe('waiting');
+      expect(await Promise.race([Promise.all(asks).then(() => 'reserved'), advisoryWaiters(2)])).toBe('waiting');
       await holder.query('COMMIT');
       expect((await Promise.all(asks)).map((r) => r.reservation.status)).toEqual(['held', 'held']);
     } finally {

@@ -36,7 +36,7 @@ import { UuidList } from '../ids.ts';
 import { type DepartmentLimit, requireFileDepartments } from '../departments.ts';
 import { enqueueEvent } from '../notifications/outbox.ts';
 import { arrayLiteral } from '../budget/pipeline.ts';
-import { analysisSummary, type ImportStatus, insertHistory } from './history.ts';
+import { analysisSummary, type ImportFacts, type ImportStatus, insertHistory } from './history.ts';
 import { loadScopeLines } from './stored-lines.ts';
 
 export interface ImportRequest {
@@ -561,20 +561,15 @@ async function recordFailure(
   return failed;
 }
 
-/** A file a source looked at and could not read at all (damaged, not a spreadsheet, a zip bomb…). */
-export interface RefusedFile {
-  orgId: string;
-  actor: string;
-  source: string;
-  sourceId: string | null;
-  fileName: string;
-  sha256: string;
-  mode: 'merge' | 'replace';
-  /** The reader's stable code (`file.unreadable`, `file.zip_bomb`…) and its message, which names the file. */
+/**
+ * A file a source looked at and could not read at all (damaged, not a spreadsheet, a zip bomb…): the facts
+ * of its history row, and the reader's stable code (`file.unreadable`, `file.zip_bomb`…) and message,
+ * which names the file.
+ */
+export type RefusedFile = Pick<ImportFacts, 'orgId' | 'actor' | 'source' | 'sourceId' | 'fileName' | 'sha256' | 'mode' | 'durationMs'> & {
   code: string;
   reason: string;
-  durationMs: number;
-}
+};
 
 /**
  * The history row of a file that could not even be read: status `rejected`, kind `unknown`, no analysis,
