@@ -21,3 +21,5 @@ export * from './import/dimensions.ts';
 export * from './import/diff.ts';
 export * from './import/decision.ts';
 export * from './budget/index.ts';
+export * from './analysis/set-values.ts';
+export { mappingChoiceOf, MAPPING_CHOICE_FIELDS } from './analysis/mapping-choice.ts';

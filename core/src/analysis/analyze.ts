@@ -19,7 +19,8 @@ import { matchHeader } from './fields.ts';
 import { findOutliers } from './outliers.ts';
 import { findPersonalData } from './personal.ts';
 import { profileColumns, ratio } from './profile.ts';
-import type { Analysis, AnalyzeOptions, Direction, KindVerdict, SheetSummary } from './types.ts';
+import { checkSetValues } from './set-values.ts';
+import type { Analysis, AnalyzeOptions, Direction, KindVerdict, SetValues, SheetSummary, WholeFileValue } from './types.ts';
 
 const HEAD_ROWS = 250;
 const NOT_DATA_SHEET =
@@ -90,6 +91,11 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
   }
   const issues = new IssueList();
   const notes = [...workbook.notes];
+  // Each door checks the values it is given (and says what is wrong, where); a blank one is not given.
+  const given = checkSetValues(options.set ?? {}, 'absent');
+  const wrong = given.problems[0];
+  if (wrong !== undefined) throw new RangeError(`The value set for ${wrong.field} ${wrong.message}.`);
+  const set = given.set;
 
   // 1. The sheet.
   let choices: SheetChoice[];
@@ -144,6 +150,9 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
     issues: [],
     stats: { rows: 0, lines: 0, total: '0.00', importable: false, errors: 0, warnings: 0 },
     notes,
+    set,
+    department: null,
+    category: null,
   });
 
   if (!header || header.score < 1) {
@@ -175,7 +184,6 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
     confirmThreshold: options.confirmThreshold ?? 0.7,
   });
 
-  const set = options.set ?? {};
   const roles = assignLineRoles({
     labels: header.labels,
     profiles,
@@ -185,6 +193,10 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
     wholeSheet: dataSample.length < 200 && head.length < HEAD_ROWS,
   });
   const fixed = fixedLabels(mapping, roles, profiles, header.labels, set);
+  const whole: { department: WholeFileValue | null; category: WholeFileValue | null } = {
+    department: fixed.department === undefined ? null : { value: fixed.department, source: SET_SOURCE },
+    category: fixed.category === undefined ? null : { value: fixed.category, source: SET_SOURCE },
+  };
 
   // 3. Fiscal year and currency named outside the table: title rows, sheet name, file name.
   const titleText = head
@@ -199,7 +211,7 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
     .map((s) => s.name)
     .join(' ');
   for (const [text, source] of [
-    [set.fiscal_year ?? '', 'what you set (--set fiscal_year)'],
+    [set.fiscal_year ?? '', SET_SOURCE],
     [titleText, 'the title rows'],
     [textFile ? '' : sheet.name, `the sheet name "${sheet.name}"`],
     [workbook.fileName, `the file name "${workbook.fileName}"`],
@@ -221,7 +233,7 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
   let currency = { value: options.defaultCurrency ?? 'USD', source: 'default' };
   const headerCurrency = amountLabel ? currencyFromText(amountLabel) : null;
   const titleCurrency = titleText ? currencyFromText(titleText) : null;
-  if (set.currency) currency = { value: set.currency.toUpperCase(), source: 'what you set (--set currency)' };
+  if (set.currency) currency = { value: set.currency, source: SET_SOURCE };
   else if (headerCurrency) currency = { value: headerCurrency, source: `the column title "${amountLabel}"` };
   else if (titleCurrency) currency = { value: titleCurrency, source: 'the title rows' };
   else if (mapping.fields.currency !== undefined)
@@ -309,10 +321,11 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
     const proposed = proposeDepartment(firstTitle, textFile || extraSheets.length > 0 ? null : sheet.name, workbook.fileName);
     if (proposed !== null) {
       fixed.department = proposed.name;
+      whole.department = { value: proposed.name, source: proposed.source };
       issues.add(
         'warning',
         'department.proposed',
-        `No column says which department this budget belongs to, so it is read as the budget of one unit: "${proposed.name}", taken from ${proposed.source}. Check it, or name the department yourself (--set department=NAME).`,
+        `No column says which department this budget belongs to, so it is read as the budget of one unit: "${proposed.name}", taken from ${proposed.source}. Check it, or name the department yourself (in the review's Department field, or --set department=NAME).`,
         headerEnd + 1,
         null,
         'department',
@@ -323,16 +336,19 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
     const proposed = proposeCategory(mapping.fields.amount !== undefined ? amountLabel : '', workbook.fileName);
     if (proposed !== null) {
       fixed.category = proposed.name;
+      whole.category = { value: proposed.name, source: proposed.source };
       issues.add(
         'warning',
         'category.proposed',
-        `No column says what each line is spent on or earned from, so every line is read under one category: "${proposed.name}", taken from ${proposed.source}. Check it, or name the category yourself (--set category=NAME).`,
+        `No column says what each line is spent on or earned from, so every line is read under one category: "${proposed.name}", taken from ${proposed.source}. Check it, or name the category yourself (in the review's Category field, or --set category=NAME).`,
         headerEnd + 1,
         null,
         'category',
       );
     }
   }
+  analysis.department = whole.department;
+  analysis.category = whole.category;
   if (fixed.department !== undefined) notes.push(`Every line is given the department "${fixed.department}".`);
   if (fixed.category !== undefined) notes.push(`Every line is given the category "${fixed.category}".`);
   // Relative years (Year 1, Year 2…) need the first year: the file's, the user's, or this year, to confirm.
@@ -356,7 +372,9 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
       `The years are counted from the budget's start (${relative
         .slice(0, 3)
         .map((r) => r.what)
-        .join(', ')}): year 1 is read as ${first}. Confirm the first year${rowsSay ? '' : ', or give it (--set fiscal_year=YYYY)'}.`,
+        .join(
+          ', ',
+        )}): year 1 is read as ${first}. Confirm the first year${rowsSay ? '' : ", or give it (in the review's Fiscal year field, or --set fiscal_year=YYYY)"}.`,
       headerEnd + 1,
       (relative[0]?.col ?? 0) + 1,
       'fiscal_year',
@@ -397,7 +415,7 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
         'error',
         'field.missing',
         anyway(
-          'No period was found: there is no Month, Period or Fiscal Year column, and neither the title, the sheet name nor the file name names a fiscal year. Add a Period column, or put the fiscal year (e.g. FY2026) in the title.',
+          "No period was found: there is no Month, Period or Fiscal Year column, and neither the title, the sheet name nor the file name names a fiscal year. Add a Period column, put the fiscal year (e.g. FY2026) in the title, or give it (the review's Fiscal year field, or --set fiscal_year=YYYY).",
         ),
         headerEnd + 1,
         null,
@@ -416,7 +434,7 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
             .map((p) => `"${p.header}"`)
             .join(
               ', ',
-            )}…) do not say which year they are in, and no fiscal year was found in the title, sheet name or file name. Put the fiscal year (e.g. FY2026) in the title row.`,
+            )}…) do not say which year they are in, and no fiscal year was found in the title, sheet name or file name. Put the fiscal year (e.g. FY2026) in the title row, or give it (the review's Fiscal year field, or --set fiscal_year=YYYY).`,
         ),
         headerEnd + 1,
         null,
@@ -527,8 +545,11 @@ function moreOfTheBudget(
   return out;
 }
 
+/** Where a value the user gave came from, as the analysis says it (`fiscalYear.source`, `currency.source`…). */
+const SET_SOURCE = 'what you set';
+
 /** Direction of lines whose row does not say: what the user set, else what the sheet's name says (`Recettes`), else expense. */
-function defaultDirection(set: string | undefined, sheetName: string | null): Direction {
+function defaultDirection(set: SetValues['direction'], sheetName: string | null): Direction {
   const fromSet = set === undefined ? null : set.trim().toLowerCase() === 'revenue' ? 'revenue' : directionOfText(set);
   return fromSet ?? (sheetName === null ? null : directionOfText(sheetName)) ?? 'expense';
 }
@@ -559,7 +580,8 @@ function fixedLabels(
     const b = best < 0 ? undefined : roles.dimensions[best];
     // People's names are never a budget category (and a list of them is personal data, found later).
     const people = ratio(profiles[d?.col ?? -1]?.personName ?? 0, profiles[d?.col ?? -1]?.nonEmpty ?? 0) >= 0.6;
-    if (d && !d.rowKey && !people && (b === undefined || (profiles[d.col]?.distinct ?? 0) >= (profiles[b.col]?.distinct ?? 0))) best = i;
+    if (d && !d.rowKey && !d.chosen && !people && (b === undefined || (profiles[d.col]?.distinct ?? 0) >= (profiles[b.col]?.distinct ?? 0)))
+      best = i;
   }
   const chosen = roles.dimensions[best];
   if (chosen === undefined) return fixed;

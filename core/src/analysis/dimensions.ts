@@ -8,7 +8,7 @@
  */
 import { matchHeader } from './fields.ts';
 import { cellText, normalizeHeader } from './normalize.ts';
-import type { ColumnMapping } from './mapping.ts';
+import type { ChosenRole, ColumnMapping } from './mapping.ts';
 import { type ColumnProfile, ratio } from './profile.ts';
 import { CODE_WORDS, FIGURE_WORDS, NOT_BUDGET_MEASURE } from './synonyms.ts';
 import type { CanonicalField, Direction, MappingEntry } from './types.ts';
@@ -23,6 +23,8 @@ export interface DimensionColumn {
   codeCol: number | undefined;
   /** A record key numbering the rows (`ID`): part of the identity only, never a line's category. */
   rowKey?: boolean | undefined;
+  /** A person said this column is a dimension (an override, or remembered): it stays one, never the category. */
+  chosen?: boolean | undefined;
 }
 
 /** Fields whose column may have a code twin. */
@@ -32,7 +34,11 @@ export interface LineRoles {
   dimensions: DimensionColumn[];
   /** Code column of a canonical field's code/name twin (the field's column then shows the name). */
   codeCols: Partial<Record<LabelField, number>>;
-  direction: { col: number; values: ReadonlyMap<string, Direction> } | null;
+  /**
+   * The direction column and what its values say: those of the sample, and each further value as the
+   * lines meet it (null: it says neither, the file's direction applies).
+   */
+  direction: { col: number; values: Map<string, Direction | null> } | null;
   /** A level column (Type = Département / Section / Article): rows of another level than `leaf` are group rows. */
   level: { col: number; leaf: string } | null;
   /** A column of `code name` labels whose codes nest (`01`, `011`, `0111`…): a row whose code begins the next row's is a group row. */
@@ -156,7 +162,7 @@ export function directionOfText(text: string): Direction | null {
 }
 
 /** One letter (`E`/`R`) or one word per cell: a direction column's value. */
-function directionOfCell(text: string): Direction | null {
+export function directionOfCell(text: string): Direction | null {
   const f = fold(text);
   if (EXPENSE_WORDS.has(f)) return 'expense';
   if (REVENUE_WORDS.has(f)) return 'revenue';
@@ -313,6 +319,34 @@ export function assignLineRoles(input: RolesInput): LineRoles {
   const rowKeys: DimensionColumn[] = [];
   const names = new Set<string>();
   let direction: LineRoles['direction'] = null;
+  const chosenDimensions = new Map<number, ChosenRole>();
+  for (const chosen of mapping.chosenRoles) {
+    const c = column(chosen.col);
+    if (chosen.role === 'dimension') {
+      chosenDimensions.set(c.col, chosen);
+      candidates.push(c);
+      continue;
+    }
+    const said = chosenSaid(chosen, c, 'the direction');
+    if (input.directionSet) {
+      ignore(c, `${said}, but the direction you set applies to every line`);
+      continue;
+    }
+    const values = new Map<string, Direction | null>();
+    for (const v of c.values) if (v !== '' && !values.has(v)) values.set(v, directionOfCell(v));
+    const neither = [...values].filter(([, d]) => d === null).map(([v]) => `"${v}"`);
+    direction = { col: c.col, values };
+    mapping.entries.push(
+      chosenEntry(
+        c,
+        'direction',
+        chosen,
+        neither.length === 0
+          ? said
+          : `${said}; ${neither.slice(0, 3).join(', ')} say${neither.length === 1 ? 's' : ''} neither expense nor revenue: those rows take the file's direction`,
+      ),
+    );
+  }
   const amountValues = mapping.fields.amount !== undefined ? valuesOf(sample, mapping.fields.amount) : null;
   const periodLike = [mapping.fields.period, mapping.fields.fiscal_year].filter((c): c is number => c !== undefined);
   const factors = amountFactors(sample, [...free], mapping.fields.amount);
@@ -420,6 +454,23 @@ export function assignLineRoles(input: RolesInput): LineRoles {
   }
   if (notesCol !== undefined && mapping.fields.notes !== undefined) pool.push(column(notesCol));
   pool.sort((a, b) => a.col - b.col);
+  // Two columns a person gave the same dimension are its code and its name, whatever their values say.
+  const byName = new Map<string, Column[]>();
+  for (const c of candidates) {
+    const chosen = chosenDimensions.get(c.col);
+    if (chosen === undefined) continue;
+    const name = chosen.name ?? dimensionName(c.header, c.col);
+    byName.set(name, [...(byName.get(name) ?? []), c]);
+  }
+  for (const group of byName.values()) {
+    if (group.length !== 2) continue;
+    const [a, b] = group as [Column, Column];
+    const code = a.codeLike !== b.codeLike ? (a.codeLike ? a : b) : averageLength(a.values) <= averageLength(b.values) ? a : b;
+    const name = code === a ? b : a;
+    used.add(a.col);
+    used.add(b.col);
+    twinOf.set(name.col, code.col);
+  }
   for (const code of pool) {
     if (!code.codeLike || used.has(code.col)) continue;
     let best: Column | null = null;
@@ -428,6 +479,9 @@ export function assignLineRoles(input: RolesInput): LineRoles {
       if (name === code || used.has(name.col) || name.codeLike || !name.textLike) continue;
       // Two columns already read as two fields (a project code beside a department) are not one twin.
       if (fieldCols.has(code.col) && fieldCols.has(name.col) && fieldCols.get(code.col) !== 'notes' && fieldCols.get(name.col) !== 'notes')
+        continue;
+      // A column a person called a dimension is not a field's code or name.
+      if ((chosenDimensions.has(code.col) && fieldCols.has(name.col)) || (chosenDimensions.has(name.col) && fieldCols.has(code.col)))
         continue;
       if (averageLength(name.values) <= averageLength(code.values)) continue;
       const sharesSubject = subjectWords(code.header).some((w) => subjectWords(name.header).includes(w));
@@ -501,27 +555,32 @@ export function assignLineRoles(input: RolesInput): LineRoles {
   for (const c of candidates) {
     if (taken.has(c.col) || twinCodes.has(c.col)) continue;
     const codeCol = twinOf.get(c.col);
-    const name = unique(dimensionName(codeCol !== undefined ? (labels[codeCol] ?? '') : c.header, c.col), names);
-    dimensions.push({ name, col: c.col, codeCol });
+    const chosen = chosenDimensions.get(c.col);
+    const chosenCode = codeCol === undefined ? undefined : chosenDimensions.get(codeCol);
+    const given = chosen?.name ?? chosenCode?.name ?? null;
+    const name = unique(given ?? dimensionName(codeCol !== undefined ? (labels[codeCol] ?? '') : c.header, c.col), names);
+    dimensions.push({ name, col: c.col, codeCol, ...(chosen || chosenCode ? { chosen: true } : {}) });
     taken.add(c.col);
     if (codeCol !== undefined) {
       taken.add(codeCol);
+      const codes = `"${labels[codeCol]}" holds the codes of "${c.header}" (one code for each name): they identify the lines`;
+      const code = column(codeCol);
       mapping.entries.push({
-        ...entry(
-          column(codeCol),
-          'dimension',
-          `"${labels[codeCol]}" holds the codes of "${c.header}" (one code for each name): they identify the lines`,
-        ),
+        ...(chosenCode
+          ? chosenEntry(code, 'dimension', chosenCode, `${chosenSaid(chosenCode, code, `the dimension "${name}"`)}; ${codes}`)
+          : entry(code, 'dimension', codes)),
         dimension: name,
         role: 'code',
       });
     }
     mapping.entries.push({
-      ...entry(
-        c,
-        'dimension',
-        `${describe(c)} classifies the lines (${c.profile.distinct} distinct values in the rows sampled): kept as the dimension "${name}", part of each line's identity`,
-      ),
+      ...(chosen
+        ? chosenEntry(c, 'dimension', chosen, `${chosenSaid(chosen, c, `the dimension "${name}"`)}, part of each line's identity`)
+        : entry(
+            c,
+            'dimension',
+            `${describe(c)} classifies the lines (${c.profile.distinct} distinct values in the rows sampled): kept as the dimension "${name}", part of each line's identity`,
+          )),
       dimension: name,
     });
   }
@@ -563,6 +622,18 @@ function unique(name: string, names: Set<string>): string {
 
 function entry(c: Column, field: MappingEntry['field'], reason: string): MappingEntry {
   return { field, column: c.col + 1, header: c.header, confidence: 0.9, method: 'values', reason, needsConfirmation: false };
+}
+
+/** The entry of a column a person mapped: as sure as their word. */
+function chosenEntry(c: Column, field: MappingEntry['field'], chosen: ChosenRole, reason: string): MappingEntry {
+  return { field, column: c.col + 1, header: c.header, confidence: 1, method: chosen.method, reason, needsConfirmation: false };
+}
+
+/** `you mapped "Fonds" to the dimension "fund"`, or the same remembered from an earlier import. */
+function chosenSaid(chosen: ChosenRole, c: Column, what: string): string {
+  return chosen.method === 'override'
+    ? `you mapped ${describe(c)} to ${what}`
+    : `remembered: ${describe(c)} was mapped to ${what} in an earlier import`;
 }
 
 /**

@@ -8,7 +8,7 @@
  * (no allocation per row), bigints beyond.
  */
 import { MAX_AMOUNT_MINOR, MAX_AMOUNT_TEXT } from '../budget/amounts.ts';
-import { type LineRoles, leadingCode } from './dimensions.ts';
+import { directionOfCell, type LineRoles, leadingCode } from './dimensions.ts';
 import { cellRef } from './issues.ts';
 import type { IssueList } from './issues.ts';
 import { type LabelInfo, LabelTable, NO_LABEL } from './labels.ts';
@@ -702,7 +702,14 @@ class LineExtractor {
     let direction = this.plan.direction;
     if (roles.direction !== null) {
       const text = labels.infoAt(roles.direction.col, row[roles.direction.col]).text;
-      direction = roles.direction.values.get(text) ?? direction;
+      const values = roles.direction.values;
+      let said = values.get(text);
+      // A value the sample did not hold (a revenue row past it) is read once, then remembered.
+      if (said === undefined) {
+        said = text === '' ? null : directionOfCell(text);
+        values.set(text, said);
+      }
+      direction = said ?? direction;
     }
     this.rowDirection = direction;
     let key = `${labels.keyOf(proj)}|${direction === 'revenue' ? 1 : 0}`;

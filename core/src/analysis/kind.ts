@@ -783,6 +783,7 @@ const NO_TITLES: ColumnMapping = {
   totalColumns: [],
   ignored: [],
   unknownColumns: [],
+  chosenRoles: [],
   measures: { plan: [], actual: [] },
 };
 

@@ -8,7 +8,7 @@ import { normalizeHeader } from './normalize.ts';
 import { headerPeriodInfo, isTotalHeader, type HeaderPeriod } from './period-columns.ts';
 import { type ColumnProfile, ratio } from './profile.ts';
 import { CODE_WORDS, FIGURE_WORDS, NOT_BUDGET_MEASURE } from './synonyms.ts';
-import type { CanonicalField, IgnoredColumn, MappingEntry, MappingMethod } from './types.ts';
+import type { CanonicalField, IgnoredColumn, MappingChoice, MappingEntry, MappingMethod } from './types.ts';
 import type { Row } from '../workbook.ts';
 
 export interface PeriodColumn {
@@ -29,6 +29,8 @@ export interface ColumnMapping {
   ignored: IgnoredColumn[];
   /** 0-based columns no field took (with or without a title): dimensions.ts decides what they are. */
   unknownColumns: number[];
+  /** Columns a person said are the direction or a dimension (an override, or remembered): dimensions.ts reads them so. */
+  chosenRoles: ChosenRole[];
   /**
    * The money columns by phase, for the kind detector and the reasons: `plan` (budget, adopted, voted,
    * draft, estimate: what is imported) and `actual` (actual, executed, result, variance: never imported).
@@ -37,14 +39,34 @@ export interface ColumnMapping {
   measures: { plan: number[]; actual: number[] };
 }
 
+/** A column a person mapped to the direction or to a dimension (by name, or null: named after its title). */
+export interface ChosenRole {
+  /** 0-based column. */
+  col: number;
+  role: 'direction' | 'dimension';
+  name: string | null;
+  method: 'override' | 'remembered';
+}
+
 export interface MappingInput {
   labels: readonly string[];
   headerCells: Row;
   profiles: readonly ColumnProfile[];
   fiscalYearStartMonth: number;
-  overrides?: Record<string, CanonicalField | null> | undefined;
-  remembered?: Record<string, CanonicalField | null> | undefined;
+  overrides?: Record<string, MappingChoice | null> | undefined;
+  remembered?: Record<string, MappingChoice | null> | undefined;
   confirmThreshold: number;
+}
+
+/** `dimension:fund` → `fund`; `dimension` → null (named after the column's title). */
+export function dimensionChoiceName(choice: MappingChoice): string | null {
+  if (!choice.startsWith('dimension:')) return null;
+  const name = normalizeHeader(choice.slice('dimension:'.length)).replace(/ /g, '_');
+  return name === '' ? null : name;
+}
+
+function isRoleChoice(choice: MappingChoice): choice is Exclude<MappingChoice, CanonicalField> {
+  return choice === 'direction' || choice === 'dimension' || choice.startsWith('dimension:');
 }
 
 interface Candidate {
@@ -55,7 +77,7 @@ interface Candidate {
   reason: string;
 }
 
-function lookup(table: Record<string, CanonicalField | null> | undefined, header: string): CanonicalField | null | undefined {
+function lookup(table: Record<string, MappingChoice | null> | undefined, header: string): MappingChoice | null | undefined {
   if (!table) return undefined;
   if (header in table) return table[header];
   const n = normalizeHeader(header);
@@ -217,6 +239,7 @@ export function mapColumns(input: MappingInput): ColumnMapping {
   const fields: Partial<Record<CanonicalField, number>> = {};
   const entries: MappingEntry[] = [];
   const ignored: IgnoredColumn[] = [];
+  const chosenRoles: ChosenRole[] = [];
   const assign = (c: Candidate) => {
     fields[c.field] = c.col;
     taken.add(c.col);
@@ -249,6 +272,11 @@ export function mapColumns(input: MappingInput): ColumnMapping {
           header: label,
           reason: method === 'override' ? 'you chose to ignore this column' : 'ignored, as remembered from an earlier import',
         });
+      } else if (isRoleChoice(field)) {
+        // One direction column; any number of dimensions. A second direction column is left to detection.
+        if (field === 'direction' && chosenRoles.some((r) => r.role === 'direction')) continue;
+        taken.add(col);
+        chosenRoles.push({ col, role: field === 'direction' ? 'direction' : 'dimension', name: dimensionChoiceName(field), method });
       } else if (fields[field] === undefined) {
         assign({
           field,
@@ -404,6 +432,7 @@ export function mapColumns(input: MappingInput): ColumnMapping {
     totalColumns,
     ignored,
     unknownColumns,
+    chosenRoles,
     measures: { plan: plan.sort((a, b) => a - b), actual },
   };
 }

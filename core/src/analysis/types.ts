@@ -5,6 +5,14 @@
 
 export type CanonicalField = 'department' | 'category' | 'period' | 'fiscal_year' | 'amount' | 'currency' | 'project' | 'owner' | 'notes';
 
+/**
+ * What a person may say a column holds (an override, or a remembered one): a canonical field, the
+ * line's `direction`, or a further `dimension` — named after the column's title (`dimension`) or as
+ * given (`dimension:fund`). Two columns given the same dimension are its code/name twin. `null` (in the
+ * tables below) ignores the column.
+ */
+export type MappingChoice = CanonicalField | 'direction' | 'dimension' | `dimension:${string}`;
+
 /** DESIGN §2 "File kinds". Only `budget` imports. */
 export type FileKind =
   | 'budget'
@@ -166,6 +174,22 @@ export interface Analysis {
   issues: Issue[];
   stats: AnalysisStats;
   notes: string[];
+  /** The values the user gave for what the file lacks (`--set`, the review's fields); `{}` when none. */
+  set: SetValues;
+  /**
+   * The department every line is given when no column says (DESIGN §2: the file is one unit's budget):
+   * what the user set, or the proposal from the title, sheet or file name (`department.proposed`), with
+   * where it came from; null when a column gives each row's department, or none was found.
+   */
+  department: WholeFileValue | null;
+  /** The same for the category (`category.proposed`: the amount column's title or the file name). */
+  category: WholeFileValue | null;
+}
+
+/** A value the whole file shares, and where it came from, in words (`what you set`, `the title above the table`). */
+export interface WholeFileValue {
+  value: string;
+  source: string;
 }
 
 export interface AnalyzeOptions {
@@ -176,9 +200,9 @@ export interface AnalyzeOptions {
   /** Currency when the file names none; default USD. */
   defaultCurrency?: string;
   /** header text (normalized or as written) → field, or null to ignore the column. Wins over everything. */
-  mappingOverrides?: Record<string, CanonicalField | null>;
+  mappingOverrides?: Record<string, MappingChoice | null>;
   /** Mappings remembered from earlier imports (per source, then per org); they win over detection. */
-  rememberedMappings?: Record<string, CanonicalField | null>;
+  rememberedMappings?: Record<string, MappingChoice | null>;
   /** Extract lines even when the file does not look like a budget (the user overrides the kind, with a reason). */
   treatAsBudget?: boolean;
   /** Confidence below which a mapping needs confirmation; default 0.7. */
