@@ -173,7 +173,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--sheet <name>', 'import this sheet instead of letting Budget Sync choose')
     .option(
       '--map <header=field>',
-      'map a column yourself, e.g. "Zorgl=amount" or "Comments=ignore" (repeatable; remembered for the org)',
+      'map a column yourself, e.g. "Zorgl=amount", "Fonds=dimension:fund", "Side=direction" or "Comments=ignore" (repeatable; remembered for the org)',
       collect,
       [],
     )

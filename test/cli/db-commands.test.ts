@@ -556,3 +556,100 @@ describe('users add, list and remove (issue 15)', () => {
     expect(later.listAfter.stdout).not.toContain('Dana@Example.com');
   });
 });
+
+describe('--set and --map to the direction and a dimension (issue 12)', () => {
+  // One unit's grant budget: no department column, years counted from the first, and a "Side" column that
+  // detection does not read as the direction (a row that says neither).
+  const grant = (travel: string) =>
+    file(
+      `grant-${travel}.csv`,
+      [
+        'Category,Side,Fund Ref,Year 1,Year 2',
+        `Travel,Expense,F-1,${travel},200.00`,
+        'Fees,Revenue,F-1,50.00,60.00',
+        'Other,n/a,F-2,5.00,6.00',
+      ].join('\n'),
+    );
+  let first: Run;
+  let r: Record<'again' | 'show' | 'badSet' | 'badMap', Run>;
+  beforeAll(async () => {
+    first = await run([
+      'import',
+      grant('100.00'),
+      '--org',
+      beta,
+      '--set',
+      'department=Research',
+      '--set',
+      'fiscal_year=FY2030',
+      '--map',
+      'Side=direction',
+      '--map',
+      'Fund Ref=dimension:fund',
+      '--accept-warnings',
+      '--json',
+    ]);
+    const id = String(json(first).importId);
+    r = await all({
+      // The same layout again, with no --map: the remembered choices read it the same way.
+      again: run([
+        'import',
+        grant('110.00'),
+        '--org',
+        beta,
+        '--set',
+        'department=Research',
+        '--set',
+        'fiscal_year=2030',
+        '--accept-warnings',
+        '--json',
+      ]),
+      show: run(['imports', 'show', id]),
+      badSet: run(['import', grant('100.00'), '--org', beta, '--set', 'fiscal_year=20x6', '--json']),
+      badMap: run(['import', grant('100.00'), '--org', beta, '--map', 'Side=sideways', '--json']),
+    });
+  });
+
+  it('imports with the values set and the columns mapped, and remembers the mappings', async () => {
+    expect(first.status).toBe(0);
+    expect(json(first)).toMatchObject({ status: 'succeeded', counts: { inserted: 6 } });
+    const lines = await sql.query(
+      `SELECT category, period, direction, dimensions FROM budget_lines WHERE org_id = $1 AND department = 'Research' ORDER BY category, period`,
+      [beta],
+    );
+    expect(lines.rows.map((l) => [l.category, l.period, l.direction, l.dimensions])).toEqual([
+      ['Fees', 'FY2030', 'revenue', { fund: 'F-1' }],
+      ['Fees', 'FY2031', 'revenue', { fund: 'F-1' }],
+      ['Other', 'FY2030', 'expense', { fund: 'F-2' }],
+      ['Other', 'FY2031', 'expense', { fund: 'F-2' }],
+      ['Travel', 'FY2030', 'expense', { fund: 'F-1' }],
+      ['Travel', 'FY2031', 'expense', { fund: 'F-1' }],
+    ]);
+    const memory = await sql.query(`SELECT header, field FROM remembered_mappings WHERE org_id = $1 AND header IN ('side', 'fund ref')`, [
+      beta,
+    ]);
+    expect(memory.rows.sort((a, b) => a.header.localeCompare(b.header))).toEqual([
+      { header: 'fund ref', field: 'dimension:fund' },
+      { header: 'side', field: 'direction' },
+    ]);
+  });
+
+  it('the same layout again is read the same way without --map: only the changed amount updates', () => {
+    expect(r.again.status).toBe(0);
+    expect(json(r.again)).toMatchObject({ status: 'succeeded', counts: { inserted: 0, updated: 1, unchanged: 5 } });
+  });
+
+  it('imports show lists the values set', () => {
+    expect(r.show.status).toBe(0);
+    expect(r.show.stdout).toMatch(/Set: +department=Research, fiscal_year=2030\n/);
+  });
+
+  it('a value or a mapping it cannot take: exit 2, saying what it takes', () => {
+    expect(r.badSet.status).toBe(2);
+    expect(json(r.badSet)).toMatchObject({ error: { message: '--set fiscal_year must be a year such as 2026 or FY2026, not "20x6".' } });
+    expect(r.badMap.status).toBe(2);
+    expect(json(r.badMap)).toMatchObject({
+      error: { code: 'input.invalid', message: expect.stringMatching(/"sideways" is not a budget field/) },
+    });
+  });
+});

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
-import { type Analysis, type CanonicalField, type SetValues, analyzeWorkbook, isFileReadError, normalizeHeader } from '@budget-sync/core';
+import { type Analysis, type MappingChoice, type SetValues, analyzeWorkbook, isFileReadError, normalizeHeader } from '@budget-sync/core';
 import { readWorkbook } from '@budget-sync/core/readers';
 import { applyImport, getOrganization, loadRememberedMappings, parseField, rememberMappings } from '@budget-sync/db';
 import { importDiff } from '@budget-sync/core';
@@ -34,8 +34,8 @@ export interface ImportFlags {
 }
 
 /** "Header=field" choices; the last "=" splits, since a header may hold one and a field never does. */
-export function parseMapFlags(entries: readonly string[]): Record<string, CanonicalField | null> {
-  const choices: Record<string, CanonicalField | null> = {};
+export function parseMapFlags(entries: readonly string[]): Record<string, MappingChoice | null> {
+  const choices: Record<string, MappingChoice | null> = {};
   for (const entry of entries) {
     const at = entry.lastIndexOf('=');
     const header = at < 0 ? '' : entry.slice(0, at).trim();
@@ -48,7 +48,7 @@ export function parseMapFlags(entries: readonly string[]): Record<string, Canoni
 export async function importCommand(path: string, flags: ImportFlags): Promise<number> {
   const file = basename(path);
   let mode: 'merge' | 'replace';
-  let choices: Record<string, CanonicalField | null>;
+  let choices: Record<string, MappingChoice | null>;
   let fysm: number | undefined;
   let set: SetValues = {};
   try {
@@ -88,7 +88,7 @@ export async function importCommand(path: string, flags: ImportFlags): Promise<n
     const org = await getOrganization(db.pool, flags.org);
     const remembered = await loadRememberedMappings(db.pool, org.id);
     // Keyed as written and normalized: the analysis matches a header either way.
-    const overrides: Record<string, CanonicalField | null> = {};
+    const overrides: Record<string, MappingChoice | null> = {};
     for (const [header, field] of Object.entries(choices)) {
       overrides[header] = field;
       overrides[normalizeHeader(header)] = field;
@@ -173,9 +173,9 @@ export async function importCommand(path: string, flags: ImportFlags): Promise<n
 }
 
 /** The --map choices a column took. One that none took is reported on stderr (it may be a typo) and not remembered. */
-function usedChoices(choices: Record<string, CanonicalField | null>, analysis: Analysis): Record<string, CanonicalField | null> {
+function usedChoices(choices: Record<string, MappingChoice | null>, analysis: Analysis): Record<string, MappingChoice | null> {
   const headers = new Set([...analysis.mapping, ...analysis.ignoredColumns].map((m) => normalizeHeader(m.header)));
-  const used: Record<string, CanonicalField | null> = {};
+  const used: Record<string, MappingChoice | null> = {};
   for (const [header, field] of Object.entries(choices)) {
     if (headers.has(normalizeHeader(header))) used[header] = field;
     else

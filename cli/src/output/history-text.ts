@@ -37,6 +37,8 @@ export function formatImportDetail(d: ImportDetail): string {
     `${d.fileName} (sha256 ${d.sha256.slice(0, 16)}…), ${d.kind}${d.overrideKindReason ? `, imported as a budget because: ${d.overrideKindReason}` : ''}`,
   ]);
   rows.push(['Mode:', d.mode]);
+  const set = Object.entries(d.set);
+  if (set.length > 0) rows.push(['Set:', set.map(([field, value]) => `${field}=${value}`).join(', ')]);
   rows.push([
     'Counts:',
     `${d.counts.inserted} inserted, ${d.counts.updated} updated, ${d.counts.removed} removed, ${d.counts.unchanged} unchanged`,

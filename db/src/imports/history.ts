@@ -3,7 +3,7 @@
  * long it took, and why not when it did not land), plus the original file while it is retained.
  */
 import { gunzipSync } from 'node:zlib';
-import type { Analysis, ImportCounts, Issue } from '@budget-sync/core';
+import type { Analysis, ImportCounts, Issue, SetValues } from '@budget-sync/core';
 import type pg from 'pg';
 import { type DepartmentLimit, departmentFilter } from '../departments.ts';
 import { DomainError } from '../errors.ts';
@@ -73,6 +73,8 @@ export async function insertHistory(client: pg.PoolClient, h: HistoryInsert): Pr
 }
 
 export interface ImportRecord extends ImportFacts {
+  /** The values the importer gave for what the file lacked (`--set`, the API's `set`, the review's fields); `{}` when none. */
+  set: SetValues;
   createdAt: string;
   revertedAt: string | null;
   revertedBy: string | null;
@@ -87,6 +89,7 @@ export interface ImportDetail extends ImportRecord {
 
 const RECORD_COLUMNS = `h.id, h.org_id, h.actor, h.source, h.source_id, h.file_name, h.sha256, h.kind, h.override_kind_reason, h.mode,
   h.status, h.reason, h.inserted, h.updated, h.unchanged, h.removed, h.duration_ms, h.created_at, h.reverted_at, h.reverted_by,
+  coalesce(h.analysis->'set', '{}'::jsonb) AS set_values,
   CASE WHEN f.expires_at > now() THEN f.expires_at END AS file_kept_until`;
 
 interface RecordRow {
@@ -107,6 +110,7 @@ interface RecordRow {
   unchanged: number;
   removed: number;
   duration_ms: number;
+  set_values: SetValues;
   created_at: Date;
   reverted_at: Date | null;
   reverted_by: string | null;
@@ -129,6 +133,7 @@ function toRecord(r: RecordRow): ImportRecord {
     reason: r.reason,
     counts: { inserted: r.inserted, updated: r.updated, unchanged: r.unchanged, removed: r.removed },
     durationMs: r.duration_ms,
+    set: r.set_values,
     createdAt: r.created_at.toISOString(),
     revertedAt: r.reverted_at?.toISOString() ?? null,
     revertedBy: r.reverted_by,
