@@ -182,7 +182,7 @@ export interface paths {
         put?: never;
         /**
          * Analyze a spreadsheet and preview the import
-         * @description Reads the spreadsheet with the organization's fiscal-year start, base currency and remembered mappings, and compares it with the stored budget. Writes nothing.
+         * @description Reads the spreadsheet with the organization's fiscal-year start, base currency and remembered mappings, and the values `set` gives for what the file lacks (a department for a file that is one unit's budget…), and compares it with the stored budget. Writes nothing.
          */
         post: operations["analyzeFile"];
         delete?: never;
@@ -202,7 +202,7 @@ export interface paths {
         put?: never;
         /**
          * Import a spreadsheet
-         * @description Analyzes as /api/excel/analyze does and applies the plan in one transaction (serialized per organization), recording history with source `api` and the API key's name as actor. Mapping overrides the import used are remembered for the organization.
+         * @description Analyzes as /api/excel/analyze does (with the same `set` values) and applies the plan in one transaction (serialized per organization), recording history with source `api`, the API key's name as actor, and the values set. Mapping overrides the import used are remembered for the organization.
          */
         post: operations["importFile"];
         delete?: never;
@@ -502,10 +502,20 @@ export interface components {
             signInUrl: string;
         };
         Analysis: {
+            /** @description The category of every line when no column gives it: what was set, or the proposal (`category.proposed`), with its source */
+            category: {
+                source: string;
+                value: string;
+            } | null;
             currency: {
                 source: string;
                 value: string;
             };
+            /** @description The department of every line when no column gives it (the file is one unit's budget): what was set, or the proposal (`department.proposed`), with its source */
+            department: {
+                source: string;
+                value: string;
+            } | null;
             file: string;
             fiscalYear: {
                 source: string | null;
@@ -592,6 +602,15 @@ export interface components {
                 role?: "code";
             }[];
             notes: string[];
+            /**
+             * @description The values given for what the file lacks (normalized); {} when none
+             * @example {
+             *       "department": "Research"
+             *     }
+             */
+            set: {
+                [key: string]: string;
+            };
             sheet: string | null;
             sheets: {
                 chosen: boolean;
@@ -1083,6 +1102,16 @@ export interface components {
             reason: string | null;
             revertedAt: string | null;
             revertedBy: string | null;
+            /**
+             * @description The values the importer gave for what the file lacked (`set`, `--set`, the review's fields); {} when none
+             * @example {
+             *       "department": "Research",
+             *       "fiscal_year": "2026"
+             *     }
+             */
+            set: {
+                [key: string]: string;
+            };
             sha256: string;
             source: string;
             sourceId: string | null;
@@ -1263,21 +1292,44 @@ export interface components {
             /** @enum {string} */
             status: "reverted";
         };
+        /**
+         * @description Values the file lacks, for every line: `department` (a file that is one unit's budget), `category`, `fiscal_year` (`2026` or `FY2026`: months without a year, or the first of `Year 1`, `Year 2`…), `currency` (three letters) or `direction` (`expense` or `revenue`). A value is never blank.
+         * @example {
+         *       "department": "Research",
+         *       "fiscal_year": "2026"
+         *     }
+         */
+        SetValues: {
+            /** @example Travel */
+            category?: string;
+            /** @example EUR */
+            currency?: string;
+            /** @example Marketing */
+            department?: string;
+            /** @example revenue */
+            direction?: string;
+            /** @example 2026 */
+            fiscal_year?: string;
+        };
         SheetValuesAnalyzeRequest: {
             /** @description Range.getDisplayValues(), same shape */
             displayValues?: string[][];
             /** @description The spreadsheet name, for history and messages */
             fileName?: string;
             /**
-             * @description Column header → budget field, or null to ignore the column. Wins over detection; remembered for the organization once an import goes ahead.
+             * @description Column header → budget field, `direction`, `dimension` (named after the column) or `dimension:NAME` (two columns given one dimension are its code and its name), or null to ignore the column. Wins over detection; remembered for the organization once an import goes ahead.
              * @example {
              *       "Zorgl": "amount",
+             *       "Fund Code": "dimension:fund",
+             *       "Fund Name": "dimension:fund",
+             *       "Side": "direction",
              *       "Comments": null
              *     }
              */
             mappingOverrides?: {
-                [key: string]: "department" | "category" | "period" | "fiscal_year" | "amount" | "currency" | "project" | "owner" | "notes" | null;
+                [key: string]: ("department" | "category" | "period" | "fiscal_year" | "amount" | "currency" | "project" | "owner" | "notes" | "direction" | "dimension") | string | null;
             };
+            set?: components["schemas"]["SetValues"];
             sheet?: string;
             /** @example FY2026 Budget */
             sheetName: string;
@@ -1292,14 +1344,17 @@ export interface components {
             /** @description The spreadsheet name, for history and messages */
             fileName?: string;
             /**
-             * @description Column header → budget field, or null to ignore the column. Wins over detection; remembered for the organization once an import goes ahead.
+             * @description Column header → budget field, `direction`, `dimension` (named after the column) or `dimension:NAME` (two columns given one dimension are its code and its name), or null to ignore the column. Wins over detection; remembered for the organization once an import goes ahead.
              * @example {
              *       "Zorgl": "amount",
+             *       "Fund Code": "dimension:fund",
+             *       "Fund Name": "dimension:fund",
+             *       "Side": "direction",
              *       "Comments": null
              *     }
              */
             mappingOverrides?: {
-                [key: string]: "department" | "category" | "period" | "fiscal_year" | "amount" | "currency" | "project" | "owner" | "notes" | null;
+                [key: string]: ("department" | "category" | "period" | "fiscal_year" | "amount" | "currency" | "project" | "owner" | "notes" | "direction" | "dimension") | string | null;
             };
             /**
              * @description merge (the default): add and update lines; replace: also remove lines of the same fiscal years × departments that the file lacks
@@ -1310,6 +1365,7 @@ export interface components {
             overrideKind?: boolean;
             /** @description Why the kind is overridden; recorded in history */
             reason?: string;
+            set?: components["schemas"]["SetValues"];
             sheet?: string;
             /** @example FY2026 Budget */
             sheetName: string;
@@ -2230,6 +2286,8 @@ export interface operations {
                     file: string;
                     /** @description JSON object: header → field or null */
                     mappingOverrides?: string;
+                    /** @description JSON object of the values the file lacks: {"department", "category", "fiscal_year", "currency", "direction"} (see SetValues) */
+                    set?: string;
                     /** @description Analyze this sheet instead of letting Budget Sync choose */
                     sheet?: string;
                 };
@@ -2354,6 +2412,8 @@ export interface operations {
                     overrideKind?: "true" | "false";
                     /** @description Why the kind is overridden; recorded in history */
                     reason?: string;
+                    /** @description JSON object of the values the file lacks: {"department", "category", "fiscal_year", "currency", "direction"} (see SetValues) */
+                    set?: string;
                     /** @description Analyze this sheet instead of letting Budget Sync choose */
                     sheet?: string;
                 };

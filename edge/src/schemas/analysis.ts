@@ -3,7 +3,7 @@
  * prints (core/src/analysis/types.ts), described for the OpenAPI document.
  */
 import { z } from '@hono/zod-openapi';
-import { FILE_KINDS, type FileKind } from '@budget-sync/core';
+import { checkSetValues, FILE_KINDS, type FileKind, SET_EXAMPLE, SETTABLE_FIELDS, type SettableField } from '@budget-sync/core';
 import { MoneySchema } from './common.ts';
 
 export const FIELD_NAMES = ['department', 'category', 'period', 'fiscal_year', 'amount', 'currency', 'project', 'owner', 'notes'] as const;
@@ -22,6 +22,44 @@ export const IssueSchema = z
 
 /** A mapped column is a canonical field, the direction, or a further named dimension (DESIGN §3). */
 const MappingFieldSchema = z.enum([...FIELD_NAMES, 'direction', 'dimension']);
+
+/**
+ * What a person may map a column to: a canonical field, `direction`, `dimension` (named after the
+ * column) or `dimension:NAME`; two columns given one dimension are its code and its name.
+ */
+export const MappingChoiceSchema = z.union([
+  MappingFieldSchema,
+  z
+    .string()
+    .max(200)
+    .regex(/^dimension:\s*\S/, 'must be a field, direction, dimension, or dimension:NAME')
+    .openapi({ description: 'dimension:NAME — a further dimension by that name', example: 'dimension:fund' }),
+]);
+
+/**
+ * Values the file lacks (DESIGN §3 `--set`): each checked as the CLI checks it (core's checkSetValues),
+ * a wrong one refused naming its field (`set.fiscal_year`); the analysis gets them normalized (`FY2026`
+ * → `2026`, `eur` → `EUR`).
+ */
+export const SetValuesSchema = z
+  .object(
+    Object.fromEntries(SETTABLE_FIELDS.map((f) => [f, z.string().max(1000).optional().openapi({ example: SET_EXAMPLE[f] })])) as Record<
+      SettableField,
+      z.ZodOptional<z.ZodString>
+    >,
+  )
+  .strict()
+  .superRefine((given, ctx) => {
+    for (const p of checkSetValues(given, 'refuse').problems) ctx.addIssue({ code: 'custom', path: [p.field], message: p.message });
+  })
+  .transform((given) => checkSetValues(given, 'refuse').set)
+  .openapi('SetValues', {
+    description:
+      "Values the file lacks, for every line: `department` (a file that is one unit's budget), `category`, `fiscal_year` (`2026` or `FY2026`: months without a year, or the first of `Year 1`, `Year 2`…), `currency` (three letters) or `direction` (`expense` or `revenue`). A value is never blank.",
+    example: { department: 'Research', fiscal_year: '2026' },
+  });
+
+const WholeFileValueSchema = z.object({ value: z.string(), source: z.string() });
 
 const MappingEntrySchema = z.object({
   field: MappingFieldSchema,
@@ -91,6 +129,17 @@ export const AnalysisSchema = z
       warnings: z.number().int(),
     }),
     notes: z.array(z.string()),
+    set: z
+      .record(z.string(), z.string())
+      .openapi({ description: 'The values given for what the file lacks (normalized); {} when none', example: { department: 'Research' } }),
+    department: WholeFileValueSchema.nullable().openapi({
+      description:
+        "The department of every line when no column gives it (the file is one unit's budget): what was set, or the proposal (`department.proposed`), with its source",
+    }),
+    category: WholeFileValueSchema.nullable().openapi({
+      description:
+        'The category of every line when no column gives it: what was set, or the proposal (`category.proposed`), with its source',
+    }),
   })
   .openapi('Analysis');
 

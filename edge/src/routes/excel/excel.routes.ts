@@ -7,13 +7,13 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import { guard, json, problem, problems } from '../../openapi/contract.ts';
-import { AnalysisSchema, FieldSchema, ImportCountsSchema, IssueSchema } from '../../schemas/analysis.ts';
+import { AnalysisSchema, ImportCountsSchema, IssueSchema, MappingChoiceSchema, SetValuesSchema } from '../../schemas/analysis.ts';
 import { MoneySchema } from '../../schemas/common.ts';
 
-const MappingOverridesSchema = z.record(z.string().max(500), FieldSchema.nullable()).openapi({
+const MappingOverridesSchema = z.record(z.string().max(500), MappingChoiceSchema.nullable()).openapi({
   description:
-    'Column header → budget field, or null to ignore the column. Wins over detection; remembered for the organization once an import goes ahead.',
-  example: { Zorgl: 'amount', Comments: null },
+    'Column header → budget field, `direction`, `dimension` (named after the column) or `dimension:NAME` (two columns given one dimension are its code and its name), or null to ignore the column. Wins over detection; remembered for the organization once an import goes ahead.',
+  example: { Zorgl: 'amount', 'Fund Code': 'dimension:fund', 'Fund Name': 'dimension:fund', Side: 'direction', Comments: null },
 });
 
 /** A form field holding JSON (multipart cannot nest objects). */
@@ -51,12 +51,17 @@ const sheetValuesFields = {
   fileName: z.string().max(255).optional().openapi({ description: 'The spreadsheet name, for history and messages' }),
   sheet: z.string().max(200).optional(),
   mappingOverrides: MappingOverridesSchema.optional(),
+  set: SetValuesSchema.optional(),
 };
 
 const analyzeFormFields = {
   file: FileField,
   sheet: z.string().max(200).optional().openapi({ description: 'Analyze this sheet instead of letting Budget Sync choose' }),
   mappingOverrides: jsonText(MappingOverridesSchema, 'JSON object: header → field or null').optional(),
+  set: jsonText(
+    SetValuesSchema,
+    'JSON object of the values the file lacks: {"department", "category", "fiscal_year", "currency", "direction"} (see SetValues)',
+  ).optional(),
 };
 
 // Optional, with the default in words: zod's .default() makes the document list the field as required,
@@ -168,8 +173,9 @@ export const analyze = createRoute({
   tags: ['Spreadsheets'],
   summary: 'Analyze a spreadsheet and preview the import',
   description:
-    "Reads the spreadsheet with the organization's fiscal-year start, base currency and remembered mappings, and compares it " +
-    'with the stored budget. Writes nothing.',
+    "Reads the spreadsheet with the organization's fiscal-year start, base currency and remembered mappings, and the values " +
+    "`set` gives for what the file lacks (a department for a file that is one unit's budget…), and compares it with the stored " +
+    'budget. Writes nothing.',
   ...guard('imports:read', { gzip: true }),
   request: { body: spreadsheetBody(AnalyzeJson, AnalyzeForm) },
   responses: {
@@ -199,8 +205,9 @@ export const importSpreadsheet = createRoute({
   tags: ['Spreadsheets'],
   summary: 'Import a spreadsheet',
   description:
-    'Analyzes as /api/excel/analyze does and applies the plan in one transaction (serialized per organization), recording history ' +
-    "with source `api` and the API key's name as actor. Mapping overrides the import used are remembered for the organization.",
+    'Analyzes as /api/excel/analyze does (with the same `set` values) and applies the plan in one transaction (serialized per ' +
+    "organization), recording history with source `api`, the API key's name as actor, and the values set. Mapping overrides the " +
+    'import used are remembered for the organization.',
   ...guard('imports:write', { gzip: true }),
   request: { body: spreadsheetBody(ImportJson, ImportForm) },
   responses: {

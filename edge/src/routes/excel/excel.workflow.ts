@@ -14,8 +14,11 @@ import {
   type ImportPlan,
   type Issue,
   importDiff,
+  type MappingChoice,
+  mappingChoiceOf,
   normalizeHeader,
   planCounts,
+  type SetValues,
   withoutNul,
 } from '@budget-sync/core';
 import { type ReadOptions, workbookFromSheetValues } from '@budget-sync/core/readers';
@@ -45,12 +48,18 @@ export interface Spreadsheet {
   analyze(read: ReadOptions, options: AnalyzeOptions): Promise<Analysis>;
   sheet: string | undefined;
   mappingOverrides: MappingMemory;
+  /** Values the file lacks, checked and normalized (the routes' SetValuesSchema, the console's form). */
+  set: SetValues;
 }
+
+/** A mapping choice as a request may write it (`dimension:Fund Code`). */
+type ChoiceText = CanonicalField | 'direction' | 'dimension' | string;
 
 export interface UploadFields {
   file: File;
   sheet?: string | undefined;
-  mappingOverrides?: Record<string, CanonicalField | null> | undefined;
+  mappingOverrides?: Record<string, ChoiceText | null> | undefined;
+  set?: SetValues | undefined;
 }
 
 export interface SheetValuesFields {
@@ -59,7 +68,18 @@ export interface SheetValuesFields {
   displayValues?: string[][] | undefined;
   fileName?: string | undefined;
   sheet?: string | undefined;
-  mappingOverrides?: Record<string, CanonicalField | null> | undefined;
+  mappingOverrides?: Record<string, ChoiceText | null> | undefined;
+  set?: SetValues | undefined;
+}
+
+/** The request's choices as the analysis and the memory take them (`dimension:Fund Code` → `dimension:fund_code`). */
+function choicesOf(given: Record<string, ChoiceText | null> | undefined): MappingMemory {
+  const out: MappingMemory = {};
+  for (const [header, text] of Object.entries(given ?? {})) {
+    const choice: MappingChoice | null = text === null ? null : mappingChoiceOf(text);
+    if (text === null || choice !== null) out[header] = choice;
+  }
+  return out;
 }
 
 function isSheetValues(body: object): body is SheetValuesFields {
@@ -94,7 +114,8 @@ async function fromUpload(form: UploadFields, analyzer: Analyzer): Promise<Sprea
       return done.analysis;
     },
     sheet: form.sheet,
-    mappingOverrides: form.mappingOverrides ?? {},
+    mappingOverrides: choicesOf(form.mappingOverrides),
+    set: form.set ?? {},
   };
   return sheet;
 }
@@ -107,7 +128,8 @@ function fromSheetValues(body: SheetValuesFields): Spreadsheet {
     bytes: new TextEncoder().encode(JSON.stringify({ sheetName: body.sheetName, values: body.values, displayValues: body.displayValues })),
     analyze: async (read, options) => analyzeWorkbook(workbookFromSheetValues(input, read), options),
     sheet: body.sheet,
-    mappingOverrides: body.mappingOverrides ?? {},
+    mappingOverrides: choicesOf(body.mappingOverrides),
+    set: body.set ?? {},
   };
 }
 
@@ -117,7 +139,7 @@ export interface OrgAnalysis {
   usedOverrides: MappingMemory;
 }
 
-/** Analyses with the organization's fiscal-year start, base currency and remembered mappings. */
+/** Analyses with the organization's fiscal-year start, base currency and remembered mappings, and the values set. */
 export async function analyzeForOrg(
   db: Database,
   orgId: string,
@@ -137,6 +159,7 @@ export async function analyzeForOrg(
     defaultCurrency: org.baseCurrency,
     rememberedMappings: remembered,
     mappingOverrides: overrides,
+    set: sheet.set,
     ...(sheet.sheet !== undefined ? { sheet: sheet.sheet } : {}),
     ...(treatAsBudget ? { treatAsBudget: true } : {}),
   });

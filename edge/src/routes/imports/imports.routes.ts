@@ -27,6 +27,10 @@ export const ImportRecordSchema = z
     reason: z.string().nullable(),
     counts: ImportCountsSchema,
     durationMs: z.number(),
+    set: z.record(z.string(), z.string()).openapi({
+      description: "The values the importer gave for what the file lacked (`set`, `--set`, the review's fields); {} when none",
+      example: { department: 'Research', fiscal_year: '2026' },
+    }),
     createdAt: z.string(),
     revertedAt: z.string().nullable(),
     revertedBy: z.string().nullable(),
