@@ -4,7 +4,7 @@
  * revert, a hint that the preview needs updating — and every page works without it.
  */
 
-export const ASSETS_VERSION = '1';
+export const ASSETS_VERSION = '2';
 export const CSS_PATH = `/console/assets/console.css?v=${ASSETS_VERSION}`;
 export const JS_PATH = `/console/assets/console.js?v=${ASSETS_VERSION}`;
 
@@ -124,6 +124,11 @@ code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monosp
 .pill-list { display: flex; flex-wrap: wrap; gap: 6px; padding: 0; margin: 0; list-style: none; }
 .pill-list li { background: var(--quiet-bg); border-radius: 999px; padding: 1px 10px; font-size: .85rem; }
 .stale { outline: 2px solid var(--focus); }
+.fields.values { align-items: flex-start; }
+.fields.values .field { flex: 1 1 260px; }
+.field-error { color: var(--bad); font-weight: 600; margin: 4px 0 0; }
+input[aria-invalid="true"] { border-color: var(--bad); box-shadow: 0 0 0 1px var(--bad); }
+.field .hint .badge { margin-right: 4px; }
 .vh { position: absolute !important; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
 @media (max-width: 640px) {
   .top-inner { padding: 8px 12px; gap: 6px 10px; }
@@ -190,13 +195,15 @@ export const CONSOLE_JS = `
       if (!window.confirm(form.getAttribute('data-confirm'))) e.preventDefault();
     });
   });
-  // A changed mapping makes the preview stale: say so next to the button that refreshes it.
-  document.querySelectorAll('[data-mapping] select').forEach(function (select) {
-    select.addEventListener('change', function () {
-      var button = document.querySelector('[data-refresh]');
-      var note = document.querySelector('[data-stale-note]');
-      if (button) button.classList.add('stale');
-      if (note) note.hidden = false;
+  // A changed mapping or value makes the preview stale: say so next to the button of its section that refreshes it.
+  document.querySelectorAll('[data-stale-scope]').forEach(function (scope) {
+    var mark = function () {
+      scope.querySelectorAll('[data-refresh]').forEach(function (b) { b.classList.add('stale'); });
+      scope.querySelectorAll('[data-stale-note]').forEach(function (n) { n.hidden = false; });
+    };
+    scope.querySelectorAll('select, input[type=text]').forEach(function (field) {
+      field.addEventListener('change', mark);
+      field.addEventListener('input', mark);
     });
   });
   // Buttons show that a long request is under way (analysing a big file takes a moment).

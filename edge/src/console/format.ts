@@ -64,6 +64,8 @@ export const FIELD_LABEL: Record<string, string> = {
   project: 'Project',
   owner: 'Owner',
   notes: 'Notes',
+  direction: 'Direction (expense or revenue)',
+  dimension: 'Dimension',
 };
 
 export const MONTHS = [

@@ -110,6 +110,13 @@ ${d.reason ? html`<div class="notice ${d.status === 'failed' ? 'error' : 'warn'}
       : ''
   }</dd>
 <dt>Mode</dt><dd>${d.mode}</dd>
+${
+  Object.keys(d.set).length > 0
+    ? html`<dt>Values set</dt><dd id="detail-set">${Object.entries(d.set).map(
+        ([field, value], i) => html`${i > 0 ? ', ' : ''}${FIELD_LABEL[field] ?? field}: <strong>${value}</strong>`,
+      )}</dd>`
+    : ''
+}
 <dt>Changes</dt><dd id="detail-counts">${count(n.inserted, 'new line')}, ${count(n.updated, 'changed line')}, ${count(n.unchanged, 'unchanged line')}, ${count(n.removed, 'removed line')}</dd>
 <dt>Took</dt><dd>${duration(d.durationMs)}</dd>
 ${a ? html`<dt>Sheet</dt><dd>${a.sheet ?? '—'}${a.headerRow !== null ? `, header on row ${a.headerRow}` : ''} (${a.layout})</dd><dt>Rows</dt><dd>${count(a.stats.rows, 'row')} → ${count(a.stats.lines, 'line')}</dd>` : ''}

@@ -1,17 +1,28 @@
 /**
- * The upload flow: analyse an upload (or the same file again with changed mappings) into a review, then
- * import it on confirmation. The file travels inside the review form (base64), so the server keeps
- * nothing between the two steps and any instance can answer either. Analysis, diff and import are the
- * API's own workflow (routes/excel/excel.workflow.ts), with `console` as the history's source.
+ * The upload flow: analyse an upload (or the same file again with changed mappings or values) into a
+ * review, then import it on confirmation. The file travels inside the review form (base64), so the server
+ * keeps nothing between the two steps and any instance can answer either. Analysis, diff and import are
+ * the API's own workflow (routes/excel/excel.workflow.ts), with `console` as the history's source. The
+ * values the file lacks (`set.*` fields: a department for one unit's budget, the first year…) are checked
+ * as every door checks them (core's checkSetValues); a confirmation whose values differ from those the
+ * preview showed shows the preview again instead of importing what nobody saw.
  */
-import { isFileReadError } from '@budget-sync/core';
-import { FIELDS, type MappingMemory } from '@budget-sync/db';
+import { checkSetValues, isFileReadError, mappingChoiceOf, SETTABLE_FIELDS, type SettableField, type SetValues } from '@budget-sync/core';
+import type { MappingMemory } from '@budget-sync/db';
 import { importSpreadsheetFor, previewSpreadsheet, type Spreadsheet, spreadsheetOf } from '../../routes/excel/excel.workflow.ts';
 import type { ServiceMetrics } from '../../metrics/latency.ts';
 import { departmentsOf } from '../../middleware/auth.ts';
 import { type ConsoleContext, type Form, formOf, hasScope } from '../context.ts';
 import { consolePage, type Notice } from '../layout.ts';
-import { type ColumnChoice, type UploadedFile, reviewPage, uploadForm } from './upload.views.ts';
+import {
+  type ColumnChoice,
+  type GivenValues,
+  type UploadedFile,
+  REVIEWED_PREFIX,
+  reviewPage,
+  SET_PREFIX,
+  uploadForm,
+} from './upload.views.ts';
 
 function toBase64(bytes: Uint8Array): string {
   let s = '';
@@ -51,12 +62,38 @@ function choicesOf(form: Form): { choices: Map<number, ColumnChoice>; overrides:
     if (value === 'ignore') {
       choices.set(column, 'ignore');
       overrides[header] = null;
-    } else if ((FIELDS as readonly string[]).includes(value)) {
-      choices.set(column, value as ColumnChoice);
-      overrides[header] = value as (typeof FIELDS)[number];
+    } else {
+      const choice = mappingChoiceOf(value);
+      if (choice === null) continue;
+      choices.set(column, choice);
+      overrides[header] = choice;
     }
   }
   return { choices, overrides };
+}
+
+/** The review's values for what the file lacks, as typed (a blank field: not given), checked as every door checks them. */
+function givenOf(form: Form): GivenValues {
+  const typed: Partial<Record<SettableField, string>> = {};
+  for (const field of SETTABLE_FIELDS) {
+    const v = form.text(`${SET_PREFIX}${field}`);
+    if (v !== undefined) typed[field] = v;
+  }
+  const { set, problems } = checkSetValues(typed, 'absent');
+  const errors: Partial<Record<SettableField, string>> = {};
+  for (const p of problems) errors[p.field] = p.message;
+  return { typed, set, errors };
+}
+
+/** Whether a field's value changed since the preview: the values each field of the review started with. */
+function changedSincePreview(form: Form, given: GivenValues): boolean {
+  for (const field of SETTABLE_FIELDS) {
+    const shown = form.text(`${REVIEWED_PREFIX}${field}`);
+    if (shown === undefined) continue;
+    const before = checkSetValues({ [field]: shown }, 'absent').set[field] ?? '';
+    if (before !== (given.set[field] ?? '')) return true;
+  }
+  return false;
 }
 
 async function spreadsheetFrom(
@@ -64,9 +101,10 @@ async function spreadsheetFrom(
   file: { name: string; bytes: Uint8Array },
   sheet: string | undefined,
   overrides: MappingMemory,
+  set: SetValues,
 ): Promise<Spreadsheet> {
   const upload = new File([file.bytes as Uint8Array<ArrayBuffer>], file.name);
-  return spreadsheetOf({}, { file: upload, sheet, mappingOverrides: overrides }, c.var.analyzer);
+  return spreadsheetOf({}, { file: upload, sheet, mappingOverrides: overrides, set }, c.var.analyzer);
 }
 
 function uploadPage(c: ConsoleContext, status: 200 | 400 | 413 | 422, notices: Notice[] = []) {
@@ -84,6 +122,8 @@ interface ReviewState {
   mode: 'merge' | 'replace';
   overrideReason: string;
   notices: Notice[];
+  /** 200, or 422 when a value of the form was refused. */
+  status?: 200 | 422;
 }
 
 /** Analyses the file with the chosen mappings and shows the review; an unreadable file goes back to the upload form. */
@@ -93,10 +133,12 @@ async function review(c: ConsoleContext, metrics: ServiceMetrics, form: Form, st
   const file = await pending;
   const sheetName = form.text('sheet')?.trim() || undefined;
   const { choices, overrides } = choicesOf(form);
+  // A refused value is left out of the analysis and shown at its field; the others apply.
+  const given = givenOf(form);
   const db = await c.var.database();
   let preview: Awaited<ReturnType<typeof previewSpreadsheet>>;
   try {
-    const sheet = await spreadsheetFrom(c, file, sheetName, overrides);
+    const sheet = await spreadsheetFrom(c, file, sheetName, overrides, given.set);
     preview = await previewSpreadsheet(db, c.var.auth.orgId, sheet, c.var.config, {
       actor: c.var.auth.name,
       source: 'console',
@@ -117,11 +159,14 @@ async function review(c: ConsoleContext, metrics: ServiceMetrics, form: Form, st
     file: uploaded,
     preview,
     choices,
+    given,
     canImport: hasScope(c, 'imports:write'),
     mode: state.mode,
     overrideReason: state.overrideReason,
   });
-  return c.html(consolePage(c, { title: `Review ${file.name}`, nav: 'upload', notices: state.notices }, content).value, 200);
+  const refused = Object.keys(given.errors).length > 0;
+  const title = `${refused ? 'Error: ' : ''}Review ${file.name}`;
+  return c.html(consolePage(c, { title, nav: 'upload', notices: state.notices }, content).value, refused ? 422 : (state.status ?? 200));
 }
 
 export function analyzeUpload(metrics: ServiceMetrics) {
@@ -148,12 +193,27 @@ export function confirmImport(metrics: ServiceMetrics) {
         notices: [{ kind: 'error', text: 'Say why this file should be imported as a budget: the reason is recorded in the history.' }],
       });
     }
+    const given = givenOf(form);
+    if (Object.keys(given.errors).length > 0 || changedSincePreview(form, given)) {
+      return review(c, metrics, form, {
+        mode,
+        overrideReason: reason,
+        notices: [
+          Object.keys(given.errors).length > 0
+            ? { kind: 'error', text: 'Nothing was imported: correct the value marked below, update the preview, then import.' }
+            : {
+                kind: 'warn',
+                text: 'Nothing was imported yet: the values changed since the preview. Here is the preview with them; check it, then import.',
+              },
+        ],
+      });
+    }
     const pending = fileOf(form);
     if (pending === null) return uploadPage(c, 400, [{ kind: 'error', text: 'The file was lost on the way; upload it again.' }]);
     const file = await pending;
     const { overrides } = choicesOf(form);
     const db = await c.var.database();
-    const sheet = await spreadsheetFrom(c, file, form.text('sheet')?.trim() || undefined, overrides);
+    const sheet = await spreadsheetFrom(c, file, form.text('sheet')?.trim() || undefined, overrides, given.set);
     const result = await importSpreadsheetFor(db, c.var.auth.orgId, sheet, c.var.config, {
       mode,
       acceptWarnings: form.text('acceptWarnings') === 'true',

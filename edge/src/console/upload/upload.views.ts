@@ -1,9 +1,22 @@
 /**
  * Views of the upload flow: the upload form (drop zone + file field), and the review of an analysed
- * file — what kind it is, how its columns were mapped (with a select per column to override), its issues
- * at their rows and columns, the diff against the stored budget — and the form that confirms the import.
+ * file — what kind it is, the values it lacks (a department, a category, the first year: proposed, given or
+ * missing, each an input with its warning), how its columns were mapped (with a select per column to
+ * override), its issues at their rows and columns, the diff against the stored budget — and the form that
+ * confirms the import.
  */
-import { type CanonicalField, columnName, type Issue, KIND_LABEL, type MappingEntry } from '@budget-sync/core';
+import {
+  columnName,
+  type Issue,
+  KIND_LABEL,
+  type MappingChoice,
+  type MappingEntry,
+  type ReviewField,
+  reviewFields,
+  SET_NAME_MAX,
+  type SettableField,
+  type SetValues,
+} from '@budget-sync/core';
 // The fields a column can be mapped to: db's list, the one `--map` and remembered mappings use.
 import { FIELDS } from '@budget-sync/db';
 import type { SpreadsheetPreview } from '../../routes/excel/excel.workflow.ts';
@@ -13,7 +26,18 @@ import { type Html, html } from '../html.ts';
 import { csrfField } from '../layout.ts';
 
 /** A column's choice in the review form: '' keeps what the analysis decided, 'ignore' drops the column. */
-export type ColumnChoice = CanonicalField | 'ignore' | '';
+export type ColumnChoice = MappingChoice | 'ignore' | '';
+
+/** Form fields of the values the file lacks (`set.department`…), and of the values the preview showed in them. */
+export const SET_PREFIX = 'set.';
+export const REVIEWED_PREFIX = 'reviewed.set.';
+
+/** The values typed into the review (blank: not given), those accepted, and why the others were refused. */
+export interface GivenValues {
+  typed: Partial<Record<SettableField, string>>;
+  set: SetValues;
+  errors: Partial<Record<SettableField, string>>;
+}
 
 export interface UploadedFile {
   name: string;
@@ -109,7 +133,10 @@ function mappingRows(p: SpreadsheetPreview): { rows: MappingRow[]; periodColumns
     rows.push({
       column: m.column,
       header: m.header,
-      detected: FIELD_LABEL[m.field] ?? m.field,
+      detected:
+        m.field === 'dimension' && m.dimension !== undefined
+          ? `Dimension “${m.dimension}”${m.role === 'code' ? ', its codes' : ''}`
+          : `${FIELD_LABEL[m.field] ?? m.field}${m.role === 'code' ? ', its codes' : ''}`,
       how: `${Math.round(m.confidence * 100)}% · ${m.reason}`,
       needsConfirmation: m.needsConfirmation,
     });
@@ -202,10 +229,59 @@ ${diffTable('diff-removed', 'Lines the file no longer has', n.removed, d.removed
 ])}`;
 }
 
+const VALUE_HINT: Record<ReviewField['field'], string> = {
+  department: 'the department of every line',
+  category: 'the category of every line',
+  fiscal_year: 'such as 2026 or FY2026',
+};
+
+/**
+ * The values the file lacks, one input each (core's reviewFields: the department, category or first year
+ * it proposed, was given, or misses), with the warning or error that says why, tied to the input.
+ */
+function valuesSection(p: SpreadsheetPreview, given: GivenValues): Html {
+  const fields: ReviewField[] = reviewFields(p.analysis);
+  // A refused value keeps its field, whatever the analysis without it asks.
+  for (const field of ['department', 'category', 'fiscal_year'] as const) {
+    if (given.errors[field] !== undefined && !fields.some((f) => f.field === field)) fields.push({ field, value: '', issue: null });
+  }
+  if (fields.length === 0) return html``;
+  return html`<section class="card" aria-labelledby="values-h" data-stale-scope>
+<h2 id="values-h">Values the file does not give</h2>
+<p class="hint">They apply to every line and are recorded with the import. Change one, then update the preview.</p>
+<div class="fields values">${fields.map((f) => valueField(f, given))}</div>
+<div class="actions">
+<button type="submit" class="secondary" formaction="/upload" formnovalidate name="action" value="preview" data-refresh>Update preview</button>
+<span class="hint" data-stale-note hidden>A value changed: update the preview to see its effect.</span>
+</div>
+</section>`;
+}
+
+function valueField(f: ReviewField, given: GivenValues): Html {
+  const id = `set-${f.field}`;
+  const error = given.errors[f.field];
+  // A refused value is shown as typed, to be corrected; otherwise what the analysis used (given or proposed).
+  const value = error !== undefined ? (given.typed[f.field] ?? '') : f.value;
+  const described = [error !== undefined ? `${id}-error` : '', f.issue ? `${id}-note` : `${id}-hint`].filter(Boolean).join(' ');
+  const note = f.issue
+    ? html`<p id="${id}-note" class="hint">${severityBadge(f.issue.severity)} ${f.issue.message}</p>`
+    : html`<p id="${id}-hint" class="hint">The value you gave.</p>`;
+  return html`<div class="field" data-set-field="${f.field}">
+<label for="${id}">${FIELD_LABEL[f.field]} <span class="hint">(${VALUE_HINT[f.field]})</span></label>
+<input id="${id}" name="${SET_PREFIX}${f.field}" type="text" value="${value}" maxlength="${f.field === 'fiscal_year' ? 6 : SET_NAME_MAX}" autocomplete="off"${
+    f.field === 'fiscal_year' ? html` inputmode="text" spellcheck="false"` : ''
+  } aria-describedby="${described}"${error !== undefined ? html` aria-invalid="true"` : ''}>
+<input type="hidden" name="${REVIEWED_PREFIX}${f.field}" value="${value}">
+${error !== undefined ? html`<p id="${id}-error" class="field-error">${FIELD_LABEL[f.field]} ${error}.</p>` : ''}
+${note}
+</div>`;
+}
+
 export interface ReviewInput {
   file: UploadedFile;
   preview: SpreadsheetPreview;
   choices: ReadonlyMap<number, ColumnChoice>;
+  given: GivenValues;
   canImport: boolean;
   /** The confirmation's choices, kept when the page is shown again. */
   mode: 'merge' | 'replace';
@@ -219,13 +295,28 @@ export function reviewPage(c: ConsoleContext, r: ReviewInput): Html {
   const warnings = p.issues.filter((i) => i.severity === 'warning');
   const notBudget = a.kind.kind !== 'budget';
   const blocked = errors.length > 0;
-  const verdict = blocked
-    ? html`<div class="notice error" role="alert"><p><strong>This file cannot be imported yet:</strong> ${count(errors.length, 'error')} must be fixed in the file (see the rows below), then upload it again.</p></div>`
-    : notBudget
-      ? html`<div class="notice warn" role="status"><p><strong>This looks like ${KIND_LABEL[a.kind.kind]}, not a budget.</strong> It is refused unless you say why it should be imported as a budget.</p></div>`
-      : warnings.length > 0
-        ? html`<div class="notice warn" role="status"><p><strong>Ready to import once you accept ${count(warnings.length, 'warning')}.</strong></p></div>`
-        : html`<div class="notice success" role="status"><p><strong>Ready to import.</strong> ${count(a.stats.lines, 'budget line')} read, no problems found.</p></div>`;
+  // Errors the review's own fields can mend (a department, category or year the file does not give).
+  const mendable =
+    blocked &&
+    errors.every((e) => e.code === 'field.missing' && ['department', 'category', 'fiscal_year', 'period'].includes(e.field ?? ''));
+  const refused = (['department', 'category', 'fiscal_year', 'currency', 'direction'] as const).filter(
+    (f) => r.given.errors[f] !== undefined,
+  );
+  const verdict =
+    refused.length > 0
+      ? // An error summary: each refused value, linking to its field.
+        html`<div class="notice error" role="alert" id="values-errors"><p><strong>Correct ${refused.length === 1 ? 'this value' : 'these values'} first:</strong> ${refused.map(
+          (f, i) => html`${i > 0 ? '; ' : ''}<a href="#set-${f}">${FIELD_LABEL[f]}</a> ${r.given.errors[f] ?? ''}`,
+        )}.</p></div>`
+      : blocked
+        ? mendable
+          ? html`<div class="notice error" role="alert"><p><strong>This file cannot be imported yet:</strong> it does not give ${count(errors.length, 'value')} every line needs. Give ${errors.length === 1 ? 'it' : 'them'} under “Values the file does not give” and update the preview, or fix the file and upload it again.</p></div>`
+          : html`<div class="notice error" role="alert"><p><strong>This file cannot be imported yet:</strong> ${count(errors.length, 'error')} must be fixed in the file (see the rows below), then upload it again.</p></div>`
+        : notBudget
+          ? html`<div class="notice warn" role="status"><p><strong>This looks like ${KIND_LABEL[a.kind.kind]}, not a budget.</strong> It is refused unless you say why it should be imported as a budget.</p></div>`
+          : warnings.length > 0
+            ? html`<div class="notice warn" role="status"><p><strong>Ready to import once you accept ${count(warnings.length, 'warning')}.</strong></p></div>`
+            : html`<div class="notice success" role="status"><p><strong>Ready to import.</strong> ${count(a.stats.lines, 'budget line')} read, no problems found.</p></div>`;
   return html`<h1>Review: ${r.file.name}</h1>
 ${verdict}
 <section class="card" aria-labelledby="what">
@@ -233,6 +324,8 @@ ${verdict}
 <dl class="facts">
 <dt>Kind</dt><dd><span class="badge ${notBudget ? 'warning' : 'succeeded'}" id="kind">${a.kind.kind.replace('_', ' ')}</span> <span class="muted">${Math.round(a.kind.confidence * 100)}% — ${a.kind.reasons.slice(1, 3).join('; ')}</span></dd>
 <dt>Sheet</dt><dd>${a.sheet ?? '—'}${a.headerRow !== null ? html`, header on row ${a.headerRow}` : ''}, ${a.layout === 'wide' ? 'one column per period' : 'one row per line'}</dd>
+${a.department ? html`<dt>Department</dt><dd>${a.department.value} <span class="muted">(every line; ${a.department.source})</span></dd>` : ''}
+${a.category ? html`<dt>Category</dt><dd>${a.category.value} <span class="muted">(every line; ${a.category.source})</span></dd>` : ''}
 <dt>Fiscal year</dt><dd>${a.fiscalYear.value ?? 'from each row'}${a.fiscalYear.source ? html` <span class="muted">(${a.fiscalYear.source})</span>` : ''}</dd>
 <dt>Currency</dt><dd>${a.currency.value} <span class="muted">(${a.currency.source})</span></dd>
 <dt>Rows and lines</dt><dd>${count(a.stats.rows, 'row')} read → ${count(a.stats.lines, 'budget line')}, total ${money(a.stats.total)}</dd>
@@ -243,7 +336,8 @@ ${csrfField(c)}
 <input type="hidden" name="fileName" value="${r.file.name}">
 <input type="hidden" name="fileData" value="${r.file.base64}">
 ${r.file.sheet ? html`<input type="hidden" name="sheet" value="${r.file.sheet}">` : ''}
-<section class="card" aria-labelledby="mapping-h">
+${valuesSection(p, r.given)}
+<section class="card" aria-labelledby="mapping-h" data-stale-scope>
 <h2 id="mapping-h">Mapping</h2>
 <p class="hint">Change what a column holds with its “Use as” list, then update the preview. Your choices are remembered for the next files once an import goes through.</p>
 ${mappingTable(p, r.choices)}
@@ -266,7 +360,7 @@ ${
   !r.canImport
     ? html`<p>Your API key cannot import (it lacks the scope imports:write).</p>`
     : blocked
-      ? html`<p>Fix the errors listed above in the file and upload it again.</p><div class="actions"><a class="button secondary" href="/upload">Upload another file</a></div>`
+      ? html`<p>${mendable ? 'Give the missing values above and update the preview, or fix the file and upload it again.' : 'Fix the errors listed above in the file and upload it again.'}</p><div class="actions"><a class="button secondary" href="/upload">Upload another file</a></div>`
       : html`<fieldset>
 <legend>Mode</legend>
 <label class="choice"><input type="radio" name="mode" value="merge"${r.mode === 'merge' ? html` checked` : ''}> <span><strong>Merge</strong> — add and update the lines of this file; leave other lines alone.</span></label>
