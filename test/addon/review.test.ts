@@ -14,9 +14,10 @@ import type {
   Outcome,
   RevertResultView,
   SheetCheck,
+  SidebarState,
 } from '../../addon/src/shared/contract.ts';
 import { connect, type Harness, startHarness } from './support/harness.ts';
-import { bigBudgetSheet, planSheet, sheetFromCsv } from './support/sheets.ts';
+import { bigBudgetSheet, grantSheet, planSheet, sheetFromCsv } from './support/sheets.ts';
 
 let h: Harness;
 
@@ -191,6 +192,72 @@ describe('review and import', () => {
     } finally {
       await other.stop();
     }
+  });
+});
+
+describe('values the sheet does not give (issue 12)', () => {
+  const thisYear = String(new Date().getUTCFullYear());
+
+  it('the review asks for the department and first year it proposed, with the warnings that say so', async () => {
+    const env = h.env([grantSheet()], 'Lab budgets');
+    connect(env, h.server.url, await h.orgKey('Grant proposals'));
+    const diff = ok(env.run<Outcome<DiffView>>('getDiff', {}));
+    expect(diff.fields.map((f) => [f.field, f.label, f.value, f.issue?.code ?? null])).toEqual([
+      ['department', 'Department', 'Research Office grant', 'department.proposed'],
+      ['fiscal_year', 'Fiscal year', thisYear, 'period.relative_year'],
+    ]);
+    expect(diff.fields[0]?.issue?.message).toMatch(/taken from the title above the table/);
+    // No value given, none kept.
+    expect(ok(env.run<Outcome<SidebarState>>('getSidebarState')).set).toEqual({});
+  });
+
+  it('a wrong value is refused at its field before anything is sent', async () => {
+    const env = h.env([grantSheet()], 'Lab budgets');
+    connect(env, h.server.url, await h.orgKey('Grant typos'));
+    const before = env.fetches.length;
+    const refused = failed(env.run<Outcome<DiffView>>('getDiff', { set: { department: 'Labs', fiscal_year: '20x6' } }));
+    expect(refused).toEqual({
+      code: 'set.invalid',
+      message: 'Fiscal year must be a year such as 2026 or FY2026, not "20x6".',
+      fields: { fiscal_year: 'Fiscal year must be a year such as 2026 or FY2026, not "20x6".' },
+    });
+    expect(env.fetches.length).toBe(before);
+    expect(ok(env.run<Outcome<SidebarState>>('getSidebarState')).set).toEqual({});
+  });
+
+  it('the values given go to the API, are kept for the sheet (the local check applies them too), and are recorded with the import', async () => {
+    const env = h.env([grantSheet()], 'Lab budgets');
+    const key = await h.orgKey('Grant importers');
+    connect(env, h.server.url, key);
+    const diff = ok(env.run<Outcome<DiffView>>('getDiff', { set: { department: ' Labs ', fiscal_year: 'FY2025' } }));
+    expect(diff.fields.map((f) => [f.field, f.value, f.issue?.code ?? null])).toEqual([
+      ['department', 'Labs', null],
+      ['fiscal_year', '2025', 'period.relative_year'],
+    ]);
+    expect(diff.inserted.map((l) => l.label)).toEqual([
+      'Labs · Travel · FY2025',
+      'Labs · Travel · FY2026',
+      'Labs · Equipment · FY2025',
+      'Labs · Equipment · FY2026',
+    ]);
+    expect(ok(env.run<Outcome<SidebarState>>('getSidebarState')).set).toEqual({ department: 'Labs', fiscal_year: '2025' });
+    const check = ok(env.run<Outcome<SheetCheck>>('validateActiveSheet'));
+    expect(check).toMatchObject({ set: { department: 'Labs', fiscal_year: '2025' }, lines: diff.lines, total: diff.total });
+    expect(check.issues.map((i) => i.code)).toEqual(diff.issues.map((i) => i.code));
+
+    const result = ok(
+      env.run<Outcome<ImportResultView>>('submitImport', {
+        mode: 'merge',
+        acceptWarnings: true,
+        set: { department: 'Labs', fiscal_year: '2025' },
+        expectedFingerprint: diff.fingerprint,
+      }),
+    );
+    expect(result).toMatchObject({ status: 'succeeded', counts: { inserted: 4 } });
+    const detail = (await (
+      await fetch(`${h.server.url}/api/imports/${result.importId}`, { headers: { authorization: `Bearer ${key}` } })
+    ).json()) as { set: Record<string, string> };
+    expect(detail.set).toEqual({ department: 'Labs', fiscal_year: '2025' });
   });
 });
 

@@ -6,6 +6,8 @@ import type {
   ImportRecordView,
   ImportResultView,
   IssueView,
+  SetField,
+  SetValuesInput,
   SheetCheck,
   SidebarState,
 } from '../shared/contract.ts';
@@ -15,6 +17,8 @@ export interface ImportChoices {
   acceptWarnings: boolean;
   overrideKind: boolean;
   reason: string;
+  /** The review's values for what the sheet does not give, as typed. */
+  set: SetValuesInput;
 }
 
 export interface Busy {
@@ -43,6 +47,10 @@ export interface SidebarModel {
   confirmRevert: string | null;
   /** The import the "see it in the history" link points at. */
   focusImport: string | null;
+  /** Why the API or the add-on refused a value of the review's fields, by field. */
+  setErrors: SetValuesInput;
+  /** The values the shown diff was made with: the import waits for a new comparison once they change. */
+  comparedSet: SetValuesInput;
 }
 
 export interface Actions {
@@ -55,6 +63,8 @@ export interface Actions {
   compare(): void;
   /** Text typed into the reason box does not re-render (it would steal the focus). */
   choose(patch: Partial<ImportChoices>, rerender: boolean): void;
+  /** A value typed into a review field (no re-render: it would steal the focus). */
+  setValue(field: SetField, value: string): void;
   submit(): void;
   showInHistory(importId: string): void;
   askRevert(importId: string | null): void;

@@ -4,7 +4,7 @@
  * One model, re-rendered whole after each change (the sidebar is small); every server call goes through
  * `run`, which shows progress and turns a failed Outcome into a notice.
  */
-import type { AddonError, Field, IssueView, Outcome } from '../shared/contract.ts';
+import type { AddonError, Field, IssueView, Outcome, SetField } from '../shared/contract.ts';
 import { byId, h, replaceChildren } from './dom.ts';
 import { plural, seconds } from './format.ts';
 import { type Actions, FLOW_STEPS, type ImportChoices, type SidebarModel } from './model.ts';
@@ -23,9 +23,11 @@ const model: SidebarModel = {
   historyError: null,
   busy: null,
   notice: null,
-  choices: { mode: 'merge', acceptWarnings: false, overrideKind: false, reason: '' },
+  choices: { mode: 'merge', acceptWarnings: false, overrideKind: false, reason: '', set: {} },
   confirmRevert: null,
   focusImport: null,
+  setErrors: {},
+  comparedSet: {},
 };
 
 let ticker: number | undefined;
@@ -56,6 +58,20 @@ async function run<T>(label: string, step: number | null, work: () => Promise<Ou
 
 function showError(error: AddonError): void {
   model.notice = { kind: 'error', text: error.message };
+  // A refused value of the review's fields is also shown at its field.
+  if (error.fields) model.setErrors = { ...error.fields };
+}
+
+/** The Import button and its reason follow what is typed, without a re-render stealing the focus. */
+function refreshImportButton(): void {
+  const blocker = importBlocker(model);
+  const button = document.getElementById('import') as HTMLButtonElement | null;
+  if (button) button.disabled = model.busy !== null || blocker !== null;
+  const why = document.getElementById('import-blocker');
+  if (why) {
+    why.textContent = blocker ?? '';
+    why.classList.toggle('hidden', blocker === null);
+  }
 }
 
 function progress(): HTMLElement | null {
@@ -191,27 +207,32 @@ const actions: Actions = {
   async compare() {
     model.result = null;
     const rows = model.check ? ` ${plural(model.check.sheet.rows, 'row')}` : '';
-    const diff = await run(`Sending${rows} to Budget Sync and comparing with the stored budget…`, 2, () => call('getDiff', {}));
+    // The review's values once it has asked for them; before, those kept for the sheet apply.
+    const set = model.diff !== null || Object.keys(model.choices.set).length > 0 ? { ...model.choices.set } : undefined;
+    const diff = await run(`Sending${rows} to Budget Sync and comparing with the stored budget…`, 2, () =>
+      call('getDiff', set === undefined ? {} : { set }),
+    );
     if (diff) {
       model.diff = diff;
       model.choices.acceptWarnings = false;
+      model.setErrors = {};
+      // Each field shows what the comparison read (the value given, normalized, or the proposal).
+      model.comparedSet = {};
+      for (const f of diff.fields) {
+        model.choices.set[f.field] = f.value;
+        model.comparedSet[f.field] = f.value;
+      }
     }
     render();
   },
   choose(patch: Partial<ImportChoices>, rerender: boolean) {
     Object.assign(model.choices, patch);
     if (rerender) render();
-    else {
-      // The Import button follows the reason as it is typed, without a re-render stealing the focus.
-      const blocker = importBlocker(model);
-      const button = document.getElementById('import') as HTMLButtonElement | null;
-      if (button) button.disabled = model.busy !== null || blocker !== null;
-      const why = document.getElementById('import-blocker');
-      if (why) {
-        why.textContent = blocker ?? '';
-        why.classList.toggle('hidden', blocker === null);
-      }
-    }
+    else refreshImportButton();
+  },
+  setValue(field: SetField, value: string) {
+    model.choices.set[field] = value;
+    refreshImportButton();
   },
   async submit() {
     const diff = model.diff;
@@ -222,6 +243,7 @@ const actions: Actions = {
         mode: c.mode,
         acceptWarnings: c.acceptWarnings,
         ...(c.overrideKind && diff.kind.kind !== 'budget' ? { overrideKind: true, reason: c.reason } : {}),
+        set: { ...c.set },
         expectedFingerprint: diff.fingerprint,
       }),
     );
@@ -280,7 +302,10 @@ async function start(): Promise<void> {
   byId('open-settings').addEventListener('click', () => actions.openSettings());
   window.addEventListener('focus', () => void refreshConnection());
   const boot = await run('Opening…', null, () => call('getSidebarState'));
-  if (boot) model.boot = boot;
+  if (boot) {
+    model.boot = boot;
+    model.choices.set = { ...boot.set };
+  }
   await actions.recheck();
   await loadHistory();
 }

@@ -3,7 +3,7 @@
  * (merge or replace, accepting warnings, overriding the kind with a reason), and the result, which
  * links to the import in the history list.
  */
-import type { DiffLineView, DiffView, ImportResultView, TransferView } from '../shared/contract.ts';
+import type { DiffLineView, DiffView, ImportResultView, SetField, SetFieldView, TransferView } from '../shared/contract.ts';
 import { h } from './dom.ts';
 import { money, plural, seconds, size } from './format.ts';
 import type { Actions, SidebarModel } from './model.ts';
@@ -74,6 +74,7 @@ export function reviewSection(model: SidebarModel, actions: Actions): HTMLElemen
     { id: 'review-section' },
     h('div', { class: 'row block' }, h('h2', { style: 'margin:0' }, 'Changes'), h('span', { class: 'spacer' }), compare),
     tiles(diff),
+    diff.fields.length > 0 ? valuesBlock(diff.fields, model, actions) : null,
     lines('New lines', diff.inserted, diff.counts.inserted, 'diff-inserted'),
     lines('Changed lines', diff.updated, diff.counts.updated, 'diff-updated'),
     lines('Removed lines', diff.removed, diff.counts.removed, 'diff-removed'),
@@ -84,6 +85,63 @@ export function reviewSection(model: SidebarModel, actions: Actions): HTMLElemen
     ),
     serverIssues > 0 ? serverCheck(diff, model, actions) : null,
   );
+}
+
+/**
+ * The values the sheet does not give (a department for one unit's budget, the first of relative years…):
+ * one labelled input each, prefilled with what the comparison read (the proposal, or the value given),
+ * its warning or error tied to it, and a refused value's message at its field.
+ */
+function valuesBlock(fields: SetFieldView[], model: SidebarModel, actions: Actions): HTMLElement {
+  const busy = model.busy !== null;
+  return h(
+    'div',
+    { id: 'set-values', class: 'block' },
+    h('h3', { class: 'small', style: 'margin:8px 0 4px' }, 'Values the sheet does not give'),
+    ...fields.map((f) => valueField(f, model, actions, busy)),
+    h(
+      'p',
+      { class: 'gray small', style: 'margin:0' },
+      'They apply to every line and are kept with this sheet. Change one, then compare again.',
+    ),
+  );
+}
+
+function valueField(f: SetFieldView, model: SidebarModel, actions: Actions, busy: boolean): HTMLElement {
+  const id = `set-${f.field}`;
+  const error = model.setErrors[f.field];
+  const describedBy = [error ? `${id}-error` : '', f.issue ? `${id}-note` : ''].filter(Boolean).join(' ');
+  return h(
+    'div',
+    { class: 'field', 'data-set-field': f.field },
+    h('label', { for: id }, h('span', {}, f.label)),
+    h('input', {
+      type: 'text',
+      id,
+      value: model.choices.set[f.field] ?? f.value,
+      maxlength: f.field === 'fiscal_year' ? 6 : 200,
+      autocomplete: 'off',
+      disabled: busy,
+      'aria-describedby': describedBy || null,
+      'aria-invalid': error ? 'true' : null,
+      oninput: (e: Event) => actions.setValue(f.field as SetField, (e.target as HTMLInputElement).value),
+    }),
+    error ? h('p', { id: `${id}-error`, class: 'small field-error', style: 'margin:2px 0 0' }, error) : null,
+    f.issue
+      ? h(
+          'p',
+          { id: `${id}-note`, class: 'small gray', style: 'margin:2px 0 0' },
+          h('span', { class: `dot ${f.issue.severity}` }),
+          ` ${f.issue.severity === 'error' ? 'Error' : 'Warning'}: ${f.issue.message}`,
+        )
+      : null,
+  );
+}
+
+/** A field whose value differs from the one the shown diff was made with. */
+export function valuesChanged(model: SidebarModel): boolean {
+  const fields = model.diff?.fields ?? [];
+  return fields.some((f) => (model.choices.set[f.field] ?? '').trim() !== (model.comparedSet[f.field] ?? '').trim());
 }
 
 /** The API's own check: its counts, and only the issues the local check did not already list. */
@@ -107,6 +165,7 @@ function serverCheck(diff: DiffView, model: SidebarModel, actions: Actions): HTM
 export function importBlocker(model: SidebarModel): string | null {
   const { diff, choices } = model;
   if (!diff) return 'Compare first.';
+  if (valuesChanged(model)) return 'A value changed since the comparison: compare again to see its effect, then import.';
   if (diff.kind.kind !== 'budget') {
     if (!choices.overrideKind) return 'This is not a budget: tick “Import it as a budget anyway” above to import it.';
     return choices.reason.trim() === '' ? 'Say why it should be imported as a budget.' : null;

@@ -1,10 +1,11 @@
 /**
  * The API's side of the review: the diff against the stored budget (`POST /api/excel/analyze`, a dry run)
  * and the import (`POST /api/excel/import`). Both send the whole sheet again, as read now, with the
- * user's mapping overrides; the API re-validates all of it. An import names the fingerprint of the diff
- * the user looked at, and is refused here when the sheet has changed since.
+ * user's mapping overrides and the values the sheet does not give (`set`, the review's fields, kept for
+ * the sheet); the API re-validates all of it. An import names the fingerprint of the diff the user looked
+ * at, and is refused here when the sheet has changed since.
  */
-import type { CanonicalField } from '@budget-sync/core';
+import type { Issue, MappingChoice, SetValues } from '@budget-sync/core';
 import type {
   ChangeCounts,
   DiffLineView,
@@ -19,6 +20,7 @@ import { fingerprintOf, readActiveSheet, type SheetSnapshot, sheetJson, withMemb
 import { type ApiAnswer, callApi, problemOf } from './api-client.ts';
 import { AddonFailure } from './failure.ts';
 import { cleanOverrides, loadOverrides, saveOverrides } from './overrides.ts';
+import { checkedSetValues, loadSetValues, saveSetValues, setFieldViews } from './set-values.ts';
 import { type Connection, learnOrgDefaults, learnRememberedMappings, requireConnection } from './settings.ts';
 import { issueViews, kindView } from './views.ts';
 
@@ -31,18 +33,25 @@ interface Prepared {
   json: string;
   fingerprint: string;
   overrides: MappingOverrides;
+  set: SetValues;
 }
 
-/** The sheet as read now, as the JSON the API takes, and its fingerprint. */
-function prepare(overridesInput: unknown): Prepared {
+/**
+ * The sheet as read now, as the JSON the API takes, and its fingerprint; the values given (checked, then
+ * kept for the sheet), else those kept for it.
+ */
+function prepare(overridesInput: unknown, setInput: unknown): Prepared {
+  const set = setInput === undefined ? null : checkedSetValues(setInput);
   const connection = requireConnection();
   const snapshot = readActiveSheet();
   const overrides = overridesInput === undefined ? loadOverrides(snapshot.ref) : cleanOverrides(overridesInput);
+  if (set !== null) saveSetValues(snapshot.ref, set);
   const json = sheetJson(snapshot);
-  return { connection, snapshot, json, fingerprint: fingerprintOf(json), overrides };
+  return { connection, snapshot, json, fingerprint: fingerprintOf(json), overrides, set: set ?? loadSetValues(snapshot.ref) };
 }
 
-function post(p: Prepared, path: string, members: Record<string, unknown>): ApiAnswer {
+function post(p: Prepared, path: string, given: Record<string, unknown>): ApiAnswer {
+  const members = Object.keys(p.set).length > 0 ? { ...given, set: p.set } : given;
   const body = withMembers(p.json, Object.keys(p.overrides).length > 0 ? { ...members, mappingOverrides: p.overrides } : members);
   return callApi(p.connection, { method: 'post', path, jsonText: body, rows: p.snapshot.values.length });
 }
@@ -104,8 +113,11 @@ function learnFrom(analysis: ApiAnalysis): void {
   if (typeof analysis.fiscalYearStartMonth === 'number') learned.fiscalYearStartMonth = analysis.fiscalYearStartMonth;
   if (analysis.currency?.source === 'default') learned.currency = analysis.currency.value;
   learnOrgDefaults(learned);
-  const remembered: Record<string, CanonicalField | null> = {};
-  for (const m of analysis.mapping ?? []) if (m.method === 'remembered') remembered[m.header] = m.field;
+  const remembered: Record<string, MappingChoice | null> = {};
+  for (const m of analysis.mapping ?? []) {
+    // A remembered dimension keeps its name (`dimension:fund`), so the local check names it as the API does.
+    if (m.method === 'remembered') remembered[m.header] = m.field === 'dimension' && m.dimension ? `dimension:${m.dimension}` : m.field;
+  }
   learnRememberedMappings(remembered);
 }
 
@@ -113,12 +125,15 @@ interface ApiAnalysis {
   fiscalYearStartMonth?: number;
   currency?: { value: string; source: string };
   kind: { kind: string; confidence: number; reasons: string[] };
-  mapping?: { header: string; field: Field; method: string }[];
+  mapping?: { header: string; field: Field; method: string; dimension?: string }[];
   stats: { lines: number; total: string };
+  /** From the API's analysis (absent from APIs before `set`): what the review's fields are read from. */
+  set?: SetValues;
+  issues?: Issue[];
 }
 
 export function reviewActiveSheet(request: ReviewRequest | undefined): DiffView {
-  const prepared = prepare(request?.overrides);
+  const prepared = prepare(request?.overrides, request?.set);
   const answer = post(prepared, '/api/excel/analyze', {});
   if (answer.status !== 200) throw problemOf(answer);
   const body = answer.body as {
@@ -144,6 +159,8 @@ export function reviewActiveSheet(request: ReviewRequest | undefined): DiffView 
     total: analysis.stats.total,
     currency: analysis.currency?.value ?? '',
     ...issueViews(Array.isArray(body.issues) ? body.issues : []),
+    // An API before `set` sends neither set nor department: no fields to ask.
+    fields: analysis.set === undefined ? [] : setFieldViews(analysis as unknown as Parameters<typeof setFieldViews>[0]),
     transfer: answer.transfer,
   };
 }
@@ -157,7 +174,7 @@ export function importActiveSheet(request: ImportRequest): ImportResultView {
   }
   const members: Record<string, unknown> = { mode, acceptWarnings: request?.acceptWarnings === true };
   if (overrideKind) Object.assign(members, { overrideKind: true, reason });
-  const prepared = prepare(request?.overrides);
+  const prepared = prepare(request?.overrides, request?.set);
   if (typeof request?.expectedFingerprint === 'string' && request.expectedFingerprint !== prepared.fingerprint) {
     throw new AddonFailure('sheet.changed', 'The sheet changed since you reviewed it. Review the changes again, then import.');
   }

@@ -5,7 +5,7 @@
  * spreadsheet could read. The API key is only ever shown back as a hint. Without a key the add-on signs
  * in as the Google user (ScriptApp.getIdentityToken, scope `openid`): nothing to paste.
  */
-import type { CanonicalField } from '@budget-sync/core';
+import type { MappingChoice } from '@budget-sync/core';
 import type { SettingsInput, SettingsView } from '../shared/contract.ts';
 import { AddonFailure } from './failure.ts';
 
@@ -161,16 +161,16 @@ export function learnOrgDefaults(learned: Partial<OrgDefaults>): void {
 }
 
 /** The mappings the API remembers for the organization, mirrored so the local check agrees with the API's. */
-export function rememberedMappings(): Record<string, CanonicalField | null> {
-  return readJson<Record<string, CanonicalField | null>>(REMEMBERED) ?? {};
+export function rememberedMappings(): Record<string, MappingChoice | null> {
+  return readJson<Record<string, MappingChoice | null>>(REMEMBERED) ?? {};
 }
 
 /** A property holds at most 9 KB: the newest mappings win when they would not fit. */
 const REMEMBERED_MAX_CHARS = 8_000;
 
-export function learnRememberedMappings(learned: Record<string, CanonicalField | null>): void {
+export function learnRememberedMappings(learned: Record<string, MappingChoice | null>): void {
   if (Object.keys(learned).length === 0) return;
-  const merged: Record<string, CanonicalField | null> = { ...learned, ...rememberedMappings(), ...learned };
+  const merged: Record<string, MappingChoice | null> = { ...learned, ...rememberedMappings(), ...learned };
   let entries = Object.entries(merged);
   while (entries.length > 0 && JSON.stringify(Object.fromEntries(entries)).length > REMEMBERED_MAX_CHARS) entries = entries.slice(0, -1);
   props().setProperty(REMEMBERED, JSON.stringify(Object.fromEntries(entries)));

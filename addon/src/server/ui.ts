@@ -8,6 +8,7 @@ import { activeSpreadsheet, sheetById, sheetRefOf } from './active-sheet.ts';
 import { AddonFailure } from './failure.ts';
 import { hasHighlights } from './highlights.ts';
 import { loadOverrides } from './overrides.ts';
+import { loadSetValues } from './set-values.ts';
 import { loadConnection, settingsView } from './settings.ts';
 
 export const TITLE = 'Budget Sync';
@@ -45,6 +46,7 @@ export function sidebarState(): SidebarState {
     configured: loadConnection() !== null,
     sheetName: ref.name,
     overrides: loadOverrides(ref),
+    set: loadSetValues(ref),
     highlighted: hasHighlights(ref.sheetId),
   };
 }

@@ -5,7 +5,19 @@
  * of google.script.run would only get a message, and the sidebar needs a code to decide what to show.
  */
 
-export type Field = 'department' | 'category' | 'period' | 'fiscal_year' | 'amount' | 'currency' | 'project' | 'owner' | 'notes';
+/** What a column can be mapped to: a budget field, the line's direction, or a further dimension (named after the column). */
+export type Field =
+  | 'department'
+  | 'category'
+  | 'period'
+  | 'fiscal_year'
+  | 'amount'
+  | 'currency'
+  | 'project'
+  | 'owner'
+  | 'notes'
+  | 'direction'
+  | 'dimension';
 export type Severity = 'error' | 'warning' | 'info';
 export type FileKindName = import('@budget-sync/core').FileKind;
 /** header as written → field, or null to ignore the column. */
@@ -17,6 +29,22 @@ export interface AddonError {
   message: string;
   /** The HTTP status when the API answered. */
   status?: number;
+  /** `set.invalid`: what is wrong with each value of the review's fields, by field. */
+  fields?: SetValuesInput;
+}
+
+/** A value the sheet does not give that the review asks for (core's reviewFields). */
+export type SetField = 'department' | 'category' | 'fiscal_year';
+/** The values typed into the review's fields (blank: not given), kept per sheet and sent with every request as `set`. */
+export type SetValuesInput = Partial<Record<SetField, string>>;
+
+export interface SetFieldView {
+  field: SetField;
+  label: string;
+  /** What the field holds: the value given, else the proposal, else empty. */
+  value: string;
+  /** The warning that says what was proposed, or the error that says it is missing; null when it was given. */
+  issue: IssueView | null;
 }
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: AddonError };
@@ -121,6 +149,8 @@ export interface SheetCheck {
   total: string;
   importable: boolean;
   overrides: MappingOverrides;
+  /** The values the sheet does not give, as kept for it and applied by this check. */
+  set: SetValuesInput;
   elapsedMs: number;
 }
 
@@ -153,6 +183,8 @@ export interface TransferView {
 
 export interface ReviewRequest {
   overrides?: MappingOverrides;
+  /** The review's values; absent: those kept for the sheet. */
+  set?: SetValuesInput;
 }
 
 /** The API's dry run: the diff against the stored budget, re-validated on the server. */
@@ -173,6 +205,8 @@ export interface DiffView {
   issues: IssueView[];
   issueCounts: IssueCounts;
   issuesTruncated: boolean;
+  /** The values the sheet does not give that the review asks for, as the API's analysis read them. */
+  fields: SetFieldView[];
   transfer: TransferView;
 }
 
@@ -182,6 +216,8 @@ export interface ImportRequest {
   overrideKind?: boolean;
   reason?: string;
   overrides?: MappingOverrides;
+  /** The review's values; absent: those kept for the sheet. */
+  set?: SetValuesInput;
   /** The fingerprint of the diff the user reviewed; a sheet that changed since is not imported. */
   expectedFingerprint?: string;
 }
@@ -222,6 +258,8 @@ export interface SidebarState {
   configured: boolean;
   sheetName: string;
   overrides: MappingOverrides;
+  /** The values kept for the sheet (the review's fields). */
+  set: SetValuesInput;
   highlighted: boolean;
 }
 
@@ -236,6 +274,8 @@ export const FIELDS: readonly Field[] = [
   'currency',
   'owner',
   'notes',
+  'direction',
+  'dimension',
 ];
 
 export const FIELD_LABEL: Record<Field, string> = {
@@ -248,4 +288,6 @@ export const FIELD_LABEL: Record<Field, string> = {
   currency: 'Currency',
   owner: 'Owner',
   notes: 'Notes',
+  direction: 'Direction',
+  dimension: 'Dimension',
 };

@@ -94,3 +94,19 @@ export function bigBudgetSheet(rows: number, name = 'FY2026 Budget'): SheetInit 
   }
   return { name, values, display };
 }
+
+/**
+ * One unit's grant budget: a title row, no department column, the years counted from the first
+ * (`Year 1`, `Year 2`). The review proposes the department (from the title) and the first year.
+ */
+export function grantSheet(name = 'Grant'): SheetInit {
+  return {
+    name,
+    values: [
+      ['Research Office grant', '', ''],
+      ['Category', 'Year 1', 'Year 2'],
+      ['Travel', 100, 200],
+      ['Equipment', 50, 75.5],
+    ],
+  };
+}
