@@ -6,15 +6,20 @@
  * UserProperties, applied by the local check and sent with every request as `set`. The API does not
  * remember them as it remembers mappings, so they stay with the sheet for its next import.
  */
-import { checkSetValues, type Issue, reviewFields, type SetValues } from '@budget-sync/core';
-import type { SetField, SetFieldView, SetValuesInput, SheetRef } from '../shared/contract.ts';
+import { checkSetValues, type Issue, reviewFields, SETTABLE_FIELDS, type SettableField, type SetValues } from '@budget-sync/core';
+import type { SetFieldView, SetValuesInput, SheetRef } from '../shared/contract.ts';
 import { AddonFailure } from './failure.ts';
 import { issueWhere } from './views.ts';
 
 const keyOf = (ref: Pick<SheetRef, 'spreadsheetId' | 'sheetId'>) => `budgetSync.set.${ref.spreadsheetId}.${ref.sheetId}`;
 
-const SET_FIELDS: readonly SetField[] = ['department', 'category', 'fiscal_year'];
-const LABEL: Record<SetField, string> = { department: 'Department', category: 'Category', fiscal_year: 'Fiscal year' };
+const LABEL: Record<SettableField, string> = {
+  department: 'Department',
+  category: 'Category',
+  fiscal_year: 'Fiscal year',
+  currency: 'Currency',
+  direction: 'Direction',
+};
 
 export function loadSetValues(ref: Pick<SheetRef, 'spreadsheetId' | 'sheetId'>): SetValues {
   const text = PropertiesService.getUserProperties().getProperty(keyOf(ref));
@@ -32,11 +37,11 @@ export function saveSetValues(ref: Pick<SheetRef, 'spreadsheetId' | 'sheetId'>, 
   else store.setProperty(keyOf(ref), JSON.stringify(set));
 }
 
-/** The review's fields as they came over google.script.run: only text of the three fields is taken. */
+/** The values as they came over google.script.run: only text of the settable fields is taken. */
 function pick(input: unknown): SetValuesInput {
   const out: SetValuesInput = {};
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return out;
-  for (const field of SET_FIELDS) {
+  for (const field of SETTABLE_FIELDS) {
     const v = (input as Record<string, unknown>)[field];
     if (typeof v === 'string') out[field] = v;
   }
@@ -48,7 +53,7 @@ export function checkedSetValues(input: unknown): SetValues {
   const { set, problems } = checkSetValues(pick(input), 'absent');
   if (problems.length === 0) return set;
   const fields: SetValuesInput = {};
-  for (const p of problems) fields[p.field as SetField] = `${LABEL[p.field as SetField]} ${p.message}.`;
+  for (const p of problems) fields[p.field] = `${LABEL[p.field]} ${p.message}.`;
   throw new AddonFailure('set.invalid', Object.values(fields).join(' '), undefined, fields);
 }
 

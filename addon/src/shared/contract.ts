@@ -35,8 +35,11 @@ export interface AddonError {
 
 /** A value the sheet does not give that the review asks for (core's reviewFields). */
 export type SetField = 'department' | 'category' | 'fiscal_year';
-/** The values typed into the review's fields (blank: not given), kept per sheet and sent with every request as `set`. */
-export type SetValuesInput = Partial<Record<SetField, string>>;
+/**
+ * The values given for what the sheet lacks (blank: not given), kept per sheet and sent with every request
+ * as `set`: the review's fields, and the currency and direction the API takes too.
+ */
+export type SetValuesInput = Partial<Record<SetField | 'currency' | 'direction', string>>;
 
 export interface SetFieldView {
   field: SetField;
