@@ -65,3 +65,49 @@ describe('the review of a file that is not a budget', () => {
     );
   });
 });
+
+describe('the review maps a column to the direction or a dimension, and the next file of the layout remembers it', () => {
+  // Detection does not read "Side" as the direction (a row says neither) nor "Fund Ref" as anything but its own dimension.
+  const layout = (parks: string) =>
+    [
+      'Department,Category,Side,Fund Ref,Month,Amount',
+      `Parks,Salaries,Expense,F-1,2026-01,${parks}`,
+      'Parks,Fees,Revenue,F-1,2026-01,40.00',
+      'Parks,Mowing,n/a,F-2,2026-01,7.00',
+    ].join('\n');
+
+  it('Direction and Dimension are choices of the Use as list; an import with them is remembered for the organization', async () => {
+    const first = await review('funds.csv', new TextEncoder().encode(layout('100.00')));
+    expect(first).toContain('<option value="direction">Direction (expense or revenue)</option>');
+    expect(first).toContain('<option value="dimension">Dimension</option>');
+    const form = new FormData();
+    form.set('_csrf', jar.bs_csrf as string);
+    form.set('fileName', 'funds.csv');
+    form.set('fileData', Buffer.from(layout('100.00')).toString('base64'));
+    form.set('header.3', 'Side');
+    form.set('map.3', 'direction');
+    form.set('header.4', 'Fund Ref');
+    form.set('map.4', 'dimension');
+    form.set('mode', 'merge');
+    form.set('acceptWarnings', 'true');
+    const imported = await browseAt(server.url, jar, 'POST', '/upload/import', form);
+    expect(imported.status).toBe(303);
+    const lines = await db.pool.query<{ category: string; direction: string; dimensions: unknown }>(
+      "SELECT category, direction, dimensions FROM budget_lines WHERE org_id = $1 AND department = 'Parks' ORDER BY category",
+      [org.orgId],
+    );
+    expect(lines.rows.map((l) => [l.category, l.direction, l.dimensions])).toEqual([
+      ['Fees', 'revenue', { fund_ref: 'F-1' }],
+      ['Mowing', 'expense', { fund_ref: 'F-2' }],
+      ['Salaries', 'expense', { fund_ref: 'F-1' }],
+    ]);
+    // The next month's file of the same layout: read the same way without a choice, one amount changed.
+    const next = await review('funds-february.csv', new TextEncoder().encode(layout('120.00')));
+    expect(next).toMatch(
+      /<tr data-column="3">.*?Direction \(expense or revenue\).*?remembered: &quot;Side&quot; was mapped to the direction/s,
+    );
+    expect(next).toMatch(/<tr data-column="4">.*?Dimension “fund_ref”.*?remembered/s);
+    expect(next).toMatch(/<div class="label">Changed lines<\/div><div class="value">1<\/div>/);
+    expect(next).toMatch(/<div class="label">Unchanged<\/div><div class="value">2<\/div>/);
+  });
+});
