@@ -428,6 +428,8 @@ export function assignLineRoles(input: RolesInput): LineRoles {
     }
     candidates.push(c);
   }
+  // The columns a person called dimensions came first: all in column order now, as the lines' dimensions list them.
+  candidates.sort((a, b) => a.col - b.col);
   // A description whose values repeat across rows classifies them (a dimension), a free note does not; in a
   // table of amounts by period each row is one item, and its description tells two items apart.
   if (notesCol !== undefined) {
