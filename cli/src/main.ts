@@ -149,13 +149,21 @@ export async function main(argv: string[]): Promise<number> {
     .action(async (opts: { org: string; json?: boolean }) => done(await (await userCommands()).usersListCommand(opts)));
   users
     .command('remove')
-    .description('Remove a person from an organization; their sessions there end at once.')
+    .description('Remove a person from an organization; their sessions there end at once. The last admin stays.')
     .argument('<email>', "the person's email address")
     .requiredOption('--org <id>', 'the organization id')
+    .option('--actor <name>', 'who is removing them, for the record (default: BUDGET_SYNC_ACTOR or the OS user)')
     .option('--json', 'print exactly one JSON document')
-    .action(async (email: string, opts: { org: string; json?: boolean }) =>
+    .action(async (email: string, opts: { org: string; actor?: string; json?: boolean }) =>
       done(await (await userCommands()).usersRemoveCommand(email, opts)),
     );
+  users
+    .command('history')
+    .description('Who added, changed (role, departments) or removed whom, newest first.')
+    .requiredOption('--org <id>', 'the organization id')
+    .option('--limit <n>', 'how many changes (default 50, at most 500)')
+    .option('--json', 'print exactly one JSON document')
+    .action(async (opts: { org: string; limit?: string; json?: boolean }) => done(await (await userCommands()).usersHistoryCommand(opts)));
 
   program
     .command('import')

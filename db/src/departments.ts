@@ -30,6 +30,19 @@ export function requireDepartment(limit: DepartmentLimit, department: string): v
 }
 
 /**
+ * Refuses a change of the whole organization (its settings, sources, people) to a person limited to
+ * departments: it would reach departments outside theirs (and could widen their own limit).
+ */
+export function requireNoDepartmentLimit(limit: DepartmentLimit, who: string): void {
+  if (!limit) return;
+  throw new DomainError(
+    'department.forbidden',
+    `${who} (${limit.join(', ')}), and this changes the whole organization. Ask an admin without a department limit.`,
+    { departments: limit },
+  );
+}
+
+/**
  * Refuses a file with lines outside the limit, naming each department and the rows it is on (the first
  * 20 rows per department), so the person can take them out of the file or ask for the department.
  */

@@ -11,6 +11,8 @@ export type DomainErrorCode =
   | 'input.invalid'
   // People (db/src/users.ts) and their department limits.
   | 'user.not_found'
+  /** Removing, demoting or limiting the org's last admin without a department limit. */
+  | 'user.last_admin'
   | 'department.forbidden'
   // Budget control (db/src/budget).
   | 'period.invalid'

@@ -12,6 +12,7 @@ export * from './imports/stats.ts';
 export * from './imports/revert.ts';
 export * from './orgs.ts';
 export * from './users.ts';
+export * from './member-changes.ts';
 export * from './departments.ts';
 export * from './mappings.ts';
 export * from './budget/index.ts';

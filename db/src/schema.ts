@@ -131,6 +131,35 @@ export const memberships = pgTable(
   ],
 );
 
+/**
+ * The history of people: each membership added, changed (role, departments) or removed, with who did it
+ * and the role and departments before and after (migration 0013). `id` orders the changes.
+ */
+export const membershipChanges = pgTable(
+  'membership_changes',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    email: text('email').notNull(),
+    action: text('action', { enum: ['added', 'changed', 'removed'] }).notNull(),
+    roleBefore: text('role_before'),
+    roleAfter: text('role_after'),
+    departmentsBefore: text('departments_before').array(),
+    departmentsAfter: text('departments_after').array(),
+    actor: text('actor').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('membership_changes_org').on(t.orgId, t.id),
+    check('membership_changes_action', sql`${t.action} IN ('added', 'changed', 'removed')`),
+  ],
+);
+
 /** One-time sign-in links (24 h); only the token's SHA-256 is stored; used_at makes them single use. */
 export const signInLinks = pgTable(
   'sign_in_links',

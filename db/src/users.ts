@@ -9,6 +9,7 @@ import type { Authenticated, Scope } from './api-keys.ts';
 import { transaction } from './checkout.ts';
 import { DomainError } from './errors.ts';
 import { isUuid } from './ids.ts';
+import { changeOf, lockMembership, type MembershipState, recordMemberChange, requireAnotherFullAdmin } from './member-changes.ts';
 import { randomToken, sameHash, sha256Hex } from './tokens.ts';
 
 export const ROLES = ['viewer', 'editor', 'approver', 'admin'] as const;
@@ -84,7 +85,9 @@ function normalEmail(email: string): string {
 
 /**
  * Adds a person to an org (making the user when the email is new) with a role and departments, or changes
- * the role and departments of a member. Returns the member and a one-time sign-in token for them.
+ * the role and departments of a member. Returns the member and a one-time sign-in token for them. The
+ * change is recorded with `createdBy` as its actor; the last admin without a department limit cannot be
+ * demoted or limited (user.last_admin).
  */
 export async function addMember(
   pool: pg.Pool,
@@ -103,15 +106,71 @@ export async function addMember(
       [email, input.name?.trim() || null],
     );
     const userId = (u.rows[0] as { id: string }).id;
-    await client.query(
-      `INSERT INTO memberships (org_id, user_id, role, departments, created_by) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (org_id, user_id) DO UPDATE SET role = EXCLUDED.role, departments = EXCLUDED.departments`,
-      [input.orgId, userId, input.role, departments, input.createdBy],
-    );
+    const after = { role: input.role, departments };
+    const before = await setMembership(client, { orgId: input.orgId, userId, email, after, actor: input.createdBy });
+    if (!before) {
+      await client.query(
+        `INSERT INTO memberships (org_id, user_id, role, departments, created_by) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (org_id, user_id) DO UPDATE SET role = EXCLUDED.role, departments = EXCLUDED.departments`,
+        [input.orgId, userId, input.role, departments, input.createdBy],
+      );
+    }
     const signInToken = await createSignInLink(client, input.orgId, userId);
     const member = await findMember(client, input.orgId, email);
     return { member: member as Member, signInToken };
   });
+}
+
+/**
+ * Changes the role and departments of a member (no sign-in link: they keep signing in as before; their
+ * sessions take the new role at their next request). Recorded with `actor`; user.last_admin as addMember.
+ */
+export async function changeMember(
+  pool: pg.Pool,
+  input: { orgId: string; email: string; role: Role; departments: string[] | null; actor: string },
+): Promise<Member> {
+  const departments = input.departments && input.departments.length > 0 ? input.departments : null;
+  return transaction(pool, async (client) => {
+    const member = await requireMember(client, input.orgId, input.email);
+    const after = { role: input.role, departments };
+    await setMembership(client, { orgId: input.orgId, userId: member.userId, email: member.email, after, actor: input.actor });
+    return (await findMember(client, input.orgId, member.email)) as Member;
+  });
+}
+
+/**
+ * Under the org's admin locks: refuses a change that would leave no full admin, updates an existing
+ * membership to `after` and records the change. Returns the membership as it was (null: none yet, for
+ * the caller to insert; the addition is recorded here all the same).
+ */
+async function setMembership(
+  client: pg.PoolClient,
+  m: { orgId: string; userId: string; email: string; after: MembershipState; actor: string },
+): Promise<MembershipState | null> {
+  const before = await lockMembership(client, m.orgId, m.userId);
+  await requireAnotherFullAdmin(client, m, before, m.after);
+  // The same role and departments (in another order or case) change nothing, and are not recorded.
+  if (before && changeOf(before, m.after) !== null) {
+    await client.query('UPDATE memberships SET role = $3, departments = $4 WHERE org_id = $1 AND user_id = $2', [
+      m.orgId,
+      m.userId,
+      m.after.role,
+      m.after.departments,
+    ]);
+  }
+  await recordMemberChange(client, { ...m, before });
+  return before;
+}
+
+async function requireMember(client: pg.PoolClient, orgId: string, email: string): Promise<Member> {
+  const member = await findMember(client, orgId, email);
+  if (!member) {
+    throw new DomainError(
+      'user.not_found',
+      `There is no person "${email}" in this organization. List them with "budget-sync users list --org ${orgId}".`,
+    );
+  }
+  return member;
 }
 
 /** A one-time sign-in token for a member (24 h); only its hash is stored. */
@@ -167,22 +226,21 @@ export async function listMembers(pool: pg.Pool | pg.PoolClient, orgId: string):
 
 /**
  * Removes a person from an org. Their sessions of that org end at once (a person's session is only good
- * while the membership exists, and they are revoked here too) and so do their unused sign-in links.
+ * while the membership exists, and they are revoked here too) and so do their unused sign-in links. The
+ * removal is recorded with `actor`; the last admin without a department limit stays (user.last_admin).
  */
-export async function removeMember(pool: pg.Pool, orgId: string, email: string): Promise<Member> {
+export async function removeMember(pool: pg.Pool, orgId: string, email: string, actor: string): Promise<Member> {
   return transaction(pool, async (client) => {
-    const member = await findMember(client, orgId, email);
-    if (!member) {
-      throw new DomainError(
-        'user.not_found',
-        `There is no person "${email}" in this organization. List them with "budget-sync users list --org ${orgId}".`,
-      );
-    }
+    const member = await requireMember(client, orgId, email);
+    const before = await lockMembership(client, orgId, member.userId);
+    if (!before) throw new DomainError('user.not_found', `There is no person "${email}" in this organization.`);
+    await requireAnotherFullAdmin(client, { orgId, userId: member.userId, email: member.email }, before, null);
     await client.query('UPDATE console_sessions SET revoked_at = now() WHERE org_id = $1 AND user_id = $2 AND revoked_at IS NULL', [
       orgId,
       member.userId,
     ]);
     await client.query('DELETE FROM memberships WHERE org_id = $1 AND user_id = $2', [orgId, member.userId]);
+    await recordMemberChange(client, { orgId, userId: member.userId, email: member.email, before, after: null, actor });
     return member;
   });
 }
@@ -194,6 +252,24 @@ export async function membershipsOf(db: pg.Pool | pg.PoolClient, email: string):
     [email.trim()],
   );
   return r.rows.map(authenticatedPerson);
+}
+
+/** An organization a person belongs to, with its name and their role there. */
+export interface PersonOrg {
+  orgId: string;
+  name: string;
+  role: Role;
+}
+
+/** Every org of a person, by name: for the console's switcher and `GET /api/me`. */
+export async function orgsOfUser(db: pg.Pool | pg.PoolClient, userId: string): Promise<PersonOrg[]> {
+  if (!isUuid(userId)) return [];
+  const r = await db.query<{ org_id: string; name: string; role: Role }>(
+    `SELECT m.org_id, o.name, m.role FROM memberships m JOIN organizations o ON o.id = m.org_id
+      WHERE m.user_id = $1 ORDER BY lower(o.name), m.org_id`,
+    [userId],
+  );
+  return r.rows.map((row) => ({ orgId: row.org_id, name: row.name, role: row.role }));
 }
 
 export const MEMBER_COLUMNS = 'm.org_id, m.user_id, m.role, m.departments, m.created_at, m.created_by, u.email, u.name';

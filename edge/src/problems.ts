@@ -65,6 +65,7 @@ const DOMAIN_STATUS: Record<DomainErrorCode, ContentfulStatusCode> = {
   'source.folder_refused': 422,
   'source.address_refused': 422,
   'user.not_found': 404,
+  'user.last_admin': 409,
   // A person limited to some departments asked for one outside them.
   'department.forbidden': 403,
   // The server's credential key is missing or wrong: the operator must fix the configuration.
@@ -119,6 +120,7 @@ const DOMAIN_MEANING: Record<DomainErrorCode, string> = {
   'source.address_refused':
     'The host, endpoint or URL is (or resolves to) a loopback, private, link-local or metadata address, which the server does not connect to unless its operator allows it; `field` names the setting.',
   'user.not_found': 'No person with that email in this organization.',
+  'user.last_admin': 'The change would remove, demote or limit the last admin without a department limit; make another person admin first.',
   'department.forbidden':
     'The signed-in person is limited to some departments (`departments`) and the request reaches outside them (`department`, or `rows` of a file).',
   'secret.key_missing': "The server's credential encryption key is not configured; an operator must set it.",

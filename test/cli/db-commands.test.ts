@@ -653,3 +653,46 @@ describe('--set and --map to the direction and a dimension (issue 12)', () => {
     });
   });
 });
+
+describe('users: the last admin stays, and history says who changed whom', () => {
+  let runs: Record<'addAdmin' | 'removeLast' | 'demoteLast' | 'history' | 'historyJson', Run>;
+  beforeAll(async () => {
+    const addAdmin = await run(['users', 'add', 'ada@example.com', '--org', acme, '--role', 'admin', '--actor', 'ops-team']);
+    const removeLast = await run(['users', 'remove', 'ada@example.com', '--org', acme, '--json']);
+    const demoteLast = await run(['users', 'add', 'ada@example.com', '--org', acme, '--role', 'viewer']);
+    runs = {
+      addAdmin,
+      removeLast,
+      demoteLast,
+      ...(await all({
+        history: run(['users', 'history', '--org', acme]),
+        historyJson: run(['users', 'history', '--org', acme, '--limit', '2', '--json']),
+      })),
+    };
+  });
+
+  it('removing or demoting the last admin exits 1 and says what to do', () => {
+    expect(runs.addAdmin.status).toBe(0);
+    expect(runs.removeLast.status).toBe(1);
+    const refused = json(runs.removeLast) as { error: { code: string; message: string } };
+    expect(refused.error.code).toBe('user.last_admin');
+    expect(refused.error.message).toContain(`Make another person admin first ("budget-sync users add EMAIL --org ${acme} --role admin"`);
+    expect(runs.demoteLast.status).toBe(1);
+    expect(runs.demoteLast.stdout + runs.demoteLast.stderr).toContain('making them viewer');
+  });
+
+  it('users history lists every addition and removal with who made it, newest first', () => {
+    expect(runs.history.status).toBe(0);
+    const lines = runs.history.stdout.split('\n');
+    const row = (email: string, change: string) => lines.findIndex((l) => l.includes(email) && l.includes(change));
+    expect(row('ada@example.com', 'added as admin')).toBeGreaterThan(0);
+    expect(lines[row('ada@example.com', 'added as admin')]).toContain('ops-team');
+    expect(lines[row('Dana@Example.com', 'removed (was approver, departments: Marketing, Sales)')]).toContain('cli-test');
+    expect(row('ada@example.com', 'added as admin')).toBeLessThan(row('Dana@Example.com', 'removed'));
+    expect(row('Dana@Example.com', 'removed')).toBeLessThan(row('Dana@Example.com', 'added as approver'));
+    const doc = json(runs.historyJson) as { changes: Doc[] };
+    expect(doc.changes).toHaveLength(2);
+    expect(doc.changes[0]).toMatchObject({ email: 'ada@example.com', action: 'added', actor: 'ops-team', after: { role: 'admin' } });
+    expect(doc.changes[1]).toMatchObject({ email: 'Dana@Example.com', action: 'removed', actor: 'cli-test', after: null });
+  });
+});

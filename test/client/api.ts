@@ -438,7 +438,7 @@ export interface paths {
         put?: never;
         /**
          * Add a person (or change their role)
-         * @description Answers a one-time sign-in URL (24 h, single use) to send them.
+         * @description Answers a one-time sign-in URL (24 h, single use) to send them. The change is recorded (`GET /api/users/history`). Demoting or limiting the last admin without a department limit is refused: 409 `user.last_admin`.
          */
         post: operations["addUser"];
         delete?: never;
@@ -459,9 +459,33 @@ export interface paths {
         post?: never;
         /**
          * Remove a person from the organization
-         * @description Their console sessions of this organization end at once; their sign-in links stop working.
+         * @description Their console sessions of this organization end at once; their sign-in links stop working. The removal is recorded (`GET /api/users/history`). The last admin without a department limit cannot be removed: 409 `user.last_admin`.
          */
         delete: operations["removeUser"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a person's role and departments
+         * @description No new sign-in link; their sessions take the new role at their next request. The change is recorded (`GET /api/users/history`). Demoting or limiting the last admin without a department limit is refused: 409 `user.last_admin`.
+         */
+        patch: operations["changeUser"];
+        trace?: never;
+    };
+    "/api/users/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who added, changed or removed whom
+         * @description Newest first; `before` (an id) pages back.
+         */
+        get: operations["listUserChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1139,7 +1163,7 @@ export interface components {
             /** @enum {string} */
             severity: "error" | "warning" | "info";
         };
-        /** @description A person: email, name, role, departments. A key: keyId, keyName. Both: orgId and scopes. */
+        /** @description A person: email, name, role, departments, orgs. A key: keyId, keyName. Both: orgId, orgName and scopes. */
         Me: {
             /**
              * @description The departments the person is limited to; null: all of them.
@@ -1155,10 +1179,43 @@ export interface components {
             kind: "person" | "key";
             name?: string | null;
             orgId: string;
+            /** @description The name of the organization the request acts in. */
+            orgName: string;
+            /** @description A person: every organization they belong to, with their role there (to switch with X-Budget-Sync-Org). */
+            orgs?: components["schemas"]["MemberOrg"][];
             /** @enum {string} */
             role?: "viewer" | "editor" | "approver" | "admin";
             scopes: string[];
         };
+        MemberChange: {
+            /** @enum {string} */
+            action: "added" | "changed" | "removed";
+            /** @description Who made the change: a person's email, an API key's name, or the CLI's actor. */
+            actor: string;
+            after: components["schemas"]["MembershipState"];
+            at: string;
+            before: components["schemas"]["MembershipState"];
+            email: string;
+            id: number;
+        };
+        MemberOrg: {
+            name: string;
+            orgId: string;
+            /** @enum {string} */
+            role: "viewer" | "editor" | "approver" | "admin";
+        };
+        /** @description The role and departments; null: not a member (before an addition, after a removal). */
+        MembershipState: {
+            /**
+             * @description The departments the person is limited to; null: all of them.
+             * @example [
+             *       "Marketing"
+             *     ]
+             */
+            departments: string[] | null;
+            /** @enum {string} */
+            role: "viewer" | "editor" | "approver" | "admin";
+        } | null;
         /** @description RFC 9457 problem details with a stable `code`. Extra members depend on the code (`errors`, `check`, `conflicts`, …). */
         Problem: {
             /**
@@ -1468,6 +1525,12 @@ export interface components {
             /** @enum {string} */
             role: "viewer" | "editor" | "approver" | "admin";
             userId: string;
+        };
+        /** @description The new role and departments (missing or null: all departments). */
+        UserChange: {
+            departments?: string[] | null;
+            /** @enum {string} */
+            role: "viewer" | "editor" | "approver" | "admin";
         };
         /** @description Adds the person, or changes the role and departments of a member. */
         UserInput: {
@@ -3685,6 +3748,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `user.last_admin`: make another person admin first. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unsupported Content-Type: `request.unsupported_media_type`. */
             415: {
                 headers: {
@@ -3772,6 +3844,198 @@ export interface operations {
             };
             /** @description Not found (or not in your organization). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `user.last_admin`: make another person admin first. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many wrong API keys from your address: `auth.rate_limited`, with Retry-After. Valid keys are never limited. */
+            429: {
+                headers: {
+                    /** @description Seconds until wrong keys from this address are answered 401 again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: `db.unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    changeUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                email: string;
+            };
+            cookie?: never;
+        };
+        /** @description The role and departments. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserChange"];
+            };
+        };
+        responses: {
+            /** @description The member as changed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            /** @description The request does not match the contract: `request.invalid` (with `errors`: field paths and messages), `request.malformed_json`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one: `auth.missing_key`, `auth.invalid_key`; a Google ID token that does not verify: `auth.invalid_token`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key or the person's role lacks the scope this operation needs: `auth.forbidden`; the token's person is not a member: `auth.no_membership`; a department outside the person's: `department.forbidden`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not in your organization). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `user.last_admin`: make another person admin first. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Content-Type: `request.unsupported_media_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A value the domain refuses: `input.invalid`, `amount.invalid`, `period.invalid`, `currency.mismatch`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many wrong API keys from your address: `auth.rate_limited`, with Retry-After. Valid keys are never limited. */
+            429: {
+                headers: {
+                    /** @description Seconds until wrong keys from this address are answered 401 again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: `db.unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listUserChanges: {
+        parameters: {
+            query?: {
+                /** @description Only changes older than this id. */
+                before?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The changes, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        changes: components["schemas"]["MemberChange"][];
+                    };
+                };
+            };
+            /** @description The request does not match the contract: `request.invalid` (with `errors`: field paths and messages), `request.malformed_json`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one: `auth.missing_key`, `auth.invalid_key`; a Google ID token that does not verify: `auth.invalid_token`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key or the person's role lacks the scope this operation needs: `auth.forbidden`; the token's person is not a member: `auth.no_membership`; a department outside the person's: `department.forbidden`. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

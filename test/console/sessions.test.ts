@@ -214,7 +214,7 @@ describe('people sign in with one-time links (issue 15)', () => {
     const settings = await browse({ ...jar }, 'POST', '/settings', { _csrf: jar.bs_csrf as string, controlLevel: 'track' });
     expect(settings.status).toBe(403);
     expect(await settings.text()).toContain('rex@example.com (viewer) does not have the scope');
-    await removeMember(db.pool, org.orgId, 'REX@example.com');
+    await removeMember(db.pool, org.orgId, 'REX@example.com', 'test');
     expect(await budgetsPage(jar)).toBe(SIGNED_OUT);
   });
 

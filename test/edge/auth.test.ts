@@ -36,7 +36,9 @@ const SCOPE_OF: Record<string, readonly Scope[]> = {
   'POST /api/sources/{id}/sync': ['sources:admin'],
   'GET /api/users': ['admin'],
   'POST /api/users': ['admin'],
+  'PATCH /api/users/{email}': ['admin'],
   'DELETE /api/users/{email}': ['admin'],
+  'GET /api/users/history': ['admin'],
   'GET /api/keys': ['admin'],
   // Any person (within their role, auth.test's people part in people.test.ts); a key needs admin.
   'POST /api/keys': ['admin'],

@@ -103,6 +103,8 @@ describe('GET /api/me', () => {
       email: 'april@example.com',
       name: null,
       orgId: org.orgId,
+      orgName: 'Acme',
+      orgs: [{ orgId: org.orgId, name: 'Acme', role: 'approver' }],
       role: 'approver',
       departments: ['Marketing'],
       scopes: ['budget:read', 'imports:read', 'sources:read', 'imports:write', 'budget:check', 'budget:reserve'],
@@ -112,7 +114,7 @@ describe('GET /api/me', () => {
   it("says which key, and the key's org and scopes, for an API key", async () => {
     const key = await org.key('budget:read');
     const body = await jsonOf(await me(key));
-    expect(body).toMatchObject({ kind: 'key', orgId: org.orgId, scopes: ['budget:read'], keyName: 'key-budget:read' });
+    expect(body).toMatchObject({ kind: 'key', orgId: org.orgId, orgName: 'Acme', scopes: ['budget:read'], keyName: 'key-budget:read' });
     expect(body.email).toBeUndefined();
   });
 
@@ -121,11 +123,20 @@ describe('GET /api/me', () => {
     const body = await expectProblem(await me(token), 400, 'auth.org_required');
     expect(body.orgs).toEqual(
       expect.arrayContaining([
-        { orgId: org.orgId, role: 'viewer' },
-        { orgId: other.orgId, role: 'admin' },
+        { orgId: org.orgId, name: 'Acme', role: 'viewer' },
+        { orgId: other.orgId, name: 'Other', role: 'admin' },
       ]),
     );
-    expect(await jsonOf(await me(token, { 'x-budget-sync-org': other.orgId }))).toMatchObject({ orgId: other.orgId, role: 'admin' });
+    // Once one is named, /api/me lists them all, to switch.
+    expect(await jsonOf(await me(token, { 'x-budget-sync-org': other.orgId }))).toMatchObject({
+      orgId: other.orgId,
+      orgName: 'Other',
+      role: 'admin',
+      orgs: [
+        { orgId: org.orgId, name: 'Acme', role: 'viewer' },
+        { orgId: other.orgId, name: 'Other', role: 'admin' },
+      ],
+    });
     expect(await jsonOf(await me(token, { 'x-budget-sync-org': org.orgId }))).toMatchObject({ orgId: org.orgId, role: 'viewer' });
     // A person cannot pick an org they do not belong to.
     await expectProblem(await me(await idToken(), { 'x-budget-sync-org': other.orgId }), 403, 'auth.no_membership');
@@ -227,7 +238,7 @@ describe('roles bound what a person may do, on every operation', () => {
         checked++;
       }
     }
-    expect(checked).toBe(4 * 27);
+    expect(checked).toBe(4 * 29);
   });
 
   it('the roles grant what DESIGN §2 says', () => {

@@ -1,9 +1,21 @@
 /**
- * `budget-sync users add|list|remove --org ID`: the people of an organization (DESIGN §3). `add` prints a
- * one-time sign-in link for the person (24 h, single use; only its hash is stored), made on the console's
- * address: BUDGET_SYNC_PUBLIC_URL, else where `serve` listens by default. `remove` ends their sessions at once.
+ * `budget-sync users add|list|remove|history --org ID`: the people of an organization (DESIGN §3). `add`
+ * prints a one-time sign-in link for the person (24 h, single use; only its hash is stored), made on the
+ * console's address: BUDGET_SYNC_PUBLIC_URL, else where `serve` listens by default. `remove` ends their
+ * sessions at once. `history` lists who added, changed or removed whom. The last admin without a
+ * department limit can be neither removed nor demoted (the message says what to do).
  */
-import { addMember, getOrganization, listMembers, parseDepartments, parseRole, removeMember, signInUrl } from '@budget-sync/db';
+import {
+  addMember,
+  describeMemberChange,
+  getOrganization,
+  listMemberChanges,
+  listMembers,
+  parseDepartments,
+  parseRole,
+  removeMember,
+  signInUrl,
+} from '@budget-sync/db';
 import { table } from '../output/text.ts';
 import { actorName } from '../shared/actor.ts';
 import { withDatabase } from '../shared/database.ts';
@@ -86,12 +98,32 @@ export async function usersListCommand(flags: { org: string; json?: boolean }): 
   });
 }
 
-export async function usersRemoveCommand(email: string, flags: { org: string; json?: boolean }): Promise<number> {
+export async function usersRemoveCommand(email: string, flags: { org: string; actor?: string; json?: boolean }): Promise<number> {
   return withDatabase(flags.json, async (db) => {
     const org = await getOrganization(db.pool, flags.org);
-    const member = await removeMember(db.pool, org.id, email);
+    const member = await removeMember(db.pool, org.id, email, actorName(flags.actor));
     if (flags.json) printJson({ userId: member.userId, email: member.email, orgId: org.id, removed: true });
     else process.stdout.write(`Removed ${member.email} from ${org.name}; their sessions there have ended.\n`);
+    return 0;
+  });
+}
+
+export async function usersHistoryCommand(flags: { org: string; limit?: string; json?: boolean }): Promise<number> {
+  return withDatabase(flags.json, async (db) => {
+    const org = await getOrganization(db.pool, flags.org);
+    const limit = flags.limit === undefined ? 50 : Number(flags.limit);
+    const changes = await listMemberChanges(db.pool, org.id, { limit: Number.isInteger(limit) && limit > 0 ? limit : 50 });
+    if (flags.json) {
+      printJson({ changes });
+      return 0;
+    }
+    if (changes.length === 0) {
+      process.stdout.write(`Nobody has been added to ${org.name} yet.\n`);
+      return 0;
+    }
+    const rows = [['when (UTC)', 'person', 'change', 'by']];
+    for (const c of changes) rows.push([c.at.slice(0, 16).replace('T', ' '), c.email, describeMemberChange(c), c.actor]);
+    process.stdout.write(`Changes of the people of ${org.name}, newest first:\n${table(rows)}\n`);
     return 0;
   });
 }

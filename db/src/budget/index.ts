@@ -19,5 +19,12 @@ export {
   releaseReservation,
   reserveFunds,
 } from './reservations.ts';
-export { type ControlOverride, type ControlSettings, type ControlSettingsPatch, getSettings, updateSettings } from './settings.ts';
+export {
+  type ControlOverride,
+  type ControlSettings,
+  type ControlSettingsPatch,
+  getSettings,
+  settingsAsSeenBy,
+  updateSettings,
+} from './settings.ts';
 export { type DimensionChoice, listDimensions, listFiscalYears } from './years.ts';

@@ -20,6 +20,7 @@ import {
 } from '@budget-sync/core';
 import type pg from 'pg';
 import { transaction } from '../checkout.ts';
+import { allowsDepartment, type DepartmentLimit } from '../departments.ts';
 import { DomainError } from '../errors.ts';
 import { isUuid, optionalText } from './common.ts';
 
@@ -125,6 +126,12 @@ async function readSettings(db: pg.Pool | pg.PoolClient, orgId: string): Promise
 
 export async function getSettings(pool: pg.Pool, orgId: string): Promise<ControlSettings> {
   return readSettings(pool, orgId);
+}
+
+/** The settings as a person limited to departments sees them: the overrides of their departments and of none. */
+export function settingsAsSeenBy(settings: ControlSettings, limit: DepartmentLimit): ControlSettings {
+  if (!limit) return settings;
+  return { ...settings, overrides: settings.overrides.filter((o) => o.department === null || allowsDepartment(limit, o.department)) };
 }
 
 /**

@@ -166,7 +166,7 @@ export interface Visibility {
  * The condition that an import is visible to a person limited to departments ($dep: their lowercased
  * departments, $actor: their name): it changed lines and all of them are theirs, or they made it.
  */
-function visibleClause(dep: string, actor: string): string {
+export function visibleClause(dep: string, actor: string): string {
   return `(h.actor = ${actor} OR (EXISTS (SELECT FROM line_versions v WHERE v.org_id = h.org_id AND v.import_id = h.id)
            AND NOT EXISTS (SELECT FROM line_versions v JOIN budget_lines b ON b.id = v.line_id
                             WHERE v.org_id = h.org_id AND v.import_id = h.id AND lower(b.department) <> ALL(${dep}::text[]))))`;
@@ -213,6 +213,17 @@ export async function getImport(pool: pg.Pool, orgId: string, importId: string, 
   const row = r.rows[0];
   if (!row) throw notFound(importId);
   return { ...toRecord(row), issues: row.issues, analysis: row.analysis };
+}
+
+/** Of these imports of the org, the ids a person limited to departments may see (the history's rule). */
+export async function visibleImportIds(pool: pg.Pool, orgId: string, ids: readonly string[], visibleTo: Visibility): Promise<Set<string>> {
+  const wanted = ids.filter(isUuid);
+  if (wanted.length === 0) return new Set();
+  const r = await pool.query<{ id: string }>(
+    `SELECT h.id FROM import_history h WHERE h.org_id = $1 AND h.id = ANY($2::uuid[]) AND ${visibleClause('$3', '$4')}`,
+    [orgId, wanted, departmentFilter(visibleTo.departments), visibleTo.actor],
+  );
+  return new Set(r.rows.map((row) => row.id));
 }
 
 /** The original file of an import while it is retained. */

@@ -4,7 +4,9 @@
  * take) and what operators scrape as Prometheus metrics. One aggregate statement per function.
  */
 import type pg from 'pg';
+import { departmentFilter } from '../departments.ts';
 import { isUuid } from '../ids.ts';
+import { type Visibility, visibleClause } from './history.ts';
 
 export interface ImportStatistics {
   /** Every import attempt recorded (reverted imports count as the imports they were). */
@@ -37,8 +39,15 @@ export interface ImportsOnDay {
 
 const SUCCEEDED = "h.status IN ('succeeded', 'no_changes', 'reverted')";
 
-/** Statistics over the last `days` days, or over all time when `days` is null. */
-export async function importStatistics(pool: pg.Pool, orgId: string, options: { days: number | null }): Promise<ImportStatistics> {
+/**
+ * Statistics over the last `days` days, or over all time when `days` is null; for a person limited to
+ * departments (`visibleTo`), over the imports their history shows them, so no other department's counts.
+ */
+export async function importStatistics(
+  pool: pg.Pool,
+  orgId: string,
+  options: { days: number | null; visibleTo?: Visibility | undefined },
+): Promise<ImportStatistics> {
   const empty: ImportStatistics = {
     imports: 0,
     succeeded: 0,
@@ -81,8 +90,9 @@ export async function importStatistics(pool: pg.Pool, orgId: string, options: { 
             percentile_cont(0.95) WITHIN GROUP (ORDER BY h.duration_ms) AS p95,
             sum(h.duration_ms)::text AS duration_sum
        FROM import_history h
-      WHERE h.org_id = $1 AND ($2::int IS NULL OR h.created_at >= now() - make_interval(days => $2::int))`,
-    [orgId, options.days],
+      WHERE h.org_id = $1 AND ($2::int IS NULL OR h.created_at >= now() - make_interval(days => $2::int))
+        AND ($3::text[] IS NULL OR ${visibleClause('$3', '$4')})`,
+    [orgId, options.days, departmentFilter(options.visibleTo?.departments), options.visibleTo?.actor ?? null],
   );
   const row = r.rows[0];
   if (!row) return empty;
@@ -102,14 +112,18 @@ export async function importStatistics(pool: pg.Pool, orgId: string, options: { 
   };
 }
 
-/** Imports per UTC day over the last `days` days, oldest first, days without imports included. */
-export async function importsPerDay(pool: pg.Pool, orgId: string, days: number): Promise<ImportsOnDay[]> {
+/**
+ * Imports per UTC day over the last `days` days, oldest first, days without imports included; for a
+ * person limited to departments (`visibleTo`), only the imports their history shows.
+ */
+export async function importsPerDay(pool: pg.Pool, orgId: string, days: number, visibleTo?: Visibility): Promise<ImportsOnDay[]> {
   if (!isUuid(orgId)) return [];
   const r = await pool.query<{ day: string; imports: number; succeeded: number; refused: number }>(
     `WITH recent AS (
        SELECT (h.created_at AT TIME ZONE 'UTC')::date AS day, h.status
          FROM import_history h
-        WHERE h.org_id = $1 AND h.created_at >= ((now() AT TIME ZONE 'UTC')::date - ($2::int - 1)) AT TIME ZONE 'UTC')
+        WHERE h.org_id = $1 AND h.created_at >= ((now() AT TIME ZONE 'UTC')::date - ($2::int - 1)) AT TIME ZONE 'UTC'
+          AND ($3::text[] IS NULL OR ${visibleClause('$3', '$4')}))
      SELECT d.day::date::text AS day,
             count(h.day)::int AS imports,
             count(h.day) FILTER (WHERE ${SUCCEEDED})::int AS succeeded,
@@ -118,7 +132,7 @@ export async function importsPerDay(pool: pg.Pool, orgId: string, days: number):
        LEFT JOIN recent h ON h.day = d.day::date
       GROUP BY d.day
       ORDER BY d.day`,
-    [orgId, days],
+    [orgId, days, departmentFilter(visibleTo?.departments), visibleTo?.actor ?? null],
   );
   return r.rows;
 }

@@ -1,5 +1,6 @@
 /** Sync runs of a data source: started, then finished with what happened to each file, or why it failed. */
 import type pg from 'pg';
+import { type Visibility, visibleImportIds } from '../imports/history.ts';
 
 export type SourceRunStatus = 'running' | 'succeeded' | 'failed';
 
@@ -62,4 +63,17 @@ export async function listSourceRuns(pool: pg.Pool, sourceId: string, limit = 20
     startedAt: row.started_at.toISOString(),
     finishedAt: row.finished_at?.toISOString() ?? null,
   }));
+}
+
+/**
+ * A run as a person limited to departments may see it: only the files whose import they may see in the
+ * history (a file's name, reason and import may name other departments' lines; files without an import
+ * say nothing they may see). Without a limit, the run as it is.
+ */
+export async function runAsSeenBy(pool: pg.Pool, orgId: string, run: SourceRun, visibleTo: Visibility | undefined): Promise<SourceRun> {
+  if (!visibleTo) return run;
+  const importOf = (f: unknown) => (typeof f === 'object' && f !== null ? (f as { importId?: unknown }).importId : undefined);
+  const ids = run.files.map(importOf).filter((id): id is string => typeof id === 'string');
+  const visible = await visibleImportIds(pool, orgId, ids, visibleTo);
+  return { ...run, files: run.files.filter((f) => visible.has(importOf(f) as string)) };
 }

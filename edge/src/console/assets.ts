@@ -29,6 +29,8 @@ a:hover { text-decoration-thickness: 2px; }
 .top-inner { max-width: 1200px; margin: 0 auto; padding: 10px 24px; display: flex; flex-wrap: wrap; align-items: center; gap: 8px 20px; }
 .brand { font-weight: 700; font-size: 1.15rem; color: #fff; text-decoration: none; margin-right: 4px; }
 .org { color: #cfdbe8; font-size: .95rem; }
+.org-switch { display: flex; align-items: center; gap: 6px; }
+.org-switch select { font: inherit; font-size: .95rem; max-width: 22ch; padding: 3px 6px; border-radius: 6px; border: 1px solid rgba(255,255,255,.5); background: var(--brand); color: #fff; }
 .demo { display: inline-block; background: #f6c343; color: #3b2a00; font-weight: 700; font-size: .75rem; letter-spacing: .04em; text-transform: uppercase; padding: 2px 8px; border-radius: 999px; margin-left: 6px; vertical-align: 1px; }
 .top nav { flex: 1 1 auto; }
 .top nav ul { list-style: none; display: flex; flex-wrap: wrap; gap: 2px 4px; margin: 0; padding: 0; }
@@ -157,6 +159,7 @@ input[aria-invalid="true"] { border-color: var(--bad); box-shadow: 0 0 0 1px var
   .top-inner .brand { order: 1; }
   .top-inner form { order: 2; margin-left: auto; }
   .top-inner .org { order: 3; flex-basis: 100%; }
+  .top-inner form.org-switch { order: 3; margin-left: 0; }
   dl.facts { grid-template-columns: 1fr; gap: 0; }
   dl.facts dd { margin-bottom: 8px; }
 }

@@ -23,7 +23,7 @@ import { finishOidc, startOidc } from './oidc.ts';
 import { showLinkSignIn, showSignIn, signIn, signInWithLink, signOut } from './sign-in.ts';
 import { showSources, syncNow } from './sources/sources.handlers.ts';
 import { analyzeUpload, confirmImport, showUpload } from './upload/upload.handlers.ts';
-import { addUser, removeUser, showOrgs, showUsers, switchOrg } from './users/users.handlers.ts';
+import { addUser, changeUser, removeUser, showOrgs, showUsers, switchOrg } from './users/users.handlers.ts';
 
 /** Pages may only load what the app itself serves; no framing (clickjacking), no sniffing. */
 const SECURITY_HEADERS: Record<string, string> = {
@@ -106,6 +106,7 @@ export function consoleRouter(deps: AppDeps, options: ConsoleOptions, metrics: S
 
   app.get('/users', requireSession('admin'), showUsers);
   app.post('/users', requireSession('admin'), addUser);
+  app.post('/users/change', requireSession('admin'), changeUser);
   app.post('/users/remove', requireSession('admin'), removeUser);
   app.get('/orgs', requireSession([]), showOrgs);
   app.post('/orgs/switch', requireSession([]), switchOrg);

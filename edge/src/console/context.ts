@@ -7,7 +7,15 @@
  * (and, once signed in, that the server-side session holds). Cookies are HttpOnly and SameSite=Strict,
  * and Secure whenever the console is reached over HTTPS.
  */
-import { type ConsoleSession, findConsoleSession, getOrganization, type Organization, type Scope } from '@budget-sync/db';
+import {
+  type ConsoleSession,
+  findConsoleSession,
+  getOrganization,
+  type Organization,
+  orgsOfUser,
+  type PersonOrg,
+  type Scope,
+} from '@budget-sync/db';
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
@@ -23,6 +31,8 @@ export type ConsoleVariables = AppEnv['Variables'] & {
   csrfToken: string;
   session: ConsoleSession;
   org: Organization;
+  /** The organizations of the signed-in person (the layout's switcher); none for a key. */
+  personOrgs: PersonOrg[];
 };
 
 export interface ConsoleEnv {
@@ -161,7 +171,13 @@ export function requireSession(scope: Scope | readonly Scope[]) {
     const auth = session.auth;
     c.set('session', session);
     c.set('auth', auth);
-    c.set('org', await getOrganization((await c.var.database()).pool, auth.orgId));
+    const pool = (await c.var.database()).pool;
+    const [org, personOrgs] = await Promise.all([
+      getOrganization(pool, auth.orgId),
+      auth.person ? orgsOfUser(pool, auth.person.userId) : Promise.resolve([]),
+    ]);
+    c.set('org', org);
+    c.set('personOrgs', personOrgs);
     if (accepted.length > 0 && !auth.scopes.includes('admin') && !accepted.some((s) => auth.scopes.includes(s))) {
       throw new ConsoleRefusal('scope', `${whoIs(auth)} does not have the scope ${accepted.join(' or ')}, which this page needs.`);
     }

@@ -61,13 +61,30 @@ ${body}
 </html>`;
 }
 
+/**
+ * The organization of the page: its name, or, for a person in several, a switcher (a new session in the
+ * chosen one, back on this page; the server decides by their membership there).
+ */
+function orgSwitcher(c: ConsoleContext): Html {
+  const org = c.var.org;
+  const demo = org.isDemo ? html`<span class="demo" title="Sample data for trying Budget Sync">Demo</span>` : '';
+  const orgs = c.var.personOrgs ?? [];
+  if (orgs.length < 2) return html`<span class="org">${org.name}${demo}</span>`;
+  const here = c.req.method === 'GET' ? `${c.req.path}${new URL(c.req.url).search}` : '/upload';
+  return html`<form class="org org-switch" method="post" action="/orgs/switch">${csrfField(c)}<input type="hidden" name="next" value="${here}">
+<label for="org-switch" class="vh">Organization</label>
+<select id="org-switch" name="orgId">${orgs.map(
+    (o) => html`<option value="${o.orgId}"${o.orgId === org.id ? html` selected` : ''}>${o.name} (${o.role})</option>`,
+  )}</select>
+<button type="submit" class="link-button">Switch</button>${demo}</form>`;
+}
+
 /** A page of a signed-in person. */
 export function consolePage(c: ConsoleContext, options: PageOptions, content: Html): Html {
-  const org = c.var.org;
   const header = html`<header class="top">
 <div class="top-inner">
 <a class="brand" href="/upload">Budget Sync</a>
-<span class="org">${org.name}${org.isDemo ? html`<span class="demo" title="Sample data for trying Budget Sync">Demo</span>` : ''}</span>
+${orgSwitcher(c)}
 <nav aria-label="Console">
 <ul>${NAV.map((n) => html`<li><a href="${n.href}"${options.nav === n.key ? html` aria-current="page"` : ''}>${n.label}</a></li>`)}</ul>
 </nav>

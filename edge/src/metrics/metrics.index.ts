@@ -5,6 +5,7 @@
 import { importStatistics } from '@budget-sync/db';
 import { createMiddleware } from 'hono/factory';
 import type { AppDeps, AppEnv } from '../env.ts';
+import { visibilityOf } from '../middleware/auth.ts';
 import { databaseLease } from '../middleware/database.ts';
 import type { AppRouteHandler } from '../openapi/contract.ts';
 import { createRouter } from '../router.ts';
@@ -28,9 +29,11 @@ function metricsHandler(metrics: ServiceMetrics): AppRouteHandler<routes.Metrics
   return async (c) => {
     const db = await c.var.database();
     const orgId = c.var.auth.orgId;
+    // An admin limited to departments gets the figures of the imports their history shows.
+    const visibleTo = visibilityOf(c.var.auth);
     const [allTime, recent] = await Promise.all([
-      importStatistics(db.pool, orgId, { days: null }),
-      importStatistics(db.pool, orgId, { days: RECENT_DAYS }),
+      importStatistics(db.pool, orgId, { days: null, visibleTo }),
+      importStatistics(db.pool, orgId, { days: RECENT_DAYS, visibleTo }),
     ]);
     const text = renderPrometheus({
       allTime,

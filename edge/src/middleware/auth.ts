@@ -7,7 +7,7 @@
  * presenting wrong keys or tokens gets 429 instead of 401 (auth-failures.ts); valid ones are never limited.
  * API keys (`bsk_…`) take exactly the path they always took: one cached lookup, no other query.
  */
-import { type Authenticated, membershipsOf, type Scope, type Visibility } from '@budget-sync/db';
+import { type Authenticated, membershipsOf, orgsOfUser, requireNoDepartmentLimit, type Scope, type Visibility } from '@budget-sync/db';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../env.ts';
@@ -52,6 +52,12 @@ export function requireScope(scope: Scope | readonly Scope[]) {
     await next();
   });
 }
+
+/** Refuses a person limited to departments: the operation concerns the whole organization (after requireScope). */
+export const requireWholeOrg = createMiddleware<AppEnv>(async (c, next) => {
+  requireNoDepartmentLimit(departmentsOf(c.var.auth), `${whoIs(c.var.auth)} is limited to departments`);
+  await next();
+});
 
 /** Who is acting, as messages name them: the key "name", or the person email (role). */
 export function whoIs(auth: Authenticated): string {
@@ -99,11 +105,15 @@ async function personOfIdToken(c: Context<AppEnv>, token: string): Promise<Authe
       { email: verified.email },
     );
   }
+  // Only on this refusal: the names, so that a picker can show them (the add-on's settings dialog does).
+  const named = await orgsOfUser(db.pool, memberships[0]?.person?.userId ?? '');
   throw new ApiProblem(
     400,
     'auth.org_required',
     `${verified.email} belongs to several organizations: name one in the header "X-Budget-Sync-Org" (their ids are in \`orgs\`).`,
-    { orgs: memberships.map((m) => ({ orgId: m.orgId, role: m.person?.role })) },
+    {
+      orgs: memberships.map((m) => ({ orgId: m.orgId, name: named.find((o) => o.orgId === m.orgId)?.name ?? null, role: m.person?.role })),
+    },
   );
 }
 

@@ -8,7 +8,7 @@ import type { Scope } from '@budget-sync/db';
 import type { z } from '@hono/zod-openapi';
 import type { RouteHandler, RouteConfig } from '@hono/zod-openapi';
 import type { AppEnv } from '../env.ts';
-import { requireScope } from '../middleware/auth.ts';
+import { requireScope, requireWholeOrg } from '../middleware/auth.ts';
 import { parseBody } from '../middleware/body.ts';
 import { decodeBody } from '../middleware/encoding.ts';
 import { ProblemSchema } from '../schemas/common.ts';
@@ -65,14 +65,34 @@ export function problems<C extends keyof typeof STANDARD>(
 }
 
 /**
- * The auth part of a protected route: runtime check, OpenAPI security and a visible scope.
+ * What a person limited to departments gets from an operation (DESIGN §2 "People"), in the contract as
+ * `x-department-scope` and enforced by the handlers (`whole-org` by the middleware here):
+ * - `filtered`: only their departments' data (others' items are left out, or not found);
+ * - `checked`: a department outside theirs is refused, 403 `department.forbidden` (a file's: naming its rows);
+ * - `whole-org`: it concerns the whole organization, so a limited person is refused (403);
+ * - `none`: not department data; the same for everyone the scope lets in.
+ */
+export type DepartmentScope = 'filtered' | 'checked' | 'whole-org' | 'none';
+
+export const DEPARTMENT_SCOPE_TEXT: Record<DepartmentScope, string> = {
+  filtered: "A person limited to departments gets only their departments' data.",
+  checked: 'A person limited to departments is refused a department outside them: 403 `department.forbidden`.',
+  'whole-org': 'This concerns the whole organization: a person limited to departments is refused (403 `department.forbidden`).',
+  none: 'Not department data: the same for everyone the scope lets in.',
+};
+
+/**
+ * The auth part of a protected route: runtime check, OpenAPI security and a visible scope, and what a
+ * person limited to departments gets (`departments`; `whole-org` refuses them here).
  * `gzip`: the route also takes `Content-Encoding: gzip` bodies, decoded between auth and parsing.
  */
-export function guard(scope: Scope | readonly Scope[], options: { gzip?: boolean } = {}) {
+export function guard(scope: Scope | readonly Scope[], options: { departments: DepartmentScope; gzip?: boolean }) {
+  const auth = options.departments === 'whole-org' ? [requireScope(scope), requireWholeOrg] : [requireScope(scope)];
   return {
-    middleware: options.gzip ? [requireScope(scope), decodeBody, parseBody] : [requireScope(scope), parseBody],
+    middleware: options.gzip ? [...auth, decodeBody, parseBody] : [...auth, parseBody],
     security: [{ bearerAuth: [] }],
     'x-required-scope': typeof scope === 'string' ? scope : scope.length === 0 ? 'any' : scope.join(' or '),
+    'x-department-scope': options.departments,
   };
 }
 

@@ -1,12 +1,15 @@
 /**
  * Health: the figures finance and support watch, over the last 30 days — imports per day, success rate,
  * rows per import, wrong files refused, validation failures, import duration p50/p95 — and the budget-check
- * latency this server measured. Operators scrape the same as Prometheus text at GET /metrics.
+ * latency this server measured. Operators scrape the same as Prometheus text at GET /metrics. A person
+ * limited to departments sees the figures of the imports their history shows them, and the check latency
+ * without the server's counts (those count every department's checks and uploads).
  */
 import { importStatistics, importsPerDay } from '@budget-sync/db';
 import { dailyChart } from '../chart.ts';
 import type { ServiceMetrics } from '../../metrics/latency.ts';
 import { RECENT_DAYS } from '../../metrics/metrics.index.ts';
+import { visibilityOf } from '../../middleware/auth.ts';
 import type { ConsoleContext } from '../context.ts';
 import { count, duration, percent } from '../format.ts';
 import { type Html, html } from '../html.ts';
@@ -22,14 +25,15 @@ export function showHealth(metrics: ServiceMetrics) {
   return async (c: ConsoleContext) => {
     const db = await c.var.database();
     const orgId = c.var.auth.orgId;
+    const visibleTo = visibilityOf(c.var.auth);
     const [s, days] = await Promise.all([
-      importStatistics(db.pool, orgId, { days: RECENT_DAYS }),
-      importsPerDay(db.pool, orgId, CHART_DAYS),
+      importStatistics(db.pool, orgId, { days: RECENT_DAYS, visibleTo }),
+      importsPerDay(db.pool, orgId, CHART_DAYS, visibleTo),
     ]);
     const checks = metrics.budgetChecks.summary();
     const perDay = s.imports / RECENT_DAYS;
     const content = html`<h1>Health</h1>
-<p class="lead">Imports of the last ${RECENT_DAYS} days, and how fast this server answers budget checks. Operators: the same figures are at <code>GET /metrics</code> (Prometheus text, admin key).</p>
+<p class="lead">Imports of the last ${RECENT_DAYS} days${visibleTo ? html` of your departments (${visibleTo.departments?.join(', ')}) and your own` : ''}, and how fast this server answers budget checks. Operators: the same figures are at <code>GET /metrics</code> (Prometheus text, admin key).</p>
 <h2>Imports</h2>
 <div class="grid">
 ${figure('Imports per day', perDay.toFixed(perDay < 1 ? 2 : perDay < 10 ? 1 : 0), `${count(s.imports, 'import')} in ${RECENT_DAYS} days`, 'fig-per-day')}
@@ -55,10 +59,14 @@ ${dailyChart('daily-chart', days)}
 </section>
 <h2>Budget checks</h2>
 <div class="grid">
-${figure('Check latency p50', duration(checks.p50Ms), `over the last ${count(checks.recentSamples, 'check')}`, 'fig-check-p50')}
+${figure('Check latency p50', duration(checks.p50Ms), visibleTo ? 'of this server' : `over the last ${count(checks.recentSamples, 'check')}`, 'fig-check-p50')}
 ${figure('Check latency p95', duration(checks.p95Ms), html`p99 ${duration(checks.p99Ms)}`, 'fig-check-p95')}
-${figure('Checks answered', checks.count.toLocaleString('en-US'), `since ${metrics.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`, 'fig-check-count')}
-${figure('Unreadable uploads', String(metrics.unreadableUploads), 'console uploads that were not a spreadsheet, since start', 'fig-unreadable')}
+${
+  visibleTo
+    ? ''
+    : html`${figure('Checks answered', checks.count.toLocaleString('en-US'), `since ${metrics.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`, 'fig-check-count')}
+${figure('Unreadable uploads', String(metrics.unreadableUploads), 'console uploads that were not a spreadsheet, since start', 'fig-unreadable')}`
+}
 </div>`;
     return c.html(consolePage(c, { title: 'Health', nav: 'health' }, content).value);
   };

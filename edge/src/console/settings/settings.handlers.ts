@@ -4,7 +4,16 @@
  * through db's updateSettings (which validates and explains what it refuses).
  */
 import { TOLERANCE_RULE } from '@budget-sync/core';
-import { type ControlSettings, type ControlSettingsPatch, getSettings, isDomainError, updateSettings } from '@budget-sync/db';
+import {
+  type ControlSettings,
+  type ControlSettingsPatch,
+  getSettings,
+  isDomainError,
+  requireNoDepartmentLimit,
+  settingsAsSeenBy,
+  updateSettings,
+} from '@budget-sync/db';
+import { departmentsOf, whoIs } from '../../middleware/auth.ts';
 import { type ConsoleContext, formOf, hasScope } from '../context.ts';
 import { MONTHS } from '../format.ts';
 import { type Html, html } from '../html.ts';
@@ -32,11 +41,13 @@ function select(id: string, label: string, current: string, options: ReadonlyArr
 }
 
 function view(c: ConsoleContext, s: ControlSettings, values: Partial<Record<string, string>>): Html {
-  const admin = hasScope(c, 'admin');
+  const limited = departmentsOf(c.var.auth);
+  // An admin limited to departments reads them; the settings are the whole organization's.
+  const admin = hasScope(c, 'admin') && !limited;
   const v = (k: keyof ControlSettings, fallback: string) => values[k] ?? fallback;
   return html`<h1>Settings</h1>
 <p class="lead">How budget checks decide. These apply to the whole organization${s.overrides.length > 0 ? `, except where ${s.overrides.length} department or category override(s) say otherwise (set through the API)` : ''}.</p>
-${admin ? '' : html`<div class="notice info" role="status"><p>Only an admin key can change the settings.</p></div>`}
+${admin ? '' : html`<div class="notice info" role="status"><p>${limited && hasScope(c, 'admin') ? `You are limited to departments (${limited.join(', ')}); the settings are the whole organization's, so only an admin without a department limit can change them.` : 'Only an admin can change the settings.'}</p></div>`}
 <form class="card" method="post" action="/settings">
 ${csrfField(c)}
 ${select('controlLevel', 'Control level', v('controlLevel', s.controlLevel), LEVELS, !admin)}
@@ -61,12 +72,13 @@ ${admin ? html`<div class="actions"><button type="submit">Save settings</button>
 
 export async function showSettings(c: ConsoleContext) {
   const db = await c.var.database();
-  const settings = await getSettings(db.pool, c.var.auth.orgId);
+  const settings = settingsAsSeenBy(await getSettings(db.pool, c.var.auth.orgId), departmentsOf(c.var.auth));
   const notice: Notice | null = c.req.query('notice') === 'saved' ? { kind: 'success', text: 'Settings saved.' } : null;
   return c.html(consolePage(c, { title: 'Settings', nav: 'settings', notices: [notice] }, view(c, settings, {})).value);
 }
 
 export async function saveSettings(c: ConsoleContext) {
+  requireNoDepartmentLimit(departmentsOf(c.var.auth), `${whoIs(c.var.auth)} is limited to departments`);
   const form = await formOf(c);
   const text = (k: string) => form.text(k)?.trim();
   const month = Number(text('fiscalYearStartMonth'));
@@ -88,7 +100,7 @@ export async function saveSettings(c: ConsoleContext) {
   } catch (e) {
     if (!isDomainError(e)) throw e;
     // Shown again with what was typed, and updateSettings' explanation of every problem at once.
-    const current = await getSettings(db.pool, c.var.auth.orgId);
+    const current = settingsAsSeenBy(await getSettings(db.pool, c.var.auth.orgId), departmentsOf(c.var.auth));
     const values: Record<string, string> = {};
     for (const k of ['controlLevel', 'tolerancePercent', 'toleranceAmount', 'missingBudget', 'controlBasis', 'fiscalYearStartMonth']) {
       const t = text(k);

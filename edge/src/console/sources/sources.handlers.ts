@@ -1,8 +1,19 @@
 /**
  * Data sources: each with where it reads from, when it syncs, its last run and that run's result, and
  * "Sync now" where the runtime can run a sync (the Node server, through the ingest worker's syncSource).
+ * A person limited to departments sees only the files of a run whose imports their history shows, and
+ * syncs nothing (a sync imports every department's lines).
  */
-import { type DataSource, getSource, listSourceRuns, listSources, type SourceRun } from '@budget-sync/db';
+import {
+  type DataSource,
+  getSource,
+  listSourceRuns,
+  listSources,
+  requireNoDepartmentLimit,
+  runAsSeenBy,
+  type SourceRun,
+} from '@budget-sync/db';
+import { departmentsOf, visibilityOf, whoIs } from '../../middleware/auth.ts';
 import { type ConsoleContext, hasScope } from '../context.ts';
 import { count, instant, STATUS_LABEL } from '../format.ts';
 import { type Html, html } from '../html.ts';
@@ -53,9 +64,15 @@ function outcomeNotice(name: string, o: SourceSyncOutcome): Notice {
 async function render(c: ConsoleContext, options: ConsoleOptions, notices: Notice[]) {
   const db = await c.var.database();
   const sources = await listSources(db.pool, c.var.auth.orgId);
-  const runs = await Promise.all(sources.map(async (s) => (await listSourceRuns(db.pool, s.id, 1))[0]));
+  const visibleTo = visibilityOf(c.var.auth);
+  const runs = await Promise.all(
+    sources.map(async (s) => {
+      const run = (await listSourceRuns(db.pool, s.id, 1))[0];
+      return run && runAsSeenBy(db.pool, s.orgId, run, visibleTo);
+    }),
+  );
   // Reading the sources is for sources:read; running one is the admins' (the POST needs sources:admin).
-  const canSync = options.syncSource !== undefined && hasScope(c, 'sources:admin');
+  const canSync = options.syncSource !== undefined && hasScope(c, 'sources:admin') && !visibleTo;
   const content = html`<h1>Sources</h1>
 <p class="lead">Folders, SFTP servers and S3 buckets that Budget Sync takes budget files from on its own. Add and change them with <code>budget-sync sources</code>.</p>
 ${
@@ -91,6 +108,7 @@ export function showSources(options: ConsoleOptions) {
 
 export function syncNow(options: ConsoleOptions) {
   return async (c: ConsoleContext) => {
+    requireNoDepartmentLimit(departmentsOf(c.var.auth), `${whoIs(c.var.auth)} is limited to departments`);
     const db = await c.var.database();
     // The source must be this org's before anything runs (another org's id is "not found").
     const source = await getSource(db.pool, c.req.param('id') ?? '', c.var.auth.orgId);

@@ -91,7 +91,7 @@ export const list = createRoute({
   tags: ['Budgets'],
   summary: 'List budget lines',
   description: 'Live lines with what each has consumed, sorted by department, category, project and period; paged by `cursor`.',
-  ...guard('budget:read'),
+  ...guard('budget:read', { departments: 'filtered' }),
   request: {
     query: z.object({
       fiscalYear,
@@ -126,7 +126,7 @@ export const summary = createRoute({
   operationId: 'getBudgetSummary',
   tags: ['Budgets'],
   summary: 'Budget and consumption summed by department, category, period or dimension; expense and revenue apart',
-  ...guard('budget:read'),
+  ...guard('budget:read', { departments: 'filtered' }),
   request: {
     query: z.object({
       by: z

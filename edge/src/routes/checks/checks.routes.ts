@@ -14,7 +14,7 @@ export const check = createRoute({
   description:
     'Read-only: nothing is reserved. The decision follows the control level of the organization (or its override for the ' +
     'department/category): `pass`, `warn` or `fail`, with the figures of the control basis.',
-  ...guard('budget:check'),
+  ...guard('budget:check', { departments: 'checked' }),
   request: { body: jsonBody(CheckRequestSchema, 'What would be spent, where and when.') },
   responses: { 200: json(CheckResultSchema, 'The decision and the figures.'), ...problems(400, 401, 403, 413, 415, 422, 503) },
 });

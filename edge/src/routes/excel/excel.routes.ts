@@ -176,7 +176,7 @@ export const analyze = createRoute({
     "Reads the spreadsheet with the organization's fiscal-year start, base currency and remembered mappings, and the values " +
     "`set` gives for what the file lacks (a department for a file that is one unit's budget…), and compares it with the stored " +
     'budget. Writes nothing.',
-  ...guard('imports:read', { gzip: true }),
+  ...guard('imports:read', { departments: 'checked', gzip: true }),
   request: { body: spreadsheetBody(AnalyzeJson, AnalyzeForm) },
   responses: {
     200: json(
@@ -208,7 +208,7 @@ export const importSpreadsheet = createRoute({
     'Analyzes as /api/excel/analyze does (with the same `set` values) and applies the plan in one transaction (serialized per ' +
     "organization), recording history with source `api`, the API key's name as actor, and the values set. Mapping overrides the " +
     'import used are remembered for the organization.',
-  ...guard('imports:write', { gzip: true }),
+  ...guard('imports:write', { departments: 'checked', gzip: true }),
   request: { body: spreadsheetBody(ImportJson, ImportForm) },
   responses: {
     201: json(ImportResultSchema, 'Imported.'),

@@ -44,7 +44,7 @@ export const history = createRoute({
   operationId: 'listImports',
   tags: ['Imports'],
   summary: 'List imports, newest first',
-  ...guard('imports:read'),
+  ...guard('imports:read', { departments: 'filtered' }),
   request: {
     query: z.object({
       cursor: z
@@ -89,7 +89,7 @@ export const getImport = createRoute({
   operationId: 'getImport',
   tags: ['Imports'],
   summary: 'One import, with its issues',
-  ...guard('imports:read'),
+  ...guard('imports:read', { departments: 'filtered' }),
   request: { params: Id },
   responses: {
     200: json(
@@ -115,7 +115,7 @@ export const revert = createRoute({
     'Inserted lines are removed, updated lines get their earlier values, removed lines come back, in one transaction. Refused when the ' +
     'lines changed since (a later import, money reserved against a new line) or when restoring an earlier amount would put a line below ' +
     'what is reserved, committed or spent against it: `import.revert_conflict` with `conflicts`.',
-  ...guard('imports:write'),
+  ...guard('imports:write', { departments: 'filtered' }),
   request: { params: Id },
   responses: {
     200: json(

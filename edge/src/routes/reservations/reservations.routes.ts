@@ -34,7 +34,7 @@ export const reserve = createRoute({
     'Checks and holds the amount in one transaction; competing requests on one budget line are serialized, so the money held ' +
     'never exceeds budget + tolerance under `block`. A replay with the same Idempotency-Key answers 201 with the same body and ' +
     'the header `Idempotent-Replayed: true`.',
-  ...guard('budget:reserve'),
+  ...guard('budget:reserve', { departments: 'checked' }),
   request: { headers: IdempotencyHeaders, body: jsonBody(ReserveRequestSchema, 'What to reserve.') },
   responses: {
     201: {
@@ -57,7 +57,7 @@ export const getReservation = createRoute({
   operationId: 'getReservation',
   tags: ['Budget control'],
   summary: 'Read a reservation',
-  ...guard(['budget:reserve', 'budget:read']),
+  ...guard(['budget:reserve', 'budget:read'], { departments: 'checked' }),
   request: { params: Id },
   responses: { 200: json(ReservationSchema, 'The reservation now.'), ...problems(401, 403, 503), 404: problem('`reservation.not_found`.') },
 });
@@ -74,7 +74,7 @@ export const commit = createRoute({
   tags: ['Budget control'],
   summary: 'Commit a reservation (purchase order)',
   description: 'Moves `amount` (default: all still reserved) from reserved to committed.',
-  ...guard('budget:reserve'),
+  ...guard('budget:reserve', { departments: 'checked' }),
   request: {
     params: Id,
     body: {
@@ -98,7 +98,7 @@ export const release = createRoute({
   operationId: 'releaseReservation',
   tags: ['Budget control'],
   summary: 'Release what is still reserved',
-  ...guard('budget:reserve'),
+  ...guard('budget:reserve', { departments: 'checked' }),
   request: { params: Id },
   responses: {
     200: json(ReservationSchema, 'The reservation after the release.'),
@@ -116,7 +116,7 @@ export const actual = createRoute({
   tags: ['Budget control'],
   summary: 'Record money spent (an invoice)',
   description: 'Uses up what is committed first, then what is reserved; anything beyond is recorded as extra spend (actuals are facts).',
-  ...guard('budget:reserve'),
+  ...guard('budget:reserve', { departments: 'checked' }),
   request: {
     params: Id,
     body: jsonBody(z.object({ amount: AmountInputSchema }).openapi('ActualRequest'), 'The amount spent.'),

@@ -1,11 +1,15 @@
-/** Budget control settings: read and change, through db's settings service. */
-import { type ControlSettingsPatch, getSettings as readSettings, updateSettings } from '@budget-sync/db';
+/**
+ * Budget control settings: read and change, through db's settings service. A person limited to
+ * departments reads the overrides of their departments (and those of no department) only.
+ */
+import { type ControlSettingsPatch, getSettings as readSettings, settingsAsSeenBy, updateSettings } from '@budget-sync/db';
+import { departmentsOf } from '../../middleware/auth.ts';
 import type { AppRouteHandler } from '../../openapi/contract.ts';
 import type { GetSettingsRoute, PutSettingsRoute } from './settings.routes.ts';
 
 export const getSettings: AppRouteHandler<GetSettingsRoute> = async (c) => {
   const db = await c.var.database();
-  return c.json(await readSettings(db.pool, c.var.auth.orgId), 200);
+  return c.json(settingsAsSeenBy(await readSettings(db.pool, c.var.auth.orgId), departmentsOf(c.var.auth)), 200);
 };
 
 export const putSettings: AppRouteHandler<PutSettingsRoute> = async (c) => {

@@ -66,7 +66,7 @@ export const getSettings = createRoute({
   operationId: 'getSettings',
   tags: ['Settings'],
   summary: 'Read the budget control settings',
-  ...guard('budget:read'),
+  ...guard('budget:read', { departments: 'filtered' }),
   responses: { 200: json(SettingsSchema, "The organization's settings."), ...problems(401, 403, 503) },
 });
 export type GetSettingsRoute = typeof getSettings;
@@ -80,7 +80,7 @@ export const putSettings = createRoute({
   description:
     'Control level, tolerance, what to do without a budget line, control basis, fiscal-year start and the per department/category ' +
     'overrides. Values are validated together; all problems come back in one `input.invalid` (422) with `problems`.',
-  ...guard('admin'),
+  ...guard('admin', { departments: 'whole-org' }),
   request: { body: jsonBody(SettingsPatchSchema, 'The settings to change.') },
   responses: { 200: json(SettingsSchema, 'The settings after the change.'), ...problems(400, 401, 403, 415, 422, 503) },
 });

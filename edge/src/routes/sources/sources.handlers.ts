@@ -7,19 +7,24 @@ import {
   listSources,
   type PlaceGuard,
   removeSource,
+  runAsSeenBy,
   type SourceRun,
   updateSource,
+  type Visibility,
 } from '@budget-sync/db';
 import type { SourceSyncOutcome } from '../../console/options.ts';
 import type { Database } from '@budget-sync/db';
+import { visibilityOf } from '../../middleware/auth.ts';
 import type { AppRouteHandler } from '../../openapi/contract.ts';
 import { ApiProblem } from '../../problems.ts';
 import type { CreateRoute, ListRoute, RemoveRoute, SyncRoute, UpdateRoute } from './sources.routes.ts';
 
 export type SyncSource = (db: Database, sourceId: string) => Promise<SourceSyncOutcome>;
 
-async function withLastRun(db: Database, s: DataSource) {
-  const last: SourceRun | undefined = (await listSourceRuns(db.pool, s.id, 1))[0];
+/** The source and its last run (for a person limited to departments, only the run's files they may see). */
+async function withLastRun(db: Database, s: DataSource, visibleTo?: Visibility) {
+  const run: SourceRun | undefined = (await listSourceRuns(db.pool, s.id, 1))[0];
+  const last = run && (await runAsSeenBy(db.pool, s.orgId, run, visibleTo));
   const { orgId: _org, ...rest } = s;
   return {
     ...rest,
@@ -41,7 +46,8 @@ async function withLastRun(db: Database, s: DataSource) {
 export const list: AppRouteHandler<ListRoute> = async (c) => {
   const db = await c.var.database();
   const sources = await listSources(db.pool, c.var.auth.orgId);
-  return c.json({ sources: await Promise.all(sources.map((s) => withLastRun(db, s))) }, 200);
+  const visibleTo = visibilityOf(c.var.auth);
+  return c.json({ sources: await Promise.all(sources.map((s) => withLastRun(db, s, visibleTo))) }, 200);
 };
 
 /**

@@ -105,7 +105,7 @@ export const list = createRoute({
   operationId: 'listSources',
   tags: ['Sources'],
   summary: 'List the data sources, each with its last run',
-  ...guard(['sources:read', 'sources:admin']),
+  ...guard(['sources:read', 'sources:admin'], { departments: 'filtered' }),
   responses: { 200: json(z.object({ sources: z.array(SourceSchema) }), 'The data sources.'), ...problems(401, 403, 503) },
 });
 export type ListRoute = typeof list;
@@ -116,7 +116,7 @@ export const create = createRoute({
   operationId: 'createSource',
   tags: ['Sources'],
   summary: 'Add a data source',
-  ...guard('sources:admin'),
+  ...guard('sources:admin', { departments: 'whole-org' }),
   request: { body: jsonBody(SourceInputSchema, 'The source; credentials are encrypted at rest.') },
   responses: {
     201: json(SourceSchema, 'The new source.'),
@@ -135,7 +135,7 @@ export const update = createRoute({
   tags: ['Sources'],
   summary: 'Change a data source',
   description: 'Settings are merged over the stored ones and checked again as a whole; `secrets`, when given, replace the stored ones.',
-  ...guard('sources:admin'),
+  ...guard('sources:admin', { departments: 'whole-org' }),
   request: { params: Id, body: jsonBody(SourcePatchSchema, 'What to change.') },
   responses: { 200: json(SourceSchema, 'The source after the change.'), ...problems(400, 401, 403, 404, 415, 422, 503) },
 });
@@ -148,7 +148,7 @@ export const remove = createRoute({
   tags: ['Sources'],
   summary: 'Remove a data source',
   description: 'It stops syncing and its credentials are wiped; its import history stays.',
-  ...guard('sources:admin'),
+  ...guard('sources:admin', { departments: 'whole-org' }),
   request: { params: Id },
   responses: { 204: { description: 'Removed.' }, ...problems(401, 403, 404, 503) },
 });
@@ -161,7 +161,7 @@ export const sync = createRoute({
   tags: ['Sources'],
   summary: 'Sync a data source now',
   description: 'Runs one sync and reports each file. Only where the server can reach files (the Node server); elsewhere 501.',
-  ...guard('sources:admin'),
+  ...guard('sources:admin', { departments: 'whole-org' }),
   request: { params: Id },
   responses: {
     200: json(SyncSchema, 'What happened to each file.'),

@@ -1,11 +1,18 @@
-/** People: /api/me for anyone, /api/users for admins, /api/keys (machines' keys, minted within the maker's role), through db's services. */
+/**
+ * People: /api/me for anyone, /api/users for admins (add, change, remove, and the history of those
+ * changes), /api/keys (machines' keys, minted within the maker's role), through db's services.
+ */
 import {
   type ApiKeyInfo,
   addMember,
+  changeMember,
   createApiKey,
+  getOrganization,
   listApiKeys,
+  listMemberChanges,
   listMembers,
   type Member,
+  orgsOfUser,
   removeMember,
   roleGrants,
   signInUrl,
@@ -13,15 +20,28 @@ import {
 import { whoIs } from '../../middleware/auth.ts';
 import { ApiProblem } from '../../problems.ts';
 import type { AppRouteHandler } from '../../openapi/contract.ts';
-import type { AddRoute, CreateKeyRoute, ListKeysRoute, ListRoute, MeRoute, RemoveRoute } from './users.routes.ts';
+import type {
+  AddRoute,
+  ChangeRoute,
+  CreateKeyRoute,
+  HistoryRoute,
+  ListKeysRoute,
+  ListRoute,
+  MeRoute,
+  RemoveRoute,
+} from './users.routes.ts';
 
 export const me: AppRouteHandler<MeRoute> = async (c) => {
   const { person, orgId, scopes, keyId, name } = c.var.auth;
+  const db = await c.var.database();
   if (person) {
     const { email, role, departments } = person;
-    return c.json({ kind: 'person' as const, email, name: person.name, orgId, role, departments, scopes }, 200);
+    const orgs = await orgsOfUser(db.pool, person.userId);
+    const orgName = orgs.find((o) => o.orgId === orgId)?.name ?? (await getOrganization(db.pool, orgId)).name;
+    return c.json({ kind: 'person' as const, email, name: person.name, orgId, orgName, role, departments, scopes, orgs }, 200);
   }
-  return c.json({ kind: 'key' as const, orgId, scopes, keyId: keyId as string, keyName: name }, 200);
+  const orgName = (await getOrganization(db.pool, orgId)).name;
+  return c.json({ kind: 'key' as const, orgId, orgName, scopes, keyId: keyId as string, keyName: name }, 200);
 };
 
 function listed(m: Member) {
@@ -49,10 +69,33 @@ export const add: AppRouteHandler<AddRoute> = async (c) => {
   return c.json({ ...listed(member), signInUrl: signInUrl(base, signInToken) }, 200);
 };
 
+export const change: AppRouteHandler<ChangeRoute> = async (c) => {
+  const body = c.req.valid('json');
+  const db = await c.var.database();
+  const member = await changeMember(db.pool, {
+    orgId: c.var.auth.orgId,
+    email: c.req.valid('param').email,
+    role: body.role,
+    departments: body.departments ?? null,
+    actor: c.var.auth.name,
+  });
+  return c.json(listed(member), 200);
+};
+
 export const remove: AppRouteHandler<RemoveRoute> = async (c) => {
   const db = await c.var.database();
-  await removeMember(db.pool, c.var.auth.orgId, c.req.valid('param').email);
+  await removeMember(db.pool, c.var.auth.orgId, c.req.valid('param').email, c.var.auth.name);
   return c.body(null, 204);
+};
+
+export const history: AppRouteHandler<HistoryRoute> = async (c) => {
+  const { limit, before } = c.req.valid('query');
+  const db = await c.var.database();
+  const changes = await listMemberChanges(db.pool, c.var.auth.orgId, { limit, before });
+  return c.json(
+    { changes: changes.map(({ id, email, action, before, after, actor, at }) => ({ id, email, action, before, after, actor, at })) },
+    200,
+  );
 };
 
 function listedKey(k: ApiKeyInfo) {

@@ -8,7 +8,7 @@ import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../../env.ts';
 import { requireScope, whoIs } from '../../middleware/auth.ts';
 import { parseBody } from '../../middleware/body.ts';
-import { guard, json, jsonBody, problems } from '../../openapi/contract.ts';
+import { guard, json, jsonBody, problem, problems } from '../../openapi/contract.ts';
 import { ApiProblem } from '../../problems.ts';
 
 const ROLE = z.enum(['viewer', 'editor', 'approver', 'admin']);
@@ -28,8 +28,15 @@ export const MeSchema = z
     departments: Departments.optional(),
     keyId: z.string().optional(),
     keyName: z.string().optional(),
+    orgName: z.string().openapi({ description: 'The name of the organization the request acts in.' }),
+    orgs: z
+      .array(z.object({ orgId: z.string(), name: z.string(), role: ROLE }).openapi('MemberOrg'))
+      .optional()
+      .openapi({ description: 'A person: every organization they belong to, with their role there (to switch with X-Budget-Sync-Org).' }),
   })
-  .openapi('Me', { description: 'A person: email, name, role, departments. A key: keyId, keyName. Both: orgId and scopes.' });
+  .openapi('Me', {
+    description: 'A person: email, name, role, departments, orgs. A key: keyId, keyName. Both: orgId, orgName and scopes.',
+  });
 
 const UserSchema = z
   .object({
@@ -65,7 +72,7 @@ export const me = createRoute({
   operationId: 'getMe',
   tags: ['People'],
   summary: 'Who the request acts as',
-  ...guard([]),
+  ...guard([], { departments: 'none' }),
   responses: { 200: json(MeSchema, 'The person or key, and the organization.'), ...problems(400, 401, 403, 503) },
 });
 export type MeRoute = typeof me;
@@ -76,7 +83,7 @@ export const list = createRoute({
   operationId: 'listUsers',
   tags: ['People'],
   summary: 'List the people of the organization',
-  ...guard('admin'),
+  ...guard('admin', { departments: 'none' }),
   responses: { 200: json(z.object({ users: z.array(UserSchema) }), 'The members, by email.'), ...problems(400, 401, 403, 503) },
 });
 export type ListRoute = typeof list;
@@ -87,12 +94,14 @@ export const add = createRoute({
   operationId: 'addUser',
   tags: ['People'],
   summary: 'Add a person (or change their role)',
-  description: 'Answers a one-time sign-in URL (24 h, single use) to send them.',
-  ...guard('admin'),
+  description:
+    'Answers a one-time sign-in URL (24 h, single use) to send them. The change is recorded (`GET /api/users/history`). Demoting or limiting the last admin without a department limit is refused: 409 `user.last_admin`.',
+  ...guard('admin', { departments: 'whole-org' }),
   request: { body: jsonBody(UserInput, 'The person, their role and departments.') },
   responses: {
     200: json(UserSchema.extend({ signInUrl: z.string() }).openapi('AddedUser'), 'The member and their sign-in link.'),
     ...problems(400, 401, 403, 415, 422, 503),
+    409: problem('`user.last_admin`: make another person admin first.'),
   },
 });
 export type AddRoute = typeof add;
@@ -103,12 +112,80 @@ export const remove = createRoute({
   operationId: 'removeUser',
   tags: ['People'],
   summary: 'Remove a person from the organization',
-  description: 'Their console sessions of this organization end at once; their sign-in links stop working.',
-  ...guard('admin'),
+  description:
+    'Their console sessions of this organization end at once; their sign-in links stop working. The removal is recorded (`GET /api/users/history`). The last admin without a department limit cannot be removed: 409 `user.last_admin`.',
+  ...guard('admin', { departments: 'whole-org' }),
   request: { params: Email },
-  responses: { 204: { description: 'Removed.' }, ...problems(400, 401, 403, 404, 503) },
+  responses: {
+    204: { description: 'Removed.' },
+    ...problems(400, 401, 403, 404, 503),
+    409: problem('`user.last_admin`: make another person admin first.'),
+  },
 });
 export type RemoveRoute = typeof remove;
+
+const UserChange = z
+  .strictObject({
+    role: ROLE,
+    departments: z.array(z.string().max(200)).max(1000).nullable().optional(),
+  })
+  .openapi('UserChange', { description: 'The new role and departments (missing or null: all departments).' });
+
+export const change = createRoute({
+  method: 'patch',
+  path: '/api/users/{email}',
+  operationId: 'changeUser',
+  tags: ['People'],
+  summary: "Change a person's role and departments",
+  description:
+    'No new sign-in link; their sessions take the new role at their next request. The change is recorded (`GET /api/users/history`). Demoting or limiting the last admin without a department limit is refused: 409 `user.last_admin`.',
+  ...guard('admin', { departments: 'whole-org' }),
+  request: { params: Email, body: jsonBody(UserChange, 'The role and departments.') },
+  responses: {
+    200: json(UserSchema, 'The member as changed.'),
+    ...problems(400, 401, 403, 404, 415, 422, 503),
+    409: problem('`user.last_admin`: make another person admin first.'),
+  },
+});
+export type ChangeRoute = typeof change;
+
+const MembershipStateSchema = z
+  .object({ role: ROLE, departments: Departments })
+  .nullable()
+  .openapi('MembershipState', { description: 'The role and departments; null: not a member (before an addition, after a removal).' });
+
+const MemberChangeSchema = z
+  .object({
+    id: z.number().int(),
+    email: z.string(),
+    action: z.enum(['added', 'changed', 'removed']),
+    before: MembershipStateSchema,
+    after: MembershipStateSchema,
+    actor: z.string().openapi({ description: "Who made the change: a person's email, an API key's name, or the CLI's actor." }),
+    at: z.string(),
+  })
+  .openapi('MemberChange');
+
+export const history = createRoute({
+  method: 'get',
+  path: '/api/users/history',
+  operationId: 'listUserChanges',
+  tags: ['People'],
+  summary: 'Who added, changed or removed whom',
+  description: 'Newest first; `before` (an id) pages back.',
+  ...guard('admin', { departments: 'none' }),
+  request: {
+    query: z.object({
+      limit: z.coerce.number().int().min(1).max(500).default(50),
+      before: z.coerce.number().int().min(1).optional().openapi({ description: 'Only changes older than this id.' }),
+    }),
+  },
+  responses: {
+    200: json(z.object({ changes: z.array(MemberChangeSchema) }), 'The changes, newest first.'),
+    ...problems(400, 401, 403, 503),
+  },
+});
+export type HistoryRoute = typeof history;
 
 const KeySchema = z
   .object({
@@ -144,7 +221,7 @@ const adminUnlessPerson = createMiddleware<AppEnv>(async (c, next) => {
   }
   await next();
 });
-const keyMakers = { ...guard([]), middleware: [requireScope([]), adminUnlessPerson, parseBody] };
+const keyMakers = { ...guard([], { departments: 'whole-org' }), middleware: [requireScope([]), adminUnlessPerson, parseBody] };
 
 export const listKeys = createRoute({
   method: 'get',
@@ -152,7 +229,7 @@ export const listKeys = createRoute({
   operationId: 'listApiKeys',
   tags: ['People'],
   summary: "List the organization's API keys (never the keys themselves)",
-  ...guard('admin'),
+  ...guard('admin', { departments: 'none' }),
   responses: { 200: json(z.object({ keys: z.array(KeySchema) }), 'The keys, oldest first.'), ...problems(400, 401, 403, 503) },
 });
 export type ListKeysRoute = typeof listKeys;
