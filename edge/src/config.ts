@@ -50,6 +50,7 @@ const EnvSchema = z.object({
     blankAsUnset,
     z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).default('https://www.googleapis.com/oauth2/v3/certs'),
   ),
+  BUDGET_SYNC_GOOGLE_JWKS_COOLDOWN_SECONDS: z.preprocess(blankAsUnset, z.coerce.number().min(0).max(3600).default(30)),
 });
 
 export interface AppConfig {
@@ -86,7 +87,7 @@ export interface AppConfig {
     clientIds: string[];
     issuer: string;
     jwksUrl: string;
-    /** Least time between two JWKS fetches for unknown kids (default 30 s); tests of rotation set 0. */
+    /** Least time between two JWKS fetches for unknown kids (BUDGET_SYNC_GOOGLE_JWKS_COOLDOWN_SECONDS, 30 s); tests of rotation set 0. */
     jwksCooldownMs?: number;
   };
   /** The console's OpenID Connect provider (authorization code + PKCE); null: sign-in links and API keys only. */
@@ -120,6 +121,7 @@ export function parseConfig(env: Record<string, unknown>): AppConfig {
       clientIds: r.data.BUDGET_SYNC_GOOGLE_CLIENT_IDS,
       issuer: r.data.BUDGET_SYNC_GOOGLE_ISSUER,
       jwksUrl: r.data.BUDGET_SYNC_GOOGLE_JWKS_URL,
+      jwksCooldownMs: Math.round(r.data.BUDGET_SYNC_GOOGLE_JWKS_COOLDOWN_SECONDS * 1000),
     },
     oidc: issuer && clientId && clientSecret ? { issuer: issuer.replace(/\/+$/, ''), clientId, clientSecret } : null,
   };

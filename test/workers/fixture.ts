@@ -31,7 +31,16 @@ export interface TestBindings {
   BUDGET_SYNC_GOOGLE_JWKS_URL: string;
   /** Signed ID tokens of the org's people, by role (the approver is limited to Marketing), and refusals. */
   TEST_ID_TOKENS: string;
+  /** The JWKS server: `/jwks/NAME` (the Worker's is `main`), `POST /jwks/NAME/publish`, `GET /jwks/NAME/fetches`. */
+  TEST_JWKS_BASE: string;
+  /** The private JWKs the server may publish, by kid (w1 is published under `main`), for signing inside workerd. */
+  TEST_SIGNING_KEYS: string;
+  /** The department matrix's organization (test/support/department-world.ts DepartmentWorld, as JSON). */
+  TEST_DEPARTMENT_WORLD: string;
 }
+
+export const CLIENT_ID = 'workers-addon.apps.example.com';
+export const ISSUER = 'https://accounts.workers.test';
 
 /** The ID tokens the setup signs, by name (TEST_ID_TOKENS is their JSON). */
 export type IdTokens = Record<'viewer' | 'editor' | 'approver' | 'admin' | 'stranger' | 'expired' | 'foreign', string>;

@@ -4,42 +4,33 @@
  * WebSocket→TCP proxy the Neon driver inside workerd connects through, and Node's answer to the analyze
  * request the workerd test repeats. Everything is removed again at teardown.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
 import { addMember, createApiKey, createOrganization, type Role } from '@budget-sync/db';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { openDatabase } from '@budget-sync/db/node';
 import { createApp, DEFAULT_CONFIG } from '@budget-sync/edge';
+import { prepareDepartmentWorld } from '../support/department-world.ts';
+import { idToken, type JwksServer, nowS, type SigningKey, serveJwks, signingKey } from '../support/id-tokens.ts';
 import { createDatabase, dropDatabase } from '../support/postgres.ts';
 import { startWsProxy } from '../support/ws-proxy.ts';
-import { BUDGET_CSV, CSV_NAME, type IdTokens, PEOPLE, type TestBindings } from './fixture.ts';
+import { BUDGET_CSV, CLIENT_ID, CSV_NAME, ISSUER, type IdTokens, PEOPLE, type TestBindings } from './fixture.ts';
 
-const CLIENT_ID = 'workers-addon.apps.example.com';
-const ISSUER = 'https://accounts.workers.test';
-
-/** A JWKS on 127.0.0.1 (for the Worker to fetch) and tokens signed with its key, plus refusals. */
-async function identity(cleanups: Array<() => Promise<void>>): Promise<{ jwksUrl: string; tokens: IdTokens }> {
-  const { privateKey, publicKey } = await generateKeyPair('RS256');
-  const foreign = await generateKeyPair('RS256');
-  const jwks = JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'w1', alg: 'RS256', use: 'sig' }] });
-  const server = createServer((_req, res) => {
-    res.setHeader('content-type', 'application/json');
-    res.end(jwks);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(() => new Promise((resolve) => server.close(() => resolve())));
-  const now = Math.floor(Date.now() / 1000);
-  const sign = (email: string, exp = now + 3600, key = privateKey) =>
-    new SignJWT({ email, email_verified: true })
-      .setProtectedHeader({ alg: 'RS256', kid: 'w1' })
-      .setAudience(CLIENT_ID)
-      .setIssuer(ISSUER)
-      .setSubject(email)
-      .setIssuedAt(exp - 3600)
-      .setExpirationTime(exp)
-      .sign(key);
+/**
+ * A JWKS on 127.0.0.1 (for the Worker to fetch; the set `main` publishes w1, other names are the
+ * workerd tests' own), the private keys w1 and w2 for the tests to sign with inside workerd, and tokens
+ * of the org's people signed here, plus refusals.
+ */
+async function identity(cleanups: Array<() => Promise<void>>): Promise<{ jwks: JwksServer; keys: SigningKey[]; tokens: IdTokens }> {
+  const keys = [await signingKey('w1'), await signingKey('w2')];
+  const [w1] = keys as [SigningKey];
+  const foreign = await signingKey('w1');
+  const jwks = await serveJwks(keys, ['w1']);
+  cleanups.push(() => jwks.close());
+  const now = nowS();
+  const base = { aud: CLIENT_ID, iss: ISSUER };
+  const sign = (email: string, exp = now + 3600, key = w1) => idToken(key, base, { email, iat: exp - 3600, exp });
   return {
-    jwksUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/certs`,
+    jwks,
+    keys,
     tokens: {
       viewer: await sign(PEOPLE.viewer),
       editor: await sign(PEOPLE.editor),
@@ -47,7 +38,7 @@ async function identity(cleanups: Array<() => Promise<void>>): Promise<{ jwksUrl
       admin: await sign(PEOPLE.admin),
       stranger: await sign('stranger@workers.example'),
       expired: await sign(PEOPLE.admin, now - 120),
-      foreign: await sign(PEOPLE.admin, now + 3600, foreign.privateKey),
+      foreign: await sign(PEOPLE.admin, now + 3600, foreign),
     },
   };
 }
@@ -83,7 +74,10 @@ export default async function setup(project: Project): Promise<() => Promise<voi
       const departments = role === 'approver' ? ['Marketing'] : null;
       await addMember(db.pool, { orgId: org.id, email, role: role as Role, departments, createdBy: 'workers setup' });
     }
-    const { jwksUrl, tokens } = await identity(cleanups);
+    const { jwks, keys, tokens } = await identity(cleanups);
+    // The department matrix's organization (its source's credentials are sealed with a key of this run's).
+    process.env.BUDGET_SYNC_SECRET_KEY ??= randomBytes(32).toString('base64');
+    const world = await prepareDepartmentWorld(db, (path, init) => Promise.resolve(app.request(path, init)), 'workers-matrix.example');
 
     const pg = new URL(url);
     const proxy = await startWsProxy({ target: { host: pg.hostname, port: Number(pg.port || 5432) } });
@@ -99,8 +93,11 @@ export default async function setup(project: Project): Promise<() => Promise<voi
       TEST_READ_KEY: await key('imports:read'),
       BUDGET_SYNC_GOOGLE_CLIENT_IDS: CLIENT_ID,
       BUDGET_SYNC_GOOGLE_ISSUER: ISSUER,
-      BUDGET_SYNC_GOOGLE_JWKS_URL: jwksUrl,
+      BUDGET_SYNC_GOOGLE_JWKS_URL: jwks.url('main'),
       TEST_ID_TOKENS: JSON.stringify(tokens),
+      TEST_JWKS_BASE: jwks.base,
+      TEST_SIGNING_KEYS: JSON.stringify(Object.fromEntries(keys.map((k) => [k.kid, k.privateJwk]))),
+      TEST_DEPARTMENT_WORLD: JSON.stringify(world),
     });
   } catch (e) {
     await teardown();
