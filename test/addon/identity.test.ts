@@ -3,12 +3,19 @@
  * as the bearer, the API (its own process, BUDGET_SYNC_GOOGLE_* pointing at a JWKS served on 127.0.0.1
  * by another process: the test's thread blocks while the add-on's synchronous fetch is out) verifies it,
  * and the settings dialog's Test connection says who is signed in for which organization; a person in
- * several picks one, sent as X-Budget-Sync-Org.
+ * several picks one, sent as X-Budget-Sync-Org. The dialog itself, in headless Chromium: on opening it says
+ * who is signed in for which organization (by name), and a person in several switches with its picker.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectionReport, Outcome, SettingsView } from '../../addon/src/shared/contract.ts';
+import { startBridge } from './support/bridge.ts';
 import { type Harness, startHarness } from './support/harness.ts';
 import { failed, ok } from './support/outcome.ts';
 import { planSheet } from './support/sheets.ts';
@@ -70,8 +77,9 @@ describe('the add-on signs in as the Google user', () => {
     const saved = ok(env.run<Outcome<SettingsView>>('saveSettings', { apiBaseUrl: h.server.url, apiKey: '' }));
     expect(saved).toMatchObject({ signIn: 'google', keyHint: null, orgId: null });
     const report = ok(env.run<Outcome<ConnectionReport>>('testConnection'));
-    expect(report.me).toEqual({ email: 'ed@example.com', role: 'editor', orgId: acme });
-    expect(report.message).toContain(`Signed in as ed@example.com (editor) for organization ${acme}`);
+    expect(report.me).toEqual({ email: 'ed@example.com', role: 'editor', orgId: acme, orgName: 'Acme' });
+    expect(report.orgs).toBeNull();
+    expect(report.message).toContain(`Signed in as ed@example.com (editor) for Acme (${acme})`);
     const sent = env.fetches.filter((f) => f.url.startsWith(h.server.url));
     expect(sent.length).toBeGreaterThan(0);
     for (const f of sent) expect(f.headers.Authorization).toBe(`Bearer ${env.identityToken}`);
@@ -86,13 +94,15 @@ describe('the add-on signs in as the Google user', () => {
     expect(ask.me).toBeNull();
     expect(ask.orgs).toEqual(
       expect.arrayContaining([
-        { orgId: acme, role: 'admin' },
-        { orgId: beta, role: 'viewer' },
+        { orgId: acme, name: 'Acme', role: 'admin' },
+        { orgId: beta, name: 'Beta', role: 'viewer' },
       ]),
     );
     ok(env.run<Outcome<SettingsView>>('saveSettings', { apiBaseUrl: h.server.url, apiKey: '', orgId: beta }));
     const report = ok(env.run<Outcome<ConnectionReport>>('testConnection'));
-    expect(report.me).toEqual({ email: 'multi@example.com', role: 'viewer', orgId: beta });
+    expect(report.me).toEqual({ email: 'multi@example.com', role: 'viewer', orgId: beta, orgName: 'Beta' });
+    // Once one is picked, the others are still offered, to switch.
+    expect(report.orgs?.map((o) => o.name).sort()).toEqual(['Acme', 'Beta']);
     expect(env.fetches.at(-1)?.headers['X-Budget-Sync-Org']).toBe(beta);
   });
 
@@ -121,5 +131,59 @@ describe('the add-on signs in as the Google user', () => {
     expect(switched).toMatchObject({ signIn: 'google', keyHint: null });
     expect([...env.userProperties.data.values()]).not.toContain(key);
     expect(ok(env.run<Outcome<ConnectionReport>>('testConnection')).me?.email).toBe('ed@example.com');
+  });
+});
+
+describe('the settings dialog in Chromium, signed in as the Google user', () => {
+  const CHROMIUM = '/usr/bin/chromium';
+  const artifacts = fileURLToPath(new URL('../../test-artifacts/addon/', import.meta.url));
+
+  it('says who is signed in and for which organization on opening; a person in several switches by name', async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/ensure-chromium.sh`);
+    mkdirSync(artifacts, { recursive: true });
+    const env = h.env([planSheet()], undefined, 'multi@example.com');
+    env.identityToken = await idToken('multi@example.com');
+    ok(env.run<Outcome<SettingsView>>('saveSettings', { apiBaseUrl: h.server.url, apiKey: '', orgId: beta }));
+    const bridge = await startBridge(env);
+    const profile = mkdtempSync(join(tmpdir(), 'budget-sync-chromium-'));
+    const browser = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 420, height: 520 },
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
+      ],
+    });
+    try {
+      const dialog = browser.pages()[0] ?? (await browser.newPage());
+      await dialog.goto(`${bridge.url}/settings`);
+      await expect.poll(() => dialog.locator('#identity').textContent()).toBe('Signed in as multi@example.com (viewer) for Beta.');
+      expect(await dialog.locator('#use-google').isChecked()).toBe(true);
+      expect(await dialog.locator('#who').textContent()).toContain('Signed in to Google as multi@example.com.');
+      expect(await dialog.locator('#org-field').isVisible()).toBe(true);
+      const options = await dialog
+        .locator('#org-id option')
+        .evaluateAll((os) => (os as HTMLOptionElement[]).map((o) => ({ value: o.value, text: o.textContent, selected: o.selected })));
+      expect(options).toEqual(
+        expect.arrayContaining([
+          { value: acme, text: 'Acme (admin)', selected: false },
+          { value: beta, text: 'Beta (viewer)', selected: true },
+        ]),
+      );
+      await dialog.screenshot({ path: join(artifacts, '09-settings-google.png') });
+      await dialog.selectOption('#org-id', acme);
+      await dialog.click('#save');
+      await expect.poll(() => dialog.locator('#identity').textContent()).toBe('Signed in as multi@example.com (admin) for Acme.');
+      expect(await dialog.locator('#org-id').inputValue()).toBe(acme);
+      // The add-on now acts in Acme.
+      expect(env.fetches.at(-1)?.headers['X-Budget-Sync-Org']).toBe(acme);
+    } finally {
+      await browser.close();
+      await bridge.close();
+      rmSync(profile, { recursive: true, force: true });
+    }
   });
 });

@@ -79,10 +79,13 @@ export interface ConnectionReport {
   /** The organization's fiscal-year start, when the key may read settings. */
   fiscalYearStartMonth: number | null;
   message: string;
-  /** Who the API says is signed in (GET /api/me): the person and role, or the key, and the org. */
-  me: { email: string | null; role: string | null; orgId: string } | null;
-  /** A person in several organizations must pick one: their ids and roles (then saved as orgId). */
-  orgs: Array<{ orgId: string; role: string }> | null;
+  /** Who the API says is signed in (GET /api/me): the person and role, or the key, and the org (its name when the API tells). */
+  me: { email: string | null; role: string | null; orgId: string; orgName: string | null } | null;
+  /**
+   * The organizations of a person in several, with their role in each (saved as orgId once picked): to
+   * pick one when none is chosen yet (`me` is then null), or to switch.
+   */
+  orgs: Array<{ orgId: string; name: string | null; role: string }> | null;
 }
 
 export interface IssueView {

@@ -18,8 +18,8 @@ export interface Harness {
   build: BuildResult;
   server: ApiServer;
   fetcher: SyncFetcher;
-  /** A fresh Apps Script global over a spreadsheet of these sheets (the first one active). */
-  env(sheets: SheetInit[], name?: string): AppsScript;
+  /** A fresh Apps Script global over a spreadsheet of these sheets (the first one active); `email`: the Google user's. */
+  env(sheets: SheetInit[], name?: string, email?: string): AppsScript;
   /** A new organization; its admin key, or a key with just these scopes. */
   orgKey(name: string, scopes?: Scope[]): Promise<string>;
   /** A new organization with this person in it; its id. */
@@ -39,7 +39,8 @@ export async function startHarness(apiEnv: Record<string, string> = {}): Promise
     build,
     server,
     fetcher,
-    env: (sheets, name) => new AppsScript({ distDir: build.outDir, fetcher, spreadsheet: { sheets, ...(name ? { name } : {}) } }),
+    env: (sheets, name, email) =>
+      new AppsScript({ distDir: build.outDir, fetcher, spreadsheet: { sheets, ...(name ? { name } : {}) }, ...(email ? { email } : {}) }),
     orgKey: async (name, scopes) => {
       const { org, apiKey } = await createOrganization(sql, { name });
       if (!scopes) return apiKey;
