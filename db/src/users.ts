@@ -99,15 +99,16 @@ export async function addMember(
   return transaction(pool, async (client) => {
     const org = await client.query('SELECT 1 FROM organizations WHERE id = $1', [input.orgId]);
     if (org.rowCount === 0) throw new DomainError('org.not_found', `There is no organization with id ${input.orgId}.`);
-    const u = await client.query<{ id: string }>(
+    const u = await client.query<{ id: string; email: string }>(
       `INSERT INTO users (email, name) VALUES ($1, $2)
        ON CONFLICT (lower(email)) DO UPDATE SET name = coalesce(EXCLUDED.name, users.name)
-       RETURNING id`,
+       RETURNING id, email`,
       [email, input.name?.trim() || null],
     );
-    const userId = (u.rows[0] as { id: string }).id;
+    // The email as first stored (a later spelling in another case names the same person).
+    const { id: userId, email: stored } = u.rows[0] as { id: string; email: string };
     const after = { role: input.role, departments };
-    const before = await setMembership(client, { orgId: input.orgId, userId, email, after, actor: input.createdBy });
+    const before = await setMembership(client, { orgId: input.orgId, userId, email: stored, after, actor: input.createdBy });
     if (!before) {
       await client.query(
         `INSERT INTO memberships (org_id, user_id, role, departments, created_by) VALUES ($1, $2, $3, $4, $5)

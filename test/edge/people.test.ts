@@ -11,7 +11,7 @@ import { createApp, DEFAULT_CONFIG } from '@budget-sync/edge';
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase } from '../support/postgres.ts';
-import { call, expectProblem, jsonOf, newOrg, type TestApp, type TestOrg, testApp } from './helpers.ts';
+import { call, type Doc, expectProblem, jsonOf, newOrg, type TestApp, type TestOrg, testApp } from './helpers.ts';
 
 // Sources keep their credentials sealed with the server's key.
 process.env.BUDGET_SYNC_SECRET_KEY = randomBytes(32).toString('base64');
@@ -291,6 +291,69 @@ describe('/api/users', () => {
     const list = await jsonOf(await call(t, 'GET', '/api/users', { key: other.admin }));
     expect((list.users as Array<{ email: string }>).map((u) => u.email)).toEqual(['two@example.com']);
     await expectProblem(await call(t, 'DELETE', '/api/users/vera%40example.com', { key: other.admin }), 404, 'user.not_found');
+  });
+});
+
+describe('/api/users: changes, their history and the last admin', () => {
+  it('PATCH changes role and departments without a new link; every change is in /api/users/history with who made it', async () => {
+    const fresh = await newOrg(db, 'Changes Co');
+    const ada = 'ari@example.com';
+    await addMember(db.pool, { orgId: fresh.orgId, email: ada, role: 'admin', departments: null, createdBy: 'setup' });
+    await addMember(db.pool, { orgId: other.orgId, email: ada, role: 'viewer', departments: null, createdBy: 'setup' });
+    const asAda = await idToken({ email: ada });
+    // ari belongs to two orgs: she names this one.
+    const inFresh = { 'x-budget-sync-org': fresh.orgId };
+    const added = await call(t, 'POST', '/api/users', { key: asAda, headers: inFresh, json: { email: 'kim@example.com', role: 'viewer' } });
+    expect(added.status).toBe(200);
+    const changed = await call(t, 'PATCH', '/api/users/KIM%40example.com', {
+      key: fresh.admin,
+      json: { role: 'approver', departments: ['Marketing'] },
+    });
+    expect(await jsonOf(changed)).toMatchObject({ email: 'kim@example.com', role: 'approver', departments: ['Marketing'], createdBy: ada });
+    expect((await call(t, 'DELETE', '/api/users/kim%40example.com', { key: asAda, headers: inFresh })).status).toBe(204);
+    const history = await jsonOf(await call(t, 'GET', '/api/users/history?limit=3', { key: fresh.admin }));
+    expect((history.changes as Doc[]).map(({ email, action, before, after, actor }) => ({ email, action, before, after, actor }))).toEqual([
+      { email: 'kim@example.com', action: 'removed', before: { role: 'approver', departments: ['Marketing'] }, after: null, actor: ada },
+      {
+        email: 'kim@example.com',
+        action: 'changed',
+        before: { role: 'viewer', departments: null },
+        after: { role: 'approver', departments: ['Marketing'] },
+        actor: 'admin',
+      },
+      { email: 'kim@example.com', action: 'added', before: null, after: { role: 'viewer', departments: null }, actor: ada },
+    ]);
+    // Paging back; changes of another org are not there.
+    const older = await jsonOf(
+      await call(t, 'GET', `/api/users/history?before=${(history.changes as Doc[])[2]?.id}`, { key: fresh.admin }),
+    );
+    expect((older.changes as Doc[]).map((c) => [c.email, c.action])).toEqual([[ada, 'added']]);
+    await expectProblem(
+      await call(t, 'PATCH', '/api/users/ghost%40example.com', { key: fresh.admin, json: { role: 'viewer' } }),
+      404,
+      'user.not_found',
+    );
+  });
+
+  it('the last admin without a department limit can be neither removed, demoted nor limited: 409 user.last_admin', async () => {
+    const solo = await newOrg(db, 'Solo Co');
+    await addMember(db.pool, { orgId: solo.orgId, email: 'solo@example.com', role: 'admin', departments: null, createdBy: 'setup' });
+    const attempts: Array<[string, string, unknown]> = [
+      ['DELETE', '/api/users/solo%40example.com', undefined],
+      ['PATCH', '/api/users/solo%40example.com', { role: 'editor' }],
+      ['PATCH', '/api/users/solo%40example.com', { role: 'admin', departments: ['Sales'] }],
+      ['POST', '/api/users', { email: 'SOLO@example.com', role: 'viewer' }],
+    ];
+    for (const [method, path, json] of attempts) {
+      const body = await expectProblem(await call(t, method, path, { key: solo.admin, ...(json ? { json } : {}) }), 409, 'user.last_admin');
+      expect(body.detail).toContain('solo@example.com is the last admin of this organization without a department limit');
+      expect(body.detail).toContain('Make another person admin first');
+    }
+    const users = await jsonOf(await call(t, 'GET', '/api/users', { key: solo.admin }));
+    expect(users.users).toEqual([expect.objectContaining({ email: 'solo@example.com', role: 'admin', departments: null })]);
+    // With a second admin, the first may go.
+    await call(t, 'POST', '/api/users', { key: solo.admin, json: { email: 'duo@example.com', role: 'admin' } });
+    expect((await call(t, 'DELETE', '/api/users/solo%40example.com', { key: solo.admin })).status).toBe(204);
   });
 });
 
