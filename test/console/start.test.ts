@@ -1,12 +1,12 @@
 /**
  * The first run as the README tells it: `bash scripts/start.sh` (what `npm start` runs) on a machine with
  * no database configured and an empty data dir starts the embedded Postgres, creates the demo
- * organization with its sample budget, prints the console URL, the first admin's one-time sign-in link
- * (which works once) and the admin key for machines, watches the inbox folder, serves the console, and
- * stops cleanly on SIGTERM.
+ * organization with its sample budget, prints the console URL and the first admin's one-time sign-in link
+ * (no API key: the link opens a console session once and is refused the second time) and the command that
+ * makes keys for machines, watches the inbox folder, serves the console, and stops cleanly on SIGTERM.
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -23,6 +23,11 @@ afterAll(async () => {
 });
 
 describe('scripts/start.sh on a fresh data dir', () => {
+  it('is what npm start runs', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.start).toBe('bash scripts/start.sh');
+  });
+
   it("starts the embedded database and the console, and prints the console URL and the first admin's one-time sign-in link", async () => {
     const env: Record<string, string | undefined> = { ...process.env, BUDGET_SYNC_DATA_DIR: join(dir, 'data') };
     delete env.DATABASE_URL;
