@@ -40,6 +40,12 @@ describe('department scope on every endpoint, on Node', () => {
     expect(t.unexpected).toEqual([]);
   });
 
+  it('the docs page says, for each operation, what a person limited to departments gets', async () => {
+    const page = await (await call(t, 'GET', '/api/docs')).text();
+    for (const scope of ['filtered', 'checked', 'whole-org', 'none']) expect(page).toContain(`Departments (<code>${scope}</code>)`);
+    expect(page).toContain('This concerns the whole organization: a person limited to departments is refused');
+  });
+
   it('the public health check says nothing of any department', async () => {
     await checkHealthSaysNothing((method, path, o = {}) => call(t, method, path, o), await tokenOf('admin'));
   });

@@ -3,6 +3,7 @@
  * scope, parameters, body fields and responses) and of the problem codes. No scripts and no CDN: it
  * must work offline and behind strict content security policies.
  */
+import { DEPARTMENT_SCOPE_TEXT, type DepartmentScope } from '../../openapi/contract.ts';
 import { PROBLEM_CODES } from '../../problems.ts';
 
 /** The parts of an OpenAPI 3.1 document the page reads. */
@@ -18,6 +19,7 @@ interface Operation {
   tags?: string[];
   security?: unknown[];
   'x-required-scope'?: string;
+  'x-department-scope'?: DepartmentScope;
   parameters?: Array<{ name: string; in: string; required?: boolean; description?: string; schema?: Schema }>;
   requestBody?: { content?: Record<string, { schema?: Schema }>; required?: boolean; description?: string };
   responses?: Record<string, { description?: string; content?: Record<string, unknown> }>;
@@ -110,6 +112,7 @@ function renderOperation(doc: ApiDocument, method: string, path: string, op: Ope
 <p><strong>${esc(op.summary)}</strong></p>
 ${op.description ? `<p>${prose(op.description)}</p>` : ''}
 <p>Authentication: ${auth}</p>
+${op['x-department-scope'] ? `<p>Departments (<code>${esc(op['x-department-scope'])}</code>): ${prose(DEPARTMENT_SCOPE_TEXT[op['x-department-scope']])}</p>` : ''}
 ${params ? `<h4>Parameters</h4><table><tr><th>name</th><th>in</th><th>type</th><th></th></tr>${params}</table>` : ''}
 ${body}
 <h4>Responses</h4><table><tr><th>status</th><th>content</th><th></th></tr>${responses}</table>
