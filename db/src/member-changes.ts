@@ -1,7 +1,7 @@
 /**
  * The history of people (DESIGN §2: every change records who made it) and the rule that keeps an org
  * manageable: a person added, their role or departments changed, or removed, is one row of
- * membership_changes (migration 0013), written in the transaction of the change; and the last admin
+ * membership_changes (migration 0011), written in the transaction of the change; and the last admin
  * without a department limit can be neither removed, nor demoted, nor limited, since nobody would be left
  * to manage the org's people, keys and settings (a limited admin may not: they could widen themselves).
  */

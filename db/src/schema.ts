@@ -133,7 +133,7 @@ export const memberships = pgTable(
 
 /**
  * The history of people: each membership added, changed (role, departments) or removed, with who did it
- * and the role and departments before and after (migration 0013). `id` orders the changes.
+ * and the role and departments before and after (migration 0011). `id` orders the changes.
  */
 export const membershipChanges = pgTable(
   'membership_changes',
