@@ -202,11 +202,18 @@ describe('values the sheet does not give (issue 12)', () => {
     const env = h.env([grantSheet()], 'Lab budgets');
     connect(env, h.server.url, await h.orgKey('Grant proposals'));
     const diff = ok(env.run<Outcome<DiffView>>('getDiff', {}));
-    expect(diff.fields.map((f) => [f.field, f.label, f.value, f.issue?.code ?? null])).toEqual([
-      ['department', 'Department', 'Research Office grant', 'department.proposed'],
-      ['fiscal_year', 'Fiscal year', thisYear, 'period.relative_year'],
+    expect(diff.fields.map((f) => [f.field, f.label, f.value, f.issue?.code ?? null, f.issue?.severity ?? null, f.assumed])).toEqual([
+      ['department', 'Department', 'Research Office grant', 'department.proposed', 'warning', false],
+      ['fiscal_year', 'Fiscal year', thisYear, 'period.relative_year', 'warning', false],
+      // Nothing in the sheet names the currency or the direction: the defaults, shown, not given.
+      ['currency', 'Currency', 'USD', null, null, true],
+      ['direction', 'Direction', 'expense', null, null, true],
     ]);
     expect(diff.fields[0]?.issue?.message).toMatch(/taken from the title above the table/);
+    expect(diff.fields[2]?.note).toMatch(/^No column or title names the currency: the amounts are read as USD, the default/);
+    expect(diff.fields[3]?.note).toMatch(
+      /^No column says whether a line spends or brings money in: every line is read as expense \(the default\)/,
+    );
     // No value given, none kept.
     expect(ok(env.run<Outcome<SidebarState>>('getSidebarState')).set).toEqual({});
   });
@@ -230,10 +237,17 @@ describe('values the sheet does not give (issue 12)', () => {
     const key = await h.orgKey('Grant importers');
     connect(env, h.server.url, key);
     const diff = ok(env.run<Outcome<DiffView>>('getDiff', { set: { department: ' Labs ', fiscal_year: 'FY2025' } }));
-    expect(diff.fields.map((f) => [f.field, f.value, f.issue?.code ?? null])).toEqual([
-      ['department', 'Labs', null],
-      ['fiscal_year', '2025', 'period.relative_year'],
+    // The first year given is the confirmation: the API says how the years are read, asking nothing more.
+    expect(diff.fields.map((f) => [f.field, f.value, f.issue?.code ?? null, f.issue?.severity ?? null])).toEqual([
+      ['department', 'Labs', null, null],
+      ['fiscal_year', '2025', 'period.relative_year', 'info'],
+      ['currency', 'USD', null, null],
+      ['direction', 'expense', null, null],
     ]);
+    expect(diff.fields[1]?.issue?.message).toBe(
+      'The years are counted from the budget\'s start ("Year 1", "Year 2"): year 1 is 2025 as you set.',
+    );
+    expect(diff.issueCounts.warning).toBe(0);
     expect(diff.inserted.map((l) => l.label)).toEqual([
       'Labs · Travel · FY2025',
       'Labs · Travel · FY2026',
@@ -245,10 +259,11 @@ describe('values the sheet does not give (issue 12)', () => {
     expect(check).toMatchObject({ set: { department: 'Labs', fiscal_year: '2025' }, lines: diff.lines, total: diff.total });
     expect(check.issues.map((i) => i.code)).toEqual(diff.issues.map((i) => i.code));
 
+    // No warning is left to accept.
     const result = ok(
       env.run<Outcome<ImportResultView>>('submitImport', {
         mode: 'merge',
-        acceptWarnings: true,
+        acceptWarnings: false,
         set: { department: 'Labs', fiscal_year: '2025' },
         expectedFingerprint: diff.fingerprint,
       }),
@@ -258,6 +273,43 @@ describe('values the sheet does not give (issue 12)', () => {
       await fetch(`${h.server.url}/api/imports/${result.importId}`, { headers: { authorization: `Bearer ${key}` } })
     ).json()) as { set: Record<string, string> };
     expect(detail.set).toEqual({ department: 'Labs', fiscal_year: '2025' });
+  });
+
+  it('a currency and a direction given apply to every line, are shown as given, and recorded with the import', async () => {
+    const env = h.env([grantSheet()], 'Lab budgets');
+    const key = await h.orgKey('Grant income');
+    connect(env, h.server.url, key);
+    const set = { department: 'Labs', fiscal_year: '2025', currency: 'chf', direction: 'Revenue' };
+    const diff = ok(env.run<Outcome<DiffView>>('getDiff', { set }));
+    expect(diff.fields.filter((f) => f.field === 'currency' || f.field === 'direction')).toEqual([
+      { field: 'currency', label: 'Currency', value: 'CHF', issue: null, note: 'The amounts are read as CHF, as you set.', assumed: false },
+      {
+        field: 'direction',
+        label: 'Direction',
+        value: 'revenue',
+        issue: null,
+        note: 'Every line is read as revenue, as you set.',
+        assumed: false,
+      },
+    ]);
+    expect(diff.inserted.map((l) => [l.label, l.detail, l.direction])).toEqual([
+      ['Labs · Travel · FY2025', '100.00 CHF · revenue', 'revenue'],
+      ['Labs · Travel · FY2026', '200.00 CHF · revenue', 'revenue'],
+      ['Labs · Equipment · FY2025', '50.00 CHF · revenue', 'revenue'],
+      ['Labs · Equipment · FY2026', '75.50 CHF · revenue', 'revenue'],
+    ]);
+    const kept = { department: 'Labs', fiscal_year: '2025', currency: 'CHF', direction: 'revenue' };
+    expect(ok(env.run<Outcome<SidebarState>>('getSidebarState')).set).toEqual(kept);
+    // The local check applies them as the API does.
+    expect(ok(env.run<Outcome<SheetCheck>>('validateActiveSheet'))).toMatchObject({ set: kept, lines: 4, total: diff.total });
+    const result = ok(
+      env.run<Outcome<ImportResultView>>('submitImport', { mode: 'merge', acceptWarnings: false, expectedFingerprint: diff.fingerprint }),
+    );
+    const detail = (await (
+      await fetch(`${h.server.url}/api/imports/${result.importId}`, { headers: { authorization: `Bearer ${key}` } })
+    ).json()) as { set: Record<string, string> };
+    // In the fields' order, whatever order the database keeps them in.
+    expect(Object.entries(detail.set)).toEqual(Object.entries(kept));
   });
 });
 

@@ -540,6 +540,17 @@ export interface components {
                 source: string;
                 value: string;
             } | null;
+            /**
+             * @description The direction (`expense` or `revenue`) of every line when no column gives it: what was set, what the sheet's name says (`the sheet name "Recettes"`), or `expense` with source `default`; null when a column gives each line's, or the sheets read say different ones
+             * @example {
+             *       "value": "expense",
+             *       "source": "default"
+             *     }
+             */
+            direction: {
+                source: string;
+                value: string;
+            } | null;
             file: string;
             fiscalYear: {
                 source: string | null;

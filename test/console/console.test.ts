@@ -190,8 +190,9 @@ describe('the console', () => {
     expect(await textOf(region)).toContain('dimension');
 
     await page.selectOption('select[name="map.5"]', 'project');
-    expect(await page.locator('[data-stale-note]').isVisible()).toBe(true);
-    await submitAndWait(() => page.click('button:has-text("Update preview")'));
+    // The mapping's own note and button: the review also has a section of values (the currency, the direction).
+    expect(await page.locator('section[aria-labelledby="mapping-h"] [data-stale-note]').isVisible()).toBe(true);
+    await submitAndWait(() => page.click('section[aria-labelledby="mapping-h"] button:has-text("Update preview")'));
     expect(await textOf(page.locator('#mapping tr[data-column="5"]'))).toContain('Project');
     expect(await page.locator('select[name="map.5"]').inputValue()).toBe('project');
     expect(await textOf(page.locator('#diff-inserted'))).toContain('EMEA');

@@ -216,9 +216,14 @@ const actions: Actions = {
       model.diff = diff;
       model.choices.acceptWarnings = false;
       model.setErrors = {};
-      // Each field shows what the comparison read (the value given, normalized, or the proposal).
+      // Each field shows what the comparison read (the value given, normalized, or the proposal); a
+      // default shown (the currency's, the direction's) is not a value given until it is changed.
       model.comparedSet = {};
       for (const f of diff.fields) {
+        if (f.assumed) {
+          delete model.choices.set[f.field];
+          continue;
+        }
         model.choices.set[f.field] = f.value;
         model.comparedSet[f.field] = f.value;
       }
@@ -231,7 +236,10 @@ const actions: Actions = {
     else refreshImportButton();
   },
   setValue(field: SetField, value: string) {
-    model.choices.set[field] = value;
+    // Back to the default shown: nothing given (given, it would outrank what a column or title says).
+    const shown = model.diff?.fields.find((f) => f.field === field);
+    if (shown?.assumed && value.trim().toLowerCase() === shown.value.toLowerCase()) delete model.choices.set[field];
+    else model.choices.set[field] = value;
     refreshImportButton();
   },
   async submit() {

@@ -3,7 +3,7 @@
  * (merge or replace, accepting warnings, overriding the kind with a reason), and the result, which
  * links to the import in the history list.
  */
-import type { DiffLineView, DiffView, ImportResultView, SetField, SetFieldView, TransferView } from '../shared/contract.ts';
+import type { DiffLineView, DiffView, ImportResultView, SetFieldView, TransferView } from '../shared/contract.ts';
 import { h } from './dom.ts';
 import { money, plural, seconds, size } from './format.ts';
 import type { Actions, SidebarModel } from './model.ts';
@@ -102,39 +102,61 @@ function valuesBlock(fields: SetFieldView[], model: SidebarModel, actions: Actio
     h(
       'p',
       { class: 'gray small', style: 'margin:0' },
-      'They apply to every line and are kept with this sheet. Change one, then compare again.',
+      'They apply to every line; those you give are kept with this sheet. Change one, then compare again.',
     ),
   );
 }
 
+const SEVERITY_WORD = { error: 'Error', warning: 'Warning', info: 'Info' } as const;
+
 function valueField(f: SetFieldView, model: SidebarModel, actions: Actions, busy: boolean): HTMLElement {
   const id = `set-${f.field}`;
   const error = model.setErrors[f.field];
-  const describedBy = [error ? `${id}-error` : '', f.issue ? `${id}-note` : ''].filter(Boolean).join(' ');
+  const said = f.issue !== null || f.note !== null;
+  const describedBy = [error ? `${id}-error` : '', said ? `${id}-note` : ''].filter(Boolean).join(' ');
+  const value = model.choices.set[f.field] ?? f.value;
+  const common = {
+    id,
+    disabled: busy,
+    'aria-describedby': describedBy || null,
+    'aria-invalid': error ? 'true' : null,
+  };
+  const control =
+    f.field === 'direction'
+      ? h(
+          'select',
+          { ...common, onchange: (e: Event) => actions.setValue(f.field, (e.target as HTMLSelectElement).value) },
+          // A direction given can be taken back: the default (or what the sheet says) applies again.
+          f.assumed ? null : h('option', { value: '', selected: value === '' }, 'Not set: the default, or what the sheet says'),
+          h('option', { value: 'expense', selected: value === 'expense' }, 'Expense'),
+          h('option', { value: 'revenue', selected: value === 'revenue' }, 'Revenue'),
+        )
+      : h('input', {
+          ...common,
+          type: 'text',
+          value,
+          maxlength: f.field === 'fiscal_year' ? 6 : f.field === 'currency' ? 12 : 200,
+          autocomplete: 'off',
+          spellcheck: f.field === 'fiscal_year' || f.field === 'currency' ? 'false' : null,
+          autocapitalize: f.field === 'currency' ? 'characters' : null,
+          oninput: (e: Event) => actions.setValue(f.field, (e.target as HTMLInputElement).value),
+        });
   return h(
     'div',
     { class: 'field', 'data-set-field': f.field },
     h('label', { for: id }, h('span', {}, f.label)),
-    h('input', {
-      type: 'text',
-      id,
-      value: model.choices.set[f.field] ?? f.value,
-      maxlength: f.field === 'fiscal_year' ? 6 : 200,
-      autocomplete: 'off',
-      disabled: busy,
-      'aria-describedby': describedBy || null,
-      'aria-invalid': error ? 'true' : null,
-      oninput: (e: Event) => actions.setValue(f.field as SetField, (e.target as HTMLInputElement).value),
-    }),
+    control,
     error ? h('p', { id: `${id}-error`, class: 'small field-error', style: 'margin:2px 0 0' }, error) : null,
     f.issue
       ? h(
           'p',
           { id: `${id}-note`, class: 'small gray', style: 'margin:2px 0 0' },
           h('span', { class: `dot ${f.issue.severity}` }),
-          ` ${f.issue.severity === 'error' ? 'Error' : 'Warning'}: ${f.issue.message}`,
+          ` ${SEVERITY_WORD[f.issue.severity]}: ${f.issue.message}`,
         )
-      : null,
+      : f.note !== null
+        ? h('p', { id: `${id}-note`, class: 'small gray', style: 'margin:2px 0 0' }, f.note)
+        : null,
   );
 }
 

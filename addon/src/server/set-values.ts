@@ -59,7 +59,14 @@ export function checkedSetValues(input: unknown): SetValues {
 
 /** The review's fields for an analysis (the API's), as the sidebar shows them. */
 export function setFieldViews(analysis: Parameters<typeof reviewFields>[0]): SetFieldView[] {
-  return reviewFields(analysis).map((f) => ({ field: f.field, label: LABEL[f.field], value: f.value, issue: issueView(f.issue) }));
+  return reviewFields(analysis).map((f) => ({
+    field: f.field,
+    label: LABEL[f.field],
+    value: f.value,
+    issue: issueView(f.issue),
+    note: f.note,
+    assumed: f.assumed,
+  }));
 }
 
 function issueView(i: Issue | null): SetFieldView['issue'] {

@@ -34,20 +34,24 @@ export interface AddonError {
 }
 
 /** A value the sheet does not give that the review asks for (core's reviewFields). */
-export type SetField = 'department' | 'category' | 'fiscal_year';
+export type SetField = 'department' | 'category' | 'fiscal_year' | 'currency' | 'direction';
 /**
  * The values given for what the sheet lacks (blank: not given), kept per sheet and sent with every request
- * as `set`: the review's fields, and the currency and direction the API takes too.
+ * as `set`: the review's fields.
  */
-export type SetValuesInput = Partial<Record<SetField | 'currency' | 'direction', string>>;
+export type SetValuesInput = Partial<Record<SetField, string>>;
 
 export interface SetFieldView {
   field: SetField;
   label: string;
-  /** What the field holds: the value given, else the proposal, else empty. */
+  /** What the field holds: the value given, else the proposal or the default, else empty. */
   value: string;
-  /** The warning that says what was proposed, or the error that says it is missing; null when it was given. */
+  /** The warning that says what was proposed, the error that says it is missing, or the note on relative years; null when none. */
   issue: IssueView | null;
+  /** Where the value comes from when no issue says it (the currency's and the direction's default, a sheet's name, what was set). */
+  note: string | null;
+  /** A default shown, not given: kept and sent as a value only once the user changes it (core's ReviewField.assumed). */
+  assumed: boolean;
 }
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: AddonError };

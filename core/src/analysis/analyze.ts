@@ -153,6 +153,7 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
     set,
     department: null,
     category: null,
+    direction: null,
   });
 
   if (!header || header.score < 1) {
@@ -294,6 +295,10 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
   if (personal) issues.add('warning', 'pii.detected', personal.message, null, personal.column + 1);
 
   const analysis = base();
+  analysis.direction =
+    roles.direction === null
+      ? wholeDirection(set.direction, textFile ? [] : [sheet.name, ...extraSheets.map((e) => e.choice.sheet.name)])
+      : null;
   analysis.headerRow = headerEnd + 1;
   analysis.headerRows = header.rows.map((r) => r + 1);
   analysis.headerReason = header.reason;
@@ -365,20 +370,31 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
       fiscalYear = { value: new Date().getUTCFullYear(), source: 'this year (nothing in the file names the first year)' };
       analysis.fiscalYear = fiscalYear;
     }
-    const first = rowsSay ? `each row's "${header.labels[fyCol as number]}"` : `FY${fiscalYear.value} (${fiscalYear.source})`;
-    issues.add(
-      'warning',
-      'period.relative_year',
-      `The years are counted from the budget's start (${relative
-        .slice(0, 3)
-        .map((r) => r.what)
-        .join(
-          ', ',
-        )}): year 1 is read as ${first}. Confirm the first year${rowsSay ? '' : ", or give it (in the review's Fiscal year field, or --set fiscal_year=YYYY)"}.`,
-      headerEnd + 1,
-      (relative[0]?.col ?? 0) + 1,
-      'fiscal_year',
-    );
+    const counted = `The years are counted from the budget's start (${relative
+      .slice(0, 3)
+      .map((r) => r.what)
+      .join(', ')})`;
+    // The first year the user gave is the confirmation the warning asks for: then it only says how the years are read.
+    if (!rowsSay && fiscalYear.source === SET_SOURCE) {
+      issues.add(
+        'info',
+        'period.relative_year',
+        `${counted}: year 1 is ${fiscalYear.value} as you set.`,
+        headerEnd + 1,
+        (relative[0]?.col ?? 0) + 1,
+        'fiscal_year',
+      );
+    } else {
+      const first = rowsSay ? `each row's "${header.labels[fyCol as number]}"` : `FY${fiscalYear.value} (${fiscalYear.source})`;
+      issues.add(
+        'warning',
+        'period.relative_year',
+        `${counted}: year 1 is read as ${first}. Confirm the first year${rowsSay ? '' : ", or give it (in the review's Fiscal year field, or --set fiscal_year=YYYY)"}.`,
+        headerEnd + 1,
+        (relative[0]?.col ?? 0) + 1,
+        'fiscal_year',
+      );
+    }
   }
   // What the file lacks to be imported. For a file that is not a budget these are said too (the import
   // is refused for its kind already): a person who would override the kind must see, in the review, every
@@ -552,6 +568,23 @@ const SET_SOURCE = 'what you set';
 function defaultDirection(set: SetValues['direction'], sheetName: string | null): Direction {
   const fromSet = set === undefined ? null : set.trim().toLowerCase() === 'revenue' ? 'revenue' : directionOfText(set);
   return fromSet ?? (sheetName === null ? null : directionOfText(sheetName)) ?? 'expense';
+}
+
+/**
+ * The direction of every line when no column gives it (`Analysis.direction`): what the user set, else what
+ * the names of the sheets read say (none for a text file), else expense by default; null when the sheets
+ * read say different directions (each sheet's lines take its own).
+ */
+function wholeDirection(set: SetValues['direction'], sheetNames: readonly string[]): WholeFileValue | null {
+  if (set !== undefined) return { value: defaultDirection(set, null), source: SET_SOURCE };
+  const each = sheetNames.map((name) => defaultDirection(undefined, name));
+  if (new Set(each).size > 1) return null;
+  const said = sheetNames.filter((name) => directionOfText(name) !== null);
+  if (said.length === 0) return { value: 'expense', source: 'default' };
+  return {
+    value: each[0] ?? 'expense',
+    source: said.length === 1 ? `the sheet name "${said[0]}"` : `the sheet names ${said.map((n) => `"${n}"`).join(', ')}`,
+  };
 }
 
 /**

@@ -106,19 +106,42 @@ export function checkSetValues(
 
 /** A field of the review that asks for a value the file lacks: the console and the add-on show one input each. */
 export interface ReviewField {
-  field: 'department' | 'category' | 'fiscal_year';
-  /** What the input starts with: the value set, else the proposal, else empty. */
+  field: SettableField;
+  /** What the input starts with: the value set, else the proposal (or the default), else empty. */
   value: string;
-  /** The warning that says what was proposed, or the error that says it is missing; null when it was set and nothing more is said. */
+  /** The warning that says what was proposed, or the error that says it is missing, or the note on relative years; null when none. */
   issue: Issue | null;
+  /**
+   * Where the value comes from, in words, when no issue says it: the currency's and the direction's
+   * default, the sheet name the direction was read from, or what was set. null for the other fields.
+   */
+  note: string | null;
+  /**
+   * The value applies without being given (the default currency, the direction a sheet's name says or
+   * the default): a door sends it as a value set only once the person changes it. A value set outranks
+   * what a column or a title says — a direction set makes a Direction column chosen later ignored — so a
+   * default nobody touched must not become one. False for the department, the category and the year,
+   * whose value shown is sent as it is, and for a value that was set.
+   */
+  assumed: boolean;
 }
+
+type ReviewedAnalysis = Pick<
+  Analysis,
+  'issues' | 'set' | 'department' | 'category' | 'fiscalYear' | 'currency' | 'direction' | 'lines' | 'kind' | 'headerRow'
+>;
+
+const OTHER_SIDE = { expense: 'revenue', revenue: 'expense' } as const;
 
 /**
  * The values a review asks for, from the analysis: the department and the category when no column gives
- * them (proposed, set, or missing), and the fiscal year when the years are counted from the first
- * (`Year 1`, `Year 2`), when it was set, or when none was found for the periods.
+ * them (proposed, set, or missing); the fiscal year when the years are counted from the first (`Year 1`,
+ * `Year 2`), when it was set, or when none was found for the periods; and, for a file read as a budget,
+ * the currency when nothing in the file names it (the default applies; not when every line's amount says
+ * its own) and the direction when no column gives it (the default, or the sheet's name). A value set is
+ * always asked again, so it can be changed.
  */
-export function reviewFields(analysis: Pick<Analysis, 'issues' | 'set' | 'department' | 'category' | 'fiscalYear'>): ReviewField[] {
+export function reviewFields(analysis: ReviewedAnalysis): ReviewField[] {
   const issue = (code: string, fields: readonly string[]) =>
     analysis.issues.find((i) => i.code === code && i.field !== undefined && fields.includes(i.field)) ?? null;
   const out: ReviewField[] = [];
@@ -126,7 +149,7 @@ export function reviewFields(analysis: Pick<Analysis, 'issues' | 'set' | 'depart
     const whole = analysis[field];
     const missing = issue('field.missing', [field]);
     if (whole === null && missing === null) continue;
-    out.push({ field, value: whole?.value ?? '', issue: missing ?? issue(`${field}.proposed`, [field]) });
+    out.push({ field, value: whole?.value ?? '', issue: missing ?? issue(`${field}.proposed`, [field]), note: null, assumed: false });
   }
   const relative = analysis.fiscalYear.value !== null ? issue('period.relative_year', ['fiscal_year']) : null;
   const noYear = issue('field.missing', ['fiscal_year', 'period']);
@@ -135,6 +158,45 @@ export function reviewFields(analysis: Pick<Analysis, 'issues' | 'set' | 'depart
       field: 'fiscal_year',
       value: analysis.set.fiscal_year ?? (analysis.fiscalYear.value === null ? '' : String(analysis.fiscalYear.value)),
       issue: noYear ?? relative,
+      note: null,
+      assumed: false,
+    });
+  }
+  // Lines are read (or would be, once the values missing are given): the currency and direction they take matter.
+  const read = analysis.lines.length > 0 || (analysis.kind.kind === 'budget' && analysis.headerRow !== null);
+  const currency = analysis.currency;
+  // Amounts that say their own currency (`€1,200`) keep it whatever the default.
+  const ownCurrency = analysis.lines.length > 0 && analysis.lines.every((l) => l.currency !== currency.value);
+  if (analysis.set.currency !== undefined) {
+    out.push({
+      field: 'currency',
+      value: currency.value,
+      issue: null,
+      note: `The amounts are read as ${currency.value}, as you set.`,
+      assumed: false,
+    });
+  } else if (read && currency.source === 'default' && !ownCurrency) {
+    out.push({
+      field: 'currency',
+      value: currency.value,
+      issue: null,
+      note: `No column or title names the currency: the amounts are read as ${currency.value}, the default. If they are in another currency, give its three-letter code (such as ${currency.value === 'EUR' ? 'USD' : 'EUR'}).`,
+      assumed: true,
+    });
+  }
+  // An analysis from an API older than the direction has none: nothing to ask.
+  const direction = analysis.direction ?? null;
+  if (direction !== null && (analysis.set.direction !== undefined || read)) {
+    const side = direction.value === 'revenue' ? 'revenue' : 'expense';
+    const given = analysis.set.direction !== undefined;
+    out.push({
+      field: 'direction',
+      value: side,
+      issue: null,
+      note: given
+        ? `Every line is read as ${side}, as you set.`
+        : `No column says whether a line spends or brings money in: every line is read as ${side} (${direction.source === 'default' ? 'the default' : `from ${direction.source}`}). Choose ${OTHER_SIDE[side]} if ${side === 'expense' ? 'the file brings money in' : 'the file spends it'}.`,
+      assumed: !given,
     });
   }
   return out;

@@ -184,6 +184,13 @@ export interface Analysis {
   department: WholeFileValue | null;
   /** The same for the category (`category.proposed`: the amount column's title or the file name). */
   category: WholeFileValue | null;
+  /**
+   * The direction of every line when no column gives it: what the user set, else what the sheet's name
+   * says (`Recettes`: `the sheet name "Recettes"`), else `expense` with source `default`; null when a
+   * column gives each line's direction, when the sheets read say different ones (`Dépenses` beside
+   * `Recettes`: each sheet's name gives its own), or when no header was found.
+   */
+  direction: WholeFileValue | null;
 }
 
 /** A value the whole file shares, and where it came from, in words (`what you set`, `the title above the table`). */

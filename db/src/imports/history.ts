@@ -3,7 +3,7 @@
  * long it took, and why not when it did not land), plus the original file while it is retained.
  */
 import { gunzipSync } from 'node:zlib';
-import type { Analysis, ImportCounts, Issue, SetValues } from '@budget-sync/core';
+import { type Analysis, type ImportCounts, type Issue, SETTABLE_FIELDS, type SetValues } from '@budget-sync/core';
 import type pg from 'pg';
 import { type DepartmentLimit, departmentFilter } from '../departments.ts';
 import { DomainError } from '../errors.ts';
@@ -117,6 +117,13 @@ interface RecordRow {
   file_kept_until: Date | null;
 }
 
+/** The values set, in the fields' order (department, category, fiscal year, currency, direction): jsonb keeps its keys by length. */
+function inFieldOrder(set: SetValues): SetValues {
+  const out: SetValues = {};
+  for (const field of SETTABLE_FIELDS) if (set[field] !== undefined) out[field] = set[field];
+  return out;
+}
+
 function toRecord(r: RecordRow): ImportRecord {
   return {
     id: r.id,
@@ -133,7 +140,7 @@ function toRecord(r: RecordRow): ImportRecord {
     reason: r.reason,
     counts: { inserted: r.inserted, updated: r.updated, unchanged: r.unchanged, removed: r.removed },
     durationMs: r.duration_ms,
-    set: r.set_values,
+    set: inFieldOrder(r.set_values),
     createdAt: r.created_at.toISOString(),
     revertedAt: r.reverted_at?.toISOString() ?? null,
     revertedBy: r.reverted_by,

@@ -2,6 +2,7 @@
  * How the console shows values: money with thousands separators straight from the exact decimal text
  * (never through a float), instants in UTC, durations, percentages, and the words for statuses.
  */
+import type { SettableField } from '@budget-sync/core';
 
 /** "1234567.5" → "1,234,567.50"; "-12.3" → "−12.30". */
 export function money(text: string): string {
@@ -66,6 +67,15 @@ export const FIELD_LABEL: Record<string, string> = {
   notes: 'Notes',
   direction: 'Direction (expense or revenue)',
   dimension: 'Dimension',
+};
+
+/** The values set for what a file lacks, as the review's fields and the history name them. */
+export const SET_LABEL: Record<SettableField, string> = {
+  department: 'Department',
+  category: 'Category',
+  fiscal_year: 'Fiscal year',
+  currency: 'Currency',
+  direction: 'Direction',
 };
 
 export const MONTHS = [

@@ -140,6 +140,11 @@ export const AnalysisSchema = z
       description:
         'The category of every line when no column gives it: what was set, or the proposal (`category.proposed`), with its source',
     }),
+    direction: WholeFileValueSchema.nullable().openapi({
+      description:
+        'The direction (`expense` or `revenue`) of every line when no column gives it: what was set, what the sheet\'s name says (`the sheet name "Recettes"`), or `expense` with source `default`; null when a column gives each line\'s, or the sheets read say different ones',
+      example: { value: 'expense', source: 'default' },
+    }),
   })
   .openapi('Analysis');
 

@@ -6,7 +6,7 @@
  */
 import { type Analysis, checkSetValues, type MappingChoice, mappingChoiceOf, reviewFields, setValueProblem } from '@budget-sync/core';
 import { describe, expect, it } from 'vitest';
-import { analyzeCsv } from './helpers.ts';
+import { analyzeCsv, analyzeXlsx } from './helpers.ts';
 
 const byHeader = (a: Analysis, header: string) => a.mapping.filter((m) => m.header === header);
 const lineView = (a: Analysis) =>
@@ -185,29 +185,152 @@ describe('values the file lacks (set)', () => {
   it('the review asks for the department, category and first year it proposed, with the warning that says so', () => {
     const a = analyzeCsv('Research Office\nYear 1,Year 2\n100,200\n', 'lab-costs.csv');
     const fields = reviewFields(a);
-    expect(fields.map((f) => [f.field, f.value, f.issue?.code ?? null])).toEqual([
-      ['department', 'Research Office', 'department.proposed'],
-      ['category', 'lab-costs', 'category.proposed'],
-      ['fiscal_year', String(new Date().getUTCFullYear()), 'period.relative_year'],
+    expect(fields.map((f) => [f.field, f.value, f.issue?.code ?? null, f.issue?.severity ?? null, f.assumed])).toEqual([
+      ['department', 'Research Office', 'department.proposed', 'warning', false],
+      ['category', 'lab-costs', 'category.proposed', 'warning', false],
+      ['fiscal_year', String(new Date().getUTCFullYear()), 'period.relative_year', 'warning', false],
+      ['currency', 'USD', null, null, true],
+      ['direction', 'expense', null, null, true],
     ]);
     expect(fields[0]?.issue?.message).toMatch(/in the review's Department field, or --set department=NAME/);
     expect(fields[2]?.issue?.message).toMatch(/Confirm the first year, or give it \(in the review's Fiscal year field/);
-    // What was set is shown as set, without the proposal's warning.
+    // What was set is shown as set, without the proposal's warning; the first year given is the confirmation asked for.
     const set = reviewFields(
       analyzeCsv('Research Office\nYear 1,Year 2\n100,200\n', 'lab-costs.csv', { set: { department: 'Labs', fiscal_year: '2025' } }),
     );
-    expect(set.map((f) => [f.field, f.value, f.issue?.code ?? null])).toEqual([
-      ['department', 'Labs', null],
-      ['category', 'lab-costs', 'category.proposed'],
-      ['fiscal_year', '2025', 'period.relative_year'],
+    expect(set.map((f) => [f.field, f.value, f.issue?.code ?? null, f.issue?.severity ?? null])).toEqual([
+      ['department', 'Labs', null, null],
+      ['category', 'lab-costs', 'category.proposed', 'warning'],
+      ['fiscal_year', '2025', 'period.relative_year', 'info'],
+      ['currency', 'USD', null, null],
+      ['direction', 'expense', null, null],
     ]);
+    expect(set[2]?.issue?.message).toBe('The years are counted from the budget\'s start ("Year 1", "Year 2"): year 1 is 2025 as you set.');
   });
 
   it('the review asks for a missing fiscal year with the error, and asks nothing of a file whose columns say it all', () => {
     const noYear = reviewFields(analyzeCsv('Department,Category,Jan,Feb\nParks,Mowing,1,2\n', 'plan.csv'));
     expect(noYear.map((f) => [f.field, f.value, f.issue?.severity, f.issue?.code])).toEqual([
       ['fiscal_year', '', 'error', 'field.missing'],
+      ['currency', 'USD', undefined, undefined],
+      ['direction', 'expense', undefined, undefined],
     ]);
-    expect(reviewFields(analyzeCsv('Department,Category,Month,Amount\nParks,Mowing,2026-01,5\n'))).toEqual([]);
+    const said = analyzeCsv(
+      'Department,Category,Month,Amount,Currency,Type\nParks,Mowing,2026-01,5,EUR,Expense\nParks,Fees,2026-01,7,EUR,Revenue\n',
+    );
+    expect(said.direction).toBeNull();
+    expect(reviewFields(said)).toEqual([]);
+  });
+});
+
+describe('the currency and the direction a file does not give', () => {
+  const PLAIN = 'Department,Category,Month,Amount\nParks,Mowing,2026-01,5.00\nParks,Trees,2026-02,6.00\n';
+  const view = (a: Analysis) => reviewFields(a).map((f) => [f.field, f.value, f.assumed, f.note] as const);
+
+  it('asks for both when nothing in the file says them, with the default and why it applies', () => {
+    const a = analyzeCsv(PLAIN, 'parks.csv');
+    expect(a.currency).toEqual({ value: 'USD', source: 'default' });
+    expect(a.direction).toEqual({ value: 'expense', source: 'default' });
+    expect(view(a)).toEqual([
+      [
+        'currency',
+        'USD',
+        true,
+        'No column or title names the currency: the amounts are read as USD, the default. If they are in another currency, give its three-letter code (such as EUR).',
+      ],
+      [
+        'direction',
+        'expense',
+        true,
+        'No column says whether a line spends or brings money in: every line is read as expense (the default). Choose revenue if the file brings money in.',
+      ],
+    ]);
+    // The organization's default currency is the one proposed.
+    expect(view(analyzeCsv(PLAIN, 'parks.csv', { defaultCurrency: 'EUR' }))[0]).toEqual([
+      'currency',
+      'EUR',
+      true,
+      expect.stringMatching(/read as EUR, the default\. .*\(such as USD\)\.$/),
+    ]);
+  });
+
+  it("proposes the direction a sheet's name says, and a value set is shown as set and applies to every line", () => {
+    const rows = [
+      ['Department', 'Category', 'Month', 'Amount'],
+      ['Parks', 'Fees', '2026-01', 40],
+    ];
+    const income = analyzeXlsx([{ name: 'Recettes', rows }], 'parks.xlsx');
+    expect(income.direction).toEqual({ value: 'revenue', source: 'the sheet name "Recettes"' });
+    expect(income.lines.map((l) => l.direction)).toEqual(['revenue']);
+    expect(view(income)[1]).toEqual([
+      'direction',
+      'revenue',
+      true,
+      'No column says whether a line spends or brings money in: every line is read as revenue (from the sheet name "Recettes"). Choose expense if the file spends it.',
+    ]);
+    const set = analyzeXlsx([{ name: 'Recettes', rows }], 'parks.xlsx', { set: { direction: 'Expense', currency: 'chf' } });
+    expect(set.direction).toEqual({ value: 'expense', source: 'what you set' });
+    expect(set.lines.map((l) => [l.direction, l.currency])).toEqual([['expense', 'CHF']]);
+    expect(view(set)).toEqual([
+      ['currency', 'CHF', false, 'The amounts are read as CHF, as you set.'],
+      ['direction', 'expense', false, 'Every line is read as expense, as you set.'],
+    ]);
+  });
+
+  it('asks for neither when the file says them: a title naming the currency, amounts that carry theirs, a column, or each sheet its side', () => {
+    const titled = analyzeCsv(`Parks budget (EUR)\n${PLAIN}`, 'parks.csv');
+    expect(titled.currency).toEqual({ value: 'EUR', source: 'the title rows' });
+    expect(reviewFields(titled).map((f) => f.field)).toEqual(['direction']);
+    const marked = analyzeCsv('Department,Category,Month,Amount\nParks,Mowing,2026-01,€5.00\nParks,Trees,2026-02,€6.00\n', 'parks.csv');
+    expect(marked.lines.map((l) => l.currency)).toEqual(['EUR', 'EUR']);
+    expect(reviewFields(marked).map((f) => f.field)).toEqual(['direction']);
+    const header = ['Type', 'Article', 'Budget 2026'];
+    const sides = analyzeXlsx(
+      [
+        { name: 'Dépenses', rows: [header, ['Article', 'Salaires', 100]] },
+        { name: 'Recettes', rows: [header, ['Article', 'Impôts', 120]] },
+      ],
+      'etat.xlsx',
+    );
+    expect(sides.lines.map((l) => l.direction)).toEqual(['expense', 'revenue']);
+    expect(sides.direction).toBeNull();
+    expect(reviewFields(sides).map((f) => f.field)).toEqual(['department', 'currency']);
+  });
+
+  it('asks for neither of a file that is not read as a budget', () => {
+    const bank = analyzeCsv(
+      'Date,Description,Debit,Credit,Balance\n2026-01-02,Card payment,12.50,,987.50\n2026-01-03,Transfer in,,100.00,1087.50\n',
+    );
+    expect(bank.kind.kind).not.toBe('budget');
+    expect(reviewFields(bank).filter((f) => f.field === 'currency' || f.field === 'direction')).toEqual([]);
+  });
+});
+
+describe('relative years (Year 1, Year 2…)', () => {
+  const GRANT = 'Research Office\nCategory,Year 1,Year 2\nTravel,100,200\n';
+
+  it('without a first year given, warn with the proposal and ask to confirm it', () => {
+    const a = analyzeCsv(GRANT, 'grant.csv');
+    const relative = a.issues.filter((i) => i.code === 'period.relative_year');
+    expect(relative.map((i) => [i.severity, i.row, i.column, i.field])).toEqual([['warning', 2, 2, 'fiscal_year']]);
+    expect(relative[0]?.message).toMatch(
+      /year 1 is read as FY\d{4} \(this year \(nothing in the file names the first year\)\)\. Confirm the first year/,
+    );
+  });
+
+  it('the first year given is the confirmation: the warning becomes a note that says which year year 1 is, and asks nothing more', () => {
+    const a = analyzeCsv(GRANT, 'grant.csv', { set: { department: 'Labs', fiscal_year: 'FY2026' } });
+    expect(a.issues.filter((i) => i.code === 'period.relative_year')).toEqual([
+      {
+        severity: 'info',
+        code: 'period.relative_year',
+        message: 'The years are counted from the budget\'s start ("Year 1", "Year 2"): year 1 is 2026 as you set.',
+        row: 2,
+        column: 2,
+        field: 'fiscal_year',
+      },
+    ]);
+    expect(a.lines.map((l) => l.period)).toEqual(['FY2026', 'FY2027']);
+    expect(a.stats).toMatchObject({ warnings: 0, errors: 0, importable: true });
   });
 });

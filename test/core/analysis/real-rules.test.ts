@@ -33,7 +33,7 @@ describe('period headers in the forms budgets use', () => {
     expect(ignored(a, 'Projet de budget 2015')).toMatch(/later budget version/);
   });
 
-  it('counts relative years from the file, the user or this year, with a warning to confirm the first', () => {
+  it('counts relative years from the file, the user or this year; a first year not given is a warning to confirm', () => {
     const a = analyzeCsv('類別,第1年 (NTD),第2年 (NTD),兩年合計 (NTD)\n耗材,100,200,300\n合計,100,200,300\n', 'grant.csv', {
       set: { fiscal_year: '2025' },
     });
@@ -42,11 +42,13 @@ describe('period headers in the forms budgets use', () => {
       ['FY2026', '200.00'],
     ]);
     expect(ignored(a, '兩年合計 (NTD)')).toMatch(/row total/);
-    expect(a.issues.map((i) => i.code)).toContain('period.relative_year');
+    // The first year given is the confirmation: a note, not a warning to accept.
+    expect(a.issues.filter((i) => i.code === 'period.relative_year').map((i) => i.severity)).toEqual(['info']);
     expect(a.stats.importable).toBe(true);
     const b = analyzeCsv('Category,Year 1,Year 2\nTravel,5,6\n', 'proposal.csv');
     expect(b.fiscalYear.value).toBe(new Date().getUTCFullYear());
     expect(b.stats.lines).toBe(2);
+    expect(b.issues.filter((i) => i.code === 'period.relative_year').map((i) => i.severity)).toEqual(['warning']);
   });
 
   it('reads month names in Italian, Dutch, Portuguese, Polish and Czech, the year from the title or --set', () => {

@@ -2,7 +2,7 @@
 import { columnName } from '@budget-sync/core';
 import type { ImportDetail, ImportRecord, ImportStatus } from '@budget-sync/db';
 import type { ConsoleContext } from '../context.ts';
-import { count, duration, FIELD_LABEL, instant, STATUS_LABEL } from '../format.ts';
+import { count, duration, FIELD_LABEL, instant, SET_LABEL, STATUS_LABEL } from '../format.ts';
 import { type Html, html } from '../html.ts';
 import { csrfField } from '../layout.ts';
 
@@ -113,7 +113,7 @@ ${d.reason ? html`<div class="notice ${d.status === 'failed' ? 'error' : 'warn'}
 ${
   Object.keys(d.set).length > 0
     ? html`<dt>Values set</dt><dd id="detail-set">${Object.entries(d.set).map(
-        ([field, value], i) => html`${i > 0 ? ', ' : ''}${FIELD_LABEL[field] ?? field}: <strong>${value}</strong>`,
+        ([field, value], i) => html`${i > 0 ? ', ' : ''}${SET_LABEL[field as keyof typeof SET_LABEL] ?? field}: <strong>${value}</strong>`,
       )}</dd>`
     : ''
 }

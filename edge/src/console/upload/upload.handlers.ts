@@ -15,6 +15,7 @@ import { departmentsOf } from '../../middleware/auth.ts';
 import { type ConsoleContext, type Form, formOf, hasScope } from '../context.ts';
 import { consolePage, type Notice } from '../layout.ts';
 import {
+  ASSUMED_PREFIX,
   type ColumnChoice,
   type GivenValues,
   type UploadedFile,
@@ -72,17 +73,30 @@ function choicesOf(form: Form): { choices: Map<number, ColumnChoice>; overrides:
   return { choices, overrides };
 }
 
-/** The review's values for what the file lacks, as typed (a blank field: not given), checked as every door checks them. */
+/**
+ * The review's values for what the file lacks, as typed (a blank field: not given), checked as every door
+ * checks them. A default the review showed (the currency's, the direction's) and left as it was is not a
+ * value given: given, it would outrank what a column or a title of the file says.
+ */
 function givenOf(form: Form): GivenValues {
   const typed: Partial<Record<SettableField, string>> = {};
   for (const field of SETTABLE_FIELDS) {
     const v = form.text(`${SET_PREFIX}${field}`);
-    if (v !== undefined) typed[field] = v;
+    if (v === undefined) continue;
+    const assumed = form.text(`${ASSUMED_PREFIX}${field}`);
+    if (assumed !== undefined && sameValue(field, v, assumed)) continue;
+    typed[field] = v;
   }
   const { set, problems } = checkSetValues(typed, 'absent');
   const errors: Partial<Record<SettableField, string>> = {};
   for (const p of problems) errors[p.field] = p.message;
   return { typed, set, errors };
+}
+
+/** Two values of a field that the analysis would take alike (`eur` and `EUR`). */
+function sameValue(field: SettableField, a: string, b: string): boolean {
+  const one = checkSetValues({ [field]: a }, 'absent').set[field];
+  return one !== undefined && one === checkSetValues({ [field]: b }, 'absent').set[field];
 }
 
 /** Whether a field's value changed since the preview: the values each field of the review started with. */

@@ -14,6 +14,7 @@ import {
   type ReviewField,
   reviewFields,
   SET_NAME_MAX,
+  SETTABLE_FIELDS,
   type SettableField,
   type SetValues,
 } from '@budget-sync/core';
@@ -21,16 +22,21 @@ import {
 import { FIELDS } from '@budget-sync/db';
 import type { SpreadsheetPreview } from '../../routes/excel/excel.workflow.ts';
 import type { ConsoleContext } from '../context.ts';
-import { count, FIELD_LABEL, money } from '../format.ts';
+import { count, FIELD_LABEL, money, SET_LABEL } from '../format.ts';
 import { type Html, html } from '../html.ts';
 import { csrfField } from '../layout.ts';
 
 /** A column's choice in the review form: '' keeps what the analysis decided, 'ignore' drops the column. */
 export type ColumnChoice = MappingChoice | 'ignore' | '';
 
-/** Form fields of the values the file lacks (`set.department`…), and of the values the preview showed in them. */
+/**
+ * Form fields of the values the file lacks (`set.department`…), of the values the preview was made with
+ * (`reviewed.set.…`), and of the defaults a field shows without their being given (`assumed.set.…`: the
+ * currency's and the direction's, not sent as values set unless changed).
+ */
 export const SET_PREFIX = 'set.';
 export const REVIEWED_PREFIX = 'reviewed.set.';
+export const ASSUMED_PREFIX = 'assumed.set.';
 
 /** The values typed into the review (blank: not given), those accepted, and why the others were refused. */
 export interface GivenValues {
@@ -229,26 +235,31 @@ ${diffTable('diff-removed', 'Lines the file no longer has', n.removed, d.removed
 ])}`;
 }
 
-const VALUE_HINT: Record<ReviewField['field'], string> = {
+const VALUE_HINT: Record<SettableField, string> = {
   department: 'the department of every line',
   category: 'the category of every line',
   fiscal_year: 'such as 2026 or FY2026',
+  currency: 'a three-letter code such as EUR',
+  direction: 'of every line',
 };
 
 /**
  * The values the file lacks, one input each (core's reviewFields: the department, category or first year
- * it proposed, was given, or misses), with the warning or error that says why, tied to the input.
+ * it proposed, was given, or misses; the currency and direction when nothing in the file says them), with
+ * the warning, error or note that says why, tied to the input.
  */
 function valuesSection(p: SpreadsheetPreview, given: GivenValues): Html {
   const fields: ReviewField[] = reviewFields(p.analysis);
   // A refused value keeps its field, whatever the analysis without it asks.
-  for (const field of ['department', 'category', 'fiscal_year'] as const) {
-    if (given.errors[field] !== undefined && !fields.some((f) => f.field === field)) fields.push({ field, value: '', issue: null });
+  for (const field of SETTABLE_FIELDS) {
+    if (given.errors[field] !== undefined && !fields.some((f) => f.field === field))
+      fields.push({ field, value: '', issue: null, note: null, assumed: false });
   }
+  fields.sort((a, b) => SETTABLE_FIELDS.indexOf(a.field) - SETTABLE_FIELDS.indexOf(b.field));
   if (fields.length === 0) return html``;
   return html`<section class="card" aria-labelledby="values-h" data-stale-scope>
 <h2 id="values-h">Values the file does not give</h2>
-<p class="hint">They apply to every line and are recorded with the import. Change one, then update the preview.</p>
+<p class="hint">They apply to every line; those you give are recorded with the import. Change one, then update the preview.</p>
 <div class="fields values">${fields.map((f) => valueField(f, given))}</div>
 <div class="actions">
 <button type="submit" class="secondary" formaction="/upload" formnovalidate name="action" value="preview" data-refresh>Update preview</button>
@@ -260,19 +271,36 @@ function valuesSection(p: SpreadsheetPreview, given: GivenValues): Html {
 function valueField(f: ReviewField, given: GivenValues): Html {
   const id = `set-${f.field}`;
   const error = given.errors[f.field];
-  // A refused value is shown as typed, to be corrected; otherwise what the analysis used (given or proposed).
+  // A refused value is shown as typed, to be corrected; otherwise what the analysis used (given, proposed or the default).
   const value = error !== undefined ? (given.typed[f.field] ?? '') : f.value;
-  const described = [error !== undefined ? `${id}-error` : '', f.issue ? `${id}-note` : `${id}-hint`].filter(Boolean).join(' ');
+  const noteId = f.issue || f.note ? `${id}-note` : `${id}-hint`;
+  const described = [error !== undefined ? `${id}-error` : '', noteId].filter(Boolean).join(' ');
   const note = f.issue
-    ? html`<p id="${id}-note" class="hint">${severityBadge(f.issue.severity)} ${f.issue.message}</p>`
-    : html`<p id="${id}-hint" class="hint">The value you gave.</p>`;
+    ? html`<p id="${noteId}" class="hint">${severityBadge(f.issue.severity)} ${f.issue.message}</p>`
+    : html`<p id="${noteId}" class="hint">${f.note ?? 'The value you gave.'}</p>`;
+  const invalid = error !== undefined ? html` aria-invalid="true"` : '';
+  const label = html`<label for="${id}">${SET_LABEL[f.field]} <span class="hint">(${VALUE_HINT[f.field]})</span></label>`;
+  const control =
+    f.field === 'direction'
+      ? html`<select id="${id}" name="${SET_PREFIX}${f.field}" aria-describedby="${described}"${invalid}>
+${
+  // A direction given can be taken back: the default (or what the file says) applies again.
+  f.assumed ? '' : html`<option value=""${value === '' ? html` selected` : ''}>Not set: the default, or what the file says</option>`
+}
+${(['expense', 'revenue'] as const).map((d) => html`<option value="${d}"${value === d ? html` selected` : ''}>${d === 'expense' ? 'Expense' : 'Revenue'}</option>`)}
+</select>`
+      : html`<input id="${id}" name="${SET_PREFIX}${f.field}" type="text" value="${value}" maxlength="${
+          f.field === 'fiscal_year' ? 6 : f.field === 'currency' ? 12 : SET_NAME_MAX
+        }" autocomplete="off"${f.field === 'fiscal_year' || f.field === 'currency' ? html` spellcheck="false"` : ''}${
+          f.field === 'currency' ? html` autocapitalize="characters" size="6"` : ''
+        } aria-describedby="${described}"${invalid}>`;
+  // What the preview was made with: nothing given for a default shown (its own field says which it is).
   return html`<div class="field" data-set-field="${f.field}">
-<label for="${id}">${FIELD_LABEL[f.field]} <span class="hint">(${VALUE_HINT[f.field]})</span></label>
-<input id="${id}" name="${SET_PREFIX}${f.field}" type="text" value="${value}" maxlength="${f.field === 'fiscal_year' ? 6 : SET_NAME_MAX}" autocomplete="off"${
-    f.field === 'fiscal_year' ? html` inputmode="text" spellcheck="false"` : ''
-  } aria-describedby="${described}"${error !== undefined ? html` aria-invalid="true"` : ''}>
-<input type="hidden" name="${REVIEWED_PREFIX}${f.field}" value="${value}">
-${error !== undefined ? html`<p id="${id}-error" class="field-error">${FIELD_LABEL[f.field]} ${error}.</p>` : ''}
+${label}
+${control}
+<input type="hidden" name="${REVIEWED_PREFIX}${f.field}" value="${f.assumed ? '' : value}">
+${f.assumed ? html`<input type="hidden" name="${ASSUMED_PREFIX}${f.field}" value="${f.value}">` : ''}
+${error !== undefined ? html`<p id="${id}-error" class="field-error">${SET_LABEL[f.field]} ${error}.</p>` : ''}
 ${note}
 </div>`;
 }
@@ -299,14 +327,12 @@ export function reviewPage(c: ConsoleContext, r: ReviewInput): Html {
   const mendable =
     blocked &&
     errors.every((e) => e.code === 'field.missing' && ['department', 'category', 'fiscal_year', 'period'].includes(e.field ?? ''));
-  const refused = (['department', 'category', 'fiscal_year', 'currency', 'direction'] as const).filter(
-    (f) => r.given.errors[f] !== undefined,
-  );
+  const refused = SETTABLE_FIELDS.filter((f) => r.given.errors[f] !== undefined);
   const verdict =
     refused.length > 0
       ? // An error summary: each refused value, linking to its field.
         html`<div class="notice error" role="alert" id="values-errors"><p><strong>Correct ${refused.length === 1 ? 'this value' : 'these values'} first:</strong> ${refused.map(
-          (f, i) => html`${i > 0 ? '; ' : ''}<a href="#set-${f}">${FIELD_LABEL[f]}</a> ${r.given.errors[f] ?? ''}`,
+          (f, i) => html`${i > 0 ? '; ' : ''}<a href="#set-${f}">${SET_LABEL[f]}</a> ${r.given.errors[f] ?? ''}`,
         )}.</p></div>`
       : blocked
         ? mendable
@@ -328,6 +354,7 @@ ${a.department ? html`<dt>Department</dt><dd>${a.department.value} <span class="
 ${a.category ? html`<dt>Category</dt><dd>${a.category.value} <span class="muted">(every line; ${a.category.source})</span></dd>` : ''}
 <dt>Fiscal year</dt><dd>${a.fiscalYear.value ?? 'from each row'}${a.fiscalYear.source ? html` <span class="muted">(${a.fiscalYear.source})</span>` : ''}</dd>
 <dt>Currency</dt><dd>${a.currency.value} <span class="muted">(${a.currency.source})</span></dd>
+${a.direction ? html`<dt>Direction</dt><dd>${a.direction.value} <span class="muted">(every line; ${a.direction.source})</span></dd>` : ''}
 <dt>Rows and lines</dt><dd>${count(a.stats.rows, 'row')} read → ${count(a.stats.lines, 'budget line')}, total ${money(a.stats.total)}</dd>
 </dl>
 </section>
