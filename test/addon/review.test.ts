@@ -105,9 +105,9 @@ describe('review and import', () => {
     });
 
     const history = ok(env.run<Outcome<ImportRecordView[]>>('listRecentImports'));
-    expect(history.map((r) => [r.fileName, r.status, r.revertible])).toEqual([
-      ['Team plans / Plan', 'no_changes', false],
-      ['Team plans / Plan', 'succeeded', true],
+    expect(history.map((r) => [r.fileName, r.status, r.revertible, r.set])).toEqual([
+      ['Team plans / Plan', 'no_changes', false, {}],
+      ['Team plans / Plan', 'succeeded', true, {}],
     ]);
     const reverted = ok(env.run<Outcome<RevertResultView>>('revertImport', result.importId));
     expect(reverted.message).toMatch(/^Reverted: 18 lines removed/);
@@ -273,12 +273,15 @@ describe('values the sheet does not give (issue 12)', () => {
       await fetch(`${h.server.url}/api/imports/${result.importId}`, { headers: { authorization: `Bearer ${key}` } })
     ).json()) as { set: Record<string, string> };
     expect(detail.set).toEqual({ department: 'Labs', fiscal_year: '2025' });
+    // Recent imports show them too.
+    expect(ok(env.run<Outcome<ImportRecordView[]>>('listRecentImports')).map((r) => r.set)).toEqual([
+      { department: 'Labs', fiscal_year: '2025' },
+    ]);
   });
 
-  it('a currency and a direction given apply to every line, are shown as given, and recorded with the import', async () => {
+  it('a currency and a direction given apply to every line, are shown as given, and listed with the import in Recent imports', async () => {
     const env = h.env([grantSheet()], 'Lab budgets');
-    const key = await h.orgKey('Grant income');
-    connect(env, h.server.url, key);
+    connect(env, h.server.url, await h.orgKey('Grant income'));
     const set = { department: 'Labs', fiscal_year: '2025', currency: 'chf', direction: 'Revenue' };
     const diff = ok(env.run<Outcome<DiffView>>('getDiff', { set }));
     expect(diff.fields.filter((f) => f.field === 'currency' || f.field === 'direction')).toEqual([
@@ -302,14 +305,11 @@ describe('values the sheet does not give (issue 12)', () => {
     expect(ok(env.run<Outcome<SidebarState>>('getSidebarState')).set).toEqual(kept);
     // The local check applies them as the API does.
     expect(ok(env.run<Outcome<SheetCheck>>('validateActiveSheet'))).toMatchObject({ set: kept, lines: 4, total: diff.total });
-    const result = ok(
-      env.run<Outcome<ImportResultView>>('submitImport', { mode: 'merge', acceptWarnings: false, expectedFingerprint: diff.fingerprint }),
-    );
-    const detail = (await (
-      await fetch(`${h.server.url}/api/imports/${result.importId}`, { headers: { authorization: `Bearer ${key}` } })
-    ).json()) as { set: Record<string, string> };
-    // In the fields' order, whatever order the database keeps them in.
-    expect(Object.entries(detail.set)).toEqual(Object.entries(kept));
+    ok(env.run<Outcome<ImportResultView>>('submitImport', { mode: 'merge', acceptWarnings: false, expectedFingerprint: diff.fingerprint }));
+    const history = ok(env.run<Outcome<ImportRecordView[]>>('listRecentImports'));
+    expect(history.map((r) => [r.status, r.set])).toEqual([['succeeded', kept]]);
+    // In the fields' order, whatever order the API's JSON keeps them in.
+    expect(Object.keys(history[0]?.set ?? {})).toEqual(['department', 'fiscal_year', 'currency', 'direction']);
   });
 });
 

@@ -5,7 +5,7 @@
  * column gives are a text field and a select showing the default, tied to the note that says so; a
  * changed value holds the import until compared again (a default chosen again does not); a wrong one is
  * marked at its field; the values given reach the API, which imports with them (the first year given
- * needs no warning accepted). Screenshots land in test-artifacts/addon/.
+ * needs no warning accepted), and Recent imports list them. Screenshots land in test-artifacts/addon/.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -169,9 +169,12 @@ describe('the review fields of the sidebar', () => {
     ).json()) as { imports: { set: Record<string, string> }[] };
     // The currency and direction shown were defaults left as they were: not recorded as values set.
     expect(history.imports.map((i) => i.set)).toEqual([{ department: 'Labs', fiscal_year: '2025' }]);
+    expect(await page.locator('#history li[data-import] [data-set]').allTextContents()).toEqual([
+      'Values set: Department Labs · Fiscal year 2025',
+    ]);
   });
 
-  it('a direction chosen is given: the lines are revenue, the field says so and offers to take it back, and the import records it', async () => {
+  it('a direction chosen is given: the lines are revenue, the field says so and offers to take it back, and Recent imports list it', async () => {
     await page.click('#compare');
     await page.locator('#set-values').waitFor();
     await settled();
@@ -193,13 +196,10 @@ describe('the review fields of the sidebar', () => {
     await page.click('#import');
     await page.locator('#import-result').waitFor();
     await settled();
-    const history = (await (
-      await fetch(`${h.server.url}/api/imports/history`, { headers: { authorization: `Bearer ${key}` } })
-    ).json()) as { imports: { set: Record<string, string> }[] };
-    expect(history.imports.map((i) => i.set)).toEqual([
-      { department: 'Labs', fiscal_year: '2025', direction: 'revenue' },
-      { department: 'Labs', fiscal_year: '2025' },
+    expect(await page.locator('#history li[data-import] [data-set]').allTextContents()).toEqual([
+      'Values set: Department Labs · Fiscal year 2025 · Direction revenue',
+      'Values set: Department Labs · Fiscal year 2025',
     ]);
-    await shot('13-direction-given');
+    await shot('13-recent-imports-values');
   });
 });

@@ -1,5 +1,5 @@
 /** Recent imports of the organization, newest first, each revertible one with a two-click Revert. */
-import type { ImportRecordView } from '../shared/contract.ts';
+import { FIELD_LABEL, type ImportRecordView, type SetField } from '../shared/contract.ts';
 import { h } from './dom.ts';
 import { when } from './format.ts';
 import type { Actions, SidebarModel } from './model.ts';
@@ -11,6 +11,17 @@ const STATUS_LABEL: Record<ImportRecordView['status'], string> = {
   failed: 'Failed',
   reverted: 'Reverted',
 };
+
+/** `Values set: Department Labs · Fiscal year 2025`: the values set for an import, or null when none were. */
+function setLine(r: ImportRecordView): HTMLElement | null {
+  const set = Object.entries(r.set ?? {}) as [SetField, string][];
+  if (set.length === 0) return null;
+  return h(
+    'div',
+    { class: 'small gray', 'data-set': '' },
+    `Values set: ${set.map(([field, value]) => `${FIELD_LABEL[field]} ${value}`).join(' · ')}`,
+  );
+}
 
 function item(r: ImportRecordView, model: SidebarModel, actions: Actions): HTMLElement {
   const busy = model.busy !== null;
@@ -34,6 +45,7 @@ function item(r: ImportRecordView, model: SidebarModel, actions: Actions): HTMLE
           )
         : null,
     ),
+    setLine(r),
     confirming
       ? h(
           'div',

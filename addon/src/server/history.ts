@@ -5,6 +5,7 @@
 import type { ChangeCounts, ImportRecordView, RevertResultView } from '../shared/contract.ts';
 import { callApi, problemOf } from './api-client.ts';
 import { AddonFailure } from './failure.ts';
+import { pick } from './set-values.ts';
 import { requireConnection } from './settings.ts';
 
 export const RECENT_IMPORTS = 10;
@@ -19,6 +20,8 @@ interface ApiImportRecord {
   createdAt: string;
   revertedAt: string | null;
   counts: ChangeCounts;
+  /** The values set for the import (absent from APIs before them). */
+  set?: unknown;
 }
 
 export function recentImports(): ImportRecordView[] {
@@ -35,6 +38,7 @@ export function recentImports(): ImportRecordView[] {
     counts: { inserted: r.counts.inserted, updated: r.counts.updated, removed: r.counts.removed, unchanged: r.counts.unchanged },
     // What the API would refuse anyway is not offered: reverting an import that changed nothing undoes nothing.
     revertible: r.status === 'succeeded' && r.revertedAt === null,
+    set: pick(r.set),
   }));
 }
 

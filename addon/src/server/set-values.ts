@@ -37,8 +37,8 @@ export function saveSetValues(ref: Pick<SheetRef, 'spreadsheetId' | 'sheetId'>, 
   else store.setProperty(keyOf(ref), JSON.stringify(set));
 }
 
-/** The values as they came over google.script.run: only text of the settable fields is taken. */
-function pick(input: unknown): SetValuesInput {
+/** The values as they came over google.script.run (or from the API's history): only text of the settable fields is taken, in their order. */
+export function pick(input: unknown): SetValuesInput {
   const out: SetValuesInput = {};
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return out;
   for (const field of SETTABLE_FIELDS) {

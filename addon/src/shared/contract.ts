@@ -249,6 +249,8 @@ export interface ImportRecordView {
   createdAt: string;
   counts: ChangeCounts;
   revertible: boolean;
+  /** The values set for what the sheet lacked, as the API's history recorded them; {} when none (or an API before them). */
+  set: SetValuesInput;
 }
 
 export interface RevertResultView {
