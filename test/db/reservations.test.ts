@@ -404,24 +404,21 @@ describe('concurrency', () => {
 describe('the one-statement reservation (budget_sync_reserve_checked)', () => {
   /** Calls the guard as reserveFunds' fast path does; `fingerprint` is what the caller's decision saw. */
   async function checked(org: string, fingerprint: string, key: string | null, amount = '10.00') {
-    const dates = Array.from({ length: 12 }, () => '2026-03-01');
-    const ends = Array.from({ length: 12 }, () => '2026-03-31');
+    // March 2026: one date pair (a month is the same whatever month the fiscal year starts in).
     const r = await db.pool.query<{ outcome: string; id: string | null; amount: string | null }>(
       `SELECT outcome, id, amount FROM budget_sync_reserve_checked(7352101, $1, 7352102, $2, ARRAY['Marketing'], ARRAY['Travel'],
-         ARRAY[NULL]::text[], ARRAY[''], $3::date[], $8::date[], $4, $5::uuid, (SELECT id FROM budget_lines WHERE org_id = $5::uuid), NULL,
-         $6::numeric, 'USD', NULL, NULL, $7, 'h', '{}'::jsonb, 't')`,
-      [JSON.stringify([org, 'Marketing']), key && JSON.stringify([org, key]), dates, fingerprint, org, amount, key, ends],
+         ARRAY[NULL]::text[], ARRAY[''], ARRAY[1], ARRAY[false], ARRAY['2026-03-01']::date[], ARRAY['2026-03-31']::date[], $3, $4::uuid,
+         (SELECT id FROM budget_lines WHERE org_id = $4::uuid), NULL, $5::numeric, 'USD', NULL, NULL, $6, 'h', '{}'::jsonb, 't')`,
+      [JSON.stringify([org, 'Marketing']), key && JSON.stringify([org, key]), fingerprint, org, amount, key],
     );
     return r.rows;
   }
 
   async function fingerprintOf(org: string): Promise<string> {
-    const dates = Array.from({ length: 12 }, () => '2026-03-01');
-    const ends = Array.from({ length: 12 }, () => '2026-03-31');
     const r = await db.pool.query<{ fingerprint: string }>(
       `SELECT fingerprint FROM budget_sync_evaluate(ARRAY[$1::uuid], ARRAY['Marketing'], ARRAY['Travel'], ARRAY[NULL]::text[], ARRAY[''],
-         $2::date[], $3::date[])`,
-      [org, dates, ends],
+         ARRAY[1], ARRAY[false], ARRAY['2026-03-01']::date[], ARRAY['2026-03-31']::date[], ARRAY[true])`,
+      [org],
     );
     return r.rows[0]?.fingerprint as string;
   }

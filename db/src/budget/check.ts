@@ -54,8 +54,11 @@ export interface CheckResult {
 export interface Evaluation {
   result: CheckResult;
   query: NormalizedQuery;
-  /** Digest of everything the decision was made from (budget_sync_evaluate): unchanged means still current. */
-  fingerprint: string;
+  /**
+   * Digest of everything the decision was made from (budget_sync_evaluate): unchanged means still current.
+   * Null unless asked for (EvalRequest.fingerprint): a check does not need it.
+   */
+  fingerprint: string | null;
   /** The request's period resolved with the org's fiscal-year start. */
   period: RequestPeriod;
   /** The line when the request draws on exactly one; null for a roll-up (see lineIds) or no line. */
@@ -89,19 +92,21 @@ export interface EvalRow {
   committed: string | null;
   actual: string | null;
   overrides: ControlOverrideRule[];
-  fingerprint: string;
+  fingerprint: string | null;
 }
 
 /**
- * The evaluation of a batch of requests is the function budget_sync_evaluate (migration 0004, where the
- * query is explained): one row per request whose org exists, numbered by `ord`.
+ * The evaluation of a batch of requests is the function budget_sync_evaluate (migrations 0004, 0008 and
+ * 0012, where the query is explained): one row per request whose org exists, numbered by `ord`.
  */
-const EVAL_SQL = 'SELECT * FROM budget_sync_evaluate($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::date[], $7::date[])';
+const EVAL_SQL =
+  'SELECT * FROM budget_sync_evaluate($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::boolean[], $8::date[], $9::date[], $10::boolean[])';
 
-/** A request of a batch: whose org, and what it asks. */
+/** A request of a batch: whose org, what it asks, and whether its fingerprint is wanted (a reservation's fast path). */
 export interface EvalRequest {
   orgId: string;
   query: NormalizedQuery;
+  fingerprint?: boolean;
 }
 
 /**
@@ -114,27 +119,41 @@ async function evaluateBatch(pool: pg.Pool, requests: readonly EvalRequest[]): P
   return evalResults(result.rows, requests);
 }
 
-/** The statement's values for `requests`: one array per parameter. */
+/**
+ * The statement's values for `requests`: one array per parameter (numbers and booleans as text, which the
+ * statement casts). A request's dates start at its slot (1-based) in `dates` and `ends`: twelve of them,
+ * one per fiscal-year start month, when they depend on it (a quarter, a fiscal year), else one.
+ */
 export function evalValues(
   requests: readonly EvalRequest[],
-): [string[], string[], Array<string | null>, Array<string | null>, string[], string[], string[]] {
+): [string[], string[], Array<string | null>, Array<string | null>, string[], string[], string[], string[], string[], string[]] {
+  const n = requests.length;
+  const orgs = new Array<string>(n);
+  const departments = new Array<string>(n);
+  const categories = new Array<string | null>(n);
+  const projects = new Array<string | null>(n);
+  const terms = new Array<string>(n);
+  const slots = new Array<string>(n);
+  const perStart = new Array<string>(n);
+  const fingerprints = new Array<string>(n);
   const dates: string[] = [];
   const ends: string[] = [];
-  for (const r of requests) {
-    for (const p of r.query.periods) {
+  for (let i = 0; i < n; i++) {
+    const { orgId, query, fingerprint } = requests[i] as EvalRequest;
+    orgs[i] = orgId;
+    departments[i] = query.department;
+    categories[i] = query.category;
+    projects[i] = query.project;
+    terms[i] = query.terms.length === 0 ? '' : query.terms.join(TERM_SEPARATOR);
+    slots[i] = String(dates.length + 1);
+    perStart[i] = query.periodsVary ? 'true' : 'false';
+    fingerprints[i] = fingerprint === true ? 'true' : 'false';
+    for (const p of query.periodsVary ? query.periods : query.periods.slice(0, 1)) {
       dates.push(p.start);
       ends.push(p.end);
     }
   }
-  return [
-    requests.map((r) => r.orgId),
-    requests.map((r) => r.query.department),
-    requests.map((r) => r.query.category),
-    requests.map((r) => r.query.project),
-    requests.map((r) => r.query.terms.join(TERM_SEPARATOR)),
-    dates,
-    ends,
-  ];
+  return [orgs, departments, categories, projects, terms, slots, perStart, dates, ends, fingerprints];
 }
 
 /** The evaluation of `requests` as SQL text with the values as literals, for a string of statements (pipeline.ts). */
@@ -288,9 +307,12 @@ export async function checkBudget(pool: pg.Pool, orgId: string, q: BudgetQuery, 
   return (await evaluateShared(pool, orgId, query)).result;
 }
 
-/** The evaluation of one request without a lock, sharing a statement with concurrent checks on the pool. */
-export function evaluateShared(pool: pg.Pool, orgId: string, query: NormalizedQuery): Promise<Evaluation> {
-  return batcherFor(pool).evaluate({ orgId, query });
+/**
+ * The evaluation of one request without a lock, sharing a statement with concurrent checks on the pool;
+ * `fingerprint`: with the digest a reservation's fast path compares under its lock.
+ */
+export function evaluateShared(pool: pg.Pool, orgId: string, query: NormalizedQuery, fingerprint = false): Promise<Evaluation> {
+  return batcherFor(pool).evaluate({ orgId, query, fingerprint });
 }
 
 /** Most requests one statement evaluates; more wait for the next statement, which starts at once. */

@@ -47,8 +47,13 @@ export interface NormalizedQuery {
   requested: string | null;
   amount: bigint;
   currency: string | null;
-  /** The request's period resolved for each fiscal-year start month: index = start month − 1. */
-  periods: RequestPeriod[];
+  /** The request's period resolved for each fiscal-year start month: index = start month − 1. Shared: never change it. */
+  periods: readonly RequestPeriod[];
+  /**
+   * Whether the dates of `periods` depend on the start month (a quarter, a fiscal year); a month or a day
+   * is the same whatever month the year starts in, and travels to the evaluation as one date pair.
+   */
+  periodsVary: boolean;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -163,10 +168,7 @@ export function normalizeQuery(q: BudgetQuery): NormalizedQuery {
     }
     currency = given;
   }
-  // Resolving for all twelve start months costs microseconds (the calendar caches its periods) and lets
-  // the check pick the org's one inside its single SQL statement instead of reading the org first.
-  const today = new Date();
-  const periods = asDomain(() => Array.from({ length: 12 }, (_, i) => resolveRequestPeriod(q, i + 1, today)));
+  const { periods, vary } = requestPeriods(q);
   const given = (typeof q.period === 'string' && q.period.trim() !== '') || (typeof q.date === 'string' && q.date.trim() !== '');
   return {
     department,
@@ -178,8 +180,49 @@ export function normalizeQuery(q: BudgetQuery): NormalizedQuery {
     amount,
     currency,
     periods,
+    periodsVary: vary,
   };
 }
+
+interface ResolvedPeriods {
+  periods: readonly RequestPeriod[];
+  vary: boolean;
+}
+
+/**
+ * The request's period resolved for all twelve fiscal-year start months, which lets the evaluation pick
+ * the org's own inside its one statement instead of reading the org first. The same `period` or `date`
+ * text always resolves the same way, so the answers are kept (frozen, shared by the requests that ask
+ * them) — a busy API sees the same few periods over and over; a request without either is today's date
+ * and is resolved afresh. Refused texts throw every time and are not kept.
+ */
+function requestPeriods(q: Pick<BudgetQuery, 'period' | 'date'>): ResolvedPeriods {
+  const key =
+    typeof q.period === 'string' && (q.date === undefined || q.date === null)
+      ? `p${q.period}`
+      : typeof q.date === 'string' && (q.period === undefined || q.period === null)
+        ? `d${q.date}`
+        : null;
+  const kept = key === null ? undefined : resolvedPeriods.get(key);
+  if (kept !== undefined) return kept;
+  const today = new Date();
+  const periods = asDomain(() => Array.from({ length: 12 }, (_, i) => Object.freeze(resolveRequestPeriod(q, i + 1, today))));
+  const first = periods[0] as RequestPeriod;
+  const resolved: ResolvedPeriods = Object.freeze({
+    periods: Object.freeze(periods),
+    vary: periods.some((p) => p.start !== first.start || p.end !== first.end),
+  });
+  // A blank text means today: not kept, as the day changes.
+  if (key !== null && key.trim().length > 1) {
+    if (resolvedPeriods.size >= MAX_KEPT_PERIODS) resolvedPeriods.clear();
+    resolvedPeriods.set(key, resolved);
+  }
+  return resolved;
+}
+
+/** Periods kept at most (all are dropped when full: a few hundred distinct periods is a busy year). */
+const MAX_KEPT_PERIODS = 1000;
+const resolvedPeriods = new Map<string, ResolvedPeriods>();
 
 /** NUMERIC text from Postgres (`"1234.50"`, a sum with any number of digits) → minor units. */
 export function minor(text: string | null | undefined): bigint {

@@ -212,10 +212,10 @@ function requestHash(q: NormalizedQuery, reference: string | null, description: 
 /** The reserving write (budget_sync_reserve, migration 0004): no row when the key was used before. */
 const RESERVE_SQL = `SELECT ${COLUMNS} FROM budget_sync_reserve($1::uuid, $2::uuid, $3::uuid[], $4::numeric, $5::text, $6::text, $7::text, $8::text, $9::text, $10::jsonb, $11::text)`;
 
-/** The one-statement reservation (budget_sync_reserve_checked, migration 0004): replay, reserved or stale. */
+/** The one-statement reservation (budget_sync_reserve_checked, migrations 0004, 0012): replay, reserved or stale. */
 const RESERVE_CHECKED_SQL = `SELECT * FROM budget_sync_reserve_checked($1::int, $2::text, $3::int, $4::text, $5::text[], $6::text[], $7::text[],
-  $8::text[], $9::date[], $10::date[], $11::text, $12::uuid, $13::uuid, $14::uuid[], $15::numeric, $16::text, $17::text, $18::text, $19::text,
-  $20::text, $21::jsonb, $22::text)`;
+  $8::text[], $9::int[], $10::boolean[], $11::date[], $12::date[], $13::text, $14::uuid, $15::uuid, $16::uuid[], $17::numeric, $18::text,
+  $19::text, $20::text, $21::text, $22::text, $23::jsonb, $24::text)`;
 
 /** What a reservation writes beside the evaluation: its own fields, key and request hash. */
 interface WriteArgs {
@@ -289,14 +289,15 @@ export async function reserveFunds(
     key === null ? null : JSON.stringify([orgId, key]),
   ];
 
-  const ev = await evaluateShared(pool, orgId, query);
+  const ev = await evaluateShared(pool, orgId, query, true);
   if (ev.result.decision !== 'fail') {
     const r = await pool.query<ReservationRow & { outcome: 'replay' | 'reserved' | 'stale' }>({
       name: 'budget_sync_reserve_checked',
       text: RESERVE_CHECKED_SQL,
       values: [
         ...locks,
-        ...evalValues([{ orgId, query }]).slice(1),
+        // The request's names and period: every value of the evaluation but its org and the fingerprint flag.
+        ...evalValues([{ orgId, query }]).slice(1, 9),
         ev.fingerprint,
         ...writeValues(orgId, ev, query, { reference, description, actor, key, hash }),
       ],
