@@ -41,7 +41,6 @@
  * webhook (default 80% and 100% of its budget), the same statement writes an outbox event; the worker
  * delivers it. Nothing extra is read or written for orgs without a webhook.
  */
-import { createHash } from 'node:crypto';
 import { formatMinor, formatMoney, parseRequestAmount } from '@budget-sync/core';
 import type pg from 'pg';
 import { checkout, transaction } from '../checkout.ts';
@@ -59,6 +58,7 @@ import {
 } from './check.ts';
 import { asDomain, type BudgetQuery, isUuid, minor, type NormalizedQuery, normalizeQuery, optionalText } from './common.ts';
 import { inline, runAll, type SqlValue } from './pipeline.ts';
+import { sha256Hex } from '../tokens.ts';
 
 /**
  * `held` (all of it still reserved), `partly_committed` (some committed or spent, the rest still reserved),
@@ -191,7 +191,7 @@ function toView(r: ReservationRow): ReservationView {
 /**
  * SHA-256 (hex) of the request as normalized, so `"100"` and `"100.00"`, `travel` and `Travel` are the same
  * request. node:crypto's hash is synchronous (WebCrypto's digest is a job on the thread pool: measured at
- * 15% of the API server's CPU per reservation); Workers has it with nodejs_compat.
+ * 15% of the API server's CPU per reservation); Workers has it with nodejs_compat (tokens.ts).
  */
 function requestHash(q: NormalizedQuery, reference: string | null, description: string | null): string {
   const body = JSON.stringify([
@@ -206,7 +206,7 @@ function requestHash(q: NormalizedQuery, reference: string | null, description: 
     reference,
     description,
   ]);
-  return createHash('sha256').update(body).digest('hex');
+  return sha256Hex(body);
 }
 
 /** The reserving write (budget_sync_reserve, migration 0004): no row when the key was used before. */

@@ -30,13 +30,14 @@ export function requireScope(scope: Scope | readonly Scope[]) {
     if (presented === undefined) {
       throw new ApiProblem(401, 'auth.missing_key', 'Send your API key in the header "Authorization: Bearer <key>".', {}, CHALLENGE);
     }
-    const db = await c.var.database();
-    const verify = c.var.verifyIdToken;
+    // c.get, not c.var: c.var copies every variable of the request into a new object on each use.
+    const db = await c.get('database')();
+    const verify = c.get('verifyIdToken');
     if (verify !== null && looksLikeIdToken(presented)) {
       c.set('auth', checkScope(await personOfIdToken(c, presented), accepted, named));
       return next();
     }
-    const auth = await c.var.authenticate(db.pool, presented);
+    const auth = await c.get('authenticate')(db.pool, presented);
     if (auth === null) {
       const waitS = recordAuthFailure(c);
       if (waitS !== null) throw rateLimited(waitS, 'requests with a wrong API key');

@@ -5,6 +5,8 @@ import type { AppRouteHandler } from '../../openapi/contract.ts';
 import type { CheckRoute } from './checks.routes.ts';
 
 export const check: AppRouteHandler<CheckRoute> = async (c) => {
-  const db = await c.var.database();
-  return c.json(await checkBudget(db.pool, c.var.auth.orgId, c.req.valid('json'), departmentsOf(c.var.auth)), 200);
+  // c.get, not c.var: c.var copies every variable of the request into a new object on each use.
+  const db = await c.get('database')();
+  const auth = c.get('auth');
+  return c.json(await checkBudget(db.pool, auth.orgId, c.req.valid('json'), departmentsOf(auth)), 200);
 };

@@ -7,12 +7,14 @@ import type { ActualRoute, CommitRoute, GetReservationRoute, ReleaseRoute, Reser
 export const reserve: AppRouteHandler<ReserveRoute> = async (c) => {
   const body = c.req.valid('json');
   const key = c.req.valid('header')['Idempotency-Key'];
-  const db = await c.var.database();
-  const { replayed, reservation } = await reserveFunds(db.pool, c.var.auth.orgId, {
+  // c.get, not c.var: c.var copies every variable of the request into a new object on each use.
+  const db = await c.get('database')();
+  const auth = c.get('auth');
+  const { replayed, reservation } = await reserveFunds(db.pool, auth.orgId, {
     ...body,
     idempotencyKey: key ?? null,
-    actor: c.var.auth.name,
-    departments: departmentsOf(c.var.auth),
+    actor: auth.name,
+    departments: departmentsOf(auth),
   });
   return c.json(reservation, 201, replayed ? { 'Idempotent-Replayed': 'true' } : {});
 };
