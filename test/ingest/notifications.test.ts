@@ -17,6 +17,8 @@ import {
   getWebhook,
   listEvents,
   loadSecretKeyring,
+  recordActual,
+  releaseReservation,
   reserveFunds,
   type SecretKeyring,
   setWebhook,
@@ -102,6 +104,14 @@ async function orgWithWebhook(url = receiver.url): Promise<string> {
   return orgId;
 }
 
+/** The org's threshold events as recorded, oldest first. */
+async function crossings(orgId: string): Promise<Array<Record<string, unknown>>> {
+  return (await listEvents(db.pool, orgId))
+    .filter((e) => e.event === 'budget.threshold_crossed')
+    .reverse()
+    .map((e) => e.payload);
+}
+
 /** The signature, recomputed here from the documented rule rather than with the product's helper. */
 function expectSigned(r: Received): void {
   const ts = String(r.headers['x-budget-sync-timestamp']);
@@ -174,6 +184,112 @@ describe('webhook events', () => {
         line: { department: 'Marketing', category: 'Travel', period: '2026-03', currency: 'USD' },
       },
       { threshold: 100, consumed: '1000.00', reserved: '500.00', committed: '500.00', utilizationPercent: '100.00' },
+    ]);
+  });
+
+  it("measures a roll-up reservation's changes against its level and names the level in the event", async () => {
+    const orgId = await orgWithWebhook();
+    // Marketing's March budget: 1,000.00 over two categories.
+    await importText(
+      orgId,
+      'Department,Category,Month,Budget Amount\nMarketing,Travel,2026-03,600.00\nMarketing,Events,2026-03,400.00\n',
+      'budget.csv',
+    );
+    const march = { department: 'Marketing', period: '2026-03', actor: 'buyer' };
+
+    // A line reservation counts in the department's consumption, but crosses nothing on its own line (50%).
+    await reserveFunds(db.pool, orgId, { ...march, category: 'Travel', amount: '300.00' });
+    expect(await crossings(orgId)).toEqual([]);
+    // The department's reservation lifts its level from 30% to 85%: one event, for the level.
+    const dept = await reserveFunds(db.pool, orgId, { ...march, amount: '550.00' });
+    expect(dept.reservation.lineIds).toHaveLength(2);
+    expect(await crossings(orgId)).toEqual([
+      {
+        threshold: 80,
+        cause: 'reservation',
+        reservationId: dept.reservation.id,
+        line: null,
+        level: {
+          department: 'Marketing',
+          category: null,
+          project: null,
+          dimensions: {},
+          period: '2026-03',
+          fiscalYear: 2026,
+          currency: 'USD',
+          lines: 2,
+          lineIds: [...dept.reservation.lineIds].sort(),
+        },
+        budget: '1000.00',
+        consumed: '850.00',
+        reserved: '850.00',
+        committed: '0.00',
+        actual: '0.00',
+        utilizationPercent: '85.00',
+      },
+    ]);
+    // Committing moves money within what is consumed, and releasing the rest gives it back (to 80%): no crossing.
+    await commitReservation(db.pool, orgId, dept.reservation.id, { amount: '500.00' }, 'buyer');
+    await releaseReservation(db.pool, orgId, dept.reservation.id, 'buyer');
+    expect(await crossings(orgId)).toHaveLength(1);
+    // Spending 200.00 beyond what it holds lifts the level from 80% to 100%: caused by the actual.
+    await recordActual(db.pool, orgId, dept.reservation.id, { amount: '700.00' }, 'buyer');
+    expect((await crossings(orgId))[1]).toEqual({
+      threshold: 100,
+      cause: 'actual',
+      reservationId: dept.reservation.id,
+      line: null,
+      level: expect.objectContaining({ department: 'Marketing', category: null, period: '2026-03', lines: 2 }),
+      budget: '1000.00',
+      consumed: '1000.00',
+      reserved: '300.00',
+      committed: '0.00',
+      actual: '700.00',
+      utilizationPercent: '100.00',
+    });
+    // The line's own events still count only the line: Travel is at 300 of 600.
+    expect((await crossings(orgId)).filter((e) => e.line !== null)).toEqual([]);
+
+    // A quarter of one category over its month lines is a level too (named as the lines spell it).
+    const other = await orgWithWebhook();
+    await importText(
+      other,
+      'Department,Category,Month,Budget Amount\nMarketing,Travel,2026-01,100.00\nMarketing,Travel,2026-02,100.00\nMarketing,Travel,2026-03,600.00\n',
+      'budget.csv',
+    );
+    const quarter = await reserveFunds(db.pool, other, {
+      department: 'marketing',
+      category: 'TRAVEL',
+      period: '2026-Q1',
+      amount: '700.00',
+      actor: 'buyer',
+    });
+    expect(quarter.reservation.lineIds).toHaveLength(3);
+    expect(await crossings(other)).toMatchObject([
+      {
+        threshold: 80,
+        line: null,
+        level: { department: 'Marketing', category: 'Travel', project: null, period: '2026-Q1', lines: 3 },
+        budget: '800.00',
+        consumed: '700.00',
+        utilizationPercent: '87.50',
+      },
+    ]);
+
+    // Delivered as every event is: signed, with `line` null and `level` set.
+    const before = receiver.received.length;
+    await deliverDueEvents(db, { keyring, retry: FAST });
+    const got = receiver.received
+      .slice(before)
+      .filter((r) => r.headers['x-budget-sync-event'] === 'budget.threshold_crossed')
+      .map((r) => ({ r, event: JSON.parse(r.body) }))
+      .filter(({ event }) => event.orgId === orgId || event.orgId === other);
+    expect(got).toHaveLength(3);
+    for (const { r } of got) expectSigned(r);
+    expect(got.map(({ event }) => [event.data.threshold, event.data.line, event.data.level.period])).toEqual([
+      [80, null, '2026-03'],
+      [100, null, '2026-03'],
+      [80, null, '2026-Q1'],
     ]);
   });
 

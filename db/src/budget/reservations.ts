@@ -39,7 +39,10 @@
  *
  * Notifications: when a change lifts a line's consumption across one of the thresholds of the org's
  * webhook (default 80% and 100% of its budget), the same statement writes an outbox event; the worker
- * delivers it. Nothing extra is read or written for orgs without a webhook.
+ * delivers it. A roll-up reservation consumes its level's money, not a line's: its changes are measured
+ * against its level (the sum of its lines' budgets, and what a check at that level counts as consumed),
+ * and its events name the level instead of a line. Nothing extra is read or written for orgs without a
+ * webhook.
  */
 import { formatMinor, formatMoney, parseRequestAmount } from '@budget-sync/core';
 import type pg from 'pg';
@@ -161,6 +164,21 @@ function thresholdEvents(delta: string, cause: string, reservation: string): str
            FROM c, budget_sync_threshold_events(c.line_id, c.reserved, c.committed, c.actual, ${delta}, ${cause}::text, ${reservation}) AS x
        )`;
 }
+
+/**
+ * A CTE `lt` for a moving statement ($1 org, $2 line, $3 reservation, $4–$6 its figures after the change,
+ * $11–$13 what the change moved, $14 its kind, $15 its lines, $16 its stored request): the outbox events of
+ * the thresholds a roll-up reservation's change crossed at its level (budget_sync_level_threshold_events,
+ * migration 0012). Only a reservation held on no single line has them; the function reads the level's
+ * other figures as they were before this statement and adds this reservation's new ones.
+ */
+const levelThresholdEvents = `lt AS (
+         INSERT INTO outbox (org_id, event, payload)
+         SELECT x.org_id, x.event, x.payload
+           FROM budget_sync_level_threshold_events($1, $15::uuid[], $16::jsonb, $3::uuid, $4::numeric, $5::numeric, $6::numeric,
+                                                   $11::numeric + $12::numeric + $13::numeric, $14::text) AS x
+          WHERE $2::uuid IS NULL AND $15::uuid[] IS NOT NULL
+       )`;
 
 function toView(r: ReservationRow): ReservationView {
   const s = r.response;
@@ -477,7 +495,8 @@ async function move(
          ON CONFLICT (line_id) DO UPDATE SET reserved = line_consumption.reserved + excluded.reserved,
            committed = line_consumption.committed + excluded.committed, actual = line_consumption.actual + excluded.actual, updated_at = now()
          RETURNING line_id, reserved, committed, actual
-       ), ${thresholdEvents('($11::numeric + $12::numeric + $13::numeric)', '$14', '$3::uuid')}
+       ), ${thresholdEvents('($11::numeric + $12::numeric + $13::numeric)', '$14', '$3::uuid')},
+       ${levelThresholdEvents}
        SELECT * FROM r`,
       [
         orgId,
@@ -494,6 +513,8 @@ async function move(
         formatMinor(m.committed),
         formatMinor(m.actual),
         cause,
+        row.line_ids,
+        JSON.stringify(row.response),
       ],
     );
     return toView(w.rows[0] as ReservationRow);

@@ -1,4 +1,5 @@
--- The budget evaluation in two steps (issue 12: the check's throughput).
+-- The budget evaluation in two steps (issue 12: the check's throughput), and threshold events for
+-- roll-up reservations (issue 12: a reservation held on no single line crossed no threshold).
 --
 -- budget_sync_evaluate (0008 explains what it decides) had one plan for every request: some forty nodes
 -- re-run per request (the lines of the level, those within the period, the coarsest of them, the first
@@ -205,6 +206,93 @@ BEGIN
       FROM o LEFT JOIN l ON true LEFT JOIN a ON true LEFT JOIN g ON true
      WHERE NOT coalesce((SELECT d.direct FROM d), false)
    ) e;
+END;
+$$;
+--> statement-breakpoint
+-- The threshold events of a roll-up level (issue 12): a reservation held on no single line (line_ids,
+-- 0008) consumes its level's money, not any one line's, so the crossing is the level's. Its budget is the
+-- sum of its live lines; its consumption is what a check at that level counts: the lines' own totals plus
+-- every roll-up reservation whose lines intersect them — p_reserved, p_committed, p_actual being this
+-- reservation's figures after the change (its row is left out of the sum, so that the caller may call
+-- this before or after writing it) — and p_delta what the change added. One event per threshold crossed
+-- upwards, with `line` null and `level` naming the level (its names and period from the reservation's
+-- stored request, p_stored; its year, currency and lines from the lines). Orgs without an enabled webhook
+-- get no row and read nothing.
+CREATE FUNCTION budget_sync_level_threshold_events(p_org uuid, p_line_ids uuid[], p_stored jsonb, p_reservation uuid,
+                                                   p_reserved numeric, p_committed numeric, p_actual numeric, p_delta numeric, p_cause text)
+RETURNS TABLE (org_id uuid, event text, payload jsonb)
+LANGUAGE sql STABLE
+AS $$
+  SELECT w.org_id, 'budget.threshold_crossed'::text, jsonb_build_object(
+           'threshold', th.pct, 'cause', p_cause, 'reservationId', p_reservation,
+           'line', NULL,
+           'level', jsonb_build_object('department', p_stored->'department', 'category', p_stored->'category',
+                                       'project', p_stored->'project', 'dimensions', coalesce(p_stored->'dimensions', '{}'::jsonb),
+                                       'period', p_stored->'period', 'fiscalYear', f.fiscal_year, 'currency', f.currency,
+                                       'lines', f.n, 'lineIds', to_jsonb(f.ids)),
+           'budget', f.budget::text, 'consumed', (f.reserved + f.committed + f.actual)::text,
+           'reserved', f.reserved::text, 'committed', f.committed::text, 'actual', f.actual::text,
+           'utilizationPercent', round((f.reserved + f.committed + f.actual) * 100 / f.budget, 2)::text)
+    FROM org_webhooks w
+   CROSS JOIN LATERAL (
+     SELECT l.budget, l.n, l.ids, l.fiscal_year, l.currency,
+            l.reserved + r.reserved + p_reserved AS reserved, l.committed + r.committed + p_committed AS committed,
+            l.actual + r.actual + p_actual AS actual
+       FROM (
+         SELECT sum(b.amount) AS budget, count(*)::int AS n, array_agg(b.id ORDER BY b.id) AS ids,
+                min(b.fiscal_year) AS fiscal_year, min(b.currency)::text AS currency,
+                coalesce(sum(c.reserved), 0.00) AS reserved, coalesce(sum(c.committed), 0.00) AS committed,
+                coalesce(sum(c.actual), 0.00) AS actual
+           FROM budget_lines b LEFT JOIN line_consumption c ON c.line_id = b.id
+          WHERE b.id = ANY (p_line_ids) AND b.org_id = p_org AND b.deleted_at IS NULL
+       ) l,
+       (
+         SELECT coalesce(sum(x.reserved), 0.00) AS reserved, coalesce(sum(x.committed), 0.00) AS committed,
+                coalesce(sum(x.actual), 0.00) AS actual
+           FROM reservations x
+          WHERE x.line_id IS NULL AND x.line_ids IS NOT NULL AND x.line_ids && p_line_ids AND x.id <> p_reservation
+       ) r
+   ) f
+   CROSS JOIN LATERAL unnest(w.thresholds) AS th(pct)
+   WHERE w.org_id = p_org AND w.enabled AND f.budget > 0
+     AND (f.reserved + f.committed + f.actual - p_delta) * 100 < th.pct * f.budget
+     AND (f.reserved + f.committed + f.actual) * 100 >= th.pct * f.budget
+$$;
+--> statement-breakpoint
+-- The reserving write (0008), which now records a roll-up reservation's threshold events too.
+CREATE OR REPLACE FUNCTION budget_sync_reserve(p_org uuid, p_line uuid, p_line_ids uuid[], p_amount numeric, p_currency text, p_reference text,
+                                               p_description text, p_key text, p_hash text, p_response jsonb, p_actor text)
+RETURNS SETOF reservations
+LANGUAGE plpgsql VOLATILE
+SET plan_cache_mode = force_generic_plan
+AS $$
+DECLARE
+  r reservations;
+  c line_consumption;
+BEGIN
+  INSERT INTO reservations AS x (org_id, line_id, line_ids, status, amount, reserved, currency, reference, description, idempotency_key, request_hash, response)
+  VALUES (p_org, p_line, CASE WHEN p_line IS NULL THEN p_line_ids END, 'held', p_amount, p_amount, p_currency, p_reference, p_description,
+          p_key, p_hash, p_response)
+  ON CONFLICT (org_id, idempotency_key) DO NOTHING
+  RETURNING x.* INTO r;
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;
+  IF p_line IS NOT NULL THEN
+    INSERT INTO utilization_entries (org_id, line_id, reservation_id, entry_type, amount, actor)
+    VALUES (p_org, p_line, r.id, 'reserved', p_amount, p_actor);
+    INSERT INTO line_consumption AS lc (line_id, org_id, reserved) VALUES (p_line, p_org, p_amount)
+    ON CONFLICT (line_id) DO UPDATE SET reserved = lc.reserved + excluded.reserved, updated_at = now()
+    RETURNING lc.* INTO c;
+    INSERT INTO outbox (org_id, event, payload)
+    SELECT t.org_id, t.event, t.payload
+      FROM budget_sync_threshold_events(p_line, c.reserved, c.committed, c.actual, p_amount, 'reservation', r.id) AS t;
+  ELSIF r.line_ids IS NOT NULL THEN
+    INSERT INTO outbox (org_id, event, payload)
+    SELECT t.org_id, t.event, t.payload
+      FROM budget_sync_level_threshold_events(p_org, r.line_ids, p_response, r.id, p_amount, 0.00, 0.00, p_amount, 'reservation') AS t;
+  END IF;
+  RETURN NEXT r;
 END;
 $$;
 --> statement-breakpoint
