@@ -112,6 +112,9 @@ BEGIN
      ) v
     WHERE o.control_basis = 'period' AND w.n > 0 AND w.grain = w.grain_max AND w.fiscal_year = w.fiscal_year_max
       AND w.currency = w.currency_max
+    -- Kept a subquery (not merged into the outer one), so that md5(e::text) digests the row it returns
+    -- instead of evaluating every column a second time.
+    OFFSET 0
    ) e;
   GET DIAGNOSTICS answered = ROW_COUNT;
   IF answered >= cardinality(p_orgs) THEN
