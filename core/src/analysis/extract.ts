@@ -184,6 +184,9 @@ class LineExtractor {
   private section: LabelInfo | null = null;
   /** Set when the current row had an invalid fiscal year or currency (already reported). */
   private rowInvalid = false;
+  /** The current row's owner and notes labels (hasNul reads them; its lines carry them). */
+  private rowOwner: LabelInfo = NO_LABEL;
+  private rowNotes: LabelInfo = NO_LABEL;
   /** The amount `amountAt` parsed last (one object, reused: no allocation per row). */
   private readonly amount: ParsedAmount = { minor: 0, big: null, currency: null, plain: false };
   /** Only when the file has dimensions, twins or a direction column: identity number per combination. */
@@ -311,9 +314,12 @@ class LineExtractor {
    */
   private hasNul(row: Row, r1: number, dept: LabelInfo, cat: LabelInfo, proj: LabelInfo): boolean {
     const { department, category, project, owner, notes } = this.plan.fields;
-    // The common case without an allocation: no flag set on the row's line texts.
+    // The common case without an allocation: no flag set on the row's line texts. The row's owner and
+    // notes are kept for its lines (emit runs only for rows this was asked about).
     const ownerInfo = owner === undefined ? NO_LABEL : this.labels.infoAt(owner, row[owner]);
     const notesInfo = notes === undefined ? NO_LABEL : this.labels.infoAt(notes, row[notes]);
+    this.rowOwner = ownerInfo;
+    this.rowNotes = notesInfo;
     if (!dept.nul && !cat.nul && !proj.nul && !ownerInfo.nul && !notesInfo.nul) return false;
     const cells: [CanonicalField, number | undefined, LabelInfo][] = [
       ['department', department, dept],
@@ -823,7 +829,6 @@ class LineExtractor {
       );
       return;
     }
-    const { owner: ownerCol, notes: notesCol } = this.plan.fields;
     // The same property order and kinds for every line: one hidden class for a million objects.
     const line: BudgetLine = {
       department: dept.text,
@@ -835,8 +840,8 @@ class LineExtractor {
       periodEnd: period.end,
       amount: amountText(plainText, minor, big),
       currency,
-      owner: ownerCol === undefined ? null : labels.infoAt(ownerCol, row[ownerCol]).text || null,
-      notes: notesCol === undefined ? null : labels.infoAt(notesCol, row[notesCol]).text || null,
+      owner: this.rowOwner.text || null,
+      notes: this.rowNotes.text || null,
       sourceRow: r1,
       sourceColumn: col + 1,
       dimensions: set === null ? NO_DIMENSIONS : set.dimensions,

@@ -33,6 +33,7 @@ export function measureLines(bytes: Uint8Array, maxLineChars: number, charLength
   const length = bytes.length;
   let nextLf = bytes.indexOf(10);
   let nextCr = bytes.indexOf(13);
+  if (nextCr < 0) return measureLfLines(bytes, maxLineChars, charLength);
   const newline: Newline = nextCr < 0 ? '\n' : nextLf < 0 ? '\r' : nextLf === nextCr + 1 ? '\r\n' : nextLf < nextCr ? '\n' : '\r';
   let start = 0;
   let line = 1;
@@ -54,6 +55,64 @@ export function measureLines(bytes: Uint8Array, maxLineChars: number, charLength
     if (nextCr >= 0 && nextCr < start) nextCr = bytes.indexOf(13, start);
   }
   return { newline, lines: length === 0 ? 0 : line, tooLong: null };
+}
+
+/**
+ * measureLines for a text without a carriage return (most files): the lines are counted four bytes at a
+ * time, and only a line longer than the limit in bytes is looked at — one `lastIndexOf` per `maxLineChars`
+ * bytes finds them — instead of one `indexOf` per line. The same answer as the general loop.
+ */
+function measureLfLines(bytes: Uint8Array, maxLineChars: number, charLength: CharLength): LineShape {
+  const length = bytes.length;
+  if (length === 0) return { newline: '\n', lines: 0, tooLong: null };
+  for (let start = 0; length - start > maxLineChars; ) {
+    const last = bytes.lastIndexOf(10, start + maxLineChars);
+    if (last >= start) {
+      // Every line that starts before `last` ends within the limit.
+      start = last + 1;
+      continue;
+    }
+    const lf = bytes.indexOf(10, start);
+    const end = lf < 0 ? length : lf;
+    const chars = charLength(start, end);
+    if (chars > maxLineChars) {
+      const line = countByte(bytes, 10, start) + 1;
+      return { newline: '\n', lines: line, tooLong: { line, start, length: chars } };
+    }
+    if (lf < 0) break;
+    start = lf + 1;
+  }
+  // A final line break ends the last line; it does not begin another.
+  const breaks = countByte(bytes, 10, length);
+  return { newline: '\n', lines: breaks + 1 - (bytes[length - 1] === 10 ? 1 : 0), tooLong: null };
+}
+
+/** How many of the first `end` bytes are `value`: a word (four bytes) at a time, with a bit trick per word. */
+export function countByte(bytes: Uint8Array, value: number, end: number): number {
+  let n = 0;
+  let i = 0;
+  // Up to a four-byte boundary of the underlying buffer, one byte at a time (a Uint32Array view must be aligned).
+  while (i < end && ((bytes.byteOffset + i) & 3) !== 0) if (bytes[i++] === value) n++;
+  const words = (end - i) >> 2;
+  if (words > 0) {
+    const w = new Uint32Array(bytes.buffer, bytes.byteOffset + i, words);
+    const pattern = value * 0x01010101;
+    for (let k = 0; k < words; k++) {
+      // A byte of `x` is zero exactly where the word holds `value`.
+      const x = (w[k] as number) ^ pattern;
+      // Cheap test first: whether any byte is zero at all.
+      if (((x - 0x01010101) & ~x & 0x80808080) === 0) continue;
+      // Then the exact test: the high bit of each byte of `z` is set where that byte of `x` is zero.
+      let z = ~(((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x | 0x7f7f7f7f);
+      while (z !== 0) {
+        z &= z - 1;
+        n++;
+      }
+    }
+    i += words * 4;
+  }
+  for (; i < end; i++) if (bytes[i] === value) n++;
+  return n;
 }
 
 const CANDIDATES: readonly Delimiter[] = [',', ';', '\t', '|'];
