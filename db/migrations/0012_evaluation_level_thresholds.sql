@@ -262,7 +262,8 @@ AS $$
      AND (f.reserved + f.committed + f.actual) * 100 >= th.pct * f.budget
 $$;
 --> statement-breakpoint
--- The reserving write (0008), which now records a roll-up reservation's threshold events too.
+-- The reserving write (0008), which now records a roll-up reservation's threshold events too, and looks
+-- for the org's webhook before it writes any (most orgs have none).
 CREATE OR REPLACE FUNCTION budget_sync_reserve(p_org uuid, p_line uuid, p_line_ids uuid[], p_amount numeric, p_currency text, p_reference text,
                                                p_description text, p_key text, p_hash text, p_response jsonb, p_actor text)
 RETURNS SETOF reservations
@@ -287,13 +288,18 @@ BEGIN
     INSERT INTO line_consumption AS lc (line_id, org_id, reserved) VALUES (p_line, p_org, p_amount)
     ON CONFLICT (line_id) DO UPDATE SET reserved = lc.reserved + excluded.reserved, updated_at = now()
     RETURNING lc.* INTO c;
-    INSERT INTO outbox (org_id, event, payload)
-    SELECT t.org_id, t.event, t.payload
-      FROM budget_sync_threshold_events(p_line, c.reserved, c.committed, c.actual, p_amount, 'reservation', r.id) AS t;
-  ELSIF r.line_ids IS NOT NULL THEN
-    INSERT INTO outbox (org_id, event, payload)
-    SELECT t.org_id, t.event, t.payload
-      FROM budget_sync_level_threshold_events(p_org, r.line_ids, p_response, r.id, p_amount, 0.00, 0.00, p_amount, 'reservation') AS t;
+  END IF;
+  -- Threshold events only for an org with a webhook: the lookup costs less than the insert it saves.
+  IF (p_line IS NOT NULL OR r.line_ids IS NOT NULL) AND EXISTS (SELECT 1 FROM org_webhooks w WHERE w.org_id = p_org AND w.enabled) THEN
+    IF p_line IS NOT NULL THEN
+      INSERT INTO outbox (org_id, event, payload)
+      SELECT t.org_id, t.event, t.payload
+        FROM budget_sync_threshold_events(p_line, c.reserved, c.committed, c.actual, p_amount, 'reservation', r.id) AS t;
+    ELSE
+      INSERT INTO outbox (org_id, event, payload)
+      SELECT t.org_id, t.event, t.payload
+        FROM budget_sync_level_threshold_events(p_org, r.line_ids, p_response, r.id, p_amount, 0.00, 0.00, p_amount, 'reservation') AS t;
+    END IF;
   END IF;
   RETURN NEXT r;
 END;
