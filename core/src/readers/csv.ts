@@ -9,7 +9,7 @@ import type { CellValue, RowVisitor, SheetSource, Workbook } from '../workbook.t
 import { withoutNul } from '../values/text.ts';
 import { looksBinary } from './decode.ts';
 import { type Limits, SUPPORTED, extensionOf, fail, formatCount, formatSize, quoted, stem } from './options.ts';
-import { charLength, decodeRange, isBlankText, openText, PIECE_BYTES, pieceEnd, type TextBytes } from './text-bytes.ts';
+import { bytesOfLastChars, charLength, decodeRange, isBlankText, openText, PIECE_BYTES, pieceEnd, type TextBytes } from './text-bytes.ts';
 import { DELIMITER_NAMES, type Delimiter, type Newline, findLongQuotedField, measureLines, sniffDelimiter } from './text-shape.ts';
 
 /** Bytes of the text's start that the checks and the delimiter sniffing look at (text-shape.ts samples at most 1 MB). */
@@ -140,15 +140,19 @@ class CsvSheet implements SheetSource {
     const text = this.#text;
     const length = text.bytes.length;
     const parser = new Papa.Parser({ delimiter: this.#delimiter, newline: this.#newline, quoteChar: '"', escapeChar: '"' });
+    // The row papaparse left unfinished at a piece's end is read again with the next piece: from its bytes,
+    // when the text is exact (the next piece then starts where it starts: no string is copied to join
+    // them), else carried over as text.
     let partial = '';
+    let carried = 0;
     let rowIndex = 0;
     for (let from = 0; from < length; ) {
       // A row longer than half a piece (quoted cells with line breaks) is carried over whole: read at least
       // as much again next time, so that re-parsing the carried part stays linear in the row's length.
-      const size = Math.max(PIECE_BYTES, partial.length * 2);
+      const size = Math.max(PIECE_BYTES, partial.length * 2, carried * 2);
       const end = pieceEnd(text.bytes, text.charset, from, size);
       const last = end >= length;
-      const input = partial + decodeRange(text, from, end);
+      const input = partial === '' ? decodeRange(text, from, end) : partial + decodeRange(text, from, end);
       // Not the last piece: papaparse leaves its last (maybe incomplete) row for the next piece.
       const result: PieceResult = parser.parse(input, 0, !last);
       const rows = result.data;
@@ -160,7 +164,19 @@ class CsvSheet implements SheetSource {
         const cells = this.#cells(rows[i] as string[], rowIndex + 1, i === unclosed);
         if (visit(cells, rowIndex++) === false) return;
       }
-      partial = last ? '' : input.slice(result.meta.cursor);
+      if (last) break;
+      const rest = input.length - result.meta.cursor;
+      const restStart = partial === '' && text.exact ? bytesOfLastChars(text, from, end, rest) : null;
+      if (restStart !== null) {
+        carried = end - restStart;
+        // Nothing consumed from the piece at all: read on from where it ended, as the text would be carried.
+        if (restStart > from) {
+          from = restStart;
+          continue;
+        }
+      }
+      carried = 0;
+      partial = input.slice(result.meta.cursor);
       from = end;
     }
   }

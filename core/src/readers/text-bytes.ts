@@ -16,6 +16,12 @@ export interface TextBytes {
   readonly charset: Charset;
   /** The file's own encoding, for the notes. */
   readonly encoding: TextEncodingName;
+  /**
+   * Every character decodes from bytes of its own (valid UTF-8, or Windows-1252): a count of characters at
+   * the end of a decoded range is a count of bytes, found with `bytesOfLastChars`. Not so where invalid
+   * UTF-8 bytes were replaced (the decoder's replacements do not map one to one).
+   */
+  readonly exact: boolean;
   /** For `workbook.notes`. */
   readonly note: string;
 }
@@ -34,10 +40,11 @@ let cp1252: TextDecoder | null | undefined;
 export function openText(bytes: Uint8Array): TextBytes {
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
     const body = bytes.subarray(3);
-    const note = isUtf8(body)
+    const valid = isUtf8(body);
+    const note = valid
       ? 'Read as UTF-8 text (the file starts with a UTF-8 byte order mark).'
       : 'Read as UTF-8 text (byte order mark); some bytes were not valid UTF-8 and were replaced with \uFFFD.';
-    return { bytes: body, charset: 'utf-8', encoding: 'utf-8', note };
+    return { bytes: body, charset: 'utf-8', encoding: 'utf-8', note, exact: valid };
   }
   if (bytes[0] === 0xff && bytes[1] === 0xfe) {
     return fromUtf16(bytes.subarray(2), 'le', 'Read as UTF-16 text (little-endian byte order mark).');
@@ -50,7 +57,7 @@ export function openText(bytes: Uint8Array): TextBytes {
     const order = guess === 'le' ? 'little' : 'big';
     return fromUtf16(bytes, guess, `Read as UTF-16 ${order}-endian text (no byte order mark; every other byte is zero).`);
   }
-  if (isUtf8(bytes)) return { bytes, charset: 'utf-8', encoding: 'utf-8', note: 'Read as UTF-8 text.' };
+  if (isUtf8(bytes)) return { bytes, charset: 'utf-8', encoding: 'utf-8', note: 'Read as UTF-8 text.', exact: true };
   // Mostly UTF-8 with a few stray bytes (a file edited by two programs): Windows-1252 would garble every
   // accented letter, so keep UTF-8 and replace the stray bytes.
   let nonAscii = 0;
@@ -62,33 +69,69 @@ export function openText(bytes: Uint8Array): TextBytes {
   });
   if (nonAscii - replaced > replaced * 4) {
     const note = `Read as UTF-8 text; ${replaced} invalid byte sequence${replaced === 1 ? ' was' : 's were'} replaced with \uFFFD.`;
-    return { bytes, charset: 'utf-8', encoding: 'utf-8', note };
+    return { bytes, charset: 'utf-8', encoding: 'utf-8', note, exact: false };
   }
-  return { bytes, charset: 'windows-1252', encoding: 'windows-1252', note: 'Read as Windows-1252 text (not valid UTF-8).' };
+  return { bytes, charset: 'windows-1252', encoding: 'windows-1252', note: 'Read as Windows-1252 text (not valid UTF-8).', exact: true };
 }
 
 /** UTF-16 files are rare and small: decode once, keep UTF-8 bytes. */
 function fromUtf16(bytes: Uint8Array, order: 'le' | 'be', note: string): TextBytes {
+  // TextEncoder writes valid UTF-8 (a lone surrogate becomes U+FFFD's own bytes).
   const encoded = new TextEncoder().encode(utf16(bytes, order));
-  return { bytes: encoded, charset: 'utf-8', encoding: order === 'le' ? 'utf-16le' : 'utf-16be', note };
+  return { bytes: encoded, charset: 'utf-8', encoding: order === 'le' ? 'utf-16le' : 'utf-16be', note, exact: true };
 }
 
 /**
- * Strict UTF-8? Decoded strictly a piece at a time (and the pieces dropped): cut where a character starts,
- * a valid file's pieces are each valid, and an invalid sequence throws in its piece. As fast as a
- * JavaScript scan for non-ASCII bytes, and it checks every sequence.
+ * Strict UTF-8? A piece at a time, cut where a character starts, so that a valid file's pieces are each
+ * valid: a piece of ASCII bytes only (most are) is valid as it is; any other piece is decoded strictly
+ * (and dropped), and an invalid sequence throws in its piece. Checking for ASCII allocates nothing, where
+ * decoding made a string of every piece: as much garbage as the file, for the collector to go through.
  */
 function isUtf8(bytes: Uint8Array): boolean {
   try {
     for (let from = 0; from < bytes.length; ) {
       const end = pieceEnd(bytes, 'utf-8', from, PIECE_BYTES);
-      strictUtf8.decode(bytes.subarray(from, end));
+      if (!isAscii(bytes, from, end)) strictUtf8.decode(bytes.subarray(from, end));
       from = end;
     }
     return true;
   } catch {
     return false;
   }
+}
+
+/** Whether bytes `from`..`to` are all below 0x80: four at a time (a Uint32Array view needs an aligned start). */
+function isAscii(bytes: Uint8Array, from: number, to: number): boolean {
+  let i = from;
+  while (i < to && ((bytes.byteOffset + i) & 3) !== 0) if ((bytes[i++] as number) >= 0x80) return false;
+  const words = (to - i) >> 2;
+  if (words > 0) {
+    const w = new Uint32Array(bytes.buffer, bytes.byteOffset + i, words);
+    let high = 0;
+    for (let k = 0; k < words; k++) high |= w[k] as number;
+    if ((high & 0x80808080) !== 0) return false;
+    i += words * 4;
+  }
+  for (; i < to; i++) if ((bytes[i] as number) >= 0x80) return false;
+  return true;
+}
+
+/**
+ * Where the last `chars` characters (UTF-16 code units) of an exact text's bytes `from`..`to` begin: every
+ * byte in Windows-1252; in UTF-8 every byte that starts a character, two for a 4-byte character. Null when
+ * the count does not end on a character's start (a pair of surrogates cut in two), or `from` comes first.
+ */
+export function bytesOfLastChars(text: Pick<TextBytes, 'bytes' | 'charset'>, from: number, to: number, chars: number): number | null {
+  if (text.charset === 'windows-1252') return to - chars >= from ? to - chars : null;
+  const bytes = text.bytes;
+  let p = to;
+  let n = 0;
+  while (n < chars) {
+    if (p <= from) return null;
+    const b = bytes[--p] as number;
+    if ((b & 0xc0) !== 0x80) n += b >= 0xf0 ? 2 : 1;
+  }
+  return n === chars ? p : null;
 }
 
 /**

@@ -54,6 +54,41 @@ describe('CSV pieces', () => {
     expect(JSON.stringify(crlf).replace(/\\r\\n/g, '\\n')).toBe(JSON.stringify(expected));
   });
 
+  it('carries a row over from its bytes, or as text where invalid UTF-8 bytes were replaced, with the same rows', () => {
+    // A valid file is exact: each unfinished row is read again from its bytes with the next piece.
+    const text = tricky(9_000);
+    expect(openText(encode(text)).exact).toBe(true);
+    const expected = Papa.parse<string[]>(text, { delimiter: ',', skipEmptyLines: true }).data;
+    // Mostly UTF-8 with stray bytes (0xff cannot start a character), replaced with U+FFFD: carried as text.
+    const good = encode(text);
+    const stray = new Uint8Array(good.length + 200);
+    let at = 0;
+    let strays = 0;
+    for (let i = 0; i < good.length; i++) {
+      stray[at++] = good[i] as number;
+      if (good[i] === 10 && i % 997 === 0 && strays < 200) {
+        stray[at++] = 0xff;
+        strays++;
+      }
+    }
+    const bytes = stray.subarray(0, at);
+    expect(openText(bytes)).toMatchObject({ charset: 'utf-8', exact: false });
+    const decoded = new TextDecoder().decode(bytes);
+    const rows = allRows(readWorkbook(bytes, 'stray.csv').sheets[0]);
+    expect(JSON.stringify(rows)).toBe(JSON.stringify(Papa.parse<string[]>(decoded, { delimiter: ',', skipEmptyLines: true }).data));
+    expect(JSON.stringify(allRows(readWorkbook(good, 'good.csv').sheets[0]))).toBe(JSON.stringify(expected));
+  });
+
+  it('reads a quoted cell longer than several pieces, and the rows after it', () => {
+    const long = `"${'Zeile mit € und ""Zitat""\n'.repeat(12_000)}"`;
+    const text = `a,b,c\n1,${long},3\n${'x,ü,2\n'.repeat(30_000)}`;
+    expect(encode(long).length).toBeGreaterThan(4 * PIECE_BYTES);
+    const expected = Papa.parse<string[]>(text, { delimiter: ',', skipEmptyLines: true }).data;
+    const rows = allRows(readWorkbook(encode(text), 'long-cell.csv', { maxCellChars: 1_000_000 }).sheets[0]);
+    expect(rows).toHaveLength(expected.length);
+    expect(JSON.stringify(rows)).toBe(JSON.stringify(expected));
+  });
+
   it('decodes Windows-1252 pieces, counting one character per byte', () => {
     const line = 'M\xfcnchen;Reise;\x80 5\n';
     const bytes = latin1(`Stadt;Art;Betrag\n${line.repeat(20_000)}`);
