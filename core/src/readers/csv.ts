@@ -10,7 +10,7 @@ import { withoutNul } from '../values/text.ts';
 import { looksBinary } from './decode.ts';
 import { type Limits, SUPPORTED, extensionOf, fail, formatCount, formatSize, quoted, stem } from './options.ts';
 import { bytesOfLastChars, charLength, decodeRange, isBlankText, openText, PIECE_BYTES, pieceEnd, type TextBytes } from './text-bytes.ts';
-import { DELIMITER_NAMES, type Delimiter, type Newline, findLongQuotedField, measureLines, sniffDelimiter } from './text-shape.ts';
+import { DELIMITER_NAMES, type Delimiter, type Newline, findLongQuotedField, measureLines, sniff, sniffDelimiter } from './text-shape.ts';
 
 /** Bytes of the text's start that the checks and the delimiter sniffing look at (text-shape.ts samples at most 1 MB). */
 const SAMPLE_BYTES = 1024 * 1024;
@@ -59,8 +59,13 @@ export function readCsv(bytes: Uint8Array, fileName: string, limits: Limits, not
 
   const ext = extensionOf(fileName);
   const hint: Delimiter | null = ext === 'tsv' || ext === 'tab' ? '\t' : null;
-  const sample = text.bytes.length <= PIECE_BYTES ? head : decodeRange(text, 0, pieceEnd(text.bytes, text.charset, 0, SAMPLE_BYTES));
-  const sniffed = declared ?? sniffDelimiter(sample, hint);
+  // The first piece is sample enough when the lines the sniffing looks at all end in it (nearly always).
+  const fromHead = declared === null ? sniff(head, hint) : null;
+  const sniffed =
+    declared ??
+    (fromHead?.complete || text.bytes.length <= PIECE_BYTES
+      ? (fromHead?.delimiter ?? null)
+      : sniffDelimiter(decodeRange(text, 0, pieceEnd(text.bytes, text.charset, 0, SAMPLE_BYTES)), hint));
   const delimiter: Delimiter = sniffed ?? hint ?? ',';
   notes.push(sniffed ? `Columns are separated by ${DELIMITER_NAMES[sniffed]}.` : 'No column separator found: each line is one column.');
   if (hasQuotes) refuseLongQuotedField(text, delimiter, shape.newline, fileName, limits.maxCellChars);

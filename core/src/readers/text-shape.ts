@@ -126,6 +126,14 @@ const SAMPLE_CHARS = 1024 * 1024;
  * `null` when no candidate appears at all: the text has one column.
  */
 export function sniffDelimiter(text: string, hint: Delimiter | null): Delimiter | null {
+  return sniff(text, hint).delimiter;
+}
+
+/**
+ * sniffDelimiter, saying also whether the text held all the lines it looks at (`complete`): then any
+ * longer text that begins with it gets the same answer.
+ */
+export function sniff(text: string, hint: Delimiter | null): { delimiter: Delimiter | null; complete: boolean } {
   const counts = new Map<Delimiter, number[]>(CANDIDATES.map((d) => [d, []]));
   const current = new Map<Delimiter, number>(CANDIDATES.map((d) => [d, 0]));
   let inQuotes = false;
@@ -156,6 +164,8 @@ export function sniffDelimiter(text: string, hint: Delimiter | null): Delimiter 
       lineHasContent = true;
     }
   }
+  // All the lines looked at ended within the text: a longer text that begins with it reads the same.
+  const complete = lines >= SAMPLE_LINES;
   if (lines < SAMPLE_LINES) finishLine();
 
   let best: { d: Delimiter; consistency: number; mode: number } | null = null;
@@ -168,10 +178,10 @@ export function sniffDelimiter(text: string, hint: Delimiter | null): Delimiter 
     scored.push(s);
     if (!best || s.consistency > best.consistency || (s.consistency === best.consistency && s.mode > best.mode)) best = s;
   }
-  if (!best) return null;
+  if (!best) return { delimiter: null, complete };
   const hinted = scored.find((s) => s.d === hint);
-  if (hinted && hinted.consistency >= best.consistency * 0.9) return hinted.d;
-  return best.d;
+  if (hinted && hinted.consistency >= best.consistency * 0.9) return { delimiter: hinted.d, complete };
+  return { delimiter: best.d, complete };
 }
 
 /** The most common non-zero value and the share of all entries equal to it. */

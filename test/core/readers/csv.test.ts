@@ -92,6 +92,18 @@ describe('CSV delimiters', () => {
     expect(allRows(wb.sheets[0])[2]).toEqual(['4', '5', '6']);
   });
 
+  it('looks past the first 64 KB piece for the delimiter when its first 50 lines do not fit in it', () => {
+    // 20 lines of 4 KB that hold commas and one semicolon each, then 40 lines with three semicolons: over the
+    // first 50 lines semicolons are the more consistent; the first piece alone (16 lines) would say commas.
+    const long = `${'x,'.repeat(2_000)}y;z`;
+    const text = `${Array.from({ length: 20 }, () => long).join('\n')}\n${'a;b;c;d\n'.repeat(40)}`;
+    expect(encode(text).length).toBeGreaterThan(64 * 1024);
+    expect(readWorkbook(encode(text), 'long-lines.csv', { maxColumns: 5_000 }).notes).toContain('Columns are separated by semicolons.');
+    // Short lines: the first piece holds the 50 lines, and says the same as the whole file.
+    const short = `${'a;b;c\n'.repeat(30_000)}`;
+    expect(readWorkbook(encode(short), 'short.csv').notes).toContain('Columns are separated by semicolons.');
+  });
+
   it('takes a .tsv name as a tie-breaker between equally consistent delimiters', () => {
     const text = encode('a\tb,c\n1\t2,3\n4\t5,6\n');
     expect(readWorkbook(text, 'x.csv').notes).toContain('Columns are separated by commas.');
