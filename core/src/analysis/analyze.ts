@@ -6,7 +6,16 @@
 import { FileReadError } from '../errors.ts';
 import { currencyFromText, formatMinor } from '../values/money.ts';
 import { withoutNul } from '../values/text.ts';
-import { findFiscalYearInText, monthPeriod, parseFiscalYear, quarterPeriod, type Period, yearPeriod } from '../values/period.ts';
+import {
+  bareMonthOrQuarter,
+  findFiscalYearInText,
+  monthPeriod,
+  parseFiscalYear,
+  parsePeriod,
+  quarterPeriod,
+  type Period,
+  yearPeriod,
+} from '../values/period.ts';
 import type { Row, SheetSource, Workbook } from '../workbook.ts';
 import { assignLineRoles, directionOfText, type LineRoles } from './dimensions.ts';
 import { extractLines, nestedGroupRows, type WidePeriodColumn } from './extract.ts';
@@ -14,6 +23,7 @@ import { findHeader, type HeaderCandidate } from './header.ts';
 import { cellRef, IssueList } from './issues.ts';
 import { detectFileKind, KIND_LABEL, kindWithoutHeader } from './kind.ts';
 import { mapColumns, type PeriodColumn } from './mapping.ts';
+import { headerPeriodInfo } from './period-columns.ts';
 import { cellText, normalizeHeader } from './normalize.ts';
 import { matchHeader } from './fields.ts';
 import { findOutliers } from './outliers.ts';
@@ -114,13 +124,23 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
   } else {
     choices = workbook.sheets.map((s) => scoreSheet(s, fysm));
   }
+  // A sheet whose period columns are the other sheets' names ("Year 1", "Year 2", "Year 3" as columns of
+  // "Cumulative") holds their figures side by side: the whole budget, of which those sheets are the detail.
+  const covering = options.sheet === undefined ? sheetsSideBySide(choices, fysm) : new Map<SheetChoice, string[]>();
+  for (const [c] of covering) c.score += 10;
   const chosen = choices.reduce((a, b) => (b.score > a.score ? b : a), choices[0] as SheetChoice);
+  const coveredBy = new Map<string, string>();
+  for (const name of covering.get(chosen) ?? []) coveredBy.set(name, chosen.sheet.name);
   const sheets: SheetSummary[] = workbook.sheets.map((s) => {
     const c = choices.find((x) => x.sheet === s);
     const isChosen = c === chosen;
     let reason: string;
     if (options.sheet !== undefined) reason = isChosen ? 'the sheet you asked for' : 'not asked for';
+    else if (isChosen && covering.has(c as SheetChoice))
+      reason = `it holds the figures of sheets ${listNames(covering.get(c as SheetChoice) ?? [])} side by side, one period column each: the whole budget, of which those sheets are the detail`;
     else if (isChosen) reason = workbook.sheets.length > 1 ? 'it holds the table that looks most like a budget' : 'the only sheet';
+    else if (coveredBy.has(s.name))
+      reason = `its period is one of the columns of sheet "${coveredBy.get(s.name)}", which holds every period side by side (read there, once)`;
     else if (!c?.header) reason = 'it holds no table';
     else if (NOT_DATA_SHEET.test(s.name.replace(/[_-]/g, ' '))) reason = 'its name says it holds instructions or notes';
     else if (s.hidden) reason = 'it is hidden';
@@ -183,6 +203,7 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
     overrides: options.mappingOverrides,
     remembered: options.rememberedMappings,
     confirmThreshold: options.confirmThreshold ?? 0.7,
+    sample: dataSample,
   });
 
   const roles = assignLineRoles({
@@ -367,7 +388,7 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
     // Year 1 is each row's own fiscal year when a column gives it; else the file's, the user's, or this year.
     const rowsSay = fyCol !== undefined && (fyProfile?.relativeYears ?? 0) === 0;
     if (fiscalYear.value === null && !rowsSay) {
-      fiscalYear = { value: new Date().getUTCFullYear(), source: 'this year (nothing in the file names the first year)' };
+      fiscalYear = { value: currentFiscalYear(fysm), source: 'this year (nothing in the file names the first year)' };
       analysis.fiscalYear = fiscalYear;
     }
     const counted = `The years are counted from the budget's start (${relative
@@ -392,6 +413,24 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
         `${counted}: year 1 is read as ${first}. Confirm the first year${rowsSay ? '' : ", or give it (in the review's Fiscal year field, or --set fiscal_year=YYYY)"}.`,
         headerEnd + 1,
         (relative[0]?.col ?? 0) + 1,
+        'fiscal_year',
+      );
+    }
+  }
+  // A budget whose year nothing names (no period or year column, months without a year, no year in the title,
+  // sheet or file name) is still read, as an analyst would: as this fiscal year's, proposed with a warning.
+  if (treatAsBudget && fiscalYear.value === null && mapping.fields.fiscal_year === undefined) {
+    const yearless = yearlessPeriods(mapping, dataSample, fysm);
+    if (yearless !== null) {
+      const fy = currentFiscalYear(fysm);
+      fiscalYear = { value: fy, source: 'this year (nothing in the file names the year)' };
+      analysis.fiscalYear = fiscalYear;
+      issues.add(
+        'warning',
+        'fiscal_year.proposed',
+        `${yearless}, and no year is named in the title, the sheet name or the file name, so the budget is read as fiscal year ${fy}, the current one. Check the year, or give it yourself (--set fiscal_year=YYYY).`,
+        headerEnd + 1,
+        null,
         'fiscal_year',
       );
     }
@@ -473,6 +512,7 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
   // 6. Lines.
   if (treatAsBudget && complete) {
     const amountProfile = mapping.fields.amount !== undefined ? profiles[mapping.fields.amount] : undefined;
+    const revenueStyle = mapping.sides ? profiles[mapping.sides.revenue]?.numberStyle : undefined;
     const wideStyle = mapping.periodColumns.map((p) => profiles[p.col]?.numberStyle).find((s) => s);
     const periodColumns = dedupeVersions(
       mapping.periodColumns.map((p) => resolveWideColumn(p, fysm)),
@@ -493,8 +533,9 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
       fiscalYearStartMonth: fysm,
       fiscalYear: fy,
       currency: currency.value,
-      numberStyle: amountProfile?.numberStyle ?? wideStyle ?? null,
+      numberStyle: amountProfile?.numberStyle ?? revenueStyle ?? wideStyle ?? null,
       labels: header.labels,
+      sides: mapping.sides,
     });
     const parts = [{ name: sheet.name, extraction: extractLines(sheet, plan(sheet, headerEnd, fiscalYear.value), issues) }];
     for (const extra of extraSheets) {
@@ -535,6 +576,78 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
   analysis.stats.warnings = issues.count('warning');
   analysis.stats.importable = kind.kind === 'budget' && analysis.stats.errors === 0 && analysis.lines.length > 0;
   return analysis;
+}
+
+/** A period as a comparable key: `rel1` for Year 1, the period key (`FY2025`, `2026-01`), `m3` for a bare March. */
+function periodKeyOf(text: string, fysm: number): string | null {
+  const info = headerPeriodInfo(text, fysm);
+  if (info === null || !info.isBudget) return null;
+  if (info.relative !== undefined) return `rel${info.relative}`;
+  if (info.period) return info.period.key;
+  const bare = info.bare;
+  if (bare === null) return null;
+  return bare.grain === 'month' ? `m${bare.month}` : bare.grain === 'quarter' ? `q${bare.quarter}` : `p${bare.n}`;
+}
+
+/**
+ * Sheets whose period columns are two or more of the other sheets' names (`Year 1`, `Year 2`, `Year 3`, or
+ * `2025`, `2026`), each with the names it covers: such a sheet holds those sheets' figures side by side.
+ */
+function sheetsSideBySide(choices: readonly SheetChoice[], fysm: number): Map<SheetChoice, string[]> {
+  const out = new Map<SheetChoice, string[]>();
+  const named = choices
+    .filter((c) => !c.sheet.hidden)
+    .map((c) => ({ c, key: periodKeyOf(c.sheet.name.trim(), fysm) }))
+    .filter((x): x is { c: SheetChoice; key: string } => x.key !== null);
+  if (named.length < 2) return out;
+  for (const c of choices) {
+    if (c.header === null || c.header.score < 1 || c.sheet.hidden) continue;
+    const keys = new Set(c.header.labels.map((l) => periodKeyOf(l, fysm)).filter((k): k is string => k !== null));
+    const covered = named.filter((x) => x.c !== c && keys.has(x.key)).map((x) => x.c.sheet.name);
+    if (covered.length >= 2) out.set(c, covered);
+  }
+  return out;
+}
+
+function listNames(names: readonly string[]): string {
+  const quoted = names.map((n) => `"${n}"`);
+  return quoted.length <= 1 ? (quoted[0] ?? '') : `${quoted.slice(0, -1).join(', ')} and ${quoted[quoted.length - 1]}`;
+}
+
+/** The fiscal year running today (named by the calendar year it ends in). */
+function currentFiscalYear(fysm: number): number {
+  const now = new Date();
+  const year = now.getUTCFullYear();
+  return fysm > 1 && now.getUTCMonth() + 1 >= fysm ? year + 1 : year;
+}
+
+/**
+ * What says the budget's periods have no year, for the `fiscal_year.proposed` warning: no period column at all,
+ * period columns that are months or quarters without a year (`Jan`…`Dec`, `Q1`), or a period column whose values
+ * are (`Jan`, `Feb`). Null when the periods name their years (or years relative to a first, said elsewhere).
+ */
+function yearlessPeriods(mapping: ReturnType<typeof mapColumns>, sample: readonly Row[], fysm: number): string | null {
+  if (mapping.layout === 'wide') {
+    const bare = mapping.periodColumns.filter((p) => p.info.period === null && p.info.relative === undefined);
+    if (bare.length === 0) return null;
+    return `The period columns (${bare
+      .slice(0, 3)
+      .map((p) => `"${p.header}"`)
+      .join(', ')}${bare.length > 3 ? '…' : ''}) do not say which year they are in`;
+  }
+  const col = mapping.fields.period;
+  if (col === undefined) return 'Nothing in the file says which year this budget is for: it has no period or year column';
+  const values = sample.map((r) => r[col]).filter((v) => cellText(v) !== '');
+  const bare = values.filter(
+    (v) => parsePeriod(v ?? null, { fiscalYearStartMonth: fysm }) === null && bareMonthOrQuarter(cellText(v)) !== null,
+  );
+  if (values.length === 0 || bare.length < values.length * 0.5) return null;
+  return `The periods in the "${mapping.entries.find((e) => e.field === 'period')?.header ?? 'period'}" column (${[
+    ...new Set(bare.map(cellText)),
+  ]
+    .slice(0, 3)
+    .map((v) => `"${v}"`)
+    .join(', ')}…) do not say which year they are in`;
 }
 
 /**

@@ -25,6 +25,8 @@ export interface DimensionColumn {
   rowKey?: boolean | undefined;
   /** A person said this column is a dimension (an override, or remembered): it stays one, never the category. */
   chosen?: boolean | undefined;
+  /** Its values are short codes (`6064`, `IN09`): a row without a name is named by its code. */
+  codes?: boolean | undefined;
 }
 
 /** Fields whose column may have a code twin. */
@@ -367,6 +369,21 @@ export function assignLineRoles(input: RolesInput): LineRoles {
       ignore(c, `${describe(c)} repeats the amount column on every row: the same money, read once`);
       continue;
     }
+    if (isPercentColumn(c, words, n)) {
+      ignore(
+        c,
+        `${describe(c)} holds percentages (each line's share of the total, or its change), not an amount and not a classification of the lines`,
+      );
+      continue;
+    }
+    const amountTitle = mapping.fields.amount !== undefined ? (labels[mapping.fields.amount] ?? '') : '';
+    if (amountTitle !== '' && ratio(p.numeric, n) >= 0.8 && numberedCopyOf(c.header, amountTitle)) {
+      ignore(
+        c,
+        `${describe(c)} holds a second set of figures beside "${amountTitle}" (the same title, numbered): nothing says which year or version it is, so "${amountTitle}" is read as the budget and this one is left out`,
+      );
+      continue;
+    }
     const repeated = periodLike.find((pc) => oneToOne(c.values, valuesOf(sample, pc)));
     if (repeated !== undefined) {
       ignore(c, `${describe(c)} says the same as the "${labels[repeated]}" column (the period), written another way`);
@@ -561,7 +578,7 @@ export function assignLineRoles(input: RolesInput): LineRoles {
     const chosenCode = codeCol === undefined ? undefined : chosenDimensions.get(codeCol);
     const given = chosen?.name ?? chosenCode?.name ?? null;
     const name = unique(given ?? dimensionName(codeCol !== undefined ? (labels[codeCol] ?? '') : c.header, c.col), names);
-    dimensions.push({ name, col: c.col, codeCol, ...(chosen || chosenCode ? { chosen: true } : {}) });
+    dimensions.push({ name, col: c.col, codeCol, codes: c.codeLike, ...(chosen || chosenCode ? { chosen: true } : {}) });
     taken.add(c.col);
     if (codeCol !== undefined) {
       taken.add(codeCol);
@@ -607,6 +624,50 @@ export function assignLineRoles(input: RolesInput): LineRoles {
   // Fields and dimensions in column order; the code columns of twins after them.
   mapping.entries.sort((a, b) => (a.role === 'code' ? 1 : 0) - (b.role === 'code' ? 1 : 0) || a.column - b.column);
   return { dimensions, codeCols, direction, level: level ? { col: level.col, leaf: level.leaf } : null, nestedCodes };
+}
+
+/** Title words of a column of percentages: shares of a total or changes from another year. */
+const PERCENT_WORDS = new Set([
+  'percent',
+  'pct',
+  'percentage',
+  'share',
+  'proportion',
+  'anteil',
+  'prozent',
+  'quote',
+  'part',
+  'pourcentage',
+  'porcentaje',
+  'porcentual',
+  'variacion',
+  'variation',
+  'veranderung',
+  'percentuale',
+  'quota',
+  'aandeel',
+  'procent',
+  'andel',
+  'udzial',
+  'podil',
+]);
+
+/**
+ * A column of percentages: most values written with `%` (`12.5%`, `3,5 %`), or a percentage title (`%`,
+ * `Anteil`, `part`, `variación`) over small numbers (`0.125`, `41.7`), never money.
+ */
+function isPercentColumn(c: Column, words: readonly string[], n: number): boolean {
+  const p = c.profile;
+  if (n > 0 && ratio(p.percent, n) >= 0.5) return true;
+  if (!words.some((w) => PERCENT_WORDS.has(w)) || n === 0 || ratio(p.numeric, n) < 0.8) return false;
+  return c.values.every((v) => v === '' || Number.isNaN(Number(v.replace(',', '.'))) || Math.abs(Number(v.replace(',', '.'))) <= 100);
+}
+
+/** `budget2`, `Budget 2`, `Betrag_2` beside `budget`: the amount column's title with a number after it. */
+function numberedCopyOf(title: string, amountTitle: string): boolean {
+  const stem = (t: string) => normalizeHeader(t).replace(/\s*\d{1,2}$/, '');
+  const own = normalizeHeader(title);
+  return own !== normalizeHeader(amountTitle) && /\d$/.test(own) && stem(title) !== '' && stem(title) === stem(amountTitle);
 }
 
 function displaced(header: string, mapping: ColumnMapping): boolean {

@@ -9,7 +9,7 @@
  */
 import { MAX_AMOUNT_MINOR, MAX_AMOUNT_TEXT } from '../budget/amounts.ts';
 import { directionOfCell, type LineRoles, leadingCode } from './dimensions.ts';
-import { cellRef } from './issues.ts';
+import { cellRef, columnName } from './issues.ts';
 import type { IssueList } from './issues.ts';
 import { type LabelInfo, LabelTable, NO_LABEL } from './labels.ts';
 import { LineKeys } from './line-keys.ts';
@@ -18,12 +18,14 @@ import { isFormulaError } from './profile.ts';
 import { type BudgetLine, type CanonicalField, type Direction, NO_DIMENSIONS } from './types.ts';
 import { overlapMessage, periodsOverlap } from './overlap.ts';
 import {
+  amountWithNoteMark,
   currencyFromText,
   formatMinor,
   formatMinorNumber,
   ISO_CURRENCY_CODES,
   isCanonicalMinorText,
   parseAmount,
+  parseDecimal,
   QUICK_MINOR_MAX,
   quickMinor,
   type NumberStyle,
@@ -36,6 +38,8 @@ export interface WidePeriodColumn {
   header: string;
   /** The period of this column for a row's fiscal year (null when the year is unknown). */
   resolve: (fiscalYear: number | null) => Period | null;
+  /** The side its title names (`Aufwand 2024`, `Ertrag 2024`), or undefined when the row says. */
+  direction?: Direction | undefined;
 }
 
 export interface ExtractPlan {
@@ -58,6 +62,12 @@ export interface ExtractPlan {
   direction: Direction;
   /** 0-based group rows of nested codes (see `nestedGroupRows`), or null. */
   groupRows: ReadonlySet<number> | null;
+  /**
+   * Long layout with the amount in two columns, one per side (`Aufwand` / `Ertrag`, `Expenditure` / `Income`),
+   * one of them filled per row: the line takes its amount from the filled one and its direction from that
+   * column. Null otherwise (the amount is `fields.amount`).
+   */
+  sides?: { expense: number; revenue: number } | null | undefined;
 }
 
 /**
@@ -147,6 +157,8 @@ interface ParsedAmount {
   currency: string | null;
   /** The cell text is plain decimal (quickMinor read it), so it may already be the canonical amount text. */
   plain: boolean;
+  /** The cell had more than two decimals and was rounded to the cent. */
+  rounded: boolean;
 }
 
 /** Bits of a dimension cell for total-row detection. */
@@ -188,7 +200,7 @@ class LineExtractor {
   private rowOwner: LabelInfo = NO_LABEL;
   private rowNotes: LabelInfo = NO_LABEL;
   /** The amount `amountAt` parsed last (one object, reused: no allocation per row). */
-  private readonly amount: ParsedAmount = { minor: 0, big: null, currency: null, plain: false };
+  private readonly amount: ParsedAmount = { minor: 0, big: null, currency: null, plain: false, rounded: false };
   /** Only when the file has dimensions, twins or a direction column: identity number per combination. */
   private readonly combined: boolean;
   private readonly dimensionSets = new Map<string, DimensionSet>();
@@ -196,6 +208,10 @@ class LineExtractor {
   private readonly fixedCategory: LabelInfo | null;
   /** Columns whose total words mark a total row. */
   private readonly labelCols: number[];
+  /** Columns holding a row's figures: the period columns, or the amount column(s). */
+  private readonly figureCols: number[];
+  /** The side a line is emitted for when its column says it (`Aufwand` / `Ertrag`), else null. */
+  private side: Direction | null = null;
 
   private readonly plan: ExtractPlan;
   private readonly issues: IssueList;
@@ -205,15 +221,31 @@ class LineExtractor {
     this.issues = issues;
     this.valueCols = new Set<number>([...plan.periodColumns.map((p) => p.col), ...plan.totalColumns]);
     if (plan.fields.amount !== undefined) this.valueCols.add(plan.fields.amount);
+    if (plan.sides) for (const c of [plan.sides.expense, plan.sides.revenue]) this.valueCols.add(c);
     const { roles } = plan;
-    this.combined = roles.dimensions.length > 0 || roles.direction !== null || Object.keys(roles.codeCols).length > 0;
+    this.combined =
+      roles.dimensions.length > 0 ||
+      roles.direction !== null ||
+      Object.keys(roles.codeCols).length > 0 ||
+      !!plan.sides ||
+      plan.periodColumns.some((p) => p.direction !== undefined);
     this.fixedDepartment = plan.fixed.department !== undefined ? this.labels.info(plan.fixed.department) : null;
     this.fixedCategory = plan.fixed.category !== undefined ? this.labels.info(plan.fixed.category) : null;
     const { department, category, project } = plan.fields;
     this.labelCols = [department, category, project, ...roles.dimensions.map((d) => d.col)].filter((c): c is number => c !== undefined);
+    this.figureCols =
+      plan.layout === 'wide'
+        ? plan.periodColumns.map((p) => p.col)
+        : plan.sides
+          ? [plan.sides.expense, plan.sides.revenue]
+          : plan.fields.amount !== undefined
+            ? [plan.fields.amount]
+            : [];
   }
 
   finish(): Extraction {
+    this.resolvePending();
+    this.reportNoteMarks();
     const amounts = this.amounts.subarray(0, this.lines.length);
     return { lines: this.lines, rows: this.rows, totalMinor: this.total.value(), amounts };
   }
@@ -242,25 +274,77 @@ class LineExtractor {
       if (projCol !== undefined) bits |= totalBits(row[projCol], proj);
       // A classifying column (a level: `PG` / `Produktbereich-Summe`) that calls the row a sum makes it one,
       // whatever its name column says.
-      for (const d of this.plan.roles.dimensions) bits |= totalBits(row[d.col], this.labels.infoAt(d.col, row[d.col])) * DIMENSION_SHIFT;
+      // (A classifying cell that only repeats the name — a merged cell spread over both — says nothing more.)
+      for (const d of this.plan.roles.dimensions) {
+        const info = this.labels.infoAt(d.col, row[d.col]);
+        if (info.total !== null && info.text !== cat.text && info.text !== dept.text && info.text !== proj.text)
+          bits |= totalBits(row[d.col], info) * DIMENSION_SHIFT;
+      }
     }
     if (bits >= DIMENSION_SHIFT * EDGE_TOTAL) bits = EXACT_TOTAL;
     else if (bits >= DIMENSION_SHIFT) bits = (bits % DIMENSION_SHIFT) | OTHER_LABEL;
+    // A blank-named row waiting for the rows below it (are they its parts?) is decided when they end.
+    if (this.pending !== null && !this.continuesPending(row, cat)) this.resolvePending();
+    const afterTotal = this.lastTotal;
+    this.lastTotal = null;
     if ((bits & EXACT_TOTAL) !== 0 || (bits & (EDGE_TOTAL | OTHER_LABEL)) === EDGE_TOTAL) {
       const name =
         this.labelCols.map((c) => this.labels.infoAt(c, row[c]).text).find((t) => t !== '') || this.labels.info(row[0]).text || 'Total';
+      // Named like a total, but placed right after another total, it has nothing to add up: when its figures are
+      // not the sum of any rows above either, it is a line of its own (`Total Indirect Costs` after `Total Direct Costs`).
+      const kept = (bits & EXACT_TOTAL) === 0 && afterTotal !== null && this.lines.length === this.linesAtTotal && this.addsNothingUp(row);
+      if (!kept) {
+        this.resolvePending();
+        this.issues.add(
+          'info',
+          'row.total_skipped',
+          `Row ${r1} ("${name}") is a total or subtotal: skipped, it is not a budget line.`,
+          r1,
+          null,
+        );
+        this.boundary(r1);
+        this.lastTotal = { r1, name, figures: this.rowFigures(row) };
+        return;
+      }
       this.issues.add(
-        'info',
-        'row.total_skipped',
-        `Row ${r1} ("${name}") is a total or subtotal: skipped, it is not a budget line.`,
+        'warning',
+        'row.total_kept',
+        `Row ${r1} ("${name}") is named like a total, but no line stands between it and the total on row ${afterTotal.r1} ("${afterTotal.name}"), and its figures add up none of the rows above it: it is read as a budget line of its own. Check it.`,
         r1,
         null,
       );
+    } else if (afterTotal !== null && this.repeatsTotal(row, afterTotal.figures)) {
+      const name = this.labelCols.map((c) => this.labels.infoAt(c, row[c]).text).find((t) => t !== '') || 'no name';
+      this.issues.add(
+        'info',
+        'row.total_skipped',
+        `Row ${r1} ("${name}") repeats the figures of the total on row ${afterTotal.r1} ("${afterTotal.name}") just above it: a restatement of that total (such as the base a rate is applied to), not a budget line. Skipped.`,
+        r1,
+        null,
+      );
+      this.lastTotal = afterTotal;
       return;
     }
-    if (filled === 1 && this.isHeading(row, r1)) return;
-    if (this.isGroupRow(row, r1)) return;
+    if (filled === 1 && this.isHeading(row, r1)) {
+      this.resolvePending();
+      this.boundary(r1);
+      return;
+    }
+    if (this.isGroupRow(row, r1)) {
+      this.resolvePending();
+      this.boundary(r1);
+      return;
+    }
+    if (catCol !== undefined && cat.text === '' && !cat.nul && this.rowCode(row) === null) {
+      this.blankCategory(row, r1, dept, proj, catCol);
+      return;
+    }
+    this.lineRow(row, r1, dept, cat, proj);
+  }
 
+  /** The row as budget lines, its department and category cells read (`cat`: its category, or the label that stands for it). */
+  private lineRow(row: Row, r1: number, dept: LabelInfo, cat: LabelInfo, proj: LabelInfo): void {
+    const { department: deptCol, category: catCol } = this.plan.fields;
     const department = this.requiredLabel(r1, deptCol, dept, 'department', 'department');
     const category = this.requiredLabel(r1, catCol, cat, 'category', 'category', row);
     this.rowInvalid = false;
@@ -269,6 +353,227 @@ class LineExtractor {
     const rowHasError = department === null || category === null || this.rowInvalid || this.hasNul(row, r1, dept, cat, proj);
     if (this.plan.layout === 'long') this.longRow(row, r1, department, category, proj, fiscalYear, currency, rowHasError);
     else this.wideRow(row, r1, department, category, proj, fiscalYear, currency, rowHasError);
+  }
+
+  /** Where lines stood when a total, subtotal, heading or group row was met: sums of rows never reach across one. */
+  private readonly boundaries: number[] = [0];
+  private lastBoundaryRow = 0;
+  /** Lines when the last total row was skipped. */
+  private linesAtTotal = -1;
+  /** The total row just above (only blank rows between), with its figures, or null. */
+  private lastTotal: { r1: number; name: string; figures: Map<number, bigint> } | null = null;
+  /** A row without a category waiting for the rows below it: are they its parts (it is their group row) or not (it is a line)? */
+  private pending: PendingRow | null = null;
+
+  private boundary(r1: number): void {
+    this.lastBoundaryRow = r1;
+    this.linesAtTotal = this.lines.length;
+    if (this.boundaries[this.boundaries.length - 1] !== this.lines.length) this.boundaries.push(this.lines.length);
+  }
+
+  /** The row's figures by value column (period columns, or the amount column(s)); blank and unreadable cells left out. */
+  private rowFigures(row: Row): Map<number, bigint> {
+    const out = new Map<number, bigint>();
+    const style = this.plan.numberStyle ?? undefined;
+    for (const col of this.figureCols) {
+      const v = row[col];
+      if (isBlank(v)) continue;
+      const a = parseAmount(v, style);
+      const minor = a.ok ? a.minor : (amountWithNoteMark(v, style)?.parse.minor ?? null);
+      if (minor !== null) out.set(col, minor);
+    }
+    return out;
+  }
+
+  /** Whether the row's figures are those of the total just above it, column by column (and not all zero). */
+  private repeatsTotal(row: Row, total: Map<number, bigint>): boolean {
+    const mine = this.rowFigures(row);
+    if (mine.size === 0 || mine.size !== total.size) return false;
+    let nonZero = false;
+    for (const [col, v] of mine) {
+      if (total.get(col) !== v) return false;
+      if (v !== 0n) nonZero = true;
+    }
+    return nonZero;
+  }
+
+  /**
+   * Whether a row named like a total, right after another total, adds up no rows above it: its figures are
+   * the sum of the lines since no earlier total, subtotal or heading (nor since the first row).
+   */
+  private addsNothingUp(row: Row): boolean {
+    const figures = this.rowFigures(row);
+    if (figures.size === 0) return false;
+    const sums = new Map<number, bigint>();
+    let counted = 0;
+    let b = this.boundaries.length - 1;
+    for (let i = this.lines.length; i >= 0; i--) {
+      while (b >= 0 && (this.boundaries[b] as number) > i) b--;
+      if (b >= 0 && this.boundaries[b] === i && sameFigures(figures, sums, counted)) return false;
+      if (i === 0) break;
+      const line = this.lines[i - 1] as BudgetLine;
+      const col = line.sourceColumn - 1;
+      sums.set(col, (sums.get(col) ?? 0n) + (parseDecimal(line.amount) ?? 0n));
+      counted++;
+    }
+    return true;
+  }
+
+  /** A row that goes on under the waiting blank-named row: it has a category, and the labels the waiting row has. */
+  private continuesPending(row: Row, cat: LabelInfo): boolean {
+    const p = this.pending as PendingRow;
+    if (cat.text === '') return false;
+    for (const l of p.labels) if (this.labels.infoAt(l.col, row[l.col]).text !== l.text) return false;
+    return true;
+  }
+
+  /**
+   * A row with figures but no category (and no code to name it by), as an analyst reads it: the sum of the rows
+   * above it that share its labels (a subtotal), or of the rows below it (their group row, decided when they
+   * end), or else one line for its parent's label as a whole (`JTF` in a list by fund × region category, where
+   * the fund has no region). A row with labels but no figure is a heading.
+   */
+  private blankCategory(row: Row, r1: number, dept: LabelInfo, proj: LabelInfo, catCol: number): void {
+    this.resolvePending();
+    const figures = this.rowFigures(row);
+    const labels = this.filledLabels(row, catCol);
+    const named = labels.map((l) => `"${l.text}"`).join(', ');
+    if (figures.size === 0) {
+      if (labels.length > 0) {
+        this.issues.add(
+          'info',
+          'row.heading_skipped',
+          `Row ${r1} (${named}) has no ${this.plan.labels[catCol] ? `"${this.plan.labels[catCol]}"` : 'category'} and no figure: a heading over the rows under it, not a budget line.`,
+          r1,
+          catCol + 1,
+        );
+        this.boundary(r1);
+        return;
+      }
+      this.lineRow(row, r1, dept, NO_LABEL, proj);
+      return;
+    }
+    const above = this.runAbove(labels);
+    if (above !== null && sameFigures(figures, above.sums, above.count)) {
+      this.issues.add(
+        'info',
+        'row.total_skipped',
+        `Row ${r1}${named ? ` (${named})` : ''} has no ${this.catName(catCol)}, and its figures are the sum of ${rowsText(above.first, above.last)} above it${named ? ', which share its labels' : ''}: a subtotal, skipped.`,
+        r1,
+        null,
+      );
+      this.boundary(r1);
+      return;
+    }
+    this.pending = {
+      r1,
+      row: row.slice(),
+      figures,
+      labels,
+      lineIndex: this.lines.length,
+      dept,
+      proj,
+      catCol,
+      parent: this.parentLabel(row, catCol),
+    };
+  }
+
+  private catName(catCol: number): string {
+    const title = this.plan.labels[catCol];
+    return title ? `"${title}"` : 'category';
+  }
+
+  /** The row's filled label cells other than the category: department, project and dimensions (not row numbers). */
+  private filledLabels(row: Row, catCol: number): PendingLabel[] {
+    const out: PendingLabel[] = [];
+    const { department, project } = this.plan.fields;
+    const add = (col: number | undefined, of: (l: BudgetLine) => string) => {
+      if (col === undefined || col === catCol) return;
+      const text = this.labels.infoAt(col, row[col]).text;
+      if (text !== '') out.push({ col, text, of });
+    };
+    add(department, (l) => l.department);
+    add(project, (l) => l.project ?? '');
+    for (const d of this.plan.roles.dimensions) if (!d.rowKey) add(d.col, (l) => l.dimensions[d.name] ?? '');
+    return out.sort((a, b) => a.col - b.col);
+  }
+
+  /** The label a blank-named row stands under: the nearest filled label column to the left of the category, else to the right. */
+  private parentLabel(row: Row, catCol: number): { info: LabelInfo; col: number } | null {
+    const labels = this.filledLabels(row, catCol);
+    const left = labels.filter((l) => l.col < catCol).pop();
+    const chosen = left ?? labels.find((l) => l.col > catCol);
+    return chosen === undefined ? null : { info: this.labels.infoAt(chosen.col, row[chosen.col]), col: chosen.col };
+  }
+
+  /** The lines just above (back to the last total, heading or group row) that share the given labels, summed by column. */
+  private runAbove(labels: readonly PendingLabel[]): RunSum | null {
+    const run: RunSum = { sums: new Map(), count: 0, first: 0, last: 0 };
+    for (let i = this.lines.length - 1; i >= 0; i--) {
+      const line = this.lines[i] as BudgetLine;
+      if (line.sourceRow <= this.lastBoundaryRow || !labels.every((l) => l.of(line) === l.text)) break;
+      addToRun(run, line);
+    }
+    return run.count === 0 ? null : run;
+  }
+
+  /** Set while the lines of a row named by its parent are emitted. */
+  private byParent = false;
+  /** Per label column: the texts lines have carried there so far (built when a blank-named row first asks). */
+  private readonly named = new Map<number, { of: (line: BudgetLine) => string; texts: Set<string> }>();
+
+  /** Whether some line so far carries `text` in label column `col` (each line has a category). */
+  private namedUnder(col: number, labels: readonly PendingLabel[], text: string): boolean {
+    let index = this.named.get(col);
+    if (index === undefined) {
+      const of = labels.find((l) => l.col === col)?.of;
+      if (of === undefined) return false;
+      index = { of, texts: new Set(this.lines.map(of)) };
+      this.named.set(col, index);
+    }
+    return index.texts.has(text);
+  }
+
+  /** Decides the waiting blank-named row, now that the rows under it have ended. */
+  private resolvePending(): void {
+    const p = this.pending;
+    if (p === null) return;
+    this.pending = null;
+    const below: RunSum = { sums: new Map(), count: 0, first: 0, last: 0 };
+    for (let i = p.lineIndex; i < this.lines.length; i++) {
+      const line = this.lines[i] as BudgetLine;
+      if (!p.labels.every((l) => l.of(line) === l.text)) break;
+      addToRun(below, line);
+    }
+    const named = p.labels.map((l) => `"${l.text}"`).join(', ');
+    if (below.count > 0 && sameFigures(p.figures, below.sums, below.count)) {
+      this.issues.add(
+        'info',
+        'row.group_skipped',
+        `Row ${p.r1}${named ? ` (${named})` : ''} has no ${this.catName(p.catCol)}, and its figures are the sum of ${rowsText(below.first, below.last)} below it${named ? ', which share its labels' : ''}: it groups them, skipped.`,
+        p.r1,
+        null,
+      );
+      return;
+    }
+    // A parent whose other rows have a name (a department with its categories) lacks it here by mistake: an error.
+    // One with none (a fund that has no region category) is a line of its own, named by the parent.
+    if (p.parent === null || this.namedUnder(p.parent.col, p.labels, p.parent.info.text)) {
+      this.lineRow(p.row, p.r1, p.dept, NO_LABEL, p.proj);
+      return;
+    }
+    const title = this.plan.labels[p.parent.col];
+    this.issues.add(
+      'warning',
+      'category.from_parent',
+      `Row ${p.r1} has no ${this.catName(p.catCol)} (${cellRef(p.r1, p.catCol + 1)} is empty), and its figures are not the sum of the rows beside it: it is read as one line for "${p.parent.info.text}" as a whole${title ? ` (its "${title}")` : ''}. Check it, or fill in the name.`,
+      p.r1,
+      p.catCol + 1,
+      'category',
+    );
+    this.byParent = true;
+    this.lineRow(p.row, p.r1, p.dept, p.parent.info, p.proj);
+    this.byParent = false;
   }
 
   /** A row of an upper level of the hierarchy (a level column's other value, or a code that begins the next row's): it adds up the rows under it. */
@@ -388,7 +693,11 @@ class LineExtractor {
    */
   private rowCode(row: Row): LabelInfo | null {
     const roles = this.plan.roles;
-    const cols = roles.codeCols.category !== undefined ? [roles.codeCols.category] : roles.dimensions.map((d) => d.col);
+    // Only a column of codes or row numbers names a line; another label on the row is its parent (see `parentLabel`).
+    const cols =
+      roles.codeCols.category !== undefined
+        ? [roles.codeCols.category]
+        : roles.dimensions.filter((d) => d.rowKey || d.codes).map((d) => d.col);
     for (const c of cols) {
       const info = this.labels.infoAt(c, row[c]);
       if (info.text !== '' && info.total === null) return info;
@@ -519,6 +828,11 @@ class LineExtractor {
     rowHasError: boolean,
   ): void {
     const period = this.longPeriod(row, r1, fiscalYear);
+    const sides = this.plan.sides;
+    if (sides) {
+      this.sidesRow(row, r1, sides, department, category, project, period, currency, rowHasError);
+      return;
+    }
     const amountCol = this.plan.fields.amount;
     const parsed = amountCol !== undefined && this.amountAt(row, amountCol, r1, true);
     if (!parsed || period === null || rowHasError || department === null || category === null) return;
@@ -539,6 +853,42 @@ class LineExtractor {
     );
   }
 
+  /** Long layout with one amount column per side: a line for the side that is filled (both: a line for each). */
+  private sidesRow(
+    row: Row,
+    r1: number,
+    sides: { expense: number; revenue: number },
+    department: LabelInfo | null,
+    category: LabelInfo | null,
+    project: LabelInfo,
+    period: Period | null,
+    currency: string,
+    rowHasError: boolean,
+  ): void {
+    let filled = false;
+    for (const side of ['expense', 'revenue'] as const) {
+      const col = sides[side];
+      if (isBlank(row[col])) continue;
+      filled = true;
+      if (!this.amountAt(row, col, r1, false) || period === null || rowHasError || department === null || category === null) continue;
+      const a = this.amount;
+      const lineCurrency = currency === this.plan.currency && a.currency ? a.currency : currency;
+      this.side = side;
+      this.emit(r1, col, department, category, project, period, a.minor, a.big, lineCurrency, row, a.plain ? row[col] : undefined);
+      this.side = null;
+    }
+    if (!filled) {
+      this.issues.add(
+        'info',
+        'amount.not_available',
+        `Row ${r1} has no figure on either side (${cellRef(r1, sides.expense + 1)} and ${cellRef(r1, sides.revenue + 1)} are empty): no line.`,
+        r1,
+        sides.expense + 1,
+        'amount',
+      );
+    }
+  }
+
   /** Wide: one line per period column; a blank cell is no line. Total columns are checked against the row. */
   private wideRow(
     row: Row,
@@ -552,7 +902,17 @@ class LineExtractor {
   ): void {
     const sum = new ExactSum();
     let allParsed = true;
-    const pending: { col: number; period: Period; minor: number; big: bigint | null; currency: string | null; plain: boolean }[] = [];
+    // Cells with more than two decimals were rounded one by one: their sum may differ from the rounded total by a cent each.
+    let rounded = 0;
+    const pending: {
+      col: number;
+      period: Period;
+      minor: number;
+      big: bigint | null;
+      currency: string | null;
+      plain: boolean;
+      side: Direction | null;
+    }[] = [];
     for (const pc of this.plan.periodColumns) {
       if (isBlank(row[pc.col])) continue;
       if (!this.amountAt(row, pc.col, r1, false)) {
@@ -561,18 +921,20 @@ class LineExtractor {
       }
       const a = this.amount;
       sum.add(a.minor, a.big);
+      if (a.rounded) rounded++;
       const period = pc.resolve(fiscalYear);
       if (period === null) {
         allParsed = false;
         continue;
       }
-      pending.push({ col: pc.col, period, minor: a.minor, big: a.big, currency: a.currency, plain: a.plain });
+      pending.push({ col: pc.col, period, minor: a.minor, big: a.big, currency: a.currency, plain: a.plain, side: pc.direction ?? null });
     }
     for (const tc of this.plan.totalColumns) {
       const t = parseAmount(row[tc], this.plan.numberStyle ?? undefined);
       if (!t.ok || !allParsed) continue;
       const rowSum = sum.value();
-      if (t.minor === rowSum) continue;
+      const slack = BigInt(rounded + (t.rounded ? 1 : 0));
+      if (t.minor - rowSum <= slack && rowSum - t.minor <= slack) continue;
       this.issues.add(
         'warning',
         'total.mismatch',
@@ -585,7 +947,9 @@ class LineExtractor {
     if (rowHasError || department === null || category === null) return;
     for (const p of pending) {
       const lineCurrency = currency === this.plan.currency && p.currency ? p.currency : currency;
+      this.side = p.side;
       this.emit(r1, p.col, department, category, project, p.period, p.minor, p.big, lineCurrency, row, p.plain ? row[p.col] : undefined);
+      this.side = null;
     }
   }
 
@@ -600,9 +964,17 @@ class LineExtractor {
       out.big = null;
       out.currency = null;
       out.plain = typeof v === 'string';
+      out.rounded = false;
       return true;
     }
-    const a = parseAmount(v, this.plan.numberStyle ?? undefined);
+    let a = parseAmount(v, this.plan.numberStyle ?? undefined);
+    if (!a.ok && a.reason === 'not_a_number') {
+      const noted = amountWithNoteMark(v, this.plan.numberStyle ?? undefined);
+      if (noted !== null) {
+        a = noted.parse;
+        this.noteMark(col, r1, noted.mark);
+      }
+    }
     if (a.ok) {
       if (a.minor > MAX_AMOUNT_MINOR || a.minor < -MAX_AMOUNT_MINOR) return this.outOfRange(r1, col, formatMinor(a.minor));
       if (a.rounded) {
@@ -620,6 +992,7 @@ class LineExtractor {
       out.big = small ? null : a.minor;
       out.currency = a.currency;
       out.plain = false;
+      out.rounded = a.rounded;
       return true;
     }
     if (a.reason === 'empty') {
@@ -661,6 +1034,33 @@ class LineExtractor {
     return false;
   }
 
+  /** Figures read without the note mark after them, per column: how many, the first cell, the marks seen. */
+  private readonly noted = new Map<number, { count: number; row: number; marks: string[] }>();
+
+  private noteMark(col: number, r1: number, mark: string): void {
+    const seen = this.noted.get(col);
+    if (seen === undefined) this.noted.set(col, { count: 1, row: r1, marks: [mark] });
+    else {
+      seen.count++;
+      if (seen.marks.length < 4 && !seen.marks.includes(mark)) seen.marks.push(mark);
+    }
+  }
+
+  /** One note per column whose figures carried footnote or flag marks: read without them, said once. */
+  private reportNoteMarks(): void {
+    for (const [col, { count, row, marks }] of this.noted) {
+      const title = this.plan.labels[col] ? ` ("${this.plan.labels[col]}")` : '';
+      this.issues.add(
+        'info',
+        'amount.note_mark',
+        `Column ${columnName(col + 1)}${title}: ${count === 1 ? 'one figure carries' : `${count} figures carry`} a footnote or flag mark after it (${marks.map((m) => `"${m}"`).join(', ')}), as published tables print them, first in ${cellRef(row, col + 1)}. The figures are read without the marks; the notes they point to are not part of the budget.`,
+        row,
+        col + 1,
+        'amount',
+      );
+    }
+  }
+
   /** An amount beyond the largest one Budget Sync takes (so that sums of them stay storable): reported, no line. */
   private outOfRange(r1: number, col: number, shown: string): false {
     this.issues.add(
@@ -678,6 +1078,7 @@ class LineExtractor {
   private rowDirection: Direction = 'expense';
   /** The row (1-based) whose dimension set was computed last, and that set: a wide row's lines share it. */
   private setRow = -1;
+  private setSide: Direction | null = null;
   private lastSet: DimensionSet | null = null;
 
   /** The dimensions of `set` numbered as the `n`-th repeat of the same labels (one shared object per set and number). */
@@ -706,7 +1107,8 @@ class LineExtractor {
     const { roles } = this.plan;
     const labels = this.labels;
     let direction = this.plan.direction;
-    if (roles.direction !== null) {
+    if (this.side !== null) direction = this.side;
+    else if (roles.direction !== null) {
       const text = labels.infoAt(roles.direction.col, row[roles.direction.col]).text;
       const values = roles.direction.values;
       let said = values.get(text);
@@ -794,8 +1196,9 @@ class LineExtractor {
       );
     }
     const labels = this.labels;
-    let set = !this.combined ? null : this.setRow === r1 ? this.lastSet : this.dimensionSet(row, proj);
+    let set = !this.combined ? null : this.setRow === r1 && this.setSide === this.side ? this.lastSet : this.dimensionSet(row, proj);
     this.setRow = r1;
+    this.setSide = this.side;
     this.lastSet = set;
     const direction = set === null ? this.plan.direction : this.rowDirection;
     const deptKey = set === null ? labels.keyOf(dept) : this.identity(dept, 'department', row);
@@ -850,6 +1253,8 @@ class LineExtractor {
     // Only files with twins give lines `codes`: a plain file's million lines keep one property fewer.
     if (this.combined) line.codes = set?.codes;
     this.lines.push(line);
+    // A line named by its parent (no name of its own) does not show that the parent's rows have names.
+    if (this.named.size > 0 && !this.byParent) for (const index of this.named.values()) index.texts.add(index.of(line));
     const n = this.lines.length - 1;
     if (this.keys.bringsOtherGrain(period.grain)) reportOverlap(this.lines, this.keys, this.issues, n);
     if (n === this.amounts.length) {
@@ -878,6 +1283,61 @@ function reportOverlap(lines: readonly BudgetLine[], keys: LineKeys, issues: Iss
     );
     return;
   }
+}
+
+interface PendingLabel {
+  col: number;
+  text: string;
+  /** The same label on a line. */
+  of: (line: BudgetLine) => string;
+}
+
+interface PendingRow {
+  r1: number;
+  row: Row;
+  figures: Map<number, bigint>;
+  labels: PendingLabel[];
+  /** Lines when it came: the rows below it are the lines from here. */
+  lineIndex: number;
+  dept: LabelInfo;
+  proj: LabelInfo;
+  catCol: number;
+  parent: { info: LabelInfo; col: number } | null;
+}
+
+/** Lines summed by value column (0-based), with the first and last source rows. */
+interface RunSum {
+  sums: Map<number, bigint>;
+  count: number;
+  first: number;
+  last: number;
+}
+
+function addToRun(run: RunSum, line: BudgetLine): void {
+  const col = line.sourceColumn - 1;
+  run.sums.set(col, (run.sums.get(col) ?? 0n) + (parseDecimal(line.amount) ?? 0n));
+  if (run.count === 0 || line.sourceRow < run.first) run.first = line.sourceRow;
+  if (line.sourceRow > run.last) run.last = line.sourceRow;
+  run.count++;
+}
+
+/**
+ * Whether a row's figures are the given sums, column by column (zeros and missing columns alike); each of the
+ * `count` lines summed may differ by a cent from rounding, so that much is allowed.
+ */
+function sameFigures(figures: ReadonlyMap<number, bigint>, sums: ReadonlyMap<number, bigint>, count: number): boolean {
+  const slack = BigInt(Math.max(1, count));
+  let any = false;
+  for (const col of new Set([...figures.keys(), ...sums.keys()])) {
+    const d = (figures.get(col) ?? 0n) - (sums.get(col) ?? 0n);
+    if (d > slack || d < -slack) return false;
+    if ((figures.get(col) ?? 0n) !== 0n) any = true;
+  }
+  return any;
+}
+
+function rowsText(first: number, last: number): string {
+  return first === last ? `row ${first}` : `rows ${first}–${last}`;
 }
 
 /** A line's key as people read it, for messages (only built when one is written). */

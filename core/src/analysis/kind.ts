@@ -103,6 +103,8 @@ interface Facts {
   /** Results columns of a P&L: revenue with cost of sales or margin. */
   pnl: boolean;
   statement: boolean;
+  /** The amount in two columns, one per side, filled one per undated row (mapping.sides), or null. */
+  sides: { expense: number; revenue: number } | null;
 }
 
 class Evidence {
@@ -152,7 +154,23 @@ function readFacts(input: KindInput): Facts {
   const concepts = Array.from({ length: width }, (_, c) => conceptsOf(labels[c] ?? ''));
   const wideCols = new Set(mapping.periodColumns.map((p) => p.col));
   const entryColumns = new Set(concepts.flatMap((c, col) => (c.has('voucher') ? [col] : [])));
-  const structure = tableStructure(rows, profiles, new Set([...wideCols, ...mapping.totalColumns]), entryColumns);
+  let structure = tableStructure(rows, profiles, new Set([...wideCols, ...mapping.totalColumns]), entryColumns);
+  const dated = (p: ColumnProfile) => p.nonEmpty >= 2 && ratio(p.dayDates, p.nonEmpty) >= 0.5 && p.distinct >= Math.min(4, p.nonEmpty);
+  // The amount in two columns, one per side (Aufwand / Ertrag), on undated rows with no balance carried: the two
+  // sides of a budget, not money out and in of an account, nor debits and credits (a balanced budget's sides are equal).
+  const sides = mapping.sides !== null && !profiles.some(dated) && structure.runningBalance === null ? mapping.sides : null;
+  if (sides !== null) {
+    const isSides = (p: { a: number; b: number } | null) =>
+      p !== null && [p.a, p.b].includes(sides.expense) && [p.a, p.b].includes(sides.revenue);
+    structure = {
+      ...structure,
+      exclusivePairs: structure.exclusivePairs.filter((p) => !isSides(p)),
+      debitsEqualCredits: isSides(structure.debitsEqualCredits) ? null : structure.debitsEqualCredits,
+    };
+    for (const col of [sides.expense, sides.revenue]) {
+      concepts[col] = new Set([...(concepts[col] ?? [])].filter((c) => c !== 'debit' && c !== 'credit'));
+    }
+  }
   const mappedDims = new Set(
     (['department', 'category', 'project'] as const).map((f) => mapping.fields[f]).filter((c): c is number => c !== undefined),
   );
@@ -215,6 +233,7 @@ function readFacts(input: KindInput): Facts {
     scenario: findScenario(rows, profiles, figures, concepts),
     pnl: concepts.some((c) => c.has('revenue')) && concepts.some((c) => c.has('cogs') || c.has('margin')),
     statement: STATEMENT_WORDS.test(foldTitle(input.context)),
+    sides,
   };
 }
 
@@ -317,6 +336,13 @@ function budgetEvidence(f: Facts, e: Evidence): void {
     e.add('budget', 2, 'each row is a department × category amount');
   }
   if (f.contextPlan) e.add('budget', 2, 'the title or file name speaks of a budget or plan');
+  if (f.sides !== null) {
+    e.add(
+      'budget',
+      3.5,
+      `${columnName(f, f.sides.expense)} and ${columnName(f, f.sides.revenue)} hold the expense and the revenue side of each line, one of them filled on each row, with no dates and no balance carried from row to row: the two sides of a budget, not the money out and in of an account`,
+    );
+  }
   const transactional = f.dayDates.length > 0 || f.uniqueIds.length > 0 || f.persons.length > 0 || f.structure.exclusivePairs.length > 0;
   const dims = [...new Set(Object.values(m.fields))].filter((c) => !f.amounts.includes(c)).length;
   if (!transactional && m.layout === 'long' && has('amount') && dims >= 2 && f.actual.length === 0) {
@@ -785,6 +811,7 @@ const NO_TITLES: ColumnMapping = {
   unknownColumns: [],
   chosenRoles: [],
   measures: { plan: [], actual: [] },
+  sides: null,
 };
 
 /**

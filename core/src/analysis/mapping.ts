@@ -3,8 +3,11 @@
  * header evidence (synonym → token → fuzzy) is weighed against what the values look like, and each
  * field takes the best remaining column. Wide layouts take their amounts from period columns.
  */
+import { directionOfText } from './dimensions.ts';
 import { describeMatch, fieldLabel, matchHeader } from './fields.ts';
-import { normalizeHeader } from './normalize.ts';
+import { columnName } from './issues.ts';
+import { measureOf } from './kind-words.ts';
+import { cellText, normalizeHeader } from './normalize.ts';
 import { headerPeriodInfo, isTotalHeader, type HeaderPeriod } from './period-columns.ts';
 import { type ColumnProfile, ratio } from './profile.ts';
 import { CODE_WORDS, FIGURE_WORDS, NOT_BUDGET_MEASURE } from './synonyms.ts';
@@ -37,6 +40,11 @@ export interface ColumnMapping {
    * A file whose money is all `actual` is not a budget.
    */
   measures: { plan: number[]; actual: number[] };
+  /**
+   * The amount kept in two columns, one per side (`Aufwand` / `Ertrag`, `Expenditure` / `Income`), one of them
+   * filled on each row: `fields.amount` is the expense side. Null when the amount is one column.
+   */
+  sides: { expense: number; revenue: number } | null;
 }
 
 /** A column a person mapped to the direction or to a dimension (by name, or null: named after its title). */
@@ -56,6 +64,8 @@ export interface MappingInput {
   overrides?: Record<string, MappingChoice | null> | undefined;
   remembered?: Record<string, MappingChoice | null> | undefined;
   confirmThreshold: number;
+  /** Data rows under the header (a sample): which side of a two-sided amount each row fills, merged cells. */
+  sample?: readonly Row[] | undefined;
 }
 
 /** `dimension:fund` → `fund`; `dimension` → null (named after the column's title). */
@@ -113,7 +123,11 @@ function valueFit(field: CanonicalField, p: ColumnProfile | undefined): { fit: n
     case 'department':
     case 'category':
     case 'project': {
+      if (ratio(p.percent, n) >= 0.5) return { fit: 0.1, why: 'its values are percentages, not names' };
       const moneyShare = ratio(p.moneyLike, n);
+      // Account or unit numbers all written with the same number of digits (`5011000`, `4711`) are codes, not money.
+      if (moneyShare > 0.5 && p.codeWidth !== null && p.numeric >= 2 && p.numeric === n)
+        return { fit: 1, why: `its values are codes of ${p.codeWidth} digits` };
       if (moneyShare > 0.5) return { fit: 0.3, why: 'its values look like money, not names' };
       return { fit: 1, why: `${p.distinct} distinct value${p.distinct === 1 ? '' : 's'}` };
     }
@@ -292,6 +306,17 @@ export function mapColumns(input: MappingInput): ColumnMapping {
     }
   }
 
+  // A merged cell spread over several columns (`Year 1` over J:N, a label over A:I) is one column: the copies are read once.
+  for (const [col, of] of mergedCopies(labels, input.sample ?? [], width)) {
+    if (taken.has(col)) continue;
+    taken.add(col);
+    ignored.push({
+      column: col + 1,
+      header: labels[col] ?? '',
+      reason: `it repeats column ${columnName(of + 1)} on every row (one merged cell spread over several columns): read once, there`,
+    });
+  }
+
   // 2. Period columns (wide layout) and row totals.
   const periodColumns: PeriodColumn[] = [];
   const totalColumns: number[] = [];
@@ -316,9 +341,34 @@ export function mapColumns(input: MappingInput): ColumnMapping {
     }
   }
 
+  const periodCols = new Set(periodColumns.map((p) => p.col));
+  // The amount in two columns, one per side (`Aufwand` / `Ertrag`), one of them filled on each row.
+  const sides =
+    periodColumns.filter((p) => p.info.isBudget).length >= 2 ? null : twoSides(labels, profiles, input.sample ?? [], taken, periodCols);
+  if (sides !== null) {
+    const side = (col: number, which: string, other: number) =>
+      `"${labels[col]}" holds the ${which} of each line, and "${labels[other]}" the ${which === 'expense side' ? 'revenue side' : 'expense side'}: one of the two is filled on each row, so a line takes its amount from the filled one and its direction from its column`;
+    assign({
+      field: 'amount',
+      col: sides.expense,
+      score: 0.9,
+      method: 'values',
+      reason: side(sides.expense, 'expense side', sides.revenue),
+    });
+    taken.add(sides.revenue);
+    entries.push({
+      field: 'amount',
+      column: sides.revenue + 1,
+      header: labels[sides.revenue] ?? '',
+      confidence: 0.9,
+      method: 'values',
+      reason: side(sides.revenue, 'revenue side', sides.expense),
+      needsConfirmation: false,
+    });
+  }
+
   // 3. Header and value evidence for the remaining columns; best score first, one column per field.
   const candidates: Candidate[] = [];
-  const periodCols = new Set(periodColumns.map((p) => p.col));
   for (let col = 0; col < width; col++) {
     if (taken.has(col) || periodCols.has(col)) continue;
     candidates.push(...headerCandidates(labels[col] ?? '', col, profiles[col]));
@@ -434,5 +484,79 @@ export function mapColumns(input: MappingInput): ColumnMapping {
     unknownColumns,
     chosenRoles,
     measures: { plan: plan.sort((a, b) => a - b), actual },
+    sides,
   };
+}
+
+/** Two cells a merged cell would give alike: equal values, or both blank. */
+function sameCell(a: unknown, b: unknown): boolean {
+  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
+  return a === b || (cellText(a) === '' && cellText(b) === '');
+}
+
+/**
+ * Columns that repeat the column to their left on every sampled row under the same title: the copies a merged
+ * cell leaves when it is spread over the columns it spans. Copy → the first column of its run.
+ */
+function mergedCopies(labels: readonly string[], sample: readonly Row[], width: number): Map<number, number> {
+  const out = new Map<number, number>();
+  if (sample.length === 0) return out;
+  for (let col = 1; col < width; col++) {
+    if ((labels[col] ?? '') !== (labels[col - 1] ?? '')) continue;
+    let filled = false;
+    let same = true;
+    for (const row of sample) {
+      if (!sameCell(row[col], row[col - 1])) {
+        same = false;
+        break;
+      }
+      if (cellText(row[col]) !== '') filled = true;
+    }
+    if (same && filled) out.set(col, out.get(col - 1) ?? col - 1);
+  }
+  return out;
+}
+
+/** A title that names one side of the money and nothing else of note: `Aufwand`, `Ertrag`, `Expenditure`, `Income`, `Dépenses`, `Ansatz Ertrag`. */
+function sideOfTitle(label: string): 'expense' | 'revenue' | null {
+  const words = normalizeHeader(label).split(' ').filter(Boolean);
+  if (words.length === 0 || words.length > 4) return null;
+  const measure = measureOf(label);
+  if (measure === 'actual' || measure === 'variance') return null;
+  return directionOfText(label);
+}
+
+/**
+ * The amount kept in two columns of figures, one per side (`Aufwand` and `Ertrag`, `Ausgaben` and `Einnahmen`,
+ * `Expenditure` and `Income`, `Dépenses` and `Recettes`, `Gastos` and `Ingresos`): their titles name the two
+ * sides, and no sampled row fills both (a row of each side fills its own). Null otherwise.
+ */
+function twoSides(
+  labels: readonly string[],
+  profiles: readonly ColumnProfile[],
+  sample: readonly Row[],
+  taken: ReadonlySet<number>,
+  periodCols: ReadonlySet<number>,
+): { expense: number; revenue: number } | null {
+  const bySide: Record<'expense' | 'revenue', number[]> = { expense: [], revenue: [] };
+  for (let col = 0; col < labels.length; col++) {
+    const p = profiles[col];
+    if (taken.has(col) || periodCols.has(col) || !p) continue;
+    const n = p.nonEmpty - p.formulaErrors;
+    if (n > 0 && ratio(p.numeric, n) < 0.8) continue;
+    const side = sideOfTitle(labels[col] ?? '');
+    if (side !== null) bySide[side].push(col);
+  }
+  if (bySide.expense.length !== 1 || bySide.revenue.length !== 1) return null;
+  const expense = bySide.expense[0] as number;
+  const revenue = bySide.revenue[0] as number;
+  let any = 0;
+  let both = 0;
+  for (const row of sample) {
+    const a = cellText(row[expense]) !== '';
+    const b = cellText(row[revenue]) !== '';
+    if (a || b) any++;
+    if (a && b) both++;
+  }
+  return any > 0 && both <= any * 0.1 ? { expense, revenue } : null;
 }

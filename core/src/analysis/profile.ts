@@ -3,7 +3,7 @@
  * ("money-like values are an amount"), kind detection uses it for value patterns (day-level dates,
  * SSNs, IBANs, personal names, masked card numbers, codes), validation uses the number style it finds.
  */
-import { detectNumberStyle, parseAmount, type NumberStyle } from '../values/money.ts';
+import { amountWithNoteMark, detectNumberStyle, parseAmount, type NumberStyle } from '../values/money.ts';
 import { bareMonthOrQuarter, parseFiscalYear, parsePeriod, relativeYear } from '../values/period.ts';
 import type { CellValue, Row } from '../workbook.ts';
 
@@ -45,6 +45,12 @@ export interface ColumnProfile {
   companyNames: number;
   /** Reference numbers such as INV-20400 or TX10001. */
   referenceIds: number;
+  /** Percentages written with their sign (`12.5%`, `3,5 %`): shares or changes, never money or names. */
+  percent: number;
+  /** Figures with a footnote or flag mark after them (`1,234 (a)`, `12.500 *`), counted among `numeric`. */
+  noteMarks: number;
+  /** Every number is a whole number written with this many digits (`4711`, `5011000`): codes. Null otherwise. */
+  codeWidth: number | null;
   formulaErrors: number;
   samples: string[];
   numberStyle: NumberStyle | null;
@@ -65,6 +71,7 @@ const CURRENCY_CODE = /^[A-Z]{3}$/;
 const YES_NO = /^(?:y|n|yes|no|true|false|ja|nein|oui|non|si|sí)$/i;
 const COMPANY = /\b(?:ltd|limited|plc|inc|llc|llp|gmbh|corp|corporation|co|sa|sarl|sas|ag|bv|pty|srl|spa|oy|ab)\.?$/i;
 const REFERENCE = /^[A-Z]{0,6}[-_/ #]?\d{3,}[A-Z0-9-]*$/i;
+const PERCENT = /^[-+−]?\d[\d.,'\s\u00a0\u202f]*\s?%$/;
 const FORMULA_ERROR = /^#(?:REF!|VALUE!|DIV\/0!|N\/A|NAME\?|NUM!|NULL!|ERROR!|SPILL!|CALC!|GETTING_DATA)$/;
 
 export function isFormulaError(value: unknown): boolean {
@@ -146,12 +153,17 @@ export function profileColumns(rows: readonly Row[], width: number): ColumnProfi
       yesNo: 0,
       companyNames: 0,
       referenceIds: 0,
+      percent: 0,
+      noteMarks: 0,
+      codeWidth: null,
       formulaErrors: 0,
       samples: [],
       numberStyle: null,
     };
     const seen = new Set<string>();
     const textSamples: string[] = [];
+    // The digit count shared by every whole number so far: 0 before the first, -1 once two differ.
+    let digitWidth = 0;
     const slashDates: [number, number][] = [];
     for (const row of rows) {
       const v = row[col];
@@ -170,9 +182,18 @@ export function profileColumns(rows: readonly Row[], width: number): ColumnProfi
         if (MASKED_CARD.test(s)) p.maskedCard++;
         else if (s.length >= 15 && IBAN_SHAPE.test(s.replace(/ /g, ''))) p.ibanLike++;
       }
-      const amount = parseAmount(v);
+      let amount = parseAmount(v);
+      if (!amount.ok && typeof v === 'string') {
+        const noted = amountWithNoteMark(v);
+        if (noted !== null) {
+          amount = noted.parse;
+          p.noteMarks++;
+        } else if (PERCENT.test(s)) p.percent++;
+      }
       if (amount.ok) {
         p.numeric++;
+        const digits = /^\d+$/.test(s) ? s.length : -1;
+        digitWidth = digitWidth === 0 ? digits : digitWidth === digits ? digitWidth : -1;
         if (isMoneyLike(v)) p.moneyLike++;
         if (amount.minor % 100n !== 0n || amount.minor >= 10_000n || amount.minor <= -10_000n) p.moneySized++;
       } else if (typeof v === 'string') {
@@ -206,6 +227,7 @@ export function profileColumns(rows: readonly Row[], width: number): ColumnProfi
     p.dates += slashDates.length;
     p.dayDates += slashDayDates(slashDates);
     p.distinct = seen.size;
+    p.codeWidth = digitWidth >= 3 && p.distinct >= 2 ? digitWidth : null;
     p.numberStyle = detectNumberStyle(textSamples);
     profiles.push(p);
   }

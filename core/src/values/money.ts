@@ -229,6 +229,42 @@ function parseText(s: string, style: NumberStyle | undefined): AmountParse {
   return bodyToAmount(s, lo, hi, open || sign === -1, currency, style) ?? NOT_A_NUMBER;
 }
 
+/**
+ * A footnote or flag mark printed after a figure, as published tables write them: `(a)`, `(1)`, `[2]`, `b)`,
+ * `*`, `†`, `‡`, `§`, superscript digits (`€¹`), or one letter after a space (`56 000 e` for estimated,
+ * `p` provisional), but never `k`, `m` or `b`, which scale a figure (thousands, millions, billions).
+ */
+const NOTE_MARK =
+  /(?:\s*(?:\(\s*(?:[a-z]|\d{1,2}|[ivx]{1,4})\s*\)|\[\s*(?:[a-z]|\d{1,2})\s*\]|[*†‡§\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+)|\s+[a-z]\)?)$/i;
+const SCALE_LETTER = /\s[kmb]\)?$/i;
+
+/** A figure followed by a note mark, parsed: the amount, and the mark as written (trimmed). */
+export interface NotedAmount {
+  parse: Extract<AmountParse, { ok: true }>;
+  mark: string;
+}
+
+/**
+ * The amount of a cell whose figure carries a footnote or flag mark after it (`1,234 (a)`, `12.500 *`,
+ * `1 234,00 €¹`, `56 000 e`): the figure without the mark, or null when the cell is not such a figure.
+ * Only for cells `parseAmount` refuses: a plain amount never goes through here.
+ */
+export function amountWithNoteMark(value: CellValue | undefined, style?: NumberStyle): NotedAmount | null {
+  if (typeof value !== 'string') return null;
+  let body = value.trimEnd();
+  const marks: string[] = [];
+  for (let i = 0; i < 2; i++) {
+    if (SCALE_LETTER.test(body)) return null;
+    const m = NOTE_MARK.exec(body);
+    if (m === null || m.index === 0) break;
+    marks.unshift(m[0].trim());
+    body = body.slice(0, m.index).trimEnd();
+    const parsed = parseAmount(body, style);
+    if (parsed.ok) return { parse: parsed, mark: marks.join(' ') };
+  }
+  return null;
+}
+
 /** `"1234.50"`, `"-0.05"`, `"0.00"`: minor units (scale 2) as a decimal string. */
 export function formatMinor(minor: bigint): string {
   const neg = minor < 0n;

@@ -353,12 +353,29 @@ describe('the fiscal year', () => {
     expect(a.fiscalYear).toEqual({ value: 2026, source: 'the title rows' });
   });
 
-  it('is missing for month columns when nothing names it: field.missing on the header row, no lines', () => {
+  it('is proposed for month columns when nothing names it: this fiscal year, with a warning on the header row saying how to set it', () => {
     const a = analyzeXlsx([{ name: 'Sheet1', rows: wide }], 'plan.xlsx');
-    expect(issueCells(a)).toEqual([['field.missing', 'error', 1, null]]);
+    const year = new Date().getUTCFullYear();
+    expect(issueCells(a)).toEqual([['fiscal_year.proposed', 'warning', 1, null]]);
     expect(a.issues[0]?.field).toBe('fiscal_year');
-    expect(a.lines).toEqual([]);
-    expect(a.stats.importable).toBe(false);
+    expect(a.issues[0]?.message).toMatch(/^The period columns \("Jan", "Feb", "Mar"…\) do not say which year they are in/);
+    expect(a.issues[0]?.message).toContain(`read as fiscal year ${year}, the current one`);
+    expect(a.issues[0]?.message).toContain('--set fiscal_year=YYYY');
+    expect(a.fiscalYear).toEqual({ value: year, source: 'this year (nothing in the file names the year)' });
+    expect(a.lines.map((l) => l.period)).toEqual(MONTHS.map((_, i) => `${year}-${String(i + 1).padStart(2, '0')}`));
+    expect(a.stats).toMatchObject({ lines: 12, total: '78.00', importable: true });
+    // A year the user gives is taken instead, with no warning.
+    const set = analyzeXlsx([{ name: 'Sheet1', rows: wide }], 'plan.xlsx', { set: { fiscal_year: '2031' } });
+    expect(set.issues).toEqual([]);
+    expect(set.lines[0]?.period).toBe('2031-01');
+  });
+
+  it('is proposed with the fiscal year running today when the year starts in another month', () => {
+    const a = analyzeXlsx([{ name: 'Sheet1', rows: wide }], 'plan.xlsx', { fiscalYearStartMonth: 7 });
+    const now = new Date();
+    const year = now.getUTCMonth() + 1 >= 7 ? now.getUTCFullYear() + 1 : now.getUTCFullYear();
+    expect(a.fiscalYear.value).toBe(year);
+    expect(new Set(a.lines.map((l) => l.fiscalYear))).toEqual(new Set([year]));
   });
 
   it('comes from a fiscal year column, row by row, in a wide layout', () => {
