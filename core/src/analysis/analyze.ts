@@ -730,6 +730,24 @@ function fixedLabels(
       best = i;
   }
   const chosen = roles.dimensions[best];
+  const projectCol = mapping.fields.project;
+  const titledProject = mapping.entries.some((e) => e.field === 'project' && e.column === (projectCol ?? -2) + 1 && e.method === 'synonym');
+  if (chosen === undefined && projectCol !== undefined && titledProject) {
+    // The programme is the only label of the lines (`Programme, Budget 2026`): it says what each line is for.
+    delete mapping.fields.project;
+    mapping.fields.category = projectCol;
+    if (roles.codeCols.project !== undefined) {
+      roles.codeCols.category = roles.codeCols.project;
+      delete roles.codeCols.project;
+    }
+    for (const e of mapping.entries) {
+      if (e.field !== 'project') continue;
+      e.field = 'category';
+      if (e.role !== 'code')
+        e.reason = `${e.reason}; no column is titled as a category or account, and "${labels[projectCol] || `column ${projectCol + 1}`}" is the only column that names the lines, so it says what each line is for`;
+    }
+    return fixed;
+  }
   if (chosen === undefined) return fixed;
   roles.dimensions.splice(best, 1);
   mapping.fields.category = chosen.col;

@@ -107,6 +107,9 @@ const REVENUE_WORDS = new Set([
   'ertrag',
   'ertrage',
   'ertraege',
+  'erlos',
+  'erlose',
+  'erloese',
   'einzahlung',
   'einzahlungen',
   'einnahme',
@@ -370,10 +373,7 @@ export function assignLineRoles(input: RolesInput): LineRoles {
       continue;
     }
     if (isPercentColumn(c, words, n)) {
-      ignore(
-        c,
-        `${describe(c)} holds percentages (each line's share of the total, or its change), not an amount and not a classification of the lines`,
-      );
+      ignore(c, PERCENT_REASON(c.header || `column ${c.col + 1}`));
       continue;
     }
     const amountTitle = mapping.fields.amount !== undefined ? (labels[mapping.fields.amount] ?? '') : '';
@@ -625,6 +625,9 @@ export function assignLineRoles(input: RolesInput): LineRoles {
   mapping.entries.sort((a, b) => (a.role === 'code' ? 1 : 0) - (b.role === 'code' ? 1 : 0) || a.column - b.column);
   return { dimensions, codeCols, direction, level: level ? { col: level.col, leaf: level.leaf } : null, nestedCodes };
 }
+
+export const PERCENT_REASON = (label: string): string =>
+  `"${label}" holds percentages (each line's share of the total, or its change), not an amount and not a classification of the lines`;
 
 /** Title words of a column of percentages: shares of a total or changes from another year. */
 const PERCENT_WORDS = new Set([

@@ -458,7 +458,7 @@ class LineExtractor {
       this.issues.add(
         'info',
         'row.total_skipped',
-        `Row ${r1}${named ? ` (${named})` : ''} has no ${this.catName(catCol)}, and its figures are the sum of ${rowsText(above.first, above.last)} above it${named ? ', which share its labels' : ''}: a subtotal, skipped.`,
+        `Row ${r1}${named ? ` (${named})` : ''} has no ${this.catName(catCol)}, and its figures are the sum of ${rowsText(above.first, above.last)} above it${named ? `, which ${above.first === above.last ? 'shares' : 'share'} its labels` : ''}: a subtotal, skipped.`,
         r1,
         null,
       );
@@ -550,7 +550,7 @@ class LineExtractor {
       this.issues.add(
         'info',
         'row.group_skipped',
-        `Row ${p.r1}${named ? ` (${named})` : ''} has no ${this.catName(p.catCol)}, and its figures are the sum of ${rowsText(below.first, below.last)} below it${named ? ', which share its labels' : ''}: it groups them, skipped.`,
+        `Row ${p.r1}${named ? ` (${named})` : ''} has no ${this.catName(p.catCol)}, and its figures are the sum of ${rowsText(below.first, below.last)} below it${named ? `, which ${below.first === below.last ? 'shares' : 'share'} its labels` : ''}: it groups them, skipped.`,
         p.r1,
         null,
       );
@@ -1053,7 +1053,7 @@ class LineExtractor {
       this.issues.add(
         'info',
         'amount.note_mark',
-        `Column ${columnName(col + 1)}${title}: ${count === 1 ? 'one figure carries' : `${count} figures carry`} a footnote or flag mark after it (${marks.map((m) => `"${m}"`).join(', ')}), as published tables print them, first in ${cellRef(row, col + 1)}. The figures are read without the marks; the notes they point to are not part of the budget.`,
+        `Column ${columnName(col + 1)}${title}: ${count === 1 ? 'one figure carries a footnote or flag mark after it' : `${count} figures carry footnote or flag marks after them`} (${marks.map((m) => `"${m}"`).join(', ')}), as published tables print them, first in ${cellRef(row, col + 1)}. The figures are read without the marks; the notes they point to are not part of the budget.`,
         row,
         col + 1,
         'amount',

@@ -8,7 +8,7 @@ import { cellText, normalizeHeader } from './normalize.ts';
 import { headerPeriodInfo } from './period-columns.ts';
 import { NOT_BUDGET_MEASURE } from './synonyms.ts';
 import { isFormulaError } from './profile.ts';
-import { parseAmount } from '../values/money.ts';
+import { amountWithNoteMark, parseAmount } from '../values/money.ts';
 import type { Row } from '../workbook.ts';
 
 export interface HeaderCandidate {
@@ -35,7 +35,8 @@ function nonEmpty(row: Row): number {
 function isNumberCell(v: unknown): boolean {
   if (typeof v === 'number') return true;
   if (typeof v !== 'string') return false;
-  return parseAmount(v).ok;
+  // A figure with a footnote mark after it (`1,234 (a)`) is a figure too.
+  return parseAmount(v).ok || amountWithNoteMark(v) !== null;
 }
 
 /** How much a row looks like data: several cells, at least one of them a number. */
@@ -165,6 +166,20 @@ function groupedPeriodLabels(above: Row, row: Row, labels: readonly string[], fi
   return grouped ? out : null;
 }
 
+/**
+ * Whether a text of the row comes again in the same column of the rows below it: the row is data (a heading
+ * row `General Fund, Parks` over rows of that fund, or a first line whose amount is not a number), since a
+ * column title does not repeat among the column's values.
+ */
+function repeatedBelow(row: Row, rows: readonly Row[], r: number): boolean {
+  for (let c = 0; c < row.length; c++) {
+    const t = cellText(row[c]);
+    if (t === '' || isNumberCell(row[c])) continue;
+    for (let k = r + 1; k < Math.min(rows.length, r + 9); k++) if (cellText(rows[k]?.[c]) === t) return true;
+  }
+  return false;
+}
+
 /** Chooses the header row among the first rows of a sheet. `rows` are the sheet's head rows. */
 export function findHeader(rows: readonly Row[], fiscalYearStartMonth: number): HeaderCandidate | null {
   let best: HeaderCandidate | null = null;
@@ -195,7 +210,7 @@ export function findHeader(rows: readonly Row[], fiscalYearStartMonth: number): 
         headerRows = [r - 1, r];
         finalLabels = grouped;
         reasonExtra = ` under the headings of row ${r} above it`;
-      } else if (s.numberCells === 0 && distinctTexts(above) >= 2 && dataLikeness(above) < 1) {
+      } else if (s.numberCells === 0 && distinctTexts(above) >= 2 && dataLikeness(above) < 1 && !repeatedBelow(row, rows, r)) {
         const combined = combineLabels(above, row);
         const cs = scoreLabels(combined, row, fiscalYearStartMonth);
         if (cs.knownFields > s.knownFields) {

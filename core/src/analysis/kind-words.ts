@@ -1579,11 +1579,17 @@ export const VARIANCE_WORDS = new Set([
 
 export type Measure = 'plan' | 'actual' | 'variance' | null;
 
+/** German compounds of plan: Planjahr, Planwerte, Planzahlen; Haushaltsplan, Wirtschaftsplan, Kostenplan. */
+export const PLAN_COMPOUND = /^plan(?!et)\p{L}{3,}|\p{L}{3,}plan$/u;
+/** Compounds of Ansatz (the planned amount of a German budget line): Planansatz, Haushaltsansatz, Budgetansatz. */
+const ANSATZ_COMPOUND = /^\p{L}{3,}ansatz$/u;
+
 /** Whether a title calls its figures planned, actual or a comparison of both (variance wins, then actual). */
 export function measureOf(label: string): Measure {
   const words = foldTitle(label).split(' ');
   if (words.some((w) => VARIANCE_WORDS.has(w))) return 'variance';
-  const plan = words.some((w) => PLAN_WORDS.has(w));
+  const plan =
+    words.some((w) => PLAN_WORDS.has(w) || ANSATZ_COMPOUND.test(w)) || (words.length <= 2 && words.some((w) => PLAN_COMPOUND.test(w)));
   // "Budget executed" is actual; "Appropriation Act" is a plan: a weak actual word gives way to a plan word.
   if (words.some((w) => ACTUAL_WORDS.has(w) && !(plan && WEAK_ACTUAL_WORDS.has(w)))) return 'actual';
   return plan ? 'plan' : null;

@@ -17,6 +17,7 @@ import {
   conceptsOf,
   foldTitle,
   measureOf,
+  PLAN_COMPOUND,
   PLAN_WORDS,
   STATEMENT_WORDS,
   WEAK_ACTUAL_WORDS,
@@ -65,9 +66,6 @@ const CODE_WORDS = new Set([
 
 /** Words of a title or file name calling the rows spent expenses: an expense list or claim, when no plan is named. */
 const EXPENSE_WORDS = new Set(['expense', 'expenses', 'spesen', 'spesenabrechnung', 'frais', 'rimborsi', 'onkosten', 'declaraties']);
-
-/** German compounds of plan: Planjahr, Planwerte, Planzahlen; Haushaltsplan, Wirtschaftsplan, Kostenplan. */
-const PLAN_COMPOUND = /^plan(?!et)\p{L}{3,}|\p{L}{3,}plan$/u;
 
 /** Plan and actual words of scripts written without spaces (Chinese, Japanese). */
 const PLAN_INSIDE = /预算|預算|计划|計畫|予算|計画/;

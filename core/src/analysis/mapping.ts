@@ -3,7 +3,7 @@
  * header evidence (synonym → token → fuzzy) is weighed against what the values look like, and each
  * field takes the best remaining column. Wide layouts take their amounts from period columns.
  */
-import { directionOfText } from './dimensions.ts';
+import { directionOfText, PERCENT_REASON } from './dimensions.ts';
 import { describeMatch, fieldLabel, matchHeader } from './fields.ts';
 import { columnName } from './issues.ts';
 import { measureOf } from './kind-words.ts';
@@ -327,7 +327,10 @@ export function mapColumns(input: MappingInput): ColumnMapping {
     const fromCell = headerPeriodInfo(headerCells[col] ?? label, fiscalYearStartMonth);
     const fromLabel = label ? headerPeriodInfo(label, fiscalYearStartMonth) : null;
     const info = fromCell && fromLabel && !fromLabel.isBudget ? fromLabel : (fromCell ?? fromLabel);
-    if (info) periodColumns.push({ col, header: label, info });
+    if (info && percentages(profiles[col])) {
+      taken.add(col);
+      ignored.push({ column: col + 1, header: label, reason: PERCENT_REASON(label) });
+    } else if (info) periodColumns.push({ col, header: label, info });
   }
   if (periodColumns.length === 0) {
     for (const f of yearFamilies(labels, profiles, taken)) {
@@ -409,8 +412,10 @@ export function mapColumns(input: MappingInput): ColumnMapping {
     for (let col = 0; col < width; col++) {
       const label = labels[col] ?? '';
       if (!taken.has(col) && !periodCols.has(col) && label && isTotalHeader(label)) {
-        totalColumns.push(col);
         taken.add(col);
+        // `% of total`: each row's share of the total, not a row total.
+        if (percentages(profiles[col])) ignored.push({ column: col + 1, header: label, reason: PERCENT_REASON(label) });
+        else totalColumns.push(col);
       }
     }
   }
@@ -486,6 +491,11 @@ export function mapColumns(input: MappingInput): ColumnMapping {
     measures: { plan: plan.sort((a, b) => a - b), actual },
     sides,
   };
+}
+
+/** Most values are written as percentages (`43.7%`, `3,5 %`). */
+function percentages(p: ColumnProfile | undefined): boolean {
+  return p !== undefined && p.nonEmpty > 0 && ratio(p.percent, p.nonEmpty - p.formulaErrors) >= 0.5;
 }
 
 /** Two cells a merged cell would give alike: equal values, or both blank. */
