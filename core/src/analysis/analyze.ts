@@ -124,19 +124,27 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
   } else {
     choices = workbook.sheets.map((s) => scoreSheet(s, fysm));
   }
+  let chosen = choices.reduce((a, b) => (b.score > a.score ? b : a), choices[0] as SheetChoice);
   // A sheet whose period columns are the other sheets' names ("Year 1", "Year 2", "Year 3" as columns of
-  // "Cumulative") holds their figures side by side: the whole budget, of which those sheets are the detail.
-  const covering = options.sheet === undefined ? sheetsSideBySide(choices, fysm) : new Map<SheetChoice, string[]>();
-  for (const [c] of covering) c.score += 10;
-  const chosen = choices.reduce((a, b) => (b.score > a.score ? b : a), choices[0] as SheetChoice);
+  // "Cumulative") holds their figures side by side: when the sheet chosen is one of them and they cannot be
+  // read together as one budget (forms, or tables titled differently), that sheet is read instead.
   const coveredBy = new Map<string, string>();
+  const covering = options.sheet === undefined ? sheetsSideBySide(choices, fysm) : new Map<SheetChoice, string[]>();
+  for (const [c, covered] of covering) {
+    const first = chosen;
+    if (!covered.includes(first.sheet.name) || first.header === null) continue;
+    const together = moreOfTheBudget(choices, first, first.header).map((x) => x.choice.sheet.name);
+    if (covered.every((n) => n === first.sheet.name || together.includes(n))) continue;
+    chosen = c;
+    break;
+  }
   for (const name of covering.get(chosen) ?? []) coveredBy.set(name, chosen.sheet.name);
   const sheets: SheetSummary[] = workbook.sheets.map((s) => {
     const c = choices.find((x) => x.sheet === s);
     const isChosen = c === chosen;
     let reason: string;
     if (options.sheet !== undefined) reason = isChosen ? 'the sheet you asked for' : 'not asked for';
-    else if (isChosen && covering.has(c as SheetChoice))
+    else if (isChosen && coveredBy.size > 0)
       reason = `it holds the figures of sheets ${listNames(covering.get(c as SheetChoice) ?? [])} side by side, one period column each: the whole budget, of which those sheets are the detail`;
     else if (isChosen) reason = workbook.sheets.length > 1 ? 'it holds the table that looks most like a budget' : 'the only sheet';
     else if (coveredBy.has(s.name))

@@ -397,24 +397,43 @@ class LineExtractor {
     return nonZero;
   }
 
+  /** Sums of the lines before line `upTo`, by column, and a copy of them at each boundary (built when asked). */
+  private readonly prefix = { upTo: 0, running: new Map<number, bigint>(), atBoundary: [] as Map<number, bigint>[] };
+
+  /** The sums of the lines before line `end` (never before an earlier call's `end`), by column. */
+  private sumsBefore(end: number): Map<number, bigint> {
+    const p = this.prefix;
+    for (; p.upTo < end; p.upTo++) {
+      const line = this.lines[p.upTo] as BudgetLine;
+      const col = line.sourceColumn - 1;
+      p.running.set(col, (p.running.get(col) ?? 0n) + (parseDecimal(line.amount) ?? 0n));
+    }
+    return new Map(p.running);
+  }
+
   /**
-   * Whether a row named like a total, right after another total, adds up no rows above it: its figures are
-   * the sum of the lines since no earlier total, subtotal or heading (nor since the first row).
+   * Whether a row named like a total, right after another total, adds up no rows above it: its figures are not
+   * the sum of the lines between any two totals, subtotals or headings (the first row and the last line count
+   * as such), within 1% — so a recapitulation of earlier sections' totals still adds up, and stays a total.
    */
   private addsNothingUp(row: Row): boolean {
     const figures = this.rowFigures(row);
     if (figures.size === 0) return false;
-    const sums = new Map<number, bigint>();
-    let counted = 0;
-    let b = this.boundaries.length - 1;
-    for (let i = this.lines.length; i >= 0; i--) {
-      while (b >= 0 && (this.boundaries[b] as number) > i) b--;
-      if (b >= 0 && this.boundaries[b] === i && sameFigures(figures, sums, counted)) return false;
-      if (i === 0) break;
-      const line = this.lines[i - 1] as BudgetLine;
-      const col = line.sourceColumn - 1;
-      sums.set(col, (sums.get(col) ?? 0n) + (parseDecimal(line.amount) ?? 0n));
-      counted++;
+    const { atBoundary } = this.prefix;
+    while (atBoundary.length < this.boundaries.length) atBoundary.push(this.sumsBefore(this.boundaries[atBoundary.length] as number));
+    const marks = this.boundaries.map((at, i) => ({ at, sums: atBoundary[i] as Map<number, bigint> }));
+    if (this.boundaries[this.boundaries.length - 1] !== this.lines.length) {
+      marks.push({ at: this.lines.length, sums: this.sumsBefore(this.lines.length) });
+    }
+    // Every stretch between two marks when there are few; else the stretches that end at the last line.
+    const last = marks.length - 1;
+    for (let j = last; j > 0; j--) {
+      if (j !== last && marks.length > 300) break;
+      const to = marks[j] as { at: number; sums: Map<number, bigint> };
+      for (let i = j - 1; i >= 0; i--) {
+        const from = marks[i] as { at: number; sums: Map<number, bigint> };
+        if (stretchIs(figures, from.sums, to.sums, to.at - from.at)) return false;
+      }
     }
     return true;
   }
@@ -465,17 +484,7 @@ class LineExtractor {
       this.boundary(r1);
       return;
     }
-    this.pending = {
-      r1,
-      row: row.slice(),
-      figures,
-      labels,
-      lineIndex: this.lines.length,
-      dept,
-      proj,
-      catCol,
-      parent: this.parentLabel(row, catCol),
-    };
+    this.pending = { r1, row: row.slice(), figures, labels, lineIndex: this.lines.length, dept, proj, catCol };
   }
 
   private catName(catCol: number): string {
@@ -498,12 +507,15 @@ class LineExtractor {
     return out.sort((a, b) => a.col - b.col);
   }
 
-  /** The label a blank-named row stands under: the nearest filled label column to the left of the category, else to the right. */
-  private parentLabel(row: Row, catCol: number): { info: LabelInfo; col: number } | null {
-    const labels = this.filledLabels(row, catCol);
-    const left = labels.filter((l) => l.col < catCol).pop();
-    const chosen = left ?? labels.find((l) => l.col > catCol);
-    return chosen === undefined ? null : { info: this.labels.infoAt(chosen.col, row[chosen.col]), col: chosen.col };
+  /**
+   * The label a blank-named row stands for as a whole: one of its labels under which no line so far has a name
+   * (a fund with no region category), the nearest to the category column (left first). A label whose other
+   * rows have names (a department with its categories) is not: the name is missing there. Null when none is.
+   */
+  private parentLabel(p: PendingRow): { info: LabelInfo; col: number } | null {
+    const free = p.labels.filter((l) => !this.namedUnder(l.col, p.labels, l.text));
+    const chosen = free.filter((l) => l.col < p.catCol).pop() ?? free.find((l) => l.col > p.catCol);
+    return chosen === undefined ? null : { info: this.labels.infoAt(chosen.col, p.row[chosen.col]), col: chosen.col };
   }
 
   /** The lines just above (back to the last total, heading or group row) that share the given labels, summed by column. */
@@ -558,21 +570,22 @@ class LineExtractor {
     }
     // A parent whose other rows have a name (a department with its categories) lacks it here by mistake: an error.
     // One with none (a fund that has no region category) is a line of its own, named by the parent.
-    if (p.parent === null || this.namedUnder(p.parent.col, p.labels, p.parent.info.text)) {
+    const parent = this.parentLabel(p);
+    if (parent === null) {
       this.lineRow(p.row, p.r1, p.dept, NO_LABEL, p.proj);
       return;
     }
-    const title = this.plan.labels[p.parent.col];
+    const title = this.plan.labels[parent.col];
     this.issues.add(
       'warning',
       'category.from_parent',
-      `Row ${p.r1} has no ${this.catName(p.catCol)} (${cellRef(p.r1, p.catCol + 1)} is empty), and its figures are not the sum of the rows beside it: it is read as one line for "${p.parent.info.text}" as a whole${title ? ` (its "${title}")` : ''}. Check it, or fill in the name.`,
+      `Row ${p.r1} has no ${this.catName(p.catCol)} (${cellRef(p.r1, p.catCol + 1)} is empty), and its figures are not the sum of the rows beside it: it is read as one line for "${parent.info.text}" as a whole${title ? ` (its "${title}")` : ''}. Check it, or fill in the name.`,
       p.r1,
       p.catCol + 1,
       'category',
     );
     this.byParent = true;
-    this.lineRow(p.row, p.r1, p.dept, p.parent.info, p.proj);
+    this.lineRow(p.row, p.r1, p.dept, parent.info, p.proj);
     this.byParent = false;
   }
 
@@ -1302,7 +1315,6 @@ interface PendingRow {
   dept: LabelInfo;
   proj: LabelInfo;
   catCol: number;
-  parent: { info: LabelInfo; col: number } | null;
 }
 
 /** Lines summed by value column (0-based), with the first and last source rows. */
@@ -1332,6 +1344,25 @@ function sameFigures(figures: ReadonlyMap<number, bigint>, sums: ReadonlyMap<num
     const d = (figures.get(col) ?? 0n) - (sums.get(col) ?? 0n);
     if (d > slack || d < -slack) return false;
     if ((figures.get(col) ?? 0n) !== 0n) any = true;
+  }
+  return any;
+}
+
+/** Whether the figures are, within 1% (and a cent a line), the sums between two prefix sums, column by column. */
+function stretchIs(
+  figures: ReadonlyMap<number, bigint>,
+  from: ReadonlyMap<number, bigint>,
+  to: ReadonlyMap<number, bigint>,
+  count: number,
+): boolean {
+  let any = false;
+  for (const col of new Set([...figures.keys(), ...to.keys()])) {
+    const f = figures.get(col) ?? 0n;
+    const d = f - ((to.get(col) ?? 0n) - (from.get(col) ?? 0n));
+    const abs = f < 0n ? -f : f;
+    const slack = BigInt(count) > abs / 100n ? BigInt(count) : abs / 100n;
+    if (d > slack || d < -slack) return false;
+    if (f !== 0n) any = true;
   }
   return any;
 }

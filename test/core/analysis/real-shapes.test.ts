@@ -429,6 +429,39 @@ describe('a grant budget: a sheet by year for each year, and a sheet with the ye
     expect(issuesOf(b, 'row.total_kept').map((i) => i.row)).toEqual([8]);
   });
 
+  it("keeps a recapitulation of earlier sections' totals as totals: each adds up a stretch of the rows above", () => {
+    const b = analyzeCsv(
+      'Item,Budget 2026\nTeachers,100\nAssistants,50\nTotal staff,150\nBooks,20\nRent,30\nTotal running costs,50\nTotal staff,150\nTotal running costs,50\nGrand total,200\n',
+      'plan.csv',
+      { set: { department: 'School' } },
+    );
+    expect(b.lines.map((l) => l.category)).toEqual(['Teachers', 'Assistants', 'Books', 'Rent']);
+    expect(b.stats.total).toBe('200.00');
+    expect(issuesOf(b, 'row.total_kept')).toEqual([]);
+  });
+
+  it('reads year sheets that are tables with the same columns together, not the summary beside them', () => {
+    const year = (y: number) => ({
+      name: String(y),
+      rows: [
+        ['Department', 'Category', 'Amount'],
+        ['Sales', 'Travel', 100 * (y - 2023)],
+        ['Sales', 'Rent', 50],
+      ],
+    });
+    const summary = {
+      name: 'Summary',
+      rows: [
+        ['Department', 'Category', '2024', '2025'],
+        ['Sales', 'Travel', 100, 200],
+        ['Sales', 'Rent', 50, 50],
+      ],
+    };
+    const y = analyzeXlsx([year(2024), year(2025), summary], 'plan.xlsx');
+    expect(y.sheets.filter((s) => s.read).map((s) => s.name)).toEqual(['2024', '2025']);
+    expect(y.stats).toMatchObject({ lines: 4, total: '400.00' });
+  });
+
   it('reads a merged cell spread over several columns once, saying so', () => {
     const m = analyzeXlsx(
       [
