@@ -6,6 +6,7 @@
  * Article), and columns that are no part of a line (row numbers, links, repeats of another column,
  * flags, other figures). Every decision stands on the values of a sample of rows, not on titles alone.
  */
+import { parseAmount } from '../values/money.ts';
 import { matchHeader } from './fields.ts';
 import { cellText, normalizeHeader } from './normalize.ts';
 import type { ChosenRole, ColumnMapping } from './mapping.ts';
@@ -376,6 +377,14 @@ export function assignLineRoles(input: RolesInput): LineRoles {
       ignore(c, PERCENT_REASON(c.header || `column ${c.col + 1}`));
       continue;
     }
+    if (mapping.sides && ratio(p.numeric, n) >= 0.9 && netOfSides(sample, col, mapping.sides, profiles)) {
+      const [expense, revenue] = [labels[mapping.sides.expense], labels[mapping.sides.revenue]];
+      ignore(
+        c,
+        `${describe(c)} is the difference between "${revenue}" and "${expense}" on every row (the net of the two sides): not a budget figure of its own`,
+      );
+      continue;
+    }
     const amountTitle = mapping.fields.amount !== undefined ? (labels[mapping.fields.amount] ?? '') : '';
     if (amountTitle !== '' && ratio(p.numeric, n) >= 0.8 && numberedCopyOf(c.header, amountTitle)) {
       ignore(
@@ -664,6 +673,31 @@ function isPercentColumn(c: Column, words: readonly string[], n: number): boolea
   if (n > 0 && ratio(p.percent, n) >= 0.5) return true;
   if (!words.some((w) => PERCENT_WORDS.has(w)) || n === 0 || ratio(p.numeric, n) < 0.8) return false;
   return c.values.every((v) => v === '' || Number.isNaN(Number(v.replace(',', '.'))) || Math.abs(Number(v.replace(',', '.'))) <= 100);
+}
+
+/** Whether the column holds revenue − expense (or expense − revenue) on every sampled row with figures. */
+function netOfSides(
+  sample: readonly Row[],
+  col: number,
+  sides: { expense: number; revenue: number },
+  profiles: readonly ColumnProfile[],
+): boolean {
+  const figure = (r: Row, c: number) => {
+    const a = parseAmount(r[c], profiles[c]?.numberStyle ?? undefined);
+    return a.ok ? a.minor : a.reason === 'empty' ? 0n : null;
+  };
+  let rows = 0;
+  let sign = 0n;
+  for (const r of sample) {
+    const [net, expense, revenue] = [figure(r, col), figure(r, sides.expense), figure(r, sides.revenue)];
+    if (net === null || expense === null || revenue === null || (net === 0n && expense === 0n && revenue === 0n)) continue;
+    const d = revenue - expense;
+    const s = net === d ? 1n : net === -d ? -1n : 0n;
+    if (s === 0n || (sign !== 0n && s !== sign)) return false;
+    sign = s;
+    rows++;
+  }
+  return rows >= 2;
 }
 
 /** `budget2`, `Budget 2`, `Betrag_2` beside `budget`: the amount column's title with a number after it. */

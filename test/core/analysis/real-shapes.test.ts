@@ -42,7 +42,7 @@ describe('every real-shape file: its kind, exact lines and total, and the issues
   it('has the files the README lists', () => {
     const readme = readFileSync(`${dir}README.md`, 'utf8');
     for (const t of truths) expect(readme).toContain(`| ${t.file} |`);
-    expect(truths.length).toBe(22);
+    expect(truths.length).toBe(23);
   });
 
   for (const t of truths) {
@@ -149,6 +149,7 @@ describe('expense and revenue in two columns, one filled per row', () => {
     ['school-expenditure-income-2023-24.csv', 'Expenditure', 'Income', '1636450.00', '1618700.00'],
     ['commune-depenses-recettes-2022.csv', 'Dépenses', 'Recettes', '5125500.00', '5550000.00'],
     ['ayuntamiento-2021-gastos-ingresos.csv', 'Gastos', 'Ingresos', '2982300.00', '3498000.00'],
+    ['gemeinde-konten-ertrag-aufwand.csv', 'Aufwand', 'Ertrag', '3028700.00', '5217000.00'],
   ];
   for (const [file, expense, revenue, expenseTotal, revenueTotal] of sided) {
     it(`${file}: a budget whose lines take their direction from "${expense}" or "${revenue}"`, () => {
@@ -166,6 +167,14 @@ describe('expense and revenue in two columns, one filled per row', () => {
       );
     });
   }
+
+  it('reads bank-like titles (Konto Nr., Saldo) on such a budget as a budget, and the per-row Saldo as the net of the sides', () => {
+    const a = analyze('gemeinde-konten-ertrag-aufwand.csv');
+    expect(a.kind.kind).toBe('budget');
+    expect(ignoredReason(a, 'Saldo')).toBe(
+      '"Saldo" is the difference between "Ertrag" and "Aufwand" on every row (the net of the two sides): not a budget figure of its own',
+    );
+  });
 
   it('keeps a line for each side when a row fills both, and says when a row fills neither', () => {
     const rows = Array.from({ length: 10 }, (_, i) =>
