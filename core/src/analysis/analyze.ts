@@ -64,19 +64,21 @@ function scoreSheet(sheet: SheetSource, fysm: number): SheetChoice {
 
 function resolveWideColumn(pc: PeriodColumn, fysm: number): WidePeriodColumn {
   const { info } = pc;
+  const direction = info.direction;
   if (info.relative !== undefined) {
     const n = info.relative;
-    return { col: pc.col, header: pc.header, resolve: (fy) => (fy === null ? null : yearPeriod(fy + n - 1, fysm)) };
+    return { col: pc.col, header: pc.header, direction, resolve: (fy) => (fy === null ? null : yearPeriod(fy + n - 1, fysm)) };
   }
   if (info.period) {
     const fixed = info.period;
-    return { col: pc.col, header: pc.header, resolve: () => fixed };
+    return { col: pc.col, header: pc.header, direction, resolve: () => fixed };
   }
   const bare = info.bare;
   const memo = new Map<number, Period>();
   return {
     col: pc.col,
     header: pc.header,
+    direction,
     resolve: (fy) => {
       if (fy === null || bare === null) return null;
       let p = memo.get(fy);
@@ -823,7 +825,8 @@ function dedupeVersions(columns: WidePeriodColumn[], sources: PeriodColumn[], fy
   const byKey = new Map<string, number>();
   const keep: WidePeriodColumn[] = [];
   columns.forEach((c, i) => {
-    const key = c.resolve(fy)?.key ?? `col${c.col}`;
+    // Two sides of one period (`Ansatz 2024 Ertrag`, `Ansatz 2024 Aufwand`) are two columns of the budget, not two versions.
+    const key = `${c.resolve(fy)?.key ?? `col${c.col}`}${c.direction ? ` (${c.direction})` : ''}`;
     const at = byKey.get(key);
     if (at === undefined) {
       byKey.set(key, keep.length);

@@ -4,7 +4,9 @@
  * budget versions (`Adopted`, `Revised`…) are ranked, and actuals or variances are never the budget.
  */
 import { BUDGET_VERSION_RANK, CJK_TOTAL, FIELD_SYNONYMS, NOT_BUDGET_MEASURE, TOTAL_WORDS } from './synonyms.ts';
+import { directionOfText } from './dimensions.ts';
 import { foldAccents } from './normalize.ts';
+import type { Direction } from './types.ts';
 import { bareMonthOrQuarter, parsePeriod, yearPeriod, type Period } from '../values/period.ts';
 import type { CellValue } from '../workbook.ts';
 
@@ -25,6 +27,8 @@ export interface HeaderPeriod {
    * comes from the title, the file name or the user (`--set fiscal_year`).
    */
   relative?: number | undefined;
+  /** The side the title names beside its period (`Ansatz 2024 Ertrag`, `Aufwand 2024`), else undefined: the row says. */
+  direction?: Direction | undefined;
 }
 
 /** Small words between a measure and its year: `Projet de budget 2015`, `Budget for 2026`. */
@@ -100,8 +104,14 @@ function fromText(text: string, fiscalYearStartMonth: number): HeaderPeriod | nu
   let rank = 0;
   const measure: string[] = [];
   const rest: string[] = [];
+  // A side word beside the period (`Ansatz 2024 Ertrag`, `Ausgaben 2025`) says the column's direction, like a measure.
+  const sided = words.length > 1 ? directionOfText(text) : null;
+  const side: { direction?: Direction } = sided === null ? {} : { direction: sided };
+  let sideWords = 0;
   for (const w of words) {
-    if (NOT_BUDGET_MEASURE.has(w)) {
+    if (sided !== null && w.length > 1 && directionOfText(w) === sided) {
+      sideWords++;
+    } else if (NOT_BUDGET_MEASURE.has(w)) {
       isBudget = false;
       measure.push(w);
     } else if (w in BUDGET_VERSION_RANK) {
@@ -112,23 +122,23 @@ function fromText(text: string, fiscalYearStartMonth: number): HeaderPeriod | nu
   if (rest.length === 0) return null;
   const m = measure.join(' ');
   const relative = RELATIVE_YEAR.exec(rest.join(' '));
-  if (relative) return { period: null, bare: null, isBudget, rank, measure: m, relative: Number(relative[1]) };
+  if (relative) return { period: null, bare: null, isBudget, rank, measure: m, relative: Number(relative[1]), ...side };
   // Keep the original punctuation for the period parser when no measure word was removed.
   const kept = rest.length > 1 ? rest.filter((w) => !LINK_WORDS.has(w)) : rest;
-  const core = measure.length === 0 && kept.length === rest.length ? text.trim() : kept.join(' ');
+  const core = measure.length === 0 && sideWords === 0 && kept.length === rest.length ? text.trim() : kept.join(' ');
   const ctx = { fiscalYearStartMonth };
-  const range = YEAR_RANGE.exec(measure.length === 0 ? core : kept.join('-'));
+  const range = YEAR_RANGE.exec(measure.length === 0 && sideWords === 0 ? core : kept.join('-'));
   if (range && (Number(range[1]) + 1) % 100 === Number(range[2])) {
     const period = yearPeriod(Number(range[1]) + 1, fiscalYearStartMonth);
-    return { period, bare: null, isBudget, rank, measure: m };
+    return { period, bare: null, isBudget, rank, measure: m, ...side };
   }
   // A figure's title with qualifiers (`Compte provisoire 2013`, `Actual unaudited FY25`): its period is in its numbers.
   const dated = kept.filter((w) => /\d/.test(w));
-  const qualified = measure.length > 0 || kept.some((w) => MONEY_WORDS.has(w));
+  const qualified = measure.length > 0 || sideWords > 0 || kept.some((w) => MONEY_WORDS.has(w));
   const period = parsePeriod(core, ctx) ?? (qualified && dated.length === 1 ? parsePeriod(dated[0] as string, ctx) : null);
-  if (period) return { period, bare: null, isBudget, rank, measure: m };
+  if (period) return { period, bare: null, isBudget, rank, measure: m, ...side };
   const bare = bareMonthOrQuarter(core) as BarePeriod | null;
-  if (bare) return { period: null, bare, isBudget, rank, measure: m };
+  if (bare) return { period: null, bare, isBudget, rank, measure: m, ...side };
   return null;
 }
 

@@ -42,7 +42,7 @@ describe('every real-shape file: its kind, exact lines and total, and the issues
   it('has the files the README lists', () => {
     const readme = readFileSync(`${dir}README.md`, 'utf8');
     for (const t of truths) expect(readme).toContain(`| ${t.file} |`);
-    expect(truths.length).toBe(23);
+    expect(truths.length).toBe(24);
   });
 
   for (const t of truths) {
@@ -174,6 +174,20 @@ describe('expense and revenue in two columns, one filled per row', () => {
     expect(ignoredReason(a, 'Saldo')).toBe(
       '"Saldo" is the difference between "Ertrag" and "Aufwand" on every row (the net of the two sides): not a budget figure of its own',
     );
+  });
+
+  it('reads period columns that name their side (Ansatz 2024 Ertrag, Ansatz 2024 Aufwand) as both sides of that year', () => {
+    const a = analyze('teilergebnisplan-ertrag-aufwand-je-jahr.csv');
+    const by = new Map<string, number>();
+    for (const l of a.lines) by.set(`${l.period} ${l.direction}`, (by.get(`${l.period} ${l.direction}`) ?? 0) + Number(l.amount));
+    expect(Object.fromEntries(by)).toEqual({
+      'FY2024 revenue': 1312100,
+      'FY2024 expense': 3820000,
+      'FY2025 revenue': 1338000,
+      'FY2025 expense': 3914000,
+    });
+    expect(ignoredReason(a, 'Ergebnis 2022 Ertrag')).toBe('"Ergebnis 2022 Ertrag" holds ergebnis, not the budget');
+    expect(a.ignoredColumns.some((c) => /later budget version/.test(c.reason))).toBe(false);
   });
 
   it('keeps a line for each side when a row fills both, and says when a row fills neither', () => {
