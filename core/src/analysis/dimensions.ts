@@ -240,19 +240,22 @@ function describe(c: Column): string {
 /**
  * How the values of `a` (codes) and `b` (names) correspond on the rows where both are filled: `one-to-one`
  * (each code one name and each name one code), `code-to-name` (each code one name; a name may stand
- * under several codes, as "Basic salaries" under 10000 and 11000), or null. A row with only one of the two
- * filled breaks the correspondence.
+ * under several codes, as "Basic salaries" under 10000 and 11000), or null. A row with a name and no code
+ * breaks the correspondence; a few rows with a code and no name (at most one in five pairs) do not.
  */
 function correspondence(a: readonly string[], b: readonly string[]): 'one-to-one' | 'code-to-name' | null {
   const ab = new Map<string, string>();
   const ba = new Map<string, string>();
   let pairs = 0;
+  let codeOnly = 0;
   let oneToOne = true;
   for (let i = 0; i < a.length; i++) {
     const x = a[i] as string;
     const y = b[i] as string;
     if (x === '' || y === '') {
-      if (x !== y) return null;
+      // A code whose name is missing on a few rows (a line named only by its code) is still the name's code.
+      if (x !== '' && y === '') codeOnly++;
+      else if (x !== y) return null;
       continue;
     }
     pairs++;
@@ -261,7 +264,7 @@ function correspondence(a: readonly string[], b: readonly string[]): 'one-to-one
     ab.set(x, y);
     ba.set(y, x);
   }
-  if (pairs < 2) return null;
+  if (pairs < 2 || codeOnly > pairs * 0.2) return null;
   // Two constant columns say nothing about each other by their values alone.
   return oneToOne && ab.size >= 2 ? 'one-to-one' : 'code-to-name';
 }
@@ -668,10 +671,15 @@ const PERCENT_WORDS = new Set([
  * A column of percentages: most values written with `%` (`12.5%`, `3,5 %`), or a percentage title (`%`,
  * `Anteil`, `part`, `variación`) over small numbers (`0.125`, `41.7`), never money.
  */
+/** A title that names a percentage (`%`, `Anteil`, `part`, `variación`). */
+export function percentTitle(words: readonly string[]): boolean {
+  return words.some((w) => PERCENT_WORDS.has(w));
+}
+
 function isPercentColumn(c: Column, words: readonly string[], n: number): boolean {
   const p = c.profile;
   if (n > 0 && ratio(p.percent, n) >= 0.5) return true;
-  if (!words.some((w) => PERCENT_WORDS.has(w)) || n === 0 || ratio(p.numeric, n) < 0.8) return false;
+  if (!percentTitle(words) || n === 0 || ratio(p.numeric, n) < 0.8) return false;
   return c.values.every((v) => v === '' || Number.isNaN(Number(v.replace(',', '.'))) || Math.abs(Number(v.replace(',', '.'))) <= 100);
 }
 

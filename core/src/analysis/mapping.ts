@@ -3,7 +3,7 @@
  * header evidence (synonym → token → fuzzy) is weighed against what the values look like, and each
  * field takes the best remaining column. Wide layouts take their amounts from period columns.
  */
-import { directionOfText, PERCENT_REASON } from './dimensions.ts';
+import { directionOfText, PERCENT_REASON, percentTitle } from './dimensions.ts';
 import { describeMatch, fieldLabel, matchHeader } from './fields.ts';
 import { columnName } from './issues.ts';
 import { measureOf } from './kind-words.ts';
@@ -180,7 +180,9 @@ function valueCandidates(col: number, label: string, p: ColumnProfile): Candidat
   if (n < 2) return out;
   const words = normalizeHeader(label).split(' ');
   const codes = ratio(p.leadingZero, p.numeric) >= 0.5 || words.some((w) => CODE_WORDS.has(w));
-  if (ratio(p.numeric, n) >= 0.8 && ratio(p.fiscalYearLike, n) < 0.8 && !codes && !words.some((w) => NOT_BUDGET_MEASURE.has(w))) {
+  // A share or change column (`Anteil`, `%`) is never the amount, whatever its numbers.
+  const share = percentTitle(words) || ratio(p.percent, n) >= 0.5;
+  if (ratio(p.numeric, n) >= 0.8 && ratio(p.fiscalYearLike, n) < 0.8 && !codes && !share && !words.some((w) => NOT_BUDGET_MEASURE.has(w))) {
     out.push(untitledAmount(col, label, p));
   }
   if (ratio(p.periodLike, n) >= 0.8 && ratio(p.numeric, n) < 0.5) {

@@ -71,7 +71,7 @@ const CURRENCY_CODE = /^[A-Z]{3}$/;
 const YES_NO = /^(?:y|n|yes|no|true|false|ja|nein|oui|non|si|sí)$/i;
 const COMPANY = /\b(?:ltd|limited|plc|inc|llc|llp|gmbh|corp|corporation|co|sa|sarl|sas|ag|bv|pty|srl|spa|oy|ab)\.?$/i;
 const REFERENCE = /^[A-Z]{0,6}[-_/ #]?\d{3,}[A-Z0-9-]*$/i;
-const PERCENT = /^[-+−]?\d[\d.,'\s\u00a0\u202f]*\s?%$/;
+const PERCENT = /^\(?[-+−]?\d[\d.,'\s\u00a0\u202f]*\s?%\)?$/;
 const FORMULA_ERROR = /^#(?:REF!|VALUE!|DIV\/0!|N\/A|NAME\?|NUM!|NULL!|ERROR!|SPILL!|CALC!|GETTING_DATA)$/;
 
 export function isFormulaError(value: unknown): boolean {
@@ -176,19 +176,18 @@ export function profileColumns(rows: readonly Row[], width: number): ColumnProfi
         p.formulaErrors++;
         continue;
       }
-      if (typeof v === 'string') {
-        textSamples.push(s);
-        if (LEADING_ZERO.test(s)) p.leadingZero++;
-        if (MASKED_CARD.test(s)) p.maskedCard++;
-        else if (s.length >= 15 && IBAN_SHAPE.test(s.replace(/ /g, ''))) p.ibanLike++;
-      }
       let amount = parseAmount(v);
-      if (!amount.ok && typeof v === 'string') {
-        const noted = amountWithNoteMark(v);
+      if (typeof v === 'string') {
+        const noted = amount.ok ? null : amountWithNoteMark(s);
         if (noted !== null) {
           amount = noted.parse;
           p.noteMarks++;
-        } else if (PERCENT.test(s)) p.percent++;
+        } else if (!amount.ok && PERCENT.test(s)) p.percent++;
+        // The figure without its note mark says which decimal separator the column uses (`12.500 1)`).
+        textSamples.push(noted?.body ?? s);
+        if (LEADING_ZERO.test(s)) p.leadingZero++;
+        if (MASKED_CARD.test(s)) p.maskedCard++;
+        else if (s.length >= 15 && IBAN_SHAPE.test(s.replace(/ /g, ''))) p.ibanLike++;
       }
       if (amount.ok) {
         p.numeric++;

@@ -231,17 +231,19 @@ function parseText(s: string, style: NumberStyle | undefined): AmountParse {
 
 /**
  * A footnote or flag mark printed after a figure, as published tables write them: `(a)`, `(1)`, `[2]`, `b)`,
- * `*`, `†`, `‡`, `§`, superscript digits (`€¹`), or one letter after a space (`56 000 e` for estimated,
+ * `1)`, `*`, `†`, `‡`, `§`, superscript digits (`€¹`), or one letter after a space (`56 000 e` for estimated,
  * `p` provisional), but never `k`, `m` or `b`, which scale a figure (thousands, millions, billions).
  */
 const NOTE_MARK =
-  /(?:\s*(?:\(\s*(?:[a-z]|\d{1,2}|[ivx]{1,4})\s*\)|\[\s*(?:[a-z]|\d{1,2})\s*\]|[*†‡§\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+)|\s+[a-z]\)?)$/i;
+  /(?:\s*(?:\(\s*(?:[a-z]|\d{1,2}|[ivx]{1,4})\s*\)|\[\s*(?:[a-z]|\d{1,2})\s*\]|[a-z]\)|[*†‡§\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+)|\s+[a-z]\)?|\s+\d{1,2}\))$/i;
 const SCALE_LETTER = /\s[kmb]\)?$/i;
 
 /** A figure followed by a note mark, parsed: the amount, and the mark as written (trimmed). */
 export interface NotedAmount {
   parse: Extract<AmountParse, { ok: true }>;
   mark: string;
+  /** The figure as written, without the mark. */
+  body: string;
 }
 
 /**
@@ -260,7 +262,7 @@ export function amountWithNoteMark(value: CellValue | undefined, style?: NumberS
     marks.unshift(m[0].trim());
     body = body.slice(0, m.index).trimEnd();
     const parsed = parseAmount(body, style);
-    if (parsed.ok) return { parse: parsed, mark: marks.join(' ') };
+    if (parsed.ok) return { parse: parsed, mark: marks.join(' '), body };
   }
   return null;
 }

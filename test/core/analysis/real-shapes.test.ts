@@ -253,6 +253,18 @@ describe('percentage columns are never the category, a dimension or an amount', 
     });
   }
 
+  it('reads negative percentages in parentheses as percentages too', () => {
+    const a = analyzeCsv(
+      'Service,Budget 2025,Budget 2026,Change\nParks,100,90,(10.0%)\nLibrary,200,220,10.0%\nPolice,300,300,0.0%\n',
+      'plan.csv',
+      {
+        set: { department: 'City' },
+      },
+    );
+    expect(ignoredReason(a, 'Change')).toMatch(/holds percentages/);
+    expect(a.stats).toMatchObject({ lines: 6, total: '1210.00', errors: 0 });
+  });
+
   it('names the lines by the programme when it is the only label, saying so', () => {
     const a = analyze('programme-expenses-share.csv');
     expect(a.lines.map((l) => l.category).slice(0, 2)).toEqual(['Schools', 'Schools']);
@@ -297,6 +309,15 @@ describe('figures with footnote or flag marks after them are read without the ma
     expect(issuesOf(fr, 'amount.note_mark')[0]?.message).toContain('("(1)", "e", "p", "(2)")');
   });
 
+  it('reads German footnote numbers with a closing parenthesis (12.500 1)) and letters (a)) alike', () => {
+    const a = analyzeCsv(
+      'Kostenstelle;Bezeichnung;Ansatz 2024\n1000;Verwaltung;12.500 1)\n1100;Personal;1.234,50 a)\n1200;Kämmerei;8.000\n',
+      'plan.csv',
+    );
+    expect(a.lines.map((l) => l.amount)).toEqual(['12500.00', '1234.50', '8000.00']);
+    expect(issuesOf(a, 'amount.note_mark')[0]?.message).toContain('("1)", "a)")');
+  });
+
   it('never takes a scale letter (k, m, b) for a note: such a cell is still not an amount', () => {
     const a = analyzeCsv(
       'Department,Category,Budget 2026\nSales,Travel,"1,200 k"\nSales,Rent,900\nSales,Phones,120\nOps,Rent,800\n',
@@ -339,12 +360,16 @@ describe('rows that lack one field, read as an analyst reads them', () => {
     expect(a.lines.find((l) => l.sourceRow === 9)).toMatchObject({ category: 'Sports grants', amount: '120000.00' });
   });
 
-  it('a row with the sum of the rows above it that share its label is a subtotal', () => {
+  it('a row with the sum of the rows above it that share its label is a subtotal; a line without its name is named by its code', () => {
     const a = analyze('fund-subtotal-rows.csv');
+    expect(a.lines.map((l) => [l.category, l.codes?.category])).toContainEqual(['58000', '58000']);
+    expect(issuesOf(a, 'category.from_code')[0]?.message).toBe(
+      'Row 9 has no category (cell C9 is empty); it is named by its code "58000". Check it, or fill in the name.',
+    );
     expect(issuesOf(a, 'row.total_skipped').map((i) => i.message)).toEqual([
-      'Row 5 ("General Fund") has no "Account", and its figures are the sum of rows 2–4 above it, which share its labels: a subtotal, skipped.',
-      'Row 8 ("Water Fund") has no "Account", and its figures are the sum of rows 6–7 above it, which share its labels: a subtotal, skipped.',
-      'Row 10 ("Grants Fund") has no "Account", and its figures are the sum of row 9 above it, which shares its labels: a subtotal, skipped.',
+      'Row 5 ("General Fund") has no "Description", and its figures are the sum of rows 2–4 above it, which share its labels: a subtotal, skipped.',
+      'Row 8 ("Water Fund") has no "Description", and its figures are the sum of rows 6–7 above it, which share its labels: a subtotal, skipped.',
+      'Row 10 ("Grants Fund") has no "Description", and its figures are the sum of row 9 above it, which shares its labels: a subtotal, skipped.',
     ]);
   });
 
