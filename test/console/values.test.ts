@@ -28,7 +28,7 @@ const pageErrors: string[] = [];
 
 /** One unit's grant budget: a title, no department column, the years counted from the first. */
 const GRANT = ['Research Office grant', 'Category,Year 1,Year 2', 'Travel,100.00,200.00', 'Equipment,50.00,75.50'].join('\n');
-/** Month columns with no year anywhere: an error the review can mend. */
+/** Month columns with no year anywhere: read as this fiscal year's, proposed with a warning the review can mend. */
 const NO_YEAR = ['Department,Category,Jan,Feb', 'Parks,Mowing,10.00,12.00', 'Parks,Trees,5.00,6.00'].join('\n');
 /** A column that says the direction on most rows, too few for detection to take it. */
 const SIDE = [
@@ -230,14 +230,14 @@ describe('the values a file does not give, in the review', () => {
     shots.push(...(await screenshots(page, 'history-values')));
   });
 
-  it('a file missing its year: the error sits at an empty Fiscal year field, and giving the year makes it importable', async () => {
+  it('a file naming no year: the Fiscal year field holds the year proposed, with its warning, and another year given replaces it', async () => {
     await upload('parks.csv', NO_YEAR);
-    expect(await textOf(page.locator('.notice.error'))).toContain('Give it under “Values the file does not give”');
-    expect(await page.locator('#confirm-import').count()).toBe(0);
-    expect(await page.locator('#set-fiscal_year').inputValue()).toBe('');
+    expect(await page.locator('.notice.error').count()).toBe(0);
+    expect(await page.locator('#set-fiscal_year').inputValue()).toBe(String(new Date().getUTCFullYear()));
     expect(Object.values(await described('#set-fiscal_year'))).toEqual([
-      expect.stringMatching(/^Error The period columns \("Jan", "Feb"…\) do not say which year they are in/),
+      expect.stringMatching(/^Warning The period columns \("Jan", "Feb"\) do not say which year they are in/),
     ]);
+    expect(await page.locator('#confirm-import').count()).toBe(1);
     await page.fill('#set-fiscal_year', '2027');
     await submitAndWait(() => page.locator('section[aria-labelledby="values-h"] button:has-text("Update preview")').click());
     expect(await page.locator('#confirm-import').count()).toBe(1);

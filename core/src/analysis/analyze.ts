@@ -438,7 +438,7 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
       issues.add(
         'warning',
         'fiscal_year.proposed',
-        `${yearless}, and no year is named in the title, the sheet name or the file name, so the budget is read as fiscal year ${fy}, the current one. Check the year, or give it yourself (--set fiscal_year=YYYY).`,
+        `${yearless}, and no year is named in the title, the sheet name or the file name, so the budget is read as fiscal year ${fy}, the current one. Check the year, or give it yourself (in the review's Fiscal year field, or --set fiscal_year=YYYY).`,
         headerEnd + 1,
         null,
         'fiscal_year',

@@ -136,7 +136,8 @@ const OTHER_SIDE = { expense: 'revenue', revenue: 'expense' } as const;
 /**
  * The values a review asks for, from the analysis: the department and the category when no column gives
  * them (proposed, set, or missing); the fiscal year when the years are counted from the first (`Year 1`,
- * `Year 2`), when it was set, or when none was found for the periods; and, for a file read as a budget,
+ * `Year 2`), when it was set, when the file names none (proposed: this fiscal year), or when none was
+ * found for the periods; and, for a file read as a budget,
  * the currency when nothing in the file names it (the default applies; not when every line's amount says
  * its own) and the direction when no column gives it (the default, or the sheet's name). A value set is
  * always asked again, so it can be changed.
@@ -152,12 +153,14 @@ export function reviewFields(analysis: ReviewedAnalysis): ReviewField[] {
     out.push({ field, value: whole?.value ?? '', issue: missing ?? issue(`${field}.proposed`, [field]), note: null, assumed: false });
   }
   const relative = analysis.fiscalYear.value !== null ? issue('period.relative_year', ['fiscal_year']) : null;
+  // A year proposed because the file names none (this fiscal year) is asked for like a missing one, prefilled.
+  const proposed = analysis.fiscalYear.value !== null ? issue('fiscal_year.proposed', ['fiscal_year']) : null;
   const noYear = issue('field.missing', ['fiscal_year', 'period']);
-  if (analysis.set.fiscal_year !== undefined || relative !== null || noYear !== null) {
+  if (analysis.set.fiscal_year !== undefined || relative !== null || proposed !== null || noYear !== null) {
     out.push({
       field: 'fiscal_year',
       value: analysis.set.fiscal_year ?? (analysis.fiscalYear.value === null ? '' : String(analysis.fiscalYear.value)),
-      issue: noYear ?? relative,
+      issue: noYear ?? proposed ?? relative,
       note: null,
       assumed: false,
     });

@@ -208,10 +208,10 @@ describe('values the file lacks (set)', () => {
     expect(set[2]?.issue?.message).toBe('The years are counted from the budget\'s start ("Year 1", "Year 2"): year 1 is 2025 as you set.');
   });
 
-  it('the review asks for a missing fiscal year with the error, and asks nothing of a file whose columns say it all', () => {
+  it('the review asks for a fiscal year the file does not name, prefilled with the one proposed, and asks nothing of a file whose columns say it all', () => {
     const noYear = reviewFields(analyzeCsv('Department,Category,Jan,Feb\nParks,Mowing,1,2\n', 'plan.csv'));
     expect(noYear.map((f) => [f.field, f.value, f.issue?.severity, f.issue?.code])).toEqual([
-      ['fiscal_year', '', 'error', 'field.missing'],
+      ['fiscal_year', String(new Date().getUTCFullYear()), 'warning', 'fiscal_year.proposed'],
       ['currency', 'USD', undefined, undefined],
       ['direction', 'expense', undefined, undefined],
     ]);
@@ -220,6 +220,14 @@ describe('values the file lacks (set)', () => {
     );
     expect(said.direction).toBeNull();
     expect(reviewFields(said)).toEqual([]);
+    expect(noYear[0]?.issue?.message).toMatch(
+      /Check the year, or give it yourself \(in the review's Fiscal year field, or --set fiscal_year=YYYY\)/,
+    );
+    // A file that is not a budget gets no proposal: the review still shows the error an override would meet.
+    const staff = reviewFields(
+      analyzeCsv('Employee,Department,Job Title,Base Salary\nAna Silva,Sales,Rep,"72,000.00"\nBen Okafor,Sales,Rep,"81,500.00"\n'),
+    );
+    expect(staff.find((f) => f.field === 'fiscal_year')).toMatchObject({ value: '', issue: { severity: 'error', code: 'field.missing' } });
   });
 });
 

@@ -70,7 +70,7 @@ describe('a budget with no year anywhere is read as this fiscal year, proposed w
     const [warning] = issuesOf(a, 'fiscal_year.proposed');
     expect(warning).toMatchObject({ severity: 'warning', row: 1, column: null, field: 'fiscal_year' });
     expect(warning?.message).toBe(
-      `Nothing in the file says which year this budget is for: it has no period or year column, and no year is named in the title, the sheet name or the file name, so the budget is read as fiscal year ${thisYear}, the current one. Check the year, or give it yourself (--set fiscal_year=YYYY).`,
+      `Nothing in the file says which year this budget is for: it has no period or year column, and no year is named in the title, the sheet name or the file name, so the budget is read as fiscal year ${thisYear}, the current one. Check the year, or give it yourself (in the review's Fiscal year field, or --set fiscal_year=YYYY).`,
     );
     expect(new Set(a.lines.map((l) => l.period))).toEqual(new Set([`FY${thisYear}`]));
   });
@@ -97,7 +97,7 @@ describe('a budget with no year anywhere is read as this fiscal year, proposed w
   it('takes the year the user gives instead, with no warning', () => {
     const a = analyze('no-year-budget-columns.csv', { set: { fiscal_year: 'FY2025' } });
     expect(issuesOf(a, 'fiscal_year.proposed')).toEqual([]);
-    expect(a.fiscalYear).toEqual({ value: 2025, source: 'what you set (--set fiscal_year)' });
+    expect(a.fiscalYear).toEqual({ value: 2025, source: 'what you set' });
     expect(a.stats).toMatchObject({ lines: 8, total: '186850.50', importable: true, warnings: 0 });
   });
 
