@@ -529,8 +529,9 @@ class LineExtractor {
     return run.count === 0 ? null : run;
   }
 
-  /** Set while the lines of a row named by its parent are emitted. */
+  /** Set while the lines of a row named by its parent are emitted; those lines, which have no name of their own. */
   private byParent = false;
+  private readonly parentNamed = new WeakSet<BudgetLine>();
   /** Per label column: the texts lines have carried there so far (built when a blank-named row first asks). */
   private readonly named = new Map<number, { of: (line: BudgetLine) => string; texts: Set<string> }>();
 
@@ -540,7 +541,8 @@ class LineExtractor {
     if (index === undefined) {
       const of = labels.find((l) => l.col === col)?.of;
       if (of === undefined) return false;
-      index = { of, texts: new Set(this.lines.map(of)) };
+      index = { of, texts: new Set() };
+      for (const line of this.lines) if (!this.parentNamed.has(line)) index.texts.add(of(line));
       this.named.set(col, index);
     }
     return index.texts.has(text);
@@ -1267,7 +1269,8 @@ class LineExtractor {
     if (this.combined) line.codes = set?.codes;
     this.lines.push(line);
     // A line named by its parent (no name of its own) does not show that the parent's rows have names.
-    if (this.named.size > 0 && !this.byParent) for (const index of this.named.values()) index.texts.add(index.of(line));
+    if (this.byParent) this.parentNamed.add(line);
+    else if (this.named.size > 0) for (const index of this.named.values()) index.texts.add(index.of(line));
     const n = this.lines.length - 1;
     if (this.keys.bringsOtherGrain(period.grain)) reportOverlap(this.lines, this.keys, this.issues, n);
     if (n === this.amounts.length) {
