@@ -286,7 +286,7 @@ class LineExtractor {
     // A blank-named row waiting for the rows below it (are they its parts?) is decided when they end.
     if (this.pending !== null && !this.continuesPending(row, cat)) this.resolvePending();
     const afterTotal = this.lastTotal;
-    this.lastTotal = null;
+    if (afterTotal !== null) this.lastTotal = null;
     if ((bits & EXACT_TOTAL) !== 0 || (bits & (EDGE_TOTAL | OTHER_LABEL)) === EDGE_TOTAL) {
       const name =
         this.labelCols.map((c) => this.labels.infoAt(c, row[c]).text).find((t) => t !== '') || this.labels.info(row[0]).text || 'Total';
@@ -532,6 +532,8 @@ class LineExtractor {
   /** Set while the lines of a row named by its parent are emitted; those lines, which have no name of their own. */
   private byParent = false;
   private readonly parentNamed = new WeakSet<BudgetLine>();
+  /** Set once a blank-named row asked which labels have named rows: from then on every line is indexed. */
+  private watchNames = false;
   /** Per label column: the texts lines have carried there so far (built when a blank-named row first asks). */
   private readonly named = new Map<number, { of: (line: BudgetLine) => string; texts: Set<string> }>();
 
@@ -542,6 +544,7 @@ class LineExtractor {
       const of = labels.find((l) => l.col === col)?.of;
       if (of === undefined) return false;
       index = { of, texts: new Set() };
+      this.watchNames = true;
       for (const line of this.lines) if (!this.parentNamed.has(line)) index.texts.add(of(line));
       this.named.set(col, index);
     }
@@ -1211,9 +1214,12 @@ class LineExtractor {
       );
     }
     const labels = this.labels;
-    let set = !this.combined ? null : this.setRow === r1 && this.setSide === this.side ? this.lastSet : this.dimensionSet(row, proj);
+    let set: DimensionSet | null = null;
+    if (this.combined) {
+      set = this.setRow === r1 && this.setSide === this.side ? this.lastSet : this.dimensionSet(row, proj);
+      this.setSide = this.side;
+    }
     this.setRow = r1;
-    this.setSide = this.side;
     this.lastSet = set;
     const direction = set === null ? this.plan.direction : this.rowDirection;
     const deptKey = set === null ? labels.keyOf(dept) : this.identity(dept, 'department', row);
@@ -1269,8 +1275,10 @@ class LineExtractor {
     if (this.combined) line.codes = set?.codes;
     this.lines.push(line);
     // A line named by its parent (no name of its own) does not show that the parent's rows have names.
-    if (this.byParent) this.parentNamed.add(line);
-    else if (this.named.size > 0) for (const index of this.named.values()) index.texts.add(index.of(line));
+    if (this.watchNames) {
+      if (this.byParent) this.parentNamed.add(line);
+      else for (const index of this.named.values()) index.texts.add(index.of(line));
+    }
     const n = this.lines.length - 1;
     if (this.keys.bringsOtherGrain(period.grain)) reportOverlap(this.lines, this.keys, this.issues, n);
     if (n === this.amounts.length) {
