@@ -427,18 +427,32 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
       );
     }
   }
-  // A budget whose year nothing names (no period or year column, months without a year, no year in the title,
-  // sheet or file name) is still read, as an analyst would: as this fiscal year's, proposed with a warning.
+  // A budget whose year nothing names (no period or year column, months without a year, no one year in the
+  // title, sheet or file name) is still read, as an analyst would, proposed with a warning: as the latest of the
+  // years those name (`Budget 2025 vs 2024`), or else as this fiscal year's.
   if (treatAsBudget && fiscalYear.value === null && mapping.fields.fiscal_year === undefined) {
     const yearless = yearlessPeriods(mapping, dataSample, fysm);
     if (yearless !== null) {
-      const fy = currentFiscalYear(fysm);
-      fiscalYear = { value: fy, source: 'this year (nothing in the file names the year)' };
+      const named = [
+        ['the title', titleText],
+        ['the sheet name', textFile ? '' : sheet.name],
+        ['the file name', workbook.fileName],
+      ].flatMap(([where, text]) => yearsIn(text as string).map((year) => ({ year, where: where as string })));
+      const latest = named.reduce<{ year: number; where: string } | null>((a, b) => (a === null || b.year > a.year ? b : a), null);
+      const fy = latest?.year ?? currentFiscalYear(fysm);
+      const why =
+        latest === null
+          ? `no year is named in the title, the sheet name or the file name, so the budget is read as fiscal year ${fy}, the current one`
+          : `${listOf([...new Set(named.map((n) => n.where))])} ${new Set(named.map((n) => n.where)).size > 1 ? 'name' : 'names'} several years (${[...new Set(named.map((n) => n.year))].sort().join(', ')}) and none says which is the budget's, so it is read as fiscal year ${fy}, the latest of them`;
+      fiscalYear = {
+        value: fy,
+        source: latest === null ? 'this year (nothing in the file names the year)' : `the latest year ${latest.where} names`,
+      };
       analysis.fiscalYear = fiscalYear;
       issues.add(
         'warning',
         'fiscal_year.proposed',
-        `${yearless}, and no year is named in the title, the sheet name or the file name, so the budget is read as fiscal year ${fy}, the current one. Check the year, or give it yourself (in the review's Fiscal year field, or --set fiscal_year=YYYY).`,
+        `${yearless}, and ${why}. Check the year, or give it yourself (in the review's Fiscal year field, or --set fiscal_year=YYYY).`,
         headerEnd + 1,
         null,
         'fiscal_year',
@@ -620,8 +634,19 @@ function sheetsSideBySide(choices: readonly SheetChoice[], fysm: number): Map<Sh
 }
 
 function listNames(names: readonly string[]): string {
-  const quoted = names.map((n) => `"${n}"`);
-  return quoted.length <= 1 ? (quoted[0] ?? '') : `${quoted.slice(0, -1).join(', ')} and ${quoted[quoted.length - 1]}`;
+  return listOf(names.map((n) => `"${n}"`));
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function listOf(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+/** The plausible years a title, sheet name or file name mentions (`Budget 2025 vs 2024` → 2025, 2024), in order. */
+function yearsIn(text: string): number[] {
+  const out: number[] = [];
+  for (const m of text.matchAll(/(?<!\d)(19[9]\d|20\d\d|2100)(?!\d)/g)) out.push(Number(m[1]));
+  return out;
 }
 
 /** The fiscal year running today (named by the calendar year it ends in). */
@@ -646,7 +671,7 @@ function yearlessPeriods(mapping: ReturnType<typeof mapColumns>, sample: readonl
       .join(', ')}${bare.length > 3 ? '…' : ''}) do not say which year they are in`;
   }
   const col = mapping.fields.period;
-  if (col === undefined) return 'Nothing in the file says which year this budget is for: it has no period or year column';
+  if (col === undefined) return 'No column says which year this budget is for: it has no period or year column';
   const values = sample.map((r) => r[col]).filter((v) => cellText(v) !== '');
   const bare = values.filter(
     (v) => parsePeriod(v ?? null, { fiscalYearStartMonth: fysm }) === null && bareMonthOrQuarter(cellText(v)) !== null,

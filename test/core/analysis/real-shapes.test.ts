@@ -70,7 +70,7 @@ describe('a budget with no year anywhere is read as this fiscal year, proposed w
     const [warning] = issuesOf(a, 'fiscal_year.proposed');
     expect(warning).toMatchObject({ severity: 'warning', row: 1, column: null, field: 'fiscal_year' });
     expect(warning?.message).toBe(
-      `Nothing in the file says which year this budget is for: it has no period or year column, and no year is named in the title, the sheet name or the file name, so the budget is read as fiscal year ${thisYear}, the current one. Check the year, or give it yourself (in the review's Fiscal year field, or --set fiscal_year=YYYY).`,
+      `No column says which year this budget is for: it has no period or year column, and no year is named in the title, the sheet name or the file name, so the budget is read as fiscal year ${thisYear}, the current one. Check the year, or give it yourself (in the review's Fiscal year field, or --set fiscal_year=YYYY).`,
     );
     expect(new Set(a.lines.map((l) => l.period))).toEqual(new Set([`FY${thisYear}`]));
   });
@@ -92,6 +92,15 @@ describe('a budget with no year anywhere is read as this fiscal year, proposed w
     expect(ignoredReason(a, 'budget2')).toBe(
       '"budget2" holds a second set of figures beside "budget" (the same title, numbered): nothing says which year or version it is, so "budget" is read as the budget and this one is left out',
     );
+  });
+
+  it('proposes the latest of several years the title names, saying which they were', () => {
+    const a = analyzeCsv('Budget 2025 vs Actual 2024\nDepartment,Category,Budget\nParks,Mowing,100\nParks,Trees,50\n', 'parks.csv');
+    expect(a.fiscalYear).toEqual({ value: 2025, source: 'the latest year the title names' });
+    expect(issuesOf(a, 'fiscal_year.proposed')[0]?.message).toBe(
+      "No column says which year this budget is for: it has no period or year column, and the title names several years (2024, 2025) and none says which is the budget's, so it is read as fiscal year 2025, the latest of them. Check the year, or give it yourself (in the review's Fiscal year field, or --set fiscal_year=YYYY).",
+    );
+    expect(a.stats).toMatchObject({ lines: 2, total: '150.00', importable: true });
   });
 
   it('takes the year the user gives instead, with no warning', () => {
