@@ -245,6 +245,7 @@ class LineExtractor {
 
   finish(): Extraction {
     this.resolvePending();
+    if (this.held.length > 0) this.settleHeld(null);
     this.reportNoteMarks();
     const amounts = this.amounts.subarray(0, this.lines.length);
     return { lines: this.lines, rows: this.rows, totalMinor: this.total.value(), amounts };
@@ -290,29 +291,34 @@ class LineExtractor {
     if ((bits & EXACT_TOTAL) !== 0 || (bits & (EDGE_TOTAL | OTHER_LABEL)) === EDGE_TOTAL) {
       const name =
         this.labelCols.map((c) => this.labels.infoAt(c, row[c]).text).find((t) => t !== '') || this.labels.info(row[0]).text || 'Total';
-      // Named like a total, but placed right after another total, it has nothing to add up: when its figures are
-      // not the sum of any rows above either, it is a line of its own (`Total Indirect Costs` after `Total Direct Costs`).
-      const kept = (bits & EXACT_TOTAL) === 0 && afterTotal !== null && this.lines.length === this.linesAtTotal && this.addsNothingUp(row);
-      if (!kept) {
-        this.resolvePending();
-        this.issues.add(
-          'info',
-          'row.total_skipped',
-          `Row ${r1} ("${name}") is a total or subtotal: skipped, it is not a budget line.`,
-          r1,
-          null,
-        );
-        this.boundary(r1);
-        this.lastTotal = { r1, name, figures: this.rowFigures(row) };
+      const figures = this.rowFigures(row);
+      const edge = (bits & EXACT_TOTAL) === 0;
+      this.resolvePending();
+      if (this.held.length > 0) {
+        // Rows held back as named like totals but adding up nothing: this total says whether it adds them in.
+        const verdict = this.judgeHeld(figures);
+        if (verdict === 'open' && edge) {
+          this.held.push({ r1, row: row.slice(), name, figures, after: this.held[0]?.after ?? { r1, name } });
+          return;
+        }
+        this.settleHeld(verdict === 'lines' ? { r1, name } : null);
+      } else if (edge && afterTotal !== null && this.lines.length === this.linesAtTotal && !this.addsUpStretch(figures)) {
+        // Named like a total, but right after another total it has nothing to add up, and its figures are the sum
+        // of no rows above: a line of its own when a later total adds it in (`Total Indirect Costs` after `Total
+        // Direct Costs`, both in `Total Costs Requested`). Held back until that total says.
+        this.held.push({ r1, row: row.slice(), name, figures, after: afterTotal });
         return;
       }
       this.issues.add(
-        'warning',
-        'row.total_kept',
-        `Row ${r1} ("${name}") is named like a total, but no line stands between it and the total on row ${afterTotal.r1} ("${afterTotal.name}"), and its figures add up none of the rows above it: it is read as a budget line of its own. Check it.`,
+        'info',
+        'row.total_skipped',
+        `Row ${r1} ("${name}") is a total or subtotal: skipped, it is not a budget line.`,
         r1,
         null,
       );
+      this.boundary(r1);
+      this.lastTotal = { r1, name, figures };
+      return;
     } else if (afterTotal !== null && this.repeatsTotal(row, afterTotal.figures)) {
       const name = this.labelCols.map((c) => this.labels.infoAt(c, row[c]).text).find((t) => t !== '') || 'no name';
       this.issues.add(
@@ -412,13 +418,11 @@ class LineExtractor {
   }
 
   /**
-   * Whether a row named like a total, right after another total, adds up no rows above it: its figures are not
-   * the sum of the lines between any two totals, subtotals or headings (the first row and the last line count
-   * as such), within 1% — so a recapitulation of earlier sections' totals still adds up, and stays a total.
+   * Whether figures are the sum of the lines between two totals, subtotals or headings (the first row and the
+   * last line count as such), within 1% — a recapitulation of earlier sections' totals adds up such a stretch.
    */
-  private addsNothingUp(row: Row): boolean {
-    const figures = this.rowFigures(row);
-    if (figures.size === 0) return false;
+  private addsUpStretch(figures: ReadonlyMap<number, bigint>): boolean {
+    if (figures.size === 0) return true;
     const { atBoundary } = this.prefix;
     while (atBoundary.length < this.boundaries.length) atBoundary.push(this.sumsBefore(this.boundaries[atBoundary.length] as number));
     const marks = this.boundaries.map((at, i) => ({ at, sums: atBoundary[i] as Map<number, bigint> }));
@@ -432,10 +436,53 @@ class LineExtractor {
       const to = marks[j] as { at: number; sums: Map<number, bigint> };
       for (let i = j - 1; i >= 0; i--) {
         const from = marks[i] as { at: number; sums: Map<number, bigint> };
-        if (stretchIs(figures, from.sums, to.sums, to.at - from.at)) return false;
+        if (stretchIs(figures, from.sums, to.sums, to.at - from.at)) return true;
       }
     }
-    return true;
+    return false;
+  }
+
+  /** Rows named like totals held back until a later total says whether it adds them in (see `row`). */
+  private readonly held: HeldTotal[] = [];
+
+  /**
+   * What a total says of the held rows: `lines` when its figures are a stretch of lines plus the held rows (it
+   * adds them in) and not a stretch without them; `totals` when they are a stretch without them; else `open`.
+   */
+  private judgeHeld(figures: ReadonlyMap<number, bigint>): 'lines' | 'totals' | 'open' {
+    const rest = new Map(figures);
+    for (const h of this.held) for (const [col, v] of h.figures) rest.set(col, (rest.get(col) ?? 0n) - v);
+    const without = this.addsUpStretch(figures);
+    if (!without && [...rest.values()].some((v) => v !== 0n) && this.addsUpStretch(rest)) return 'lines';
+    return without ? 'totals' : 'open';
+  }
+
+  /** Reads the held rows as lines (`by`: the total that adds them in), or, when no total does, as totals. */
+  private settleHeld(by: { r1: number; name: string } | null): void {
+    const held = this.held.splice(0);
+    for (const h of held) {
+      if (by === null) {
+        this.issues.add(
+          'info',
+          'row.total_skipped',
+          `Row ${h.r1} ("${h.name}") is a total or subtotal: skipped, it is not a budget line (it adds up none of the rows above it, but no total below adds it in either: check it).`,
+          h.r1,
+          null,
+        );
+        continue;
+      }
+      this.issues.add(
+        'warning',
+        'row.total_kept',
+        `Row ${h.r1} ("${h.name}") is named like a total, but no line stands between it and the total on row ${h.after.r1} ("${h.after.name}"), its figures add up none of the rows above it, and the total on row ${by.r1} ("${by.name}") adds it in: it is read as a budget line of its own. Check it.`,
+        h.r1,
+        null,
+      );
+      const { department, category, project } = this.plan.fields;
+      const info = (col: number | undefined, fixed: LabelInfo | null) =>
+        col === undefined ? (fixed ?? NO_LABEL) : this.labels.infoAt(col, h.row[col]);
+      this.lineRow(h.row, h.r1, info(department, this.fixedDepartment), info(category, this.fixedCategory), info(project, null));
+    }
   }
 
   /** A row that goes on under the waiting blank-named row: it has a category, and the labels the waiting row has. */
@@ -1307,6 +1354,15 @@ function reportOverlap(lines: readonly BudgetLine[], keys: LineKeys, issues: Iss
     );
     return;
   }
+}
+
+/** A row named like a total held back: its copy, figures, and the total it came right after. */
+interface HeldTotal {
+  r1: number;
+  row: Row;
+  name: string;
+  figures: Map<number, bigint>;
+  after: { r1: number; name: string };
 }
 
 interface PendingLabel {

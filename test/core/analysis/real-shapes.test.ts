@@ -474,16 +474,35 @@ describe('a grant budget: a sheet by year for each year, and a sheet with the ye
       severity: 'warning',
       row: 9,
       message:
-        'Row 9 ("Total Indirect Costs") is named like a total, but no line stands between it and the total on row 7 ("Total Direct Costs"), and its figures add up none of the rows above it: it is read as a budget line of its own. Check it.',
+        'Row 9 ("Total Indirect Costs") is named like a total, but no line stands between it and the total on row 7 ("Total Direct Costs"), its figures add up none of the rows above it, and the total on row 11 ("Total Costs Requested") adds it in: it is read as a budget line of its own. Check it.',
     });
   });
 
   it('still skips a total that follows a subtotal when it adds up the rows since an earlier total', () => {
-    const b = analyzeCsv('Item,Budget 2026\nA1,10\nA2,20\nTotal A,30\nB1,5\nTotal B,5\nTotal Division,35\nTotal B2,7\n', 'plan.csv', {
-      set: { department: 'Ops' },
-    });
+    const b = analyzeCsv(
+      'Item,Budget 2026\nA1,10\nA2,20\nTotal A,30\nB1,5\nTotal B,5\nTotal Division,35\nTotal B2,7\nGrand total,42\n',
+      'plan.csv',
+      { set: { department: 'Ops' } },
+    );
     expect(b.lines.map((l) => l.category)).toEqual(['A1', 'A2', 'B1', 'Total B2']);
     expect(issuesOf(b, 'row.total_kept').map((i) => i.row)).toEqual([8]);
+    expect(issuesOf(b, 'row.total_skipped').map((i) => i.row)).toEqual([4, 6, 7, 9]);
+  });
+
+  it('keeps a row named like a total as a total when no total below adds it in (a summary by category after the lines)', () => {
+    const b = analyzeCsv(
+      'Department,Item,Budget 2026\nParks,Salaries,100\nParks,Supplies,20\nTotal Parks,,120\nLibrary,Salaries,80\nLibrary,Books,30\nTotal Library,,110\nTotal Salaries,,180\nTotal Supplies and books,,50\nGrand total,,230\n',
+      'city.csv',
+    );
+    expect(b.lines.map((l) => `${l.department} ${l.category}`)).toEqual([
+      'Parks Salaries',
+      'Parks Supplies',
+      'Library Salaries',
+      'Library Books',
+    ]);
+    expect(b.stats.total).toBe('230.00');
+    expect(issuesOf(b, 'row.total_kept')).toEqual([]);
+    expect(issuesOf(b, 'row.total_skipped').map((i) => i.row)).toEqual([4, 7, 8, 9, 10]);
   });
 
   it("keeps a recapitulation of earlier sections' totals as totals: each adds up a stretch of the rows above", () => {
