@@ -543,25 +543,27 @@ class LineExtractor {
   private filledLabels(row: Row, catCol: number): PendingLabel[] {
     const out: PendingLabel[] = [];
     const { department, project } = this.plan.fields;
-    const add = (col: number | undefined, of: (l: BudgetLine) => string) => {
+    const add = (col: number | undefined, of: (l: BudgetLine) => string, dimension: boolean) => {
       if (col === undefined || col === catCol) return;
       const text = this.labels.infoAt(col, row[col]).text;
-      if (text !== '') out.push({ col, text, of });
+      if (text !== '') out.push({ col, text, of, dimension });
     };
-    add(department, (l) => l.department);
-    add(project, (l) => l.project ?? '');
-    for (const d of this.plan.roles.dimensions) if (!d.rowKey) add(d.col, (l) => l.dimensions[d.name] ?? '');
+    add(department, (l) => l.department, false);
+    add(project, (l) => l.project ?? '', true);
+    for (const d of this.plan.roles.dimensions) if (!d.rowKey) add(d.col, (l) => l.dimensions[d.name] ?? '', true);
     return out.sort((a, b) => a.col - b.col);
   }
 
   /**
    * The label a blank-named row stands for as a whole: one of its labels under which no line so far has a name
-   * (a fund with no region category), the nearest to the category column (left first). A label whose other
-   * rows have names (a department with its categories) is not: the name is missing there. Null when none is.
+   * (a fund with no region category), the nearest to the category column (left first); else its nearest
+   * classifying column (a programme, a dimension). A department whose other rows have names is never one: the
+   * name is missing there. Null when none is.
    */
   private parentLabel(p: PendingRow): { info: LabelInfo; col: number } | null {
-    const free = p.labels.filter((l) => !this.namedUnder(l.col, p.labels, l.text));
-    const chosen = free.filter((l) => l.col < p.catCol).pop() ?? free.find((l) => l.col > p.catCol);
+    const nearest = (list: readonly PendingLabel[]) => list.filter((l) => l.col < p.catCol).pop() ?? list.find((l) => l.col > p.catCol);
+    const chosen =
+      nearest(p.labels.filter((l) => !this.namedUnder(l.col, p.labels, l.text))) ?? nearest(p.labels.filter((l) => l.dimension));
     return chosen === undefined ? null : { info: this.labels.infoAt(chosen.col, p.row[chosen.col]), col: chosen.col };
   }
 
@@ -1368,6 +1370,8 @@ interface HeldTotal {
 interface PendingLabel {
   col: number;
   text: string;
+  /** A classifying column (a project or a dimension, not the department). */
+  dimension: boolean;
   /** The same label on a line. */
   of: (line: BudgetLine) => string;
 }

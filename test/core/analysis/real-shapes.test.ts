@@ -403,6 +403,19 @@ describe('rows that lack one field, read as an analyst reads them', () => {
     expect(issuesOf(a, 'category.from_parent')).toEqual([]);
   });
 
+  it('a row without its item under a programme that has named items is still a line, named by the programme, with a warning', () => {
+    const a = analyzeCsv(
+      'Fund,Program,Item,Budget 2026\nGeneral,Parks,Mowing,100\nGeneral,Parks,,40\nGeneral,Parks,Trees,60\nGrants,Youth,Camps,30\n',
+      'plan.csv',
+      { set: { department: 'City' } },
+    );
+    expect(a.lines.map((l) => l.category)).toEqual(['Mowing', 'Trees', 'Parks', 'Camps']);
+    expect(issuesOf(a, 'category.from_parent')[0]?.message).toBe(
+      'Row 3 has no "Item" (cell C3 is empty), and its figures are not the sum of the rows beside it: it is read as one line for "Parks" as a whole (its "Program"). Check it, or fill in the name.',
+    );
+    expect(a.stats).toMatchObject({ importable: true, total: '230.00' });
+  });
+
   it('a row with labels but no category and no figure is a heading', () => {
     const a = analyzeCsv(
       'Fund,Programme,Item,Budget 2026\nGeneral Fund,Parks,,\nGeneral Fund,Parks,Rent,100\nGeneral Fund,Parks,Travel,50\n',
