@@ -326,10 +326,11 @@ export function analyzeWorkbook(workbook: Workbook, options: AnalyzeOptions = {}
   if (personal) issues.add('warning', 'pii.detected', personal.message, null, personal.column + 1);
 
   const analysis = base();
-  analysis.direction =
-    roles.direction === null
-      ? wholeDirection(set.direction, textFile ? [] : [sheet.name, ...extraSheets.map((e) => e.choice.sheet.name)])
-      : null;
+  // A direction column, two amount columns one per side, or period columns naming their side say each line's.
+  const columnsSayDirection = roles.direction !== null || mapping.sides !== null || mapping.periodColumns.some((p) => p.info.direction);
+  analysis.direction = columnsSayDirection
+    ? null
+    : wholeDirection(set.direction, textFile ? [] : [sheet.name, ...extraSheets.map((e) => e.choice.sheet.name)]);
   analysis.headerRow = headerEnd + 1;
   analysis.headerRows = header.rows.map((r) => r + 1);
   analysis.headerReason = header.reason;

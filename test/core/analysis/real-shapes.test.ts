@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { type Analysis, type AnalyzeOptions, analyzeWorkbook } from '@budget-sync/core';
+import { type Analysis, type AnalyzeOptions, analyzeWorkbook, reviewFields } from '@budget-sync/core';
 import { readWorkbook } from '@budget-sync/core/readers';
 import { analyzeCsv, analyzeXlsx } from './helpers.ts';
 
@@ -171,6 +171,9 @@ describe('expense and revenue in two columns, one filled per row', () => {
       expect(totalOf(a, 'revenue')).toBe(revenueTotal);
       const columnOf = (header: string) => a.mapping.find((m) => m.header === header && m.field === 'amount')?.column;
       for (const l of a.lines) expect(l.sourceColumn).toBe(columnOf(l.direction === 'expense' ? expense : revenue));
+      // The columns say each line's direction: the review does not ask for one.
+      expect(a.direction).toBeNull();
+      expect(reviewFields(a).some((f) => f.field === 'direction')).toBe(false);
       expect(a.mapping.find((m) => m.header === revenue)?.reason).toBe(
         `"${revenue}" holds the revenue side of each line, and "${expense}" the expense side: one of the two is filled on each row, so a line takes its amount from the filled one and its direction from its column`,
       );
@@ -196,6 +199,7 @@ describe('expense and revenue in two columns, one filled per row', () => {
       'FY2025 expense': 3914000,
     });
     expect(ignoredReason(a, 'Ergebnis 2022 Ertrag')).toBe('"Ergebnis 2022 Ertrag" holds ergebnis, not the budget');
+    expect(a.direction).toBeNull();
     expect(a.ignoredColumns.some((c) => /later budget version/.test(c.reason))).toBe(false);
   });
 
