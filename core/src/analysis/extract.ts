@@ -212,6 +212,8 @@ class LineExtractor {
   private readonly figureCols: number[];
   /** The side a line is emitted for when its column says it (`Aufwand` / `Ertrag`), else null. */
   private side: Direction | null = null;
+  /** A level column or nested codes mark group rows (`isGroupRow`). */
+  private readonly hierarchy: boolean;
 
   private readonly plan: ExtractPlan;
   private readonly issues: IssueList;
@@ -233,6 +235,7 @@ class LineExtractor {
     this.fixedCategory = plan.fixed.category !== undefined ? this.labels.info(plan.fixed.category) : null;
     const { department, category, project } = plan.fields;
     this.labelCols = [department, category, project, ...roles.dimensions.map((d) => d.col)].filter((c): c is number => c !== undefined);
+    this.hierarchy = roles.level !== null || plan.groupRows !== null;
     this.figureCols =
       plan.layout === 'wide'
         ? plan.periodColumns.map((p) => p.col)
@@ -284,71 +287,107 @@ class LineExtractor {
     }
     if (bits >= DIMENSION_SHIFT * EDGE_TOTAL) bits = EXACT_TOTAL;
     else if (bits >= DIMENSION_SHIFT) bits = (bits % DIMENSION_SHIFT) | OTHER_LABEL;
+    // Rows out of the ordinary (totals, headings, group rows, rows without a name, and the row after a total or
+    // under a blank-named one) go their own way, so the common row's path stays short.
+    if (
+      this.pending !== null ||
+      this.lastTotal !== null ||
+      (bits & (EXACT_TOTAL | EDGE_TOTAL)) !== 0 ||
+      filled === 1 ||
+      this.hierarchy ||
+      (catCol !== undefined && cat.text === '')
+    ) {
+      if (this.unusualRow(row, r1, filled, bits, dept, cat, proj)) return;
+    }
+    // The row's lines (as `lineRow`, written out here: this is every line's path).
+    const department = this.requiredLabel(r1, deptCol, dept, 'department', 'department');
+    const category = this.requiredLabel(r1, catCol, cat, 'category', 'category', row);
+    this.rowInvalid = false;
+    const fiscalYear = this.rowFiscalYear(row, r1);
+    const currency = this.rowCurrency(row, r1);
+    const rowHasError = department === null || category === null || this.rowInvalid || this.hasNul(row, r1, dept, cat, proj);
+    if (this.plan.layout === 'long') this.longRow(row, r1, department, category, proj, fiscalYear, currency, rowHasError);
+    else this.wideRow(row, r1, department, category, proj, fiscalYear, currency, rowHasError);
+  }
+
+  /** A row out of the ordinary (see `row`): true when it is dealt with here (skipped, held, or read as lines). */
+  private unusualRow(row: Row, r1: number, filled: number, bits: number, dept: LabelInfo, cat: LabelInfo, proj: LabelInfo): boolean {
+    const catCol = this.plan.fields.category;
     // A blank-named row waiting for the rows below it (are they its parts?) is decided when they end.
     if (this.pending !== null && !this.continuesPending(row, cat)) this.resolvePending();
     const afterTotal = this.lastTotal;
     if (afterTotal !== null) this.lastTotal = null;
     if ((bits & EXACT_TOTAL) !== 0 || (bits & (EDGE_TOTAL | OTHER_LABEL)) === EDGE_TOTAL) {
-      const name =
-        this.labelCols.map((c) => this.labels.infoAt(c, row[c]).text).find((t) => t !== '') || this.labels.info(row[0]).text || 'Total';
-      const figures = this.rowFigures(row);
-      const edge = (bits & EXACT_TOTAL) === 0;
-      this.resolvePending();
-      if (this.held.length > 0) {
-        // Rows held back as named like totals but adding up nothing: this total says whether it adds them in.
-        const verdict = this.judgeHeld(figures);
-        if (verdict === 'open' && edge) {
-          this.held.push({ r1, row: row.slice(), name, figures, after: this.held[0]?.after ?? { r1, name } });
-          return;
-        }
-        this.settleHeld(verdict === 'lines' ? { r1, name } : null);
-      } else if (edge && afterTotal !== null && this.lines.length === this.linesAtTotal && !this.addsUpStretch(figures)) {
-        // Named like a total, but right after another total it has nothing to add up, and its figures are the sum
-        // of no rows above: a line of its own when a later total adds it in (`Total Indirect Costs` after `Total
-        // Direct Costs`, both in `Total Costs Requested`). Held back until that total says.
-        this.held.push({ r1, row: row.slice(), name, figures, after: afterTotal });
-        return;
-      }
-      this.issues.add(
-        'info',
-        'row.total_skipped',
-        `Row ${r1} ("${name}") is a total or subtotal: skipped, it is not a budget line.`,
-        r1,
-        null,
-      );
-      this.boundary(r1);
-      this.lastTotal = { r1, name, figures };
-      return;
-    } else if (afterTotal !== null && this.repeatsTotal(row, afterTotal.figures)) {
-      const name = this.labelCols.map((c) => this.labels.infoAt(c, row[c]).text).find((t) => t !== '') || 'no name';
-      this.issues.add(
-        'info',
-        'row.total_skipped',
-        `Row ${r1} ("${name}") repeats the figures of the total on row ${afterTotal.r1} ("${afterTotal.name}") just above it: a restatement of that total (such as the base a rate is applied to), not a budget line. Skipped.`,
-        r1,
-        null,
-      );
-      this.lastTotal = afterTotal;
-      return;
+      this.totalRow(row, r1, (bits & EXACT_TOTAL) === 0, afterTotal);
+      return true;
     }
-    if (filled === 1 && this.isHeading(row, r1)) {
+    if (afterTotal !== null && this.restatesTotal(row, r1, afterTotal)) return true;
+    if ((filled === 1 && this.isHeading(row, r1)) || this.isGroupRow(row, r1)) {
       this.resolvePending();
       this.boundary(r1);
-      return;
-    }
-    if (this.isGroupRow(row, r1)) {
-      this.resolvePending();
-      this.boundary(r1);
-      return;
+      return true;
     }
     if (catCol !== undefined && cat.text === '' && !cat.nul && this.rowCode(row) === null) {
       this.blankCategory(row, r1, dept, proj, catCol);
-      return;
+      return true;
     }
-    this.lineRow(row, r1, dept, cat, proj);
+    return false;
   }
 
-  /** The row as budget lines, its department and category cells read (`cat`: its category, or the label that stands for it). */
+  /**
+   * A row named like a total (`edge`: by a word at either end of its label, not a label that is only `Total`):
+   * skipped as one, said so — or held back until a total below says what it is (see `held`).
+   */
+  private totalRow(row: Row, r1: number, edge: boolean, afterTotal: LastTotal | null): void {
+    const name =
+      this.labelCols.map((c) => this.labels.infoAt(c, row[c]).text).find((t) => t !== '') || this.labels.info(row[0]).text || 'Total';
+    const figures = this.rowFigures(row);
+    this.resolvePending();
+    if (this.held.length > 0) {
+      // Rows held back as named like totals but adding up nothing: this total says whether it adds them in.
+      const verdict = this.judgeHeld(figures);
+      if (verdict === 'open' && edge) {
+        this.held.push({ r1, row: row.slice(), name, figures, after: this.held[0]?.after ?? { r1, name } });
+        return;
+      }
+      this.settleHeld(verdict === 'lines' ? { r1, name } : null);
+    } else if (edge && afterTotal !== null && this.lines.length === this.linesAtTotal && !this.addsUpStretch(figures)) {
+      // Named like a total, but right after another total it has nothing to add up, and its figures are the sum
+      // of no rows above: a line of its own when a later total adds it in (`Total Indirect Costs` after `Total
+      // Direct Costs`, both in `Total Costs Requested`). Held back until that total says.
+      this.held.push({ r1, row: row.slice(), name, figures, after: afterTotal });
+      return;
+    }
+    this.issues.add(
+      'info',
+      'row.total_skipped',
+      `Row ${r1} ("${name}") is a total or subtotal: skipped, it is not a budget line.`,
+      r1,
+      null,
+    );
+    this.boundary(r1);
+    this.lastTotal = { r1, name, figures };
+  }
+
+  /** A row repeating the figures of the total just above it (`MTDC Base` under `Total Direct Costs`): skipped, said so. */
+  private restatesTotal(row: Row, r1: number, total: LastTotal): boolean {
+    if (!this.repeatsTotal(row, total.figures)) return false;
+    const name = this.labelCols.map((c) => this.labels.infoAt(c, row[c]).text).find((t) => t !== '') || 'no name';
+    this.issues.add(
+      'info',
+      'row.total_skipped',
+      `Row ${r1} ("${name}") repeats the figures of the total on row ${total.r1} ("${total.name}") just above it: a restatement of that total (such as the base a rate is applied to), not a budget line. Skipped.`,
+      r1,
+      null,
+    );
+    this.lastTotal = total;
+    return true;
+  }
+
+  /**
+   * The row as budget lines, its department and category cells read (`cat`: its category, or the label that
+   * stands for it): for rows decided later (a blank-named or held row). `row` does the same inline.
+   */
   private lineRow(row: Row, r1: number, dept: LabelInfo, cat: LabelInfo, proj: LabelInfo): void {
     const { department: deptCol, category: catCol } = this.plan.fields;
     const department = this.requiredLabel(r1, deptCol, dept, 'department', 'department');
@@ -367,7 +406,7 @@ class LineExtractor {
   /** Lines when the last total row was skipped. */
   private linesAtTotal = -1;
   /** The total row just above (only blank rows between), with its figures, or null. */
-  private lastTotal: { r1: number; name: string; figures: Map<number, bigint> } | null = null;
+  private lastTotal: LastTotal | null = null;
   /** A row without a category waiting for the rows below it: are they its parts (it is their group row) or not (it is a line)? */
   private pending: PendingRow | null = null;
 
@@ -1356,6 +1395,13 @@ function reportOverlap(lines: readonly BudgetLine[], keys: LineKeys, issues: Iss
     );
     return;
   }
+}
+
+/** A total row just skipped, with its figures: the row after it may restate them. */
+interface LastTotal {
+  r1: number;
+  name: string;
+  figures: Map<number, bigint>;
 }
 
 /** A row named like a total held back: its copy, figures, and the total it came right after. */
