@@ -8,8 +8,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { addMember, roleScopes, type Scope } from '@budget-sync/db';
 import { createApp, DEFAULT_CONFIG } from '@budget-sync/edge';
-import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Claims, idToken as signIdToken, nowS as now, type SigningKey, signingKey } from '../support/id-tokens.ts';
 import { freshDatabase } from '../support/postgres.ts';
 import { call, type Doc, expectProblem, jsonOf, newOrg, type TestApp, type TestOrg, testApp } from './helpers.ts';
 
@@ -18,18 +18,6 @@ process.env.BUDGET_SYNC_SECRET_KEY = randomBytes(32).toString('base64');
 const db = await freshDatabase();
 const CLIENT_ID = 'addon-client.apps.example.com';
 const ISSUER = 'https://accounts.example.test';
-
-type Key = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
-interface SigningKey {
-  kid: string;
-  privateKey: Key;
-  jwk: JWK;
-}
-
-async function signingKey(kid: string): Promise<SigningKey> {
-  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
-  return { kid, privateKey, jwk: { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' } };
-}
 
 /** The JWKS the server publishes (changed by rotate) and how often it was fetched. */
 const jwks = { keys: [] as SigningKey[], fetches: 0 };
@@ -67,30 +55,9 @@ afterAll(async () => {
   await new Promise((resolve) => jwksServer?.close(resolve));
 });
 
-interface Claims {
-  email?: string;
-  email_verified?: boolean;
-  aud?: string;
-  iss?: string;
-  iat?: number;
-  exp?: number;
-  nbf?: number;
-}
-
-const now = () => Math.floor(Date.now() / 1000);
-
-async function idToken(claims: Claims = {}, key: SigningKey = current, kid = key.kid): Promise<string> {
-  const c = { email: 'vera@example.com', email_verified: true, aud: CLIENT_ID, iss: ISSUER, iat: now(), exp: now() + 3600, ...claims };
-  const jwt = new SignJWT({ email: c.email, email_verified: c.email_verified })
-    .setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' })
-    .setSubject('1234567890')
-    .setAudience(c.aud)
-    .setIssuer(c.iss)
-    .setIssuedAt(c.iat)
-    .setExpirationTime(c.exp);
-  if (c.nbf !== undefined) jwt.setNotBefore(c.nbf);
-  return jwt.sign(key.privateKey);
-}
+/** A token for vera@example.com as Google signs one for the add-on, with `claims` over those defaults. */
+const idToken = (claims: Claims = {}, key: SigningKey = current, kid = key.kid): Promise<string> =>
+  signIdToken(key, { aud: CLIENT_ID, iss: ISSUER }, { email: 'vera@example.com', ...claims }, kid);
 
 const me = async (key: string, headers: Record<string, string> = {}) => call(t, 'GET', '/api/me', { key, headers });
 
