@@ -254,7 +254,15 @@ export const budgetLines = pgTable(
   (t) => [
     // The natural key ignores letter case, as the analysis does when it looks for duplicate rows.
     uniqueIndex('budget_lines_natural_key')
-      .on(t.orgId, sql`lower(${t.department})`, sql`lower(${t.category})`, sql`lower(coalesce(${t.project}, ''))`, t.dimKey, t.period)
+      .on(
+        t.orgId,
+        sql`lower(${t.department})`,
+        sql`lower(${t.category})`,
+        sql`lower(coalesce(${t.project}, ''))`,
+        t.dimKey,
+        t.direction,
+        t.period,
+      )
       .where(sql`${t.deletedAt} is null`),
     index('budget_lines_scope').on(t.orgId, t.fiscalYear, t.department),
     check('budget_lines_direction_check', sql`${t.direction} IN ('expense', 'revenue')`),

@@ -7,7 +7,7 @@ import { importDiff } from '@budget-sync/core';
 import { type ImportRequest, revertImport } from '@budget-sync/db';
 import { describe, expect, it } from 'vitest';
 import { freshDatabase } from '../support/postgres.ts';
-import { error, newOrg } from './helpers.ts';
+import { analyzeText, error, importText, newOrg } from './helpers.ts';
 import { importBudgetLines, line } from './lines.ts';
 
 const db = await freshDatabase();
@@ -29,7 +29,7 @@ interface Stored {
 async function stored(orgId: string): Promise<Stored[]> {
   const r = await db.pool.query<Stored>(
     `SELECT department, category, period, amount::text AS amount, dimensions, codes, direction, dim_key, dim_terms
-       FROM budget_lines WHERE org_id = $1 AND deleted_at IS NULL ORDER BY department, category, dim_key, period`,
+       FROM budget_lines WHERE org_id = $1 AND deleted_at IS NULL ORDER BY department, category, dim_key, period, direction`,
     [orgId],
   );
   return r.rows;
@@ -82,14 +82,40 @@ describe('identity', () => {
     expect(l?.dim_terms).toEqual([`fund${US}6064`, `fund${US}general fund (gf)`]);
   });
 
-  it('stores revenue lines and records a change of direction', async () => {
+  it('stores revenue lines; an expense line of the same names is another line, beside it', async () => {
     const org = await newOrg(db);
     await importLines(org, [line('Parks', 'Fees', '2026-01', '900.00', {}, { direction: 'revenue' })]);
     expect((await stored(org))[0]?.direction).toBe('revenue');
-    const flipped = await importLines(org, [line('Parks', 'Fees', '2026-01', '900.00')]);
-    expect(flipped.plan.updates[0]?.changes).toEqual(['direction']);
-    const v = await db.pool.query('SELECT direction_before, direction_after FROM line_versions WHERE import_id = $1', [flipped.importId]);
-    expect(v.rows).toEqual([{ direction_before: 'revenue', direction_after: 'expense' }]);
+    const costs = await importLines(org, [line('Parks', 'Fees', '2026-01', '250.00')]);
+    expect(costs.plan.inserts).toHaveLength(1);
+    expect(costs.plan.updates).toHaveLength(0);
+    expect((await stored(org)).map((l) => [l.direction, l.amount])).toEqual([
+      ['expense', '250.00'],
+      ['revenue', '900.00'],
+    ]);
+    // The same two lines again change nothing; a replace of the expense side alone removes the revenue line.
+    const again = await importLines(org, [
+      line('Parks', 'Fees', '2026-01', '900.00', {}, { direction: 'revenue' }),
+      line('Parks', 'Fees', '2026-01', '250.00'),
+    ]);
+    expect(again.plan.unchanged).toBe(2);
+    const replaced = await importLines(org, [line('Parks', 'Fees', '2026-01', '250.00')], { mode: 'replace' });
+    expect(replaced.plan.removes.map((l) => l.direction)).toEqual(['revenue']);
+    expect((await stored(org)).map((l) => l.direction)).toEqual(['expense']);
+  });
+
+  it('imports a two-sided budget whose rows have an amount on each side (Ertrag and Aufwand) as two lines each', async () => {
+    const org = await newOrg(db);
+    const csv = 'Konto,Bezeichnung,Ertrag 2024,Aufwand 2024\n4100,Gebühren,1000.00,200.00\n5100,Personal,,5000.00\n';
+    const { analysis } = analyzeText(csv, 'haushalt.csv', { set: { department: 'Bauamt' } });
+    expect(analysis.stats).toMatchObject({ lines: 3, total: '6200.00', importable: true });
+    const done = await importText(db, org, csv, { fileName: 'haushalt.csv' }, { set: { department: 'Bauamt' } });
+    expect(done.plan.inserts).toHaveLength(3);
+    expect((await stored(org)).map((l) => [l.category, l.direction, l.amount])).toEqual([
+      ['Gebühren', 'expense', '200.00'],
+      ['Gebühren', 'revenue', '1000.00'],
+      ['Personal', 'expense', '5000.00'],
+    ]);
   });
 
   it('enforces the natural key with the dimensions: a second live line of one identity is refused by the index', async () => {
@@ -200,7 +226,7 @@ describe('diff, versions and revert with dimensions', () => {
     ]);
   });
 
-  it('reverts an import that changed dimensions, direction and amounts, and one that removed lines of a fund', async () => {
+  it('reverts an import that changed dimensions and amounts and added the other side of a line, and one that removed lines of a fund', async () => {
     const org = await newOrg(db);
     const base = [
       line('Parks', 'Salaries', '2026-01', '100.00', { fund: 'General Fund' }, { codes: { fund: '10' } }),
@@ -214,7 +240,8 @@ describe('diff, versions and revert with dimensions', () => {
       line('Parks', 'Fees', '2026-01', '30.00', { fund: 'General Fund' }, { codes: { fund: '10' } }),
       line('Parks', 'Rent', '2026-01', '9.00', { fund: 'Grants' }),
     ]);
-    expect(changed.counts).toEqual({ inserted: 1, updated: 2, unchanged: 0, removed: 0 });
+    // Fees as an expense is another line than Fees as revenue (the direction is part of the identity).
+    expect(changed.counts).toEqual({ inserted: 2, updated: 1, unchanged: 0, removed: 0 });
     await revertImport(db, { orgId: org, importId: changed.importId as string, actor: 't' });
     expect(await stored(org)).toEqual(before);
 

@@ -83,18 +83,33 @@ const MAX_MINOR = 10n ** 18n - 1n;
 const PER_CODE_LIMIT = 1000;
 
 /**
- * A line's identity apart from its period: department × category × project × further dimensions,
- * ignoring letter case (as duplicate detection does). `dimKey` is dimensionKey's text ('' without
- * dimensions), as the database's unique index has it. Lines of one identity are one budget: their
- * periods must not overlap.
+ * A line's identity apart from its period: department × category × project × further dimensions ×
+ * direction, ignoring letter case (as duplicate detection does). `dimKey` is dimensionKey's text ('' without
+ * dimensions), as the database's unique index has it. An expense line and a revenue line of the same names
+ * are two lines (a department's parking fees earned and its parking costs), as the analysis counts them.
+ * Lines of one identity are one budget: their periods must not overlap.
  */
-export function identityKey(department: string, category: string, project: string | null, dimKey = ''): string {
-  return `${department.toLowerCase()}\u0000${category.toLowerCase()}\u0000${(project ?? '').toLowerCase()}\u0000${dimKey}`;
+export function identityKey(
+  department: string,
+  category: string,
+  project: string | null,
+  dimKey = '',
+  direction: Direction = 'expense',
+): string {
+  const side = direction === 'revenue' ? '\u0000r' : '';
+  return `${department.toLowerCase()}\u0000${category.toLowerCase()}\u0000${(project ?? '').toLowerCase()}\u0000${dimKey}${side}`;
 }
 
 /** The natural key: the identity × period. */
-export function lineKey(department: string, category: string, project: string | null, period: string, dimKey = ''): string {
-  return `${identityKey(department, category, project, dimKey)}\u0000${period}`;
+export function lineKey(
+  department: string,
+  category: string,
+  project: string | null,
+  period: string,
+  dimKey = '',
+  direction: Direction = 'expense',
+): string {
+  return `${identityKey(department, category, project, dimKey, direction)}\u0000${period}`;
 }
 
 /** What names a line: a file line's or a stored line's names, dimensions and period. */
@@ -105,16 +120,18 @@ export interface LineNames {
   period: string;
   dimensions: Readonly<Record<string, string>>;
   codes?: Readonly<Record<string, string>> | null | undefined;
+  /** expense when absent. */
+  direction?: Direction | undefined;
 }
 
 /** The natural key of a file line or a stored line. */
 export function keyOf(l: LineNames & { dimKey?: string | undefined }): string {
-  return lineKey(l.department, l.category, l.project, l.period, l.dimKey ?? dimensionKey(l.dimensions, l.codes));
+  return lineKey(l.department, l.category, l.project, l.period, l.dimKey ?? dimensionKey(l.dimensions, l.codes), l.direction);
 }
 
 /** The identity (apart from the period) of a file line or a stored line. */
 function identityOf(l: LineNames & { dimKey?: string | undefined }): string {
-  return identityKey(l.department, l.category, l.project, l.dimKey ?? dimensionKey(l.dimensions, l.codes));
+  return identityKey(l.department, l.category, l.project, l.dimKey ?? dimensionKey(l.dimensions, l.codes), l.direction);
 }
 
 /** The file's scope for `replace`: its fiscal years × departments × the values of the dimensions it has. */
@@ -196,7 +213,6 @@ export function planImport(lines: readonly BudgetLine[], stored: readonly Stored
     if (old.currency !== line.currency) changes.push('currency');
     if ((old.owner ?? null) !== (line.owner ?? null)) changes.push('owner');
     if ((old.notes ?? null) !== (line.notes ?? null)) changes.push('notes');
-    if ((old.direction ?? 'expense') !== (line.direction ?? 'expense')) changes.push('direction');
     // Same identity, other spelling: a twin's name renamed beside its code. (Most lines have no dimensions:
     // the shared empty object, compared by reference, skips the comparison.)
     if (

@@ -110,6 +110,7 @@ export async function revertImport(db: Database, req: RevertRequest): Promise<Re
                   WHERE t.org_id = l.org_id AND t.deleted_at IS NULL
                     AND lower(t.department) = lower(l.department) AND lower(t.category) = lower(l.category)
                     AND lower(coalesce(t.project, '')) = lower(coalesce(l.project, '')) AND t.dim_key = l.dim_key
+                    AND t.direction = l.direction
                     AND t.period_start <= l.period_end AND t.period_end >= l.period_start
                     AND NOT EXISTS (SELECT 1 FROM line_versions i WHERE i.import_id = v.import_id AND i.line_id = t.id AND i.change = 'insert')
                   ORDER BY t.period LIMIT 1)
