@@ -4,6 +4,7 @@
  * are, and a file over the time or memory limit refused as file.too_complex naming the file and the limit
  * — after which the pool goes on with the next file.
  */
+import { gunzipSync } from 'node:zlib';
 import { isFileReadError } from '@budget-sync/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyzeInProcess } from '../../edge/src/analysis/analyzer.ts';
@@ -63,6 +64,20 @@ describe('the analysis pool', () => {
     expect(there.analysis).toEqual(here.analysis);
     // The next file goes to a fresh thread.
     expect((await p.analyze({ ...input, bytes: CSV.slice() })).analysis.lines).toHaveLength(2);
+  });
+
+  it('keeps a file as its size and gzip (its bytes freed in the thread), with the same analysis', async () => {
+    const p = pool({ threads: 1 });
+    const bytes = bigCsv(120_000);
+    const input = { fileName: 'big.csv', read: {}, analyze: {} };
+    const here = await analyzeInProcess({ ...input, bytes: bytes.slice() });
+    const there = await p.analyzeAndKeep({ ...input, bytes: bytes.slice() });
+    expect(there.analysis).toEqual(here.analysis);
+    expect(there.kept.size).toBe(bytes.byteLength);
+    expect(new Uint8Array(gunzipSync(await there.kept.gzip))).toEqual(bytes);
+    const small = await p.analyzeAndKeep({ ...input, bytes: CSV.slice(), fileName: 'budget.csv' });
+    expect(small.kept.size).toBe(CSV.byteLength);
+    expect(new Uint8Array(gunzipSync(await small.kept.gzip))).toEqual(CSV);
   });
 
   it('refuses a file that takes longer than the time limit as file.too_complex, then goes on', async () => {

@@ -21,12 +21,17 @@ async function handle(job: PoolRequest): Promise<{ reply: PoolReply; transfer: A
   kept?.catch(() => {});
   try {
     const full = analyzeBytes({ bytes, fileName: job.fileName, read: job.read, analyze: job.analyze });
+    // A kept file's bytes are not sent back: once gzipped (long done, level 1 is faster than the
+    // analysis) they are detached, which frees them now, not at some later garbage collection, so that
+    // they are not held beside the lines and their encoding (1M-row CSV: 73 MB off the sync's peak).
+    const size = bytes.byteLength;
+    const gz = kept ? ownBuffer(await kept) : null;
+    if (gz) job.buffer.transfer(0);
     // The lines go back encoded (lines-codec.ts), the rest of the analysis as it is.
     const lines = encodeLines(full.lines);
     const analysis = { ...full, lines: [] };
-    if (kept) {
-      const gz = ownBuffer(await kept);
-      const reply: PoolReply = { id: job.id, analysis, lines, gzip: gz.buffer, size: bytes.byteLength };
+    if (gz) {
+      const reply: PoolReply = { id: job.id, analysis, lines, gzip: gz.buffer, size };
       return { reply, transfer: [gz.buffer, lines.columns.buffer] };
     }
     return { reply: { id: job.id, analysis, lines, buffer: job.buffer }, transfer: [job.buffer, lines.columns.buffer] };
