@@ -7,39 +7,20 @@
  * marked at its field; the values given reach the API, which imports with them (the first year given
  * needs no warning accepted), and Recent imports list them. Screenshots land in test-artifacts/addon/.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppsScript } from './support/apps-script.ts';
 import { type Bridge, startBridge } from './support/bridge.ts';
+import { type Chromium, launchChromium, settled, shot } from './support/chromium.ts';
 import { connect, type Harness, startHarness } from './support/harness.ts';
 import { grantSheet } from './support/sheets.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-const artifacts = fileURLToPath(new URL('../../test-artifacts/addon/', import.meta.url));
-const SIDEBAR = { width: 300, height: 900 };
 
 let h: Harness;
 let env: AppsScript;
 let bridge: Bridge;
-let profile: string;
-let browser: BrowserContext;
+let chrome: Chromium;
 let page: Page;
 let key: string;
-
-async function shot(name: string): Promise<void> {
-  const height = await page.evaluate(() => document.documentElement.scrollHeight);
-  await page.setViewportSize({ width: SIDEBAR.width, height: Math.max(SIDEBAR.height, height) });
-  await page.screenshot({ path: join(artifacts, `${name}.png`) });
-  await page.setViewportSize(SIDEBAR);
-}
-
-async function settled(): Promise<void> {
-  await page.waitForFunction(() => !(window as unknown as { __scriptRuns?: number }).__scriptRuns && !document.getElementById('progress'));
-}
 
 /** The texts of the elements an input's aria-describedby names. */
 async function describedBy(selector: string): Promise<string[]> {
@@ -50,39 +31,29 @@ async function describedBy(selector: string): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} is missing: run scripts/ensure-chromium.sh (as root it installs Debian's chromium)`);
-  mkdirSync(artifacts, { recursive: true });
   h = await startHarness();
   key = await h.orgKey('Sidebar values');
   env = h.env([grantSheet()], 'Lab budgets');
   connect(env, h.server.url, key);
   bridge = await startBridge(env);
-  profile = mkdtempSync(join(tmpdir(), 'budget-sync-chromium-'));
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: SIDEBAR,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1'],
-  });
-  page = browser.pages()[0] ?? (await browser.newPage());
+  chrome = await launchChromium();
+  page = chrome.page;
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await chrome?.close();
   await bridge?.close();
   await h?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
 describe('the review fields of the sidebar', () => {
   it('after a comparison, asks for the department and first year it proposed, each labelled and tied to its warning', async () => {
     await page.goto(`${bridge.url}/sidebar`);
     await page.locator('#mapping').waitFor();
-    await settled();
+    await settled(page);
     await page.click('#compare');
     await page.locator('#set-values').waitFor();
-    await settled();
+    await settled(page);
     expect(await page.locator('#set-department').inputValue()).toBe('Research Office grant');
     expect(await page.locator('label[for="set-department"]').textContent()).toBe('Department');
     expect(await describedBy('#set-department')).toEqual([expect.stringMatching(/^Warning: No column says which department/)]);
@@ -106,7 +77,7 @@ describe('the review fields of the sidebar', () => {
     // The proposal as it stands can be imported once the warnings are accepted.
     await page.check('#accept-warnings');
     expect(await page.locator('#import').isDisabled()).toBe(false);
-    await shot('10-values-proposed');
+    await shot(page, '10-values-proposed');
   });
 
   it('a changed value holds the import until compared again; a wrong one is marked at its field', async () => {
@@ -120,7 +91,7 @@ describe('the review fields of the sidebar', () => {
     expect(await page.locator('#import-blocker').textContent()).toMatch(/A value changed since the comparison: compare again/);
     await page.fill('#set-currency', 'E1');
     await page.click('#compare');
-    await settled();
+    await settled(page);
     expect(await page.locator('#notice').textContent()).toBe(
       'Fiscal year must be a year such as 2026 or FY2026, not "20x6". Currency must be a three-letter currency code such as EUR, not "E1".',
     );
@@ -136,7 +107,7 @@ describe('the review fields of the sidebar', () => {
       'Currency must be a three-letter currency code such as EUR, not "E1".',
       expect.stringMatching(/^No column or title names the currency/),
     ]);
-    await shot('11-values-refused');
+    await shot(page, '11-values-refused');
   });
 
   it('the values given update the comparison, and the import lands with them', async () => {
@@ -145,7 +116,7 @@ describe('the review fields of the sidebar', () => {
     // The default typed again: not a value given.
     await page.fill('#set-currency', 'usd');
     await page.click('#compare');
-    await settled();
+    await settled(page);
     expect(await page.locator('#set-fiscal_year').getAttribute('aria-invalid')).toBeNull();
     expect(await page.locator('#set-currency').getAttribute('aria-invalid')).toBeNull();
     expect(await page.locator('#set-department').inputValue()).toBe('Labs');
@@ -159,10 +130,10 @@ describe('the review fields of the sidebar', () => {
     expect(await page.locator('#accept-warnings').count()).toBe(0);
     expect(await page.locator('#import').isDisabled()).toBe(false);
     expect(await page.locator('#diff-inserted li').first().textContent()).toContain('Labs · Travel · FY2025');
-    await shot('12-values-given');
+    await shot(page, '12-values-given');
     await page.click('#import');
     await page.locator('#import-result').waitFor();
-    await settled();
+    await settled(page);
     expect(await page.locator('#import-result').textContent()).toMatch(/Imported: 4 new/);
     const history = (await (
       await fetch(`${h.server.url}/api/imports/history`, { headers: { authorization: `Bearer ${key}` } })
@@ -177,11 +148,11 @@ describe('the review fields of the sidebar', () => {
   it('a direction chosen is given: the lines are revenue, the field says so and offers to take it back, and Recent imports list it', async () => {
     await page.click('#compare');
     await page.locator('#set-values').waitFor();
-    await settled();
+    await settled(page);
     await page.selectOption('#set-direction', 'revenue');
     expect(await page.locator('#import').isDisabled()).toBe(true);
     await page.click('#compare');
-    await settled();
+    await settled(page);
     expect(await page.locator('#set-direction').inputValue()).toBe('revenue');
     expect(await page.locator('#set-direction option').evaluateAll((o) => o.map((x) => (x as HTMLOptionElement).value))).toEqual([
       '',
@@ -196,11 +167,11 @@ describe('the review fields of the sidebar', () => {
     expect(await page.locator('#diff-inserted li').first().textContent()).toContain('revenue');
     await page.click('#import');
     await page.locator('#import-result').waitFor();
-    await settled();
+    await settled(page);
     expect(await page.locator('#history li[data-import] [data-set]').allTextContents()).toEqual([
       'Values set: Department Labs · Fiscal year 2025 · Direction revenue',
       'Values set: Department Labs · Fiscal year 2025',
     ]);
-    await shot('13-recent-imports-values');
+    await shot(page, '13-recent-imports-values');
   });
 });
