@@ -7,15 +7,11 @@
  * who is signed in for which organization (by name), and a person in several switches with its picker.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectionReport, Outcome, SettingsView } from '../../addon/src/shared/contract.ts';
 import { startBridge } from './support/bridge.ts';
+import { artifact, launchChromium } from './support/chromium.ts';
 import { type Harness, startHarness } from './support/harness.ts';
 import { failed, ok } from './support/outcome.ts';
 import { planSheet } from './support/sheets.ts';
@@ -135,30 +131,14 @@ describe('the add-on signs in as the Google user', () => {
 });
 
 describe('the settings dialog in Chromium, signed in as the Google user', () => {
-  const CHROMIUM = '/usr/bin/chromium';
-  const artifacts = fileURLToPath(new URL('../../test-artifacts/addon/', import.meta.url));
-
   it('says who is signed in and for which organization on opening; a person in several switches by name', async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/ensure-chromium.sh`);
-    mkdirSync(artifacts, { recursive: true });
     const env = h.env([planSheet()], undefined, 'multi@example.com');
     env.identityToken = await idToken('multi@example.com');
     ok(env.run<Outcome<SettingsView>>('saveSettings', { apiBaseUrl: h.server.url, apiKey: '', orgId: beta }));
     const bridge = await startBridge(env);
-    const profile = mkdtempSync(join(tmpdir(), 'budget-sync-chromium-'));
-    const browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 420, height: 520 },
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
-      ],
-    });
+    const chrome = await launchChromium({ width: 420, height: 520 });
     try {
-      const dialog = browser.pages()[0] ?? (await browser.newPage());
+      const dialog = chrome.page;
       await dialog.goto(`${bridge.url}/settings`);
       await expect.poll(() => dialog.locator('#identity').textContent()).toBe('Signed in as multi@example.com (viewer) for Beta.');
       expect(await dialog.locator('#use-google').isChecked()).toBe(true);
@@ -173,7 +153,7 @@ describe('the settings dialog in Chromium, signed in as the Google user', () => 
           { value: beta, text: 'Beta (viewer)', selected: true },
         ]),
       );
-      await dialog.screenshot({ path: join(artifacts, '09-settings-google.png') });
+      await dialog.screenshot({ path: artifact('09-settings-google') });
       await dialog.selectOption('#org-id', acme);
       await dialog.click('#save');
       await expect.poll(() => dialog.locator('#identity').textContent()).toBe('Signed in as multi@example.com (admin) for Acme.');
@@ -181,9 +161,8 @@ describe('the settings dialog in Chromium, signed in as the Google user', () => 
       // The add-on now acts in Acme.
       expect(env.fetches.at(-1)?.headers['X-Budget-Sync-Org']).toBe(acme);
     } finally {
-      await browser.close();
+      await chrome.close();
       await bridge.close();
-      rmSync(profile, { recursive: true, force: true });
     }
   });
 });

@@ -44,6 +44,11 @@ export async function launchChromium(viewport: { width: number; height: number }
   };
 }
 
+/** Where a screenshot named `name` is written (test-artifacts/addon/NAME.png). */
+export function artifact(name: string): string {
+  return join(artifacts, `${name}.png`);
+}
+
 /**
  * The whole page, as tall as its content: the window grows to fit so a fixed footer sits at the bottom,
  * where the user sees it, rather than over the middle of a full-page capture.
@@ -52,7 +57,7 @@ export async function shot(page: Page, name: string): Promise<void> {
   const size = page.viewportSize() ?? SIDEBAR;
   const height = await page.evaluate(() => document.documentElement.scrollHeight);
   await page.setViewportSize({ width: size.width, height: Math.max(size.height, height) });
-  await page.screenshot({ path: join(artifacts, `${name}.png`) });
+  await page.screenshot({ path: artifact(name) });
   await page.setViewportSize(size);
 }
 
